@@ -1,0 +1,149 @@
+import { validate as validateCron } from 'node-cron';
+import path from 'node:path';
+
+/** Everything seedfeed can be told, resolved once at start: defaults ← environment ← flags. */
+export interface Config {
+  readonly seedsDir: string;
+  readonly outDir: string;
+  readonly host: string;
+  readonly port: number;
+  /** Public base URL without a trailing slash, e.g. `https://news.example.org`. */
+  readonly baseUrl: string;
+  readonly limit: number;
+  readonly maxFileBytes: number;
+  readonly extensions: readonly string[];
+  readonly cron: string;
+  readonly watch: boolean;
+  readonly siteTitle: string;
+  /** Feed language; `undefined` means derived from the articles' script. */
+  readonly language?: string;
+  readonly icon?: string;
+  readonly logLevel: LogLevel;
+  readonly logFormat: 'json' | 'pretty' | 'auto';
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Raw = string | boolean | undefined;
+
+interface Option {
+  readonly key: keyof Config;
+  readonly flag: string;
+  readonly env: string;
+  readonly type: 'string' | 'boolean';
+  readonly help: string;
+  readonly default?: string;
+}
+
+/** The one table of options: `--help`, the README and the parser all read from it. */
+export const OPTIONS: readonly Option[] = [
+  { key: 'seedsDir', flag: 'seeds', env: 'SEEDFEED_SEEDS', type: 'string', default: './seeds', help: 'directory of article files' },
+  { key: 'outDir', flag: 'out', env: 'SEEDFEED_OUT', type: 'string', default: './feeds', help: 'directory the site is exported to' },
+  { key: 'host', flag: 'host', env: 'HOST', type: 'string', default: '127.0.0.1', help: 'address to listen on (serve)' },
+  { key: 'port', flag: 'port', env: 'PORT', type: 'string', default: '3000', help: 'port to listen on, 0 for any (serve)' },
+  { key: 'baseUrl', flag: 'base-url', env: 'SEEDFEED_BASE_URL', type: 'string', help: 'public URL of the site (default http://HOST:PORT)' },
+  { key: 'limit', flag: 'limit', env: 'SEEDFEED_LIMIT', type: 'string', default: '50', help: 'most items in one feed' },
+  { key: 'maxFileBytes', flag: 'max-file-size', env: 'SEEDFEED_MAX_FILE_SIZE', type: 'string', default: '5MB', help: 'larger seed files are rejected unread (e.g. 500KB, 5MB)' },
+  { key: 'extensions', flag: 'extensions', env: 'SEEDFEED_EXTENSIONS', type: 'string', default: '.md,.markdown,.txt,.html,.htm', help: 'file extensions read as seeds' },
+  { key: 'cron', flag: 'cron', env: 'SEEDFEED_CRON', type: 'string', default: '* * * * *', help: 'rescan schedule, a cron expression (serve)' },
+  { key: 'watch', flag: 'watch', env: 'SEEDFEED_WATCH', type: 'boolean', default: 'true', help: 'rescan when seeds change; --no-watch to turn off (serve)' },
+  { key: 'siteTitle', flag: 'title', env: 'SEEDFEED_TITLE', type: 'string', default: 'seedfeed', help: 'site title, first part of every feed title' },
+  { key: 'language', flag: 'language', env: 'SEEDFEED_LANGUAGE', type: 'string', help: 'feed language, e.g. zh-CN (default: from the articles)' },
+  { key: 'icon', flag: 'icon', env: 'SEEDFEED_ICON', type: 'string', help: 'absolute URL of the feeds\' icon' },
+  { key: 'logLevel', flag: 'log-level', env: 'SEEDFEED_LOG_LEVEL', type: 'string', default: 'info', help: 'debug, info, warn or error' },
+  { key: 'logFormat', flag: 'log-format', env: 'SEEDFEED_LOG_FORMAT', type: 'string', default: 'auto', help: 'json, pretty, or auto (pretty on a terminal)' },
+];
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+
+function parseSize(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?b?)$/i.exec(text.trim());
+  if (!m) return undefined;
+  return Math.floor(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!);
+}
+
+function parseInteger(text: string, min: number, max: number): number | undefined {
+  if (!/^\d+$/.test(text.trim())) return undefined;
+  const n = Number(text);
+  return n >= min && n <= max ? n : undefined;
+}
+
+function parseBoolean(value: Raw): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === undefined) return undefined;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  return undefined;
+}
+
+/**
+ * Resolves the configuration. `flags` holds parsed command-line values by flag name; `env` is
+ * usually `process.env`. Throws ConfigError with a one-line message naming the bad value.
+ */
+export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<Record<string, string | undefined>>): Config {
+  const raw = (option: Option): Raw => flags[option.flag] ?? env[option.env] ?? option.default;
+  const get = (key: keyof Config): Raw => raw(OPTIONS.find((o) => o.key === key)!);
+  const str = (key: keyof Config) => {
+    const v = get(key);
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const fail = (flag: string, value: Raw, why: string): never => {
+    throw new ConfigError(`--${flag}: ${JSON.stringify(value)} ${why}`);
+  };
+
+  const port = parseInteger(String(get('port')), 0, 65535) ?? fail('port', get('port'), 'is not a port number (0-65535)');
+  const limit = parseInteger(String(get('limit')), 1, 10_000) ?? fail('limit', get('limit'), 'is not a whole number from 1 to 10000');
+  const maxFileBytes = parseSize(String(get('maxFileBytes'))) ?? fail('max-file-size', get('maxFileBytes'), 'is not a size such as 5MB');
+  if (maxFileBytes < 1) fail('max-file-size', get('maxFileBytes'), 'must be at least 1 byte');
+  const extensions = String(get('extensions'))
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean)
+    .map((e) => (e.startsWith('.') ? e : `.${e}`));
+  if (extensions.length === 0) fail('extensions', get('extensions'), 'names no extension');
+  const cron = String(get('cron')).trim();
+  if (!validateCron(cron)) fail('cron', cron, 'is not a valid cron expression (e.g. "*/5 * * * *")');
+  const watch = parseBoolean(get('watch')) ?? fail('watch', get('watch'), 'is not true or false');
+  const logLevel = String(get('logLevel'));
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) fail('log-level', logLevel, 'is not one of debug, info, warn, error');
+  const logFormat = String(get('logFormat'));
+  if (!['json', 'pretty', 'auto'].includes(logFormat)) fail('log-format', logFormat, 'is not one of json, pretty, auto');
+  const host = str('host')!;
+
+  const displayHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const baseUrlRaw = str('baseUrl') ?? `http://${displayHost}:${port}`;
+  let baseUrl: string;
+  try {
+    const url = new URL(baseUrlRaw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+    baseUrl = url.href.replace(/\/+$/, '');
+  } catch {
+    return fail('base-url', baseUrlRaw, 'is not an absolute http(s) URL');
+  }
+  const icon = str('icon');
+  if (icon !== undefined && !/^https?:\/\//.test(icon)) fail('icon', icon, 'is not an absolute http(s) URL');
+  const language = str('language');
+  if (language !== undefined && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) fail('language', language, 'is not a language tag such as zh-CN');
+
+  return {
+    seedsDir: path.resolve(str('seedsDir')!),
+    outDir: path.resolve(str('outDir')!),
+    host,
+    port,
+    baseUrl,
+    limit,
+    maxFileBytes,
+    extensions,
+    cron,
+    watch,
+    siteTitle: str('siteTitle')!,
+    language,
+    icon,
+    logLevel: logLevel as LogLevel,
+    logFormat: logFormat as Config['logFormat'],
+  };
+}

@@ -1,0 +1,122 @@
+import type { Article, Catalog, Category, Draft, Notice, Rejection } from '../model.js';
+import { compareStrings } from '../scan/walk.js';
+import { assignSlugs } from './slug.js';
+
+/** A parsed file with its date settled (its own, or the fallback ingest chose). */
+export interface DatedDraft {
+  readonly draft: Draft;
+  readonly date: Date;
+}
+
+/** Remembered guids, so an edited or moved article keeps the identity readers already know. */
+export interface GuidMemory {
+  readonly byHash: ReadonlyMap<string, string>;
+  readonly byPath: ReadonlyMap<string, string>;
+}
+
+export const EMPTY_GUID_MEMORY: GuidMemory = { byHash: new Map(), byPath: new Map() };
+
+export const hashGuid = (contentHash: string) => `urn:sha256:${contentHash}`;
+
+/** The article page id: the first 16 hex digits of the hash inside the guid (or of the guid). */
+export function articleIdFromGuid(guid: string): string {
+  const m = /^urn:sha256:([0-9a-f]{16})/.exec(guid);
+  return m ? m[1]! : guid.replace(/[^0-9a-z]/gi, '').slice(-16);
+}
+
+function byDateThenSource(a: DatedDraft, b: DatedDraft): number {
+  return a.date.getTime() - b.date.getTime() || compareStrings(a.draft.source, b.draft.source);
+}
+
+function union(lists: ReadonlyArray<readonly string[]>): string[] {
+  const out: string[] = [];
+  for (const list of lists) for (const item of list) if (!out.includes(item)) out.push(item);
+  return out;
+}
+
+/**
+ * Merges copies of one article (same content hash). The earliest-dated copy (then the first by
+ * path) supplies title, date and content; link, author and image come from the first copy, in
+ * that order, that has one; categories and tags are the union; every source is kept.
+ */
+export function mergeCopies(copies: readonly DatedDraft[], guid: string): Article {
+  const ordered = [...copies].sort(byDateThenSource);
+  const winner = ordered[0]!;
+  const first = <K extends 'link' | 'author' | 'image'>(key: K) => ordered.find((c) => c.draft[key])?.draft[key];
+  const updatedTimes = ordered.map((c) => (c.draft.updated ?? c.date).getTime());
+  return {
+    id: articleIdFromGuid(guid),
+    guid,
+    title: winner.draft.title,
+    link: first('link'),
+    date: winner.date,
+    updated: new Date(Math.max(winner.date.getTime(), ...updatedTimes)),
+    author: first('author'),
+    categories: union(ordered.map((c) => c.draft.categories)),
+    tags: union(ordered.map((c) => c.draft.tags)),
+    image: first('image'),
+    contentHtml: winner.draft.contentHtml,
+    summary: winner.draft.summary,
+    sources: ordered.map((c) => c.draft.source).sort(compareStrings),
+    contentHash: winner.draft.contentHash,
+  };
+}
+
+function chooseGuid(hash: string, sources: readonly string[], memory: GuidMemory, used: Set<string>): string {
+  const candidates = [memory.byHash.get(hash), ...sources.map((s) => memory.byPath.get(s)).sort()];
+  const remembered = candidates.find((g): g is string => g !== undefined && !used.has(g));
+  return remembered ?? hashGuid(hash);
+}
+
+export function newestFirst(a: Article, b: Article): number {
+  return b.date.getTime() - a.date.getTime() || compareStrings(a.guid, b.guid);
+}
+
+/** Drafts and rejections of one scan → the Catalog every output is rendered from. Pure. */
+export function buildCatalog(input: {
+  drafts: readonly DatedDraft[];
+  rejected: readonly Rejection[];
+  notices: readonly Notice[];
+  files: number;
+  memory?: GuidMemory;
+}): Catalog {
+  const memory = input.memory ?? EMPTY_GUID_MEMORY;
+  const groups = new Map<string, DatedDraft[]>();
+  for (const d of input.drafts) {
+    const group = groups.get(d.draft.contentHash);
+    if (group) group.push(d);
+    else groups.set(d.draft.contentHash, [d]);
+  }
+  // Hashes in sorted order so that guid conflicts resolve the same way on every run.
+  const hashes = [...groups.keys()].sort(compareStrings);
+  const used = new Set<string>();
+  const articles: Article[] = [];
+  for (const hash of hashes) {
+    const copies = groups.get(hash)!;
+    const guid = chooseGuid(hash, copies.map((c) => c.draft.source), memory, used);
+    used.add(guid);
+    articles.push(mergeCopies(copies, guid));
+  }
+  articles.sort(newestFirst);
+
+  const slugs = assignSlugs(articles.flatMap((a) => a.categories));
+  const members = new Map<string, string[]>();
+  for (const article of articles) {
+    for (const name of article.categories) {
+      const list = members.get(name);
+      if (list) list.push(article.id);
+      else members.set(name, [article.id]);
+    }
+  }
+  const categories: Category[] = [...slugs.entries()].map(([name, slug]) => ({ name, slug, articleIds: members.get(name)! }));
+
+  return {
+    articles,
+    byId: new Map(articles.map((a) => [a.id, a])),
+    categories,
+    rejected: input.rejected,
+    notices: input.notices,
+    files: input.files,
+    duplicates: input.drafts.length - articles.length,
+  };
+}

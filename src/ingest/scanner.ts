@@ -1,0 +1,155 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Catalog, Draft, Notice, Rejection, SeedFile } from '../model.js';
+import { isRejection, parseSeed } from '../parse/index.js';
+import { decodeSeed, readSeedBytes } from '../scan/read.js';
+import { walkSeeds } from '../scan/walk.js';
+import { buildCatalog, type DatedDraft, type GuidMemory } from './catalog.js';
+
+export interface ScanOptions {
+  readonly seedsDir: string;
+  readonly extensions: readonly string[];
+  readonly maxFileBytes: number;
+}
+
+export interface ScanStats {
+  readonly files: number;
+  /** Files read and parsed this time (new or changed). */
+  readonly changed: number;
+  readonly removed: number;
+  readonly durationMs: number;
+}
+
+export interface ScanResult {
+  readonly catalog: Catalog;
+  readonly stats: ScanStats;
+}
+
+/** What a scan must remember across restarts (see live/state.ts). */
+export interface Memory {
+  guids: { byHash: Map<string, string>; byPath: Map<string, string> };
+  /** Fallback dates of files without one: first seen by content, then by path. */
+  firstSeen: { byHash: Map<string, number>; byPath: Map<string, number> };
+}
+
+export const emptyMemory = (): Memory => ({
+  guids: { byHash: new Map(), byPath: new Map() },
+  firstSeen: { byHash: new Map(), byPath: new Map() },
+});
+
+type ParseResult = Draft | Rejection;
+
+/** Parses many files; the default runs on this thread, the worker pool replaces it for big scans. */
+export type ParseBatch = (files: readonly SeedFile[], maxFileBytes: number) => Promise<ParseResult[]>;
+
+export async function parseFile(file: SeedFile, maxFileBytes: number): Promise<ParseResult> {
+  try {
+    const bytes = await readSeedBytes(file, maxFileBytes);
+    if ('reason' in bytes) return bytes;
+    const decoded = decodeSeed(bytes);
+    if ('reason' in decoded) return { file: file.path, reason: decoded.reason };
+    return parseSeed(file.path, decoded.text);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return { file: file.path, reason: `could not be read: ${e.code ?? e.message}` };
+  }
+}
+
+export const parseOnThisThread: ParseBatch = async (files, maxFileBytes) => {
+  const out: ParseResult[] = [];
+  let sinceYield = 0;
+  for (const file of files) {
+    out.push(await parseFile(file, maxFileBytes));
+    // Parsing is synchronous CPU work: let requests through every few files.
+    if (++sinceYield >= 16) {
+      sinceYield = 0;
+      await yieldToEventLoop();
+    }
+  }
+  return out;
+};
+
+const stampOf = (f: SeedFile) => `${f.size}:${f.mtimeMs}:${f.ino}`;
+
+/**
+ * Scans the seeds directory into a Catalog, re-reading only files whose size, mtime or inode
+ * changed since the last scan of this Scanner. Throws only when the scan fails as a whole
+ * (seeds directory missing or unreadable); a bad file becomes a rejection.
+ */
+export class Scanner {
+  private readonly cache = new Map<string, { stamp: string; result: ParseResult }>();
+
+  constructor(
+    private readonly options: ScanOptions,
+    readonly memory: Memory = emptyMemory(),
+    private readonly parseBatch: ParseBatch = parseOnThisThread,
+  ) {}
+
+  async scan(): Promise<ScanResult> {
+    const started = performance.now();
+    const walked = await walkSeeds(this.options.seedsDir, { extensions: this.options.extensions });
+
+    const stale = walked.files.filter((f) => this.cache.get(f.path)?.stamp !== stampOf(f));
+    const parsed = await this.parseBatch(stale, this.options.maxFileBytes);
+    stale.forEach((file, i) => this.cache.set(file.path, { stamp: stampOf(file), result: parsed[i]! }));
+    const present = new Set(walked.files.map((f) => f.path));
+    let removed = 0;
+    for (const path of this.cache.keys()) {
+      if (!present.has(path)) {
+        this.cache.delete(path);
+        removed++;
+      }
+    }
+
+    const drafts: DatedDraft[] = [];
+    const rejected: Rejection[] = [...walked.rejected];
+    const notices: Notice[] = [];
+    for (const file of walked.files) {
+      const result = this.cache.get(file.path)!.result;
+      if (isRejection(result)) {
+        rejected.push(result);
+        continue;
+      }
+      for (const note of result.notes) notices.push({ file: file.path, note });
+      let date = result.date;
+      if (!date) {
+        date = new Date(this.fallbackDate(file, result.contentHash));
+        notices.push({ file: file.path, note: `no usable date; using the file's first-seen modification time ${date.toISOString()}` });
+      }
+      drafts.push({ draft: result, date });
+    }
+    rejected.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+
+    const catalog = buildCatalog({ drafts, rejected, notices, files: walked.files.length + walked.rejected.length, memory: this.memory.guids });
+    this.remember(catalog);
+    return {
+      catalog,
+      stats: { files: catalog.files, changed: stale.length, removed, durationMs: performance.now() - started },
+    };
+  }
+
+  private fallbackDate(file: SeedFile, hash: string): number {
+    const seen = this.memory.firstSeen;
+    const ms = seen.byHash.get(hash) ?? seen.byPath.get(file.path) ?? Math.floor(file.mtimeMs / 1000) * 1000;
+    seen.byHash.set(hash, ms);
+    seen.byPath.set(file.path, ms);
+    return ms;
+  }
+
+  /** Keeps only what the current catalog needs, so the memory never grows with history. */
+  private remember(catalog: Catalog): void {
+    const guids = { byHash: new Map<string, string>(), byPath: new Map<string, string>() };
+    const firstSeen = { byHash: new Map<string, number>(), byPath: new Map<string, number>() };
+    for (const article of catalog.articles) {
+      guids.byHash.set(article.contentHash, article.guid);
+      for (const source of article.sources) {
+        guids.byPath.set(source, article.guid);
+        const byPath = this.memory.firstSeen.byPath.get(source);
+        if (byPath !== undefined) firstSeen.byPath.set(source, byPath);
+      }
+      const byHash = this.memory.firstSeen.byHash.get(article.contentHash);
+      if (byHash !== undefined) firstSeen.byHash.set(article.contentHash, byHash);
+    }
+    this.memory.guids = guids;
+    this.memory.firstSeen = firstSeen;
+  }
+}

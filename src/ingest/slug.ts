@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { compareStrings } from '../scan/walk.js';
+
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+const MAX_SLUG_LENGTH = 60;
+
+const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
+
+/**
+ * A human-readable slug that is safe as one URL path segment and as a file name on every OS:
+ * letters and digits of any script survive (新媒体 stays 新媒体), ASCII is lower-cased, spaces
+ * become `-`, and everything else (`/ \ ? # %`, controls, leading dots, `..`) is dropped.
+ * Returns '' when nothing is left.
+ */
+export function baseSlug(name: string): string {
+  let slug = name
+    .normalize('NFC')
+    .replace(/[A-Z]/g, (c) => c.toLowerCase())
+    .replace(/[\s_]+/gu, '-')
+    .replace(/[^\p{L}\p{N}\p{M}.~-]/gu, '')
+    .replace(/\.{2,}/g, '.')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[.~-]+|[.-]+$/g, '');
+  slug = Array.from(slug).slice(0, MAX_SLUG_LENGTH).join('').replace(/[.-]+$/, '');
+  if (WINDOWS_DEVICE.test(slug)) slug = `${slug}-`;
+  return slug;
+}
+
+/**
+ * Slugs for a set of names, deterministic for a given set: names are taken in code-point order;
+ * the first to claim a slug keeps it, later names that slug alike get `-<hash of name>`; a name
+ * that slugs to nothing gets `c-<hash>`.
+ */
+export function assignSlugs(names: Iterable<string>): Map<string, string> {
+  const sorted = [...new Set(names)].sort(compareStrings);
+  const taken = new Set<string>();
+  const slugs = new Map<string, string>();
+  for (const name of sorted) {
+    const base = baseSlug(name);
+    let slug = base === '' ? `c-${shortHash(name)}` : base;
+    if (taken.has(slug)) slug = `${base || 'c'}-${shortHash(name)}`;
+    for (let n = 2; taken.has(slug); n++) slug = `${base || 'c'}-${shortHash(name)}-${n}`;
+    taken.add(slug);
+    slugs.set(name, slug);
+  }
+  return slugs;
+}

@@ -1,0 +1,82 @@
+/** The types that cross module boundaries: what ingest produces and render consumes. */
+
+/** One file in the seeds directory that the walker accepted as a candidate. */
+export interface SeedFile {
+  /** Path relative to the seeds directory, with `/` separators. */
+  readonly path: string;
+  readonly absPath: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+}
+
+/** A file that could not be used, and why, in words a user can act on. */
+export interface Rejection {
+  readonly file: string;
+  readonly reason: string;
+}
+
+/** What one parsed file contributes before duplicates are merged. */
+export interface Draft {
+  readonly source: string;
+  readonly title: string;
+  readonly link?: string;
+  /** Undefined when the file gave no usable date; ingest then falls back. */
+  readonly date?: Date;
+  readonly updated?: Date;
+  readonly author?: string;
+  readonly categories: readonly string[];
+  readonly tags: readonly string[];
+  readonly image?: string;
+  readonly contentHtml: string;
+  readonly summary: string;
+  /** sha256 hex of the normalized plain text of the body: the dedupe key. */
+  readonly contentHash: string;
+  /** Things worth telling the user that did not stop the file from being used. */
+  readonly notes: readonly string[];
+}
+
+export interface Article {
+  /** Short content hash: the article's URL segment (`/articles/<id>/`). */
+  readonly id: string;
+  /** Stable RSS guid / Atom id / JSON Feed id, an absolute URI. */
+  readonly guid: string;
+  readonly title: string;
+  readonly link?: string;
+  readonly date: Date;
+  readonly updated: Date;
+  readonly author?: string;
+  readonly categories: readonly string[];
+  readonly tags: readonly string[];
+  readonly image?: string;
+  readonly contentHtml: string;
+  readonly summary: string;
+  /** Relative paths of every file that produced this article, sorted. */
+  readonly sources: readonly string[];
+  readonly contentHash: string;
+}
+
+export interface Category {
+  readonly name: string;
+  readonly slug: string;
+  /** Article ids, newest first. */
+  readonly articleIds: readonly string[];
+}
+
+export interface Notice {
+  readonly file: string;
+  readonly note: string;
+}
+
+/** The whole result of one scan: everything render needs and everything the report shows. */
+export interface Catalog {
+  /** Newest first; ties broken by guid so the order never depends on the file system. */
+  readonly articles: readonly Article[];
+  readonly byId: ReadonlyMap<string, Article>;
+  /** Sorted by name. */
+  readonly categories: readonly Category[];
+  readonly rejected: readonly Rejection[];
+  readonly notices: readonly Notice[];
+  readonly files: number;
+  readonly duplicates: number;
+}

@@ -1,0 +1,69 @@
+import matter from 'gray-matter';
+import { CORE_SCHEMA, load } from 'js-yaml';
+
+export type FrontMatter =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'data'; readonly data: Readonly<Record<string, unknown>>; readonly body: string }
+  | { readonly kind: 'error'; readonly reason: string };
+
+const refuse = (language: string) => () => {
+  throw new Error(`front matter in ${language} is never executed`);
+};
+
+/**
+ * gray-matter with its code engines replaced. Its default `javascript` engine `eval`s `---js`
+ * blocks; `coffee` would too if installed. YAML goes to js-yaml's CORE schema: no `!!js/*`,
+ * no `!!binary`, and timestamps stay strings so that `parseDateValue` sees what was written.
+ * Passing an options object also keeps gray-matter from caching every input it ever parsed.
+ */
+const MATTER_OPTIONS = Object.freeze({
+  excerpt: false,
+  engines: {
+    yaml: { parse: (source: string) => load(source, { schema: CORE_SCHEMA, maxDepth: 20 }) as object },
+    js: refuse('javascript'),
+    javascript: refuse('javascript'),
+    coffee: refuse('coffeescript'),
+    coffeescript: refuse('coffeescript'),
+  },
+});
+
+const FENCE_LINE = /^---[ \t]*([^\n]*?)[ \t]*\n/;
+const CLOSING_FENCE = /\n---[ \t]*(?:\n|$)/;
+
+/** `text` has its BOM removed and its line endings normalized to `\n`. */
+export function readFrontMatter(text: string): FrontMatter {
+  // Hexo posts start with a blank line; gray-matter only looks at offset 0.
+  const start = text.replace(/^\s+/, '');
+  if (!start.startsWith('---') || /^-{4,}/.test(start)) return { kind: 'none' };
+  const fence = FENCE_LINE.exec(start);
+  if (!fence) return { kind: 'error', reason: 'front matter has an opening --- but nothing after it' };
+  const language = fence[1]!;
+  if (language !== '' && !/^ya?ml$/i.test(language)) {
+    return { kind: 'error', reason: `front matter language "${language.slice(0, 40)}" is not allowed: front matter is data (YAML), never code` };
+  }
+  const rest = start.slice(fence[0].length - 1);
+  if (!CLOSING_FENCE.test(rest) && !rest.startsWith('\n---')) return { kind: 'error', reason: 'front matter has no closing --- line' };
+
+  let parsed: { data: unknown; content: string };
+  try {
+    parsed = matter(start, MATTER_OPTIONS);
+  } catch (error) {
+    return { kind: 'error', reason: `front matter is not valid YAML: ${describeYamlError(error)}` };
+  }
+  const { data } = parsed;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { kind: 'error', reason: 'front matter is not a mapping of keys to values' };
+  }
+  const proto = Object.getPrototypeOf(data);
+  if (proto !== Object.prototype && proto !== null) return { kind: 'error', reason: 'front matter is not a mapping of keys to values' };
+  return { kind: 'data', data: data as Record<string, unknown>, body: parsed.content };
+}
+
+function describeYamlError(error: unknown): string {
+  const e = error as { name?: string; reason?: string; message?: string; mark?: { line: number } };
+  if (e?.name === 'YAMLException' && e.reason) {
+    // gray-matter hands js-yaml the block starting with the opening fence's newline, so mark.line + 1 is the file's line.
+    return e.mark ? `${e.reason} (line ${e.mark.line + 1})` : e.reason;
+  }
+  return String(e?.message ?? error).split('\n')[0]!;
+}

@@ -1,0 +1,77 @@
+import { open } from 'node:fs/promises';
+import type { Rejection, SeedFile } from '../model.js';
+
+export type Decoded = { readonly text: string } | { readonly reason: string };
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * Turns file bytes into text, or says why it cannot. Only encodings that are certain are decoded:
+ * UTF-8 (with or without BOM) and UTF-16 with a BOM. Anything else is refused rather than guessed,
+ * because a wrong guess would put mojibake into every reader's feed.
+ */
+export function decodeSeed(bytes: Uint8Array): Decoded {
+  if (bytes.length === 0) return { reason: 'file is empty' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeUtf16(bytes, 'utf-16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16(bytes, 'utf-16be');
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) return { reason: `binary file: contains a NUL byte at offset ${nul}` };
+  try {
+    return { text: UTF8.decode(bytes) };
+  } catch {
+    return { reason: `not valid UTF-8 (at byte ${firstInvalidUtf8(bytes)}); legacy encodings such as GBK are not guessed — save the file as UTF-8` };
+  }
+}
+
+function decodeUtf16(bytes: Uint8Array, label: 'utf-16le' | 'utf-16be'): Decoded {
+  try {
+    const text = new TextDecoder(label, { fatal: true }).decode(bytes);
+    return text.includes('\0') ? { reason: `binary file: contains NUL characters (${label})` } : { text };
+  } catch {
+    return { reason: `not valid ${label.toUpperCase()} despite its byte order mark` };
+  }
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // Binary search on prefixes: a prefix that decodes (allowing a cut sequence at its end) is clean.
+  const ok = (n: number) => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Reads a seed's bytes, refusing files over `maxBytes` without reading them whole. */
+export async function readSeedBytes(file: SeedFile, maxBytes: number): Promise<Uint8Array | Rejection> {
+  const tooBig = (size: number): Rejection => ({
+    file: file.path,
+    reason: `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} size limit`,
+  });
+  if (file.size > maxBytes) return tooBig(file.size);
+  const handle = await open(file.absPath, 'r');
+  try {
+    // Checked again on the open handle: the file may have grown since it was listed.
+    const { size } = await handle.stat();
+    if (size > maxBytes) return tooBig(size);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}

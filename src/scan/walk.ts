@@ -1,0 +1,127 @@
+import { lstat, opendir, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import path from 'node:path';
+import type { Rejection, SeedFile } from '../model.js';
+
+export interface WalkOptions {
+  /** Lower-case extensions with their dot, e.g. `.md`. */
+  readonly extensions: readonly string[];
+}
+
+export interface WalkResult {
+  /** Sorted by path. */
+  readonly files: SeedFile[];
+  readonly rejected: Rejection[];
+}
+
+/** Names that are never seeds: hidden files, editor backups and swap files, Emacs autosaves. */
+export function isIgnoredName(name: string): boolean {
+  return (
+    name.startsWith('.') ||
+    name.endsWith('~') ||
+    /\.sw[a-p]$/i.test(name) ||
+    (name.startsWith('#') && name.endsWith('#'))
+  );
+}
+
+function hasSeedExtension(name: string, extensions: readonly string[]): boolean {
+  return extensions.includes(path.extname(name).toLowerCase());
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+const toPosix = (p: string) => p.split(path.sep).join('/');
+
+/**
+ * Lists candidate seed files under `root`, recursively.
+ *
+ * Symbolic links are followed only while they resolve inside `root`; a directory reached twice
+ * (a symlink loop, or two links to one place) is walked once. Throws only when `root` itself
+ * cannot be read: per-file problems are returned as rejections.
+ */
+export async function walkSeeds(root: string, options: WalkOptions): Promise<WalkResult> {
+  const rootReal = await realpath(root);
+  const rootStat = await stat(rootReal);
+  if (!rootStat.isDirectory()) throw new Error(`${root} is not a directory`);
+
+  const files: SeedFile[] = [];
+  const rejected: Rejection[] = [];
+  const visitedDirs = new Set<string>([`${rootStat.dev}:${rootStat.ino}`]);
+
+  const addFile = (rel: string, abs: string, st: Stats) => {
+    if (st.isFile()) {
+      files.push({ path: rel, absPath: abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+    } else {
+      const kind = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'not a regular file';
+      rejected.push({ file: rel, reason: `skipped: ${kind}, not a regular file` });
+    }
+  };
+
+  async function visit(dirAbs: string, dirRel: string): Promise<void> {
+    const subdirs: Array<[string, string]> = [];
+    const pending: Array<Promise<void>> = [];
+    const dir = await opendir(dirAbs, { bufferSize: 256 });
+    for await (const entry of dir) {
+      if (isIgnoredName(entry.name)) continue;
+      const abs = path.join(dirAbs, entry.name);
+      const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        const st = await lstat(abs);
+        const key = `${st.dev}:${st.ino}`;
+        if (!visitedDirs.has(key)) {
+          visitedDirs.add(key);
+          subdirs.push([abs, rel]);
+        }
+      } else if (entry.isSymbolicLink()) {
+        pending.push(visitLink(abs, rel, subdirs));
+      } else if (hasSeedExtension(entry.name, options.extensions)) {
+        pending.push(lstat(abs).then((st) => addFile(rel, abs, st)));
+      }
+      if (pending.length >= 64) await Promise.all(pending.splice(0));
+    }
+    await Promise.all(pending);
+    for (const [abs, rel] of subdirs) await visit(abs, rel);
+  }
+
+  async function visitLink(abs: string, rel: string, subdirs: Array<[string, string]>): Promise<void> {
+    let target: string;
+    let st: Stats;
+    try {
+      target = await realpath(abs);
+      st = await stat(target);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ELOOP' ? 'a symbolic link loop' : 'a broken symbolic link';
+      if (hasSeedExtension(rel, options.extensions)) rejected.push({ file: rel, reason: `skipped: ${why}` });
+      return;
+    }
+    if (!isInside(rootReal, target)) {
+      rejected.push({ file: rel, reason: 'skipped: symbolic link points outside the seeds directory' });
+      return;
+    }
+    if (st.isDirectory()) {
+      const key = `${st.dev}:${st.ino}`;
+      if (!visitedDirs.has(key)) {
+        visitedDirs.add(key);
+        subdirs.push([abs, rel]);
+      }
+    } else if (hasSeedExtension(rel, options.extensions)) {
+      addFile(rel, abs, st);
+    }
+  }
+
+  await visit(rootReal, '');
+  files.sort((a, b) => compareStrings(a.path, b.path));
+  rejected.sort((a, b) => compareStrings(a.file, b.file));
+  return { files, rejected };
+}
+
+/** Code-unit order: the same on every machine and locale. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export { toPosix };
