@@ -1,7 +1,41 @@
-import type { Config } from '../config.js';
 import type { Io } from '../cli.js';
+import { describeFsError } from '../cli.js';
+import type { Config } from '../config.js';
+import { writeSite } from '../export/write-site.js';
+import { Scanner } from '../ingest/scanner.js';
+import { loadState, saveState } from '../live/state.js';
+import { Site } from '../render/site.js';
+import { progressReporter } from './progress.js';
 
-export async function runBuild(config: Config, io: Io): Promise<number> {
-  void config; io.err('not yet\n');
-  return 1;
+/** `seedfeed build`: one scan, the whole URL space exported, state saved for the next run. */
+export async function runBuild(config: Config, io: Io, isTty = process.stderr.isTTY === true): Promise<number> {
+  const started = performance.now();
+  const state = await loadState(config.outDir);
+  const progress = progressReporter(isTty, io.err);
+  let result;
+  try {
+    result = await new Scanner(config, state.memory).scan();
+  } catch (error) {
+    io.err(`seedfeed: cannot scan ${config.seedsDir}: ${describeFsError(error)}\n`);
+    return 1;
+  }
+  const { catalog } = result;
+  const site = new Site(catalog, config, new Date(), state.validators);
+  try {
+    const exported = await writeSite(site, config.outDir, { onProgress: progress.update });
+    progress.done();
+    await saveState(config.outDir, state.memory, site);
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    io.out(
+      `built ${config.outDir}: ${site.size} files (${exported.written} written, ${exported.unchanged} unchanged, ${exported.removed} removed) ` +
+        `from ${catalog.files} seed files: ${catalog.articles.length} articles, ${catalog.categories.length} categories, ` +
+        `${catalog.duplicates} duplicates merged, ${catalog.rejected.length} rejected in ${seconds} s\n`,
+    );
+    for (const r of catalog.rejected) io.out(`  rejected ${r.file}: ${r.reason}\n`);
+  } catch (error) {
+    progress.done();
+    io.err(`seedfeed: cannot write ${config.outDir}: ${describeFsError(error)}\n`);
+    return 1;
+  }
+  return 0;
 }

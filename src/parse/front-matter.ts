@@ -48,7 +48,8 @@ export function readFrontMatter(text: string): FrontMatter {
   try {
     parsed = matter(start, MATTER_OPTIONS);
   } catch (error) {
-    return { kind: 'error', reason: `front matter is not valid YAML: ${describeYamlError(error)}` };
+    const skippedLines = text.slice(0, text.length - start.length).split('\n').length - 1;
+    return { kind: 'error', reason: `front matter is not valid YAML: ${describeYamlError(error, skippedLines)}` };
   }
   const { data } = parsed;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -59,11 +60,12 @@ export function readFrontMatter(text: string): FrontMatter {
   return { kind: 'data', data: data as Record<string, unknown>, body: parsed.content };
 }
 
-function describeYamlError(error: unknown): string {
+function describeYamlError(error: unknown, skippedLines: number): string {
   const e = error as { name?: string; reason?: string; message?: string; mark?: { line: number } };
   if (e?.name === 'YAMLException' && e.reason) {
-    // gray-matter hands js-yaml the block starting with the opening fence's newline, so mark.line + 1 is the file's line.
-    return e.mark ? `${e.reason} (line ${e.mark.line + 1})` : e.reason;
+    // gray-matter hands js-yaml the block starting with the opening fence's newline, so mark.line + 1 is the
+    // line counted from the fence; blank lines before the fence (Hexo's habit) were cut off before parsing.
+    return e.mark ? `${e.reason} (line ${e.mark.line + 1 + skippedLines})` : e.reason;
   }
   return String(e?.message ?? error).split('\n')[0]!;
 }

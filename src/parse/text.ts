@@ -1,7 +1,10 @@
 /** Small pure helpers for the strings that end up in feeds. */
 
-/** Everything XML 1.0 forbids (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates). */
-const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/**
+ * Everything XML 1.0 forbids (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates), and the
+ * noncharacters U+FDD0–U+FDEF, which mean nothing in text and which the renderer uses internally.
+ */
+const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 export function stripXmlIllegal(text: string): string {
   return text.replace(XML_ILLEGAL, '');

@@ -1,0 +1,126 @@
+import { Hono, type Context } from 'hono';
+import type { Logger } from '../log.js';
+import type { Resource } from '../render/resource.js';
+import type { Site } from '../render/site.js';
+import { chooseEncoding, isNotModified } from './conditional.js';
+
+export interface Health {
+  readonly status: 'ok' | 'starting' | 'degraded';
+  readonly body: Record<string, unknown>;
+}
+
+export interface AppOptions {
+  /** The current scan result; undefined until the first scan finished. */
+  readonly site: () => Site | undefined;
+  readonly health: () => Health;
+  /** Cache-Control max-age in seconds, tied to the rescan interval. */
+  readonly maxAge: number;
+  /** The largest `?limit=` accepted (the configured feed limit). */
+  readonly limit: number;
+  readonly logger: Logger;
+}
+
+const MIN_COMPRESS_BYTES = 512;
+const HTML_SECURITY = {
+  // Article HTML is sanitized already; this is the second lock: no script runs on our pages.
+  'Content-Security-Policy': "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+};
+
+function decodeSitePath(rawPath: string, prefix: string): string | undefined {
+  let path = rawPath;
+  if (prefix && (path === prefix || path.startsWith(`${prefix}/`))) path = path.slice(prefix.length) || '/';
+  try {
+    return path.split('/').map(decodeURIComponent).join('/');
+  } catch {
+    return undefined;
+  }
+}
+
+/** HEAD runs the GET handler; its body is dropped here but Content-Length is kept. */
+function withBody(c: Context, body: Uint8Array, status: 200 | 404, headers: Record<string, string>): Response {
+  if (c.req.method === 'HEAD') return c.body(null, status, headers);
+  return c.body(body as Uint8Array<ArrayBuffer>, status, headers);
+}
+
+function text(c: Context, status: 400 | 404 | 405 | 500 | 503, message: string, extra: Record<string, string> = {}) {
+  return c.body(`${message}\n`, status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
+}
+
+/**
+ * The Hono app: every GET/HEAD is a lookup in the current Site, answered from precomputed bytes
+ * and validators — a 304 costs a header comparison, a 200 a map lookup. Only `/healthz` and
+ * `?limit=` variants are computed per request.
+ */
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono();
+  const cacheControl = `public, max-age=${options.maxAge}`;
+
+  app.get('/healthz', (c) => {
+    const health = options.health();
+    return c.json(health.body, health.status === 'starting' ? 503 : 200, { 'Cache-Control': 'no-store' });
+  });
+
+  app.get('*', async function serveSite(c) {
+    const site = options.site();
+    if (!site) return text(c, 503, 'seedfeed is scanning its seeds for the first time; try again in a moment.', { 'Retry-After': '2' });
+    const url = new URL(c.req.url);
+    const path = decodeSitePath(url.pathname, site.urls.prefix);
+    if (path === undefined) return text(c, 400, 'Bad request: the path is not valid percent-encoded UTF-8.');
+
+    let resource = site.get(path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : path);
+    if (!resource && !path.endsWith('/') && site.get(`${path}/`)) {
+      return c.redirect(`${url.pathname}/${url.search}`, 301);
+    }
+    if (!resource) return sendNotFound(c, site.notFound);
+
+    const limitParam = c.req.query('limit');
+    if (limitParam !== undefined && resource.isFeed) {
+      const limit = /^\d{1,6}$/.test(limitParam) ? Number(limitParam) : NaN;
+      if (!(limit >= 1 && limit <= options.limit)) {
+        return text(c, 400, `Bad request: limit must be a whole number from 1 to ${options.limit}.`);
+      }
+      resource = site.limited(resource.path, limit) ?? resource;
+    }
+    return send(c, resource);
+  });
+
+  async function send(c: Context, resource: Resource): Promise<Response> {
+    const encoding = resource.body.length >= MIN_COMPRESS_BYTES ? chooseEncoding(c.req.header('accept-encoding')) : undefined;
+    const variant = encoding ? await resource.variant(encoding) : { body: resource.body, etag: resource.etag };
+    const headers: Record<string, string> = {
+      ETag: variant.etag,
+      'Last-Modified': resource.lastModified.toUTCString(),
+      'Cache-Control': cacheControl,
+      // Vary even for identity: the answer depended on Accept-Encoding (RFC 9110 §12.5.5).
+      Vary: 'Accept-Encoding',
+      'X-Content-Type-Options': 'nosniff',
+      ...(resource.isFeed ? { 'Access-Control-Allow-Origin': '*' } : HTML_SECURITY),
+    };
+    const etags = [resource.etag, variant.etag];
+    const conditional = { ifNoneMatch: c.req.header('if-none-match'), ifModifiedSince: c.req.header('if-modified-since') };
+    if (isNotModified(conditional, etags, resource.lastModified)) return c.body(null, 304, headers);
+    headers['Content-Type'] = resource.contentType;
+    headers['Content-Length'] = String(variant.body.length);
+    if (encoding) headers['Content-Encoding'] = encoding;
+    return withBody(c, variant.body, 200, headers);
+  }
+
+  function sendNotFound(c: Context, page: Resource): Response {
+    return withBody(c, page.body, 404, {
+      'Content-Type': page.contentType,
+      'Content-Length': String(page.body.length),
+      'Cache-Control': 'no-store',
+      ...HTML_SECURITY,
+    });
+  }
+
+  app.all('*', (c) => text(c, 405, 'Method not allowed: this site answers GET and HEAD.', { Allow: 'GET, HEAD' }));
+
+  app.onError((error, c) => {
+    options.logger.error('request_failed', { path: new URL(c.req.url).pathname, error: error.message });
+    return text(c, 500, 'Internal server error.');
+  });
+
+  return app;
+}

@@ -1,0 +1,191 @@
+import { watch, type FSWatcher } from 'node:fs';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Config } from '../config.js';
+import { writeSite } from '../export/write-site.js';
+import type { Health } from '../http/app.js';
+import type { ParseBatch, ScanStats } from '../ingest/scanner.js';
+import { Scanner } from '../ingest/scanner.js';
+import type { Logger } from '../log.js';
+import { Site, type Previous } from '../render/site.js';
+import { loadState, saveState } from './state.js';
+
+export interface LiveOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Quiet period after the last file event before a rescan starts. */
+  readonly debounceMs?: number;
+  readonly clock?: () => Date;
+  readonly parseBatch?: ParseBatch;
+}
+
+interface LastScan {
+  readonly at: Date;
+  readonly stats: ScanStats;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/**
+ * The running service: one current Site, replaced whole by each successful scan (a request
+ * sees one complete scan result or the next, never a mix). Scans never overlap: a trigger
+ * during a scan asks for one more scan after it, however many triggers arrive. A scan that
+ * fails as a whole keeps the last good Site and is reported in /healthz.
+ */
+export class LiveSite {
+  private site: Site | undefined;
+  private scanner: Scanner | undefined;
+  private previous: Previous | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private lastScan: LastScan | undefined;
+  private lastGood: LastScan | undefined;
+  private exportedOnce = false;
+  private task: ScheduledTask | undefined;
+  private watcher: FSWatcher | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /** Number of scans started, for tests and logs. */
+  scans = 0;
+
+  constructor(private readonly options: LiveOptions) {}
+
+  current(): Site | undefined {
+    return this.site;
+  }
+
+  health(): Health {
+    const last = this.lastScan;
+    const good = this.lastGood;
+    const site = this.site;
+    const body = {
+      status: !site ? 'starting' : last?.ok ? 'ok' : 'degraded',
+      lastScan: last ? { at: last.at.toISOString(), durationMs: Math.round(last.stats.durationMs), ok: last.ok, ...(last.error ? { error: last.error } : {}) } : null,
+      lastGoodScan: good ? good.at.toISOString() : null,
+      files: site?.catalog.files ?? 0,
+      articles: site?.catalog.articles.length ?? 0,
+      categories: site?.catalog.categories.length ?? 0,
+      rejected: site?.catalog.rejected.length ?? 0,
+      duplicates: site?.catalog.duplicates ?? 0,
+      scanning: this.running !== undefined,
+    };
+    return { status: !site ? 'starting' : last?.ok ? 'ok' : 'degraded', body };
+  }
+
+  /** Asks for a rescan; resolves when a scan that started after this call has finished. */
+  trigger(reason: string): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      if (!this.again) this.options.logger.info('scan_queued', { reason, note: 'a scan is running; one more will follow it' });
+      this.again = true;
+      return this.running.then(() => this.running ?? undefined);
+    }
+    this.running = this.loop(reason).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async loop(reason: string): Promise<void> {
+    let why = reason;
+    do {
+      this.again = false;
+      await this.scanOnce(why);
+      why = 'changes during the previous scan';
+    } while (this.again && !this.stopped);
+  }
+
+  private async scanOnce(reason: string): Promise<void> {
+    const { config, logger } = this.options;
+    const clock = this.options.clock ?? (() => new Date());
+    this.scans++;
+    const started = performance.now();
+    try {
+      if (!this.scanner) {
+        const state = await loadState(config.outDir);
+        this.previous = state.validators;
+        this.scanner = new Scanner(config, state.memory, this.options.parseBatch);
+      }
+      const { catalog, stats } = await this.scanner.scan();
+      const site = new Site(catalog, config, clock(), this.previous);
+      const exported = await writeSite(site, config.outDir, { verify: !this.exportedOnce });
+      this.exportedOnce = true;
+      await saveState(config.outDir, this.scanner.memory, site);
+      this.site = site;
+      this.previous = site.resources;
+      const total = { ...stats, durationMs: performance.now() - started };
+      this.lastScan = this.lastGood = { at: clock(), stats: total, ok: true };
+      logger.info('scan', {
+        reason,
+        files: catalog.files,
+        changed: stats.changed,
+        removed: stats.removed,
+        articles: catalog.articles.length,
+        duplicates: catalog.duplicates,
+        rejected: catalog.rejected.length,
+        written: exported.written,
+        deleted: exported.removed,
+        duration_ms: Math.round(total.durationMs),
+      });
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      this.lastScan = { at: clock(), stats: { files: 0, changed: 0, removed: 0, durationMs: performance.now() - started }, ok: false, error: message };
+      logger.error('scan_failed', { reason, error: message, serving: this.site ? 'last good result' : 'nothing yet' });
+    }
+  }
+
+  /** Starts the cron schedule and, if configured, the file watcher. */
+  start(): void {
+    const { config, logger } = this.options;
+    this.task = cron.schedule(config.cron, () => this.trigger('schedule'), {
+      name: 'seedfeed-rescan',
+      noOverlap: true,
+      logger: {
+        info: (m) => logger.debug('cron', { message: m }),
+        warn: (m) => logger.warn('cron', { message: m }),
+        error: (m) => logger.error('cron', { message: String(m) }),
+        debug: (m) => logger.debug('cron', { message: String(m) }),
+      },
+    });
+    this.task.on('execution:overlap', () => logger.warn('scan_overran', { note: 'a scan outlasted the schedule interval; the next starts after it' }));
+    if (config.watch) this.startWatcher();
+  }
+
+  private startWatcher(): void {
+    const { config, logger } = this.options;
+    const debounceMs = this.options.debounceMs ?? 200;
+    try {
+      this.watcher = watch(config.seedsDir, { recursive: true }, () => {
+        clearTimeout(this.debounce);
+        this.debounce = setTimeout(() => void this.trigger('file change'), debounceMs);
+      });
+      this.watcher.on('error', (error) => {
+        logger.warn('watch_failed', { error: error.message, note: 'the schedule still rescans' });
+        this.watcher?.close();
+        this.watcher = undefined;
+      });
+    } catch (error) {
+      logger.warn('watch_failed', { error: (error as Error).message, note: 'the schedule still rescans' });
+    }
+  }
+
+  /** Seconds between scheduled rescans: what Cache-Control max-age is tied to. */
+  static intervalSeconds(expression: string): number {
+    const task = cron.createTask(expression, () => undefined);
+    try {
+      const [a, b] = task.getNextRuns(2);
+      return a && b ? Math.max(1, Math.round((b.getTime() - a.getTime()) / 1000)) : 60;
+    } finally {
+      void task.destroy();
+    }
+  }
+
+  /** Stops scheduling and watching, then waits for a scan or export in progress to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.debounce);
+    this.watcher?.close();
+    await this.task?.stop();
+    await this.running;
+    await this.task?.destroy();
+  }
+}

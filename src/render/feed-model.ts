@@ -1,0 +1,60 @@
+import type { Article } from '../model.js';
+import { stripXmlIllegal } from '../parse/text.js';
+import type { Urls } from './urls.js';
+import { paths, type FeedFormat } from './urls.js';
+
+/** One feed, format-independent: what RSS, Atom and JSON Feed are each rendered from. */
+export interface FeedSpec {
+  readonly title: string;
+  readonly description: string;
+  /** The HTML page this feed belongs to (absolute URL). */
+  readonly homePage: string;
+  readonly selfUrls: Record<FeedFormat, string>;
+  readonly language: string;
+  readonly icon?: string;
+  /** Newest first, at most the configured limit. */
+  readonly items: readonly FeedItem[];
+  /** Newest item's updated time; a fixed epoch for an empty feed. Never "now". */
+  readonly updated: Date;
+}
+
+export interface FeedItem {
+  readonly guid: string;
+  readonly title: string;
+  readonly url: string;
+  readonly externalUrl?: string;
+  readonly published: Date;
+  readonly updated: Date;
+  readonly author?: string;
+  readonly categories: ReadonlyArray<{ readonly name: string; readonly slug: string; readonly url: string }>;
+  readonly image?: string;
+  readonly summary: string;
+  readonly contentHtml: string;
+}
+
+/** An item's text fields with everything XML 1.0 forbids removed: hostile input never breaks a feed. */
+export function toFeedItem(article: Article, slugs: ReadonlyMap<string, string>, urls: Urls): FeedItem {
+  const clean = stripXmlIllegal;
+  return {
+    guid: article.guid,
+    title: clean(article.title),
+    url: article.link ?? urls.absolute(paths.article(article.id)),
+    externalUrl: article.link,
+    published: article.date,
+    updated: article.updated,
+    author: article.author === undefined ? undefined : clean(article.author),
+    categories: article.categories.map((name) => {
+      const slug = slugs.get(name)!;
+      return { name: clean(name), slug, url: urls.absolute(paths.category(slug)) };
+    }),
+    image: article.image,
+    summary: clean(article.summary),
+    contentHtml: clean(article.contentHtml),
+  };
+}
+
+export function newestUpdate(items: readonly FeedItem[]): Date {
+  let newest = 0;
+  for (const item of items) newest = Math.max(newest, item.updated.getTime(), item.published.getTime());
+  return new Date(newest);
+}

@@ -1,0 +1,33 @@
+import type { FeedSpec } from './feed-model.js';
+import { imageMediaType } from './media-type.js';
+
+/**
+ * JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). Our own writer: `feed` emits version 1.0
+ * with the singular `author`, no `language` and no attachments.
+ */
+export function renderJsonFeed(spec: FeedSpec): string {
+  const document = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: spec.title,
+    home_page_url: spec.homePage,
+    feed_url: spec.selfUrls.json,
+    description: spec.description,
+    ...(spec.icon ? { icon: spec.icon, favicon: spec.icon } : {}),
+    language: spec.language,
+    items: spec.items.map((item) => ({
+      id: item.guid,
+      url: item.url,
+      ...(item.externalUrl ? { external_url: item.externalUrl } : {}),
+      title: item.title,
+      content_html: item.contentHtml,
+      summary: item.summary,
+      ...(item.image ? { image: item.image } : {}),
+      date_published: item.published.toISOString(),
+      date_modified: item.updated.toISOString(),
+      ...(item.author ? { authors: [{ name: item.author }] } : {}),
+      tags: item.categories.map((c) => c.name),
+      ...(item.image ? { attachments: [{ url: item.image, mime_type: imageMediaType(item.image) }] } : {}),
+    })),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

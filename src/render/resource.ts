@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+export type Encoding = 'gzip' | 'br';
+
+export interface Encoded {
+  readonly body: Uint8Array;
+  readonly etag: string;
+}
+
+const encoder = new TextEncoder();
+
+/** Entity tags name the bytes: a strong tag from sha256, one per encoding (RFC 9110 §8.8.3). */
+export function strongEtag(body: Uint8Array, suffix = ''): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}${suffix}"`;
+}
+
+/**
+ * One response of the site, ready to send: bytes, type, validators. Compressed variants are made
+ * once, on first demand (off the event loop, in zlib's thread pool), and kept with the resource —
+ * never per request.
+ */
+export class Resource {
+  readonly body: Uint8Array;
+  readonly etag: string;
+  private readonly encoded = new Map<Encoding, Promise<Encoded>>();
+
+  constructor(
+    readonly path: string,
+    readonly contentType: string,
+    body: string | Uint8Array,
+    /** Whole seconds: HTTP dates carry no more. */
+    readonly lastModified: Date,
+    /** Identifies the inputs this was rendered from; equal keys mean equal bytes. */
+    readonly key: string,
+  ) {
+    this.body = typeof body === 'string' ? encoder.encode(body) : body;
+    this.etag = strongEtag(this.body);
+  }
+
+  get isFeed(): boolean {
+    return !this.contentType.startsWith('text/html');
+  }
+
+  /** The same resource with another Last-Modified (used when the bytes did not change). */
+  withLastModified(lastModified: Date): Resource {
+    const copy = Object.create(Resource.prototype) as Resource;
+    Object.assign(copy, this, { lastModified });
+    return copy;
+  }
+
+  variant(encoding: Encoding): Promise<Encoded> {
+    let pending = this.encoded.get(encoding);
+    if (!pending) {
+      pending = compress(this.body, encoding).then((body) => ({ body, etag: this.etag.replace(/"$/, `-${encoding}"`) }));
+      this.encoded.set(encoding, pending);
+    }
+    return pending;
+  }
+}
+
+async function compress(body: Uint8Array, encoding: Encoding): Promise<Uint8Array> {
+  if (encoding === 'gzip') return gzipAsync(body, { level: 9 });
+  return brotliAsync(body, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: body.length > 2_000_000 ? 9 : 11,
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+    },
+  });
+}
+
+export function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}

@@ -1,0 +1,91 @@
+import { Feed, type Item } from 'feed';
+import { escapeHtml } from '../parse/text.js';
+import type { FeedItem, FeedSpec } from './feed-model.js';
+import { imageMediaType } from './media-type.js';
+
+/**
+ * RSS 2.0 and Atom 1.0 through the `feed` package, with its faults (judge/README.md, "feed@6")
+ * corrected around it:
+ * - xml-js splits only the first `]]>` of a CDATA section, so every `]]>` is defused first;
+ * - `<` in an attribute (Atom category label) is never escaped: it travels as a placeholder;
+ * - Atom titles and summaries are `type="html"` CDATA, so plain text is HTML-escaped first;
+ * - a name-only author would be an invalid RSS `<author>`: it goes to `dc:creator` instead;
+ * - enclosure types are guessed from the URL by `feed` (`image//` for proxy URLs): RSS takes
+ *   ours, and Atom's are rewritten after rendering;
+ * - the feed's `updated` is the newest item's, never "now", so unchanged data renders the same bytes.
+ */
+
+const GENERATOR = 'seedfeed';
+/** A noncharacter that cleanLine() strips from every input, so it can only come from us. */
+const LT_PLACEHOLDER = '\uFDD0';
+
+const defuseCdata = (text: string) => text.replaceAll(']]>', ']]&gt;');
+
+function baseFeed(spec: FeedSpec): Feed {
+  return new Feed({
+    title: spec.title,
+    description: spec.description,
+    id: spec.selfUrls.atom,
+    link: spec.homePage,
+    language: spec.language,
+    updated: spec.updated,
+    generator: GENERATOR,
+    feedLinks: { rss: spec.selfUrls.rss, atom: spec.selfUrls.atom, json: spec.selfUrls.json },
+    ...(spec.icon ? { image: spec.icon, favicon: spec.icon } : {}),
+  });
+}
+
+function commonItem(item: FeedItem): Item {
+  return {
+    title: '',
+    id: item.guid,
+    guid: item.guid,
+    link: item.url,
+    date: item.updated,
+    published: item.published,
+    content: defuseCdata(item.contentHtml),
+  };
+}
+
+export function renderRss(spec: FeedSpec): string {
+  const feed = baseFeed(spec);
+  for (const item of spec.items) {
+    feed.addItem({
+      ...commonItem(item),
+      title: defuseCdata(item.title),
+      description: defuseCdata(escapeHtml(item.summary)),
+      category: item.categories.map((c) => ({ name: c.name, domain: c.url })),
+      ...(item.image ? { image: { url: item.image, type: imageMediaType(item.image), length: 0 } } : {}),
+      ...(item.author ? { extensions: [{ name: 'dc:creator', objects: { _cdata: defuseCdata(item.author) } }] } : {}),
+    });
+  }
+  return feed.rss2();
+}
+
+export function renderAtom(spec: FeedSpec): string {
+  const feed = baseFeed(spec);
+  const enclosureTypes = new Map<string, string>();
+  for (const item of spec.items) {
+    if (item.image) enclosureTypes.set(new URL(item.image).href.replace(/&/g, '&amp;'), imageMediaType(item.image));
+    feed.addItem({
+      ...commonItem(item),
+      title: defuseCdata(escapeHtml(item.title)),
+      description: defuseCdata(escapeHtml(item.summary)),
+      // term is the name (what readers show and match on, as RSS and JSON Feed do); scheme says where it lives.
+      category: item.categories.map((c) => {
+        const name = c.name.replaceAll('<', LT_PLACEHOLDER);
+        return { term: name, label: name, scheme: c.url };
+      }),
+      ...(item.author ? { author: [{ name: item.author }] } : {}),
+      ...(item.image ? { image: item.image } : {}),
+    });
+  }
+  return feed
+    .atom1()
+    .replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${spec.language}">`)
+    .replace(/<link rel="enclosure" href="([^"]*)" type="[^"]*"/g, (match, href: string) => {
+      const type = enclosureTypes.get(href);
+      return type ? `<link rel="enclosure" href="${href}" type="${type}"` : match;
+    })
+    .replaceAll(LT_PLACEHOLDER, '&lt;');
+}
