@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, OPTIONS, type Config } from './config.js';
 import { Scanner } from './ingest/scanner.js';
+import { ParsePool } from './ingest/worker-pool.js';
 import { formatScanSummary, scanReport } from './report.js';
 
 const COMMANDS = {
@@ -87,11 +88,14 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 
 async function runScan(config: Config, json: boolean, io: Io): Promise<number> {
   let result;
+  const pool = new ParsePool();
   try {
-    result = await new Scanner(config).scan();
+    result = await new Scanner(config, undefined, pool.parseBatch).scan();
   } catch (error) {
     io.err(`seedfeed: cannot scan ${config.seedsDir}: ${describeFsError(error)}\n`);
     return 1;
+  } finally {
+    await pool.close();
   }
   io.out(json ? `${JSON.stringify(scanReport(result.catalog), null, 2)}\n` : `${formatScanSummary(result.catalog, config.seedsDir)}\n`);
   return 0;

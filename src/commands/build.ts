@@ -3,6 +3,7 @@ import { describeFsError } from '../cli.js';
 import type { Config } from '../config.js';
 import { writeSite } from '../export/write-site.js';
 import { Scanner } from '../ingest/scanner.js';
+import { ParsePool } from '../ingest/worker-pool.js';
 import { loadState, saveState } from '../live/state.js';
 import { Site } from '../render/site.js';
 import { progressReporter } from './progress.js';
@@ -13,11 +14,14 @@ export async function runBuild(config: Config, io: Io, isTty = process.stderr.is
   const state = await loadState(config.outDir);
   const progress = progressReporter(isTty, io.err);
   let result;
+  const pool = new ParsePool();
   try {
-    result = await new Scanner(config, state.memory).scan();
+    result = await new Scanner(config, state.memory, pool.parseBatch).scan();
   } catch (error) {
     io.err(`seedfeed: cannot scan ${config.seedsDir}: ${describeFsError(error)}\n`);
     return 1;
+  } finally {
+    await pool.close();
   }
   const { catalog } = result;
   const site = new Site(catalog, config, new Date(), state.validators);

@@ -42,31 +42,46 @@ type ParseResult = Draft | Rejection;
 export type ParseBatch = (files: readonly SeedFile[], maxFileBytes: number) => Promise<ParseResult[]>;
 
 export async function parseFile(file: SeedFile, maxFileBytes: number): Promise<ParseResult> {
-  try {
-    const bytes = await readSeedBytes(file, maxFileBytes);
-    if ('reason' in bytes) return bytes;
-    const decoded = decodeSeed(bytes);
-    if ('reason' in decoded) return { file: file.path, reason: decoded.reason };
-    return parseSeed(file.path, decoded.text);
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    return { file: file.path, reason: `could not be read: ${e.code ?? e.message}` };
-  }
+  return parseBytes(file, await readSeedBytes(file, maxFileBytes).catch((error) => readFailure(file, error)));
 }
 
+const READ_AHEAD = 16;
+
+/**
+ * Parses on the calling thread, reading a few files ahead so that parsing never waits on the
+ * disk, and yielding to the event loop between files so requests keep being answered.
+ */
 export const parseOnThisThread: ParseBatch = async (files, maxFileBytes) => {
   const out: ParseResult[] = [];
-  let sinceYield = 0;
-  for (const file of files) {
-    out.push(await parseFile(file, maxFileBytes));
-    // Parsing is synchronous CPU work: let requests through every few files.
-    if (++sinceYield >= 16) {
-      sinceYield = 0;
-      await yieldToEventLoop();
-    }
+  const reads = files.map(() => undefined as Promise<Uint8Array | Rejection> | undefined);
+  const readAt = (i: number) => (reads[i] ??= readSeedBytes(files[i]!, maxFileBytes).catch((error) => readFailure(files[i]!, error)));
+  for (let i = 0; i < files.length; i++) {
+    for (let j = i; j < Math.min(i + READ_AHEAD, files.length); j++) readAt(j);
+    const bytes = await readAt(i);
+    reads[i] = undefined;
+    out.push(parseBytes(files[i]!, bytes));
+    if (i % 8 === 7) await yieldToEventLoop();
   }
   return out;
 };
+
+function readFailure(file: SeedFile, error: unknown): Rejection {
+  const e = error as NodeJS.ErrnoException;
+  return { file: file.path, reason: `could not be read: ${e.code ?? e.message}` };
+}
+
+/** Decoded and parsed; pure apart from its input. */
+export function parseBytes(file: SeedFile, bytes: Uint8Array | Rejection): ParseResult {
+  if ('reason' in bytes) return bytes;
+  const decoded = decodeSeed(bytes);
+  if ('reason' in decoded) return { file: file.path, reason: decoded.reason };
+  try {
+    return parseSeed(file.path, decoded.text);
+  } catch (error) {
+    // A parser bug on one odd file must not stop the scan: it is reported like any bad file.
+    return { file: file.path, reason: `could not be parsed (internal error: ${(error as Error).message})` };
+  }
+}
 
 const stampOf = (f: SeedFile) => `${f.size}:${f.mtimeMs}:${f.ino}`;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compareStrings } from '../scan/walk.js';
 
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 const MAX_SLUG_LENGTH = 60;
 
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
@@ -22,7 +22,8 @@ export function baseSlug(name: string): string {
     .replace(/-{2,}/g, '-')
     .replace(/^[.~-]+|[.-]+$/g, '');
   slug = Array.from(slug).slice(0, MAX_SLUG_LENGTH).join('').replace(/[.-]+$/, '');
-  if (WINDOWS_DEVICE.test(slug)) slug = `${slug}-`;
+  // `nul.txt-` is still NUL to Windows (any extension is): the stem itself must change.
+  if (WINDOWS_DEVICE.test(slug)) slug = slug.replace(/^[^.]+/, (stem) => `${stem}-`);
   return slug;
 }
 

@@ -26,14 +26,18 @@ const segmenter = new Intl.Segmenter('und', { granularity: 'grapheme' });
  * a combining sequence or an emoji), with an ellipsis when something was cut.
  */
 export function summarize(text: string, max = 200): string {
-  const flat = text.replace(/\s+/gu, ' ').trim();
-  if (flat.length <= max) return flat;
-  let out = '';
-  for (const { segment } of segmenter.segment(flat)) {
-    if (out.length + segment.length > max - 1) break;
-    out += segment;
+  // Only the head matters; segmenting a whole article cost more than parsing it.
+  const flat = text.slice(0, max * 2 + 64).replace(/\s+/gu, ' ').trim();
+  if (flat.length <= max && text.length <= max * 2 + 64) return flat;
+  const cut = Math.min(max - 1, flat.length);
+  // Grapheme boundaries are found in a small window around the cut, not over the whole text.
+  const windowStart = Math.max(0, cut - 32);
+  let boundary = windowStart;
+  for (const { index } of segmenter.segment(flat.slice(windowStart, cut + 32))) {
+    if (windowStart + index > cut) break;
+    boundary = windowStart + index;
   }
-  return `${out.trimEnd()}…`;
+  return `${flat.slice(0, boundary).trimEnd()}…`;
 }
 
 export function escapeHtml(text: string): string {

@@ -30,7 +30,7 @@ export type Previous = ReadonlyMap<string, Validator | Resource>;
 
 const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
 /** Bump when templates change, so exports and restored validators are not reused across versions. */
-const RENDERER_VERSION = 1;
+const RENDERER_VERSION = 2;
 const RENDER: Record<FeedFormat, (spec: FeedSpec) => string> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
 const NEWEST_ON_INDEX = 30;
 const LAZY_CACHE_SIZE = 500;

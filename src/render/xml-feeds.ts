@@ -18,13 +18,17 @@ import { imageMediaType } from './media-type.js';
 const GENERATOR = 'seedfeed';
 /** A noncharacter that cleanLine() strips from every input, so it can only come from us. */
 const LT_PLACEHOLDER = '\uFDD0';
+/** xml-js turns `&amp;` in text nodes back into `&` before escaping: a literal `&amp;` would lose a level. */
+const AMP_PLACEHOLDER = '\uFDD1';
+const textNode = (text: string) => text.replaceAll('&', AMP_PLACEHOLDER);
+const restorePlaceholders = (xml: string) => xml.replaceAll(AMP_PLACEHOLDER, '&amp;').replaceAll(LT_PLACEHOLDER, '&lt;');
 
 const defuseCdata = (text: string) => text.replaceAll(']]>', ']]&gt;');
 
 function baseFeed(spec: FeedSpec): Feed {
   return new Feed({
-    title: spec.title,
-    description: spec.description,
+    title: textNode(spec.title),
+    description: textNode(spec.description),
     id: spec.selfUrls.atom,
     link: spec.homePage,
     language: spec.language,
@@ -54,12 +58,12 @@ export function renderRss(spec: FeedSpec): string {
       ...commonItem(item),
       title: defuseCdata(item.title),
       description: defuseCdata(escapeHtml(item.summary)),
-      category: item.categories.map((c) => ({ name: c.name, domain: c.url })),
+      category: item.categories.map((c) => ({ name: textNode(c.name), domain: c.url })),
       ...(item.image ? { image: { url: item.image, type: imageMediaType(item.image), length: 0 } } : {}),
       ...(item.author ? { extensions: [{ name: 'dc:creator', objects: { _cdata: defuseCdata(item.author) } }] } : {}),
     });
   }
-  return feed.rss2();
+  return restorePlaceholders(feed.rss2());
 }
 
 export function renderAtom(spec: FeedSpec): string {
@@ -74,18 +78,19 @@ export function renderAtom(spec: FeedSpec): string {
       // term is the name (what readers show and match on, as RSS and JSON Feed do); scheme says where it lives.
       category: item.categories.map((c) => {
         const name = c.name.replaceAll('<', LT_PLACEHOLDER);
-        return { term: name, label: name, scheme: c.url };
+        // `feed` writes Atom's `label` attribute from `name`.
+        return { term: name, name, scheme: c.url };
       }),
-      ...(item.author ? { author: [{ name: item.author }] } : {}),
+      ...(item.author ? { author: [{ name: textNode(item.author) }] } : {}),
       ...(item.image ? { image: item.image } : {}),
     });
   }
-  return feed
+  const xml = feed
     .atom1()
     .replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${spec.language}">`)
     .replace(/<link rel="enclosure" href="([^"]*)" type="[^"]*"/g, (match, href: string) => {
       const type = enclosureTypes.get(href);
       return type ? `<link rel="enclosure" href="${href}" type="${type}"` : match;
-    })
-    .replaceAll(LT_PLACEHOLDER, '&lt;');
+    });
+  return restorePlaceholders(xml);
 }

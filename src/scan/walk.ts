@@ -50,6 +50,8 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
   const files: SeedFile[] = [];
   const rejected: Rejection[] = [];
   const visitedDirs = new Set<string>([`${rootStat.dev}:${rootStat.ino}`]);
+  /** Directories reached through a link: walked after every real directory, so which path lists a file never depends on timing. */
+  const linkedDirs: Array<[key: string, abs: string, rel: string]> = [];
 
   const addFile = (rel: string, abs: string, st: Stats) => {
     if (st.isFile()) {
@@ -76,7 +78,7 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
           subdirs.push([abs, rel]);
         }
       } else if (entry.isSymbolicLink()) {
-        pending.push(visitLink(abs, rel, subdirs));
+        pending.push(visitLink(abs, rel));
       } else if (hasSeedExtension(entry.name, options.extensions)) {
         pending.push(lstat(abs).then((st) => addFile(rel, abs, st)));
       }
@@ -86,7 +88,7 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
     for (const [abs, rel] of subdirs) await visit(abs, rel);
   }
 
-  async function visitLink(abs: string, rel: string, subdirs: Array<[string, string]>): Promise<void> {
+  async function visitLink(abs: string, rel: string): Promise<void> {
     let target: string;
     let st: Stats;
     try {
@@ -103,17 +105,20 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
       return;
     }
     if (st.isDirectory()) {
-      const key = `${st.dev}:${st.ino}`;
-      if (!visitedDirs.has(key)) {
-        visitedDirs.add(key);
-        subdirs.push([abs, rel]);
-      }
+      linkedDirs.push([`${st.dev}:${st.ino}`, abs, rel]);
     } else if (hasSeedExtension(rel, options.extensions)) {
       addFile(rel, abs, st);
     }
   }
 
   await visit(rootReal, '');
+  while (linkedDirs.length > 0) {
+    for (const [key, abs, rel] of linkedDirs.splice(0).sort((a, b) => compareStrings(a[2], b[2]))) {
+      if (visitedDirs.has(key)) continue;
+      visitedDirs.add(key);
+      await visit(abs, rel);
+    }
+  }
   files.sort((a, b) => compareStrings(a.path, b.path));
   rejected.sort((a, b) => compareStrings(a.file, b.file));
   return { files, rejected };

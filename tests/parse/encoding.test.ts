@@ -28,16 +28,25 @@ describe('invalid-utf8.txt (GBK bytes)', () => {
     });
   });
 
-  it('finds the first bad byte deep inside a file too', () => {
-    const bytes = Buffer.concat([Buffer.from('---\ntitle: 标题\n---\n正文'), Buffer.from([0xd6, 0xd0, 0xce, 0xc4])]);
-    expect(decodeSeed(bytes)).toEqual({
-      reason: `not valid UTF-8 (at byte ${bytes.length - 4}); legacy encodings such as GBK are not guessed — save the file as UTF-8`,
+  it.each([
+    ['a GBK pair after ASCII', [0x41, 0xd6, 0xd0, 0xce, 0xc4], 1],
+    ['a stray continuation byte', [0x41, 0xb3, 0xbb], 1],
+    ['a lead byte followed by ASCII', [0x41, 0xe6, 0x41], 1],
+    ['a 4-byte sequence cut by ASCII', [0x41, 0xf0, 0x9f, 0x41], 1],
+    ['an overlong lead', [0x41, 0x42, 0xc0, 0xaf], 2],
+    ['a sequence cut by the end of the file', [...Buffer.from('正文', 'utf8').subarray(0, 5)], 3],
+    ['a bad byte after a complete 3-byte character', [...Buffer.from('正', 'utf8'), 0xb3], 3],
+  ])('reports where the bad bytes start: %s', (_label, bytes, at) => {
+    expect(decodeSeed(Uint8Array.from(bytes))).toEqual({
+      reason: `not valid UTF-8 (at byte ${at}); legacy encodings such as GBK are not guessed — save the file as UTF-8`,
     });
   });
 
-  it('refuses a truncated UTF-8 sequence at the very end', () => {
-    const bytes = Buffer.from('正文', 'utf8').subarray(0, 5);
-    expect(decodeSeed(bytes)).toEqual({ reason: expect.stringMatching(/^not valid UTF-8 \(at byte 3\)/) });
+  it('finds the first bad byte deep inside a file too', () => {
+    const bytes = Buffer.concat([Buffer.from('---\ntitle: 标题\n---\n正文'.repeat(50)), Buffer.from([0xd6, 0xd0, 0xce, 0xc4])]);
+    expect(decodeSeed(bytes)).toEqual({
+      reason: `not valid UTF-8 (at byte ${bytes.length - 4}); legacy encodings such as GBK are not guessed — save the file as UTF-8`,
+    });
   });
 });
 
@@ -47,7 +56,7 @@ describe('binary.txt (a PNG)', () => {
   });
 
   it('is rejected even when the NUL comes after valid UTF-8 text', () => {
-    expect(decodeSeed(Buffer.from('---\ntitle: x\n---\nbody\0more'))).toEqual({ reason: 'binary file: contains a NUL byte at offset 22' });
+    expect(decodeSeed(Buffer.from('---\ntitle: x\n---\nbody\0more'))).toEqual({ reason: 'binary file: contains a NUL byte at offset 21' });
   });
 });
 

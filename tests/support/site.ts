@@ -1,0 +1,116 @@
+/** Shared helpers for the render, HTTP and export tests: a real scan → Site → Hono app, and XML checks. */
+import { expect } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { load, type CheerioAPI } from 'cheerio';
+import { createApp, type Health } from '../../src/http/app.js';
+import { Scanner } from '../../src/ingest/scanner.js';
+import { silentLogger } from '../../src/log.js';
+import type { Article, Catalog } from '../../src/model.js';
+import { Site } from '../../src/render/site.js';
+import { encodePath } from '../../src/render/urls.js';
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+/** The five real samples. */
+export const SAMPLES = path.join(REPO, 'seeds');
+export const RENDER_FIXTURES = path.join(REPO, 'tests', 'fixtures', 'render');
+export const BASE_URL = 'https://news.example.org';
+export const SITE_TITLE = 'seedfeed';
+export const BUILT_AT = new Date('2026-01-01T00:00:00Z');
+export const LIMIT = 50;
+
+/** The samples by file name, with what is known of each from the file itself. */
+export const SAMPLE = {
+  s000: { file: '000_b04ed080fefa3896.txt', title: '时不我待！湖南老工业基地的数字化_新_升级' },
+  s001: { file: '001_c113200a63da4cd2.txt', title: '聚焦湖南中小企业高质量发展：数字化赋能 转型迈新步' },
+  s002: { file: '002_8cd73b35cd009734.txt', title: '聚焦痛点难点 湖州加快推进工业数字化改革' },
+  s003: { file: '003_14939d2c03372406.txt', title: '数字赋能、产业蝶变，_数字强省_建设提速' },
+  s004: { file: '004_01c09f82508fccef.txt', title: '聚焦数字化集群化等 浙江启动传统制造业改造提升2.0版' },
+} as const;
+
+export const SAMPLE_002_LINK = 'http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202203022294071463';
+
+export async function scanCatalog(seedsDir: string): Promise<Catalog> {
+  const { catalog } = await new Scanner({ seedsDir, extensions: ['.md', '.txt', '.html'], maxFileBytes: 5 << 20 }).scan();
+  return catalog;
+}
+
+export function makeSite(catalog: Catalog, builtAt = BUILT_AT): Site {
+  return new Site(catalog, { baseUrl: BASE_URL, siteTitle: SITE_TITLE, limit: LIMIT }, builtAt);
+}
+
+export function makeApp(site: () => Site | undefined, health: () => Health = () => ({ status: 'ok', body: {} })) {
+  return createApp({ site, health, maxAge: 60, limit: LIMIT, logger: silentLogger });
+}
+
+export async function siteFor(seedsDir: string) {
+  const catalog = await scanCatalog(seedsDir);
+  const site = makeSite(catalog);
+  const app = makeApp(() => site);
+  return { catalog, site, app };
+}
+
+export function articleFrom(catalog: Catalog, source: string): Article {
+  const article = catalog.articles.find((a) => a.sources.includes(source));
+  if (!article) expect.fail(`no article has ${source} among its sources`);
+  return article;
+}
+
+/** A site path as a request path: each segment percent-encoded, as every link on the site is. */
+export const requestPath = encodePath;
+
+export async function bodyBytes(response: Response): Promise<Buffer> {
+  return Buffer.from(await response.arrayBuffer());
+}
+
+export function resourceText(site: Site, sitePath: string): string {
+  const resource = site.get(sitePath);
+  if (!resource) expect.fail(`the site has nothing at ${sitePath}`);
+  return Buffer.from(resource.body).toString('utf8');
+}
+
+export const xml = (text: string): CheerioAPI => load(text, { xml: true });
+
+/** Anything XML 1.0 does not allow in a document, plus U+FFFD (what a lone surrogate becomes when encoded). */
+export const XML_ILLEGAL_OR_REPLACEMENT = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFC\u{10000}-\u{10FFFF}]/u;
+
+export const XMLLINT = '/usr/bin/xmllint';
+
+/** Runs `xmllint --noout -` on the document; resolves with its exit code and complaints. */
+export function xmllint(document: string | Uint8Array): Promise<{ code: number | null; stderr: string }> {
+  if (!existsSync(XMLLINT)) {
+    throw new Error(`${XMLLINT} is missing: the well-formedness tests need xmllint (Debian/Ubuntu: apt-get install -y libxml2-utils)`);
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(XMLLINT, ['--noout', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+    child.stdin.end(document);
+  });
+}
+
+export async function expectWellFormed(label: string, document: string | Uint8Array): Promise<void> {
+  const { code, stderr } = await xmllint(document);
+  expect(stderr, `${label}: xmllint complaints`).toBe('');
+  expect(code, `${label}: xmllint exit code`).toBe(0);
+}
+
+export async function makeTempDir(prefix = 'seedfeed-render-'): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Every file below `dir`, as paths relative to it with `/` separators, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
+}
