@@ -36,21 +36,21 @@ function union(lists: ReadonlyArray<readonly string[]>): string[] {
 
 /**
  * Merges copies of one article (same content hash). The earliest-dated copy (then the first by
- * path) supplies title, date and content; link, author and image come from the first copy, in
+ * path) supplies title, date, updated and content; link, author and image come from the first copy, in
  * that order, that has one; categories and tags are the union; every source is kept.
  */
 export function mergeCopies(copies: readonly DatedDraft[], guid: string): Article {
   const ordered = [...copies].sort(byDateThenSource);
   const winner = ordered[0]!;
   const first = <K extends 'link' | 'author' | 'image'>(key: K) => ordered.find((c) => c.draft[key])?.draft[key];
-  const updatedTimes = ordered.map((c) => (c.draft.updated ?? c.date).getTime());
   return {
     id: articleIdFromGuid(guid),
     guid,
     title: winner.draft.title,
     link: first('link'),
     date: winner.date,
-    updated: new Date(Math.max(winner.date.getTime(), ...updatedTimes)),
+    // The winner's own: another copy appearing (a re-crawl, later-dated) is not an edit.
+    updated: winner.draft.updated ?? winner.date,
     author: first('author'),
     categories: union(ordered.map((c) => c.draft.categories)),
     tags: union(ordered.map((c) => c.draft.tags)),

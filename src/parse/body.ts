@@ -9,7 +9,11 @@ export interface Body {
   readonly text: string;
   readonly firstImage?: string;
   readonly firstHeading?: string;
+  /** Images of the input that sanitizing removed with their boilerplate (QR codes, app promos, pixels). */
+  readonly droppedImages: ReadonlySet<string>;
 }
+
+const IMG_SRC = /<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)/gi;
 
 const BLOCK = new Set([
   'p', 'div', 'section', 'article', 'header', 'footer', 'blockquote', 'pre', 'ul', 'ol', 'li',
@@ -25,6 +29,7 @@ export function readHtmlBody(html: string): Body {
   const lines: string[] = [];
   let current = '';
   let firstImage: string | undefined;
+  const keptImages = new Set<string>();
   let firstHeading: string | undefined;
   const breakLine = () => {
     const line = current.trim();
@@ -41,6 +46,7 @@ export function readHtmlBody(html: string): Body {
           breakLine();
         } else if (node.name === 'img') {
           firstImage ??= node.attribs.src;
+          if (node.attribs.src) keptImages.add(node.attribs.src);
         } else {
           const block = BLOCK.has(node.name);
           if (block) breakLine();
@@ -54,7 +60,12 @@ export function readHtmlBody(html: string): Body {
   };
   walk($.root()[0]!.children, 0);
   breakLine();
-  return { contentHtml, text: lines.join('\n'), firstImage, firstHeading };
+  const droppedImages = new Set<string>();
+  for (const m of html.matchAll(IMG_SRC)) {
+    const src = m[1]!.startsWith('//') ? `https:${m[1]}` : m[1]!;
+    if (!keptImages.has(src)) droppedImages.add(src);
+  }
+  return { contentHtml, text: lines.join('\n'), firstImage, firstHeading, droppedImages };
 }
 
 /**

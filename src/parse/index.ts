@@ -88,7 +88,9 @@ export function parseSeed(file: string, rawText: string): Draft | Rejection {
     author: fields?.author,
     categories: fields?.categories ?? [],
     tags: fields?.tags ?? [],
-    image: fields?.image ?? body.firstImage,
+    // A front-matter image that the body only shows inside boilerplate (sample 001: the app's QR
+    // promo) is the site's logo, not the article's picture.
+    image: fields?.image && !body.droppedImages.has(fields.image) ? fields.image : body.firstImage,
     contentHtml: body.contentHtml,
     summary: summarize(body.text),
     contentHash: contentHash(body.text),

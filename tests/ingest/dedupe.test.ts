@@ -57,8 +57,8 @@ describe('a scan of the fixtures merges the copies', () => {
     expect(a.date.toISOString()).toBe('2022-03-01T01:00:00.000Z');
     expect(a.contentHtml).toBe(JEKYLL_HTML);
     expect(a.summary).toBe('湘潭市推动中小企业“上云用数赋智”，今年已有1200家企业完成数字化诊断。 湘潭经开区建成工业互联网平台，接入设备超过3万台。');
-    // The latest copy's date is when the article last changed.
-    expect(a.updated.toISOString()).toBe('2022-03-01T08:00:00.000Z');
+    // A later-dated copy is a re-crawl, not an edit: updated stays the winner's own.
+    expect(a.updated.toISOString()).toBe('2022-03-01T01:00:00.000Z');
   });
 
   it('with categories and tags unioned in winner order, and link, author, image from the first copy that has one', () => {

@@ -1,0 +1,93 @@
+/**
+ * The index page as a browser sees it: a real server over the five samples, loaded by headless
+ * Chromium (`--dump-dom`), which runs the HTML parser, our CSP and the encoding sniffing for real.
+ * Needs /usr/bin/chromium (Debian package `chromium`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { serve } from '@hono/node-server';
+import { load } from 'cheerio';
+import type { Catalog } from '../../src/model.js';
+import { SAMPLE, SAMPLES, articleFrom, makeTempDir, siteFor } from '../support/site.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const run = promisify(execFile);
+
+let server: http.Server;
+let origin: string;
+let catalog: Catalog;
+let profile: Awaited<ReturnType<typeof makeTempDir>>;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the browser test needs Chromium (Debian: apt-get install -y chromium)`);
+  const built = await siteFor(SAMPLES);
+  catalog = built.catalog;
+  server = serve({ fetch: built.app.fetch, port: 0, hostname: '127.0.0.1' }) as http.Server;
+  await new Promise<void>((resolve, reject) => {
+    if (server.listening) return resolve();
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  profile = await makeTempDir('seedfeed-chromium-');
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await profile?.remove();
+});
+
+async function dumpDom(url: string): Promise<string> {
+  const { stdout } = await run(
+    CHROMIUM,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile.dir}`,
+      '--dump-dom',
+      url,
+    ],
+    { timeout: 25_000, maxBuffer: 16 << 20 },
+  );
+  return stdout;
+}
+
+describe('headless Chromium', () => {
+  it('renders the index with the site title, every category and every article title', async () => {
+    const dom = await dumpDom(`${origin}/`);
+    expect(dom).toContain('<h1>seedfeed</h1>');
+    const $ = load(dom);
+    expect($('title').text()).toBe('seedfeed');
+    // Chromium decoded the bytes as UTF-8: the Chinese text arrives intact.
+    const categoryNames = $('table.categories td:first-child a').map((_, el) => $(el).text()).get();
+    expect(categoryNames).toEqual(catalog.categories.map((c) => c.name));
+    expect(categoryNames).toContain('新媒体');
+    const titles = $('ul.articles a.title').map((_, el) => $(el).text()).get();
+    expect(titles).toEqual(catalog.articles.map((a) => a.title));
+    expect(titles).toContain(SAMPLE.s000.title);
+    // The feed autodiscovery links survived the browser's parse.
+    expect($('link[rel="alternate"]').length).toBe(3);
+    expect($('a[href="/categories/%E6%96%B0%E5%AA%92%E4%BD%93/rss.xml"]').length).toBe(1);
+  }, 30_000);
+
+  it('renders an article page with its content and no script', async () => {
+    const article = articleFrom(catalog, SAMPLE.s000.file);
+    const dom = await dumpDom(`${origin}/articles/${article.id}/`);
+    const $ = load(dom);
+    expect($('h1').text()).toBe(SAMPLE.s000.title);
+    expect($('article.content').text()).toContain('衡阳，是湖南著名的老工业基地');
+    expect($('article.content img').length).toBeGreaterThan(0);
+    expect($('script').length).toBe(0);
+  }, 30_000);
+});
