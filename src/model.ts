@@ -1,4 +1,5 @@
 /** The types that cross module boundaries: what ingest produces and render consumes. */
+import type { ContentSource } from './ingest/content.js';
 
 /** One file in the seeds directory that the walker accepted as a candidate. */
 export interface SeedFile {
@@ -49,10 +50,12 @@ export interface Article {
   readonly categories: readonly string[];
   readonly tags: readonly string[];
   readonly image?: string;
-  readonly contentHtml: string;
+  /** The body is not here: it lives in Catalog.content, by contentHash (see ingest/content.ts). */
   readonly summary: string;
   /** Relative paths of every file that produced this article, sorted. */
   readonly sources: readonly string[];
+  /** The source whose body (and title, date) the article shows: the dedupe winner. */
+  readonly bodySource: string;
   readonly contentHash: string;
 }
 
@@ -70,6 +73,8 @@ export interface Notice {
 
 /** The whole result of one scan: everything render needs and everything the report shows. */
 export interface Catalog {
+  /** Article bodies by source file; only some are kept in memory (see ingest/content.ts). */
+  readonly content: ContentSource;
   /** Newest first; ties broken by guid so the order never depends on the file system. */
   readonly articles: readonly Article[];
   readonly byId: ReadonlyMap<string, Article>;

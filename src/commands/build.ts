@@ -24,7 +24,7 @@ export async function runBuild(config: Config, io: Io, isTty = process.stderr.is
     await pool.close();
   }
   const { catalog } = result;
-  const site = new Site(catalog, config, new Date(), state.validators);
+  const site = await Site.create(catalog, config, new Date(), state.validators);
   try {
     const exported = await writeSite(site, config.outDir, { onProgress: progress.update });
     progress.done();

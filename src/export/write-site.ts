@@ -66,7 +66,7 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
           unchanged++;
         } else {
           // Rendered only now, when it must be written: article pages are not kept in memory.
-          await writeFileAtomic(target, site.get(sitePath)!.body);
+          await writeFileAtomic(target, (await site.load(sitePath))!.body);
           written++;
         }
         onProgress?.(++done, total);

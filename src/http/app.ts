@@ -68,8 +68,8 @@ export function createApp(options: AppOptions): Hono {
     const path = decodeSitePath(url.pathname, site.urls.prefix);
     if (path === undefined) return text(c, 400, 'Bad request: the path is not valid percent-encoded UTF-8.');
 
-    let resource = site.get(path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : path);
-    if (!resource && !path.endsWith('/') && site.get(`${path}/`)) {
+    let resource = await site.load(path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : path);
+    if (!resource && !path.endsWith('/') && site.keyOf(`${path}/`)) {
       return c.redirect(`${url.pathname}/${url.search}`, 301);
     }
     if (!resource) return sendNotFound(c, site.notFound);

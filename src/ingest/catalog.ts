@@ -1,5 +1,6 @@
 import type { Article, Catalog, Category, Draft, Notice, Rejection } from '../model.js';
 import { compareStrings } from '../scan/walk.js';
+import { ContentStore, type ContentSource } from './content.js';
 import { assignSlugs } from './slug.js';
 
 /** A parsed file with its date settled (its own, or the fallback ingest chose). */
@@ -55,9 +56,9 @@ export function mergeCopies(copies: readonly DatedDraft[], guid: string): Articl
     categories: union(ordered.map((c) => c.draft.categories)),
     tags: union(ordered.map((c) => c.draft.tags)),
     image: first('image'),
-    contentHtml: winner.draft.contentHtml,
     summary: winner.draft.summary,
     sources: ordered.map((c) => c.draft.source).sort(compareStrings),
+    bodySource: winner.draft.source,
     contentHash: winner.draft.contentHash,
   };
 }
@@ -79,6 +80,8 @@ export function buildCatalog(input: {
   notices: readonly Notice[];
   files: number;
   memory?: GuidMemory;
+  /** Where bodies live; by default the drafts' own. */
+  content?: ContentSource;
 }): Catalog {
   const memory = input.memory ?? EMPTY_GUID_MEMORY;
   const groups = new Map<string, DatedDraft[]>();
@@ -111,6 +114,7 @@ export function buildCatalog(input: {
   const categories: Category[] = [...slugs.entries()].map(([name, slug]) => ({ name, slug, articleIds: members.get(name)! }));
 
   return {
+    content: input.content ?? ContentStore.fromDrafts(input.drafts.map((d) => d.draft)),
     articles,
     byId: new Map(articles.map((a) => [a.id, a])),
     categories,

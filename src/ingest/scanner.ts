@@ -3,7 +3,8 @@ import type { Catalog, Draft, Notice, Rejection, SeedFile } from '../model.js';
 import { isRejection, parseSeed } from '../parse/index.js';
 import { decodeSeed, readSeedBytes } from '../scan/read.js';
 import { walkSeeds } from '../scan/walk.js';
-import { buildCatalog, type DatedDraft, type GuidMemory } from './catalog.js';
+import { buildCatalog, type DatedDraft } from './catalog.js';
+import { ContentStore } from './content.js';
 
 export interface ScanOptions {
   readonly seedsDir: string;
@@ -91,7 +92,10 @@ const stampOf = (f: SeedFile) => `${f.size}:${f.mtimeMs}:${f.ino}`;
  * (seeds directory missing or unreadable); a bad file becomes a rejection.
  */
 export class Scanner {
+  /** Parse results by path, bodies removed (they live in `content`). */
   private readonly cache = new Map<string, { stamp: string; result: ParseResult }>();
+  private files = new Map<string, SeedFile>();
+  readonly content = new ContentStore((source) => this.reload(source));
 
   constructor(
     private readonly options: ScanOptions,
@@ -103,9 +107,10 @@ export class Scanner {
     const started = performance.now();
     const walked = await walkSeeds(this.options.seedsDir, { extensions: this.options.extensions });
 
+    this.files = new Map(walked.files.map((f) => [f.path, f]));
     const stale = walked.files.filter((f) => this.cache.get(f.path)?.stamp !== stampOf(f));
     const parsed = await this.parseBatch(stale, this.options.maxFileBytes);
-    stale.forEach((file, i) => this.cache.set(file.path, { stamp: stampOf(file), result: parsed[i]! }));
+    stale.forEach((file, i) => this.cache.set(file.path, { stamp: stampOf(file), result: this.keepBody(parsed[i]!) }));
     const present = new Set(walked.files.map((f) => f.path));
     let removed = 0;
     for (const path of this.cache.keys()) {
@@ -134,12 +139,39 @@ export class Scanner {
     }
     rejected.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 
-    const catalog = buildCatalog({ drafts, rejected, notices, files: walked.files.length + walked.rejected.length, memory: this.memory.guids });
+    const catalog = buildCatalog({
+      drafts,
+      rejected,
+      notices,
+      files: walked.files.length + walked.rejected.length,
+      memory: this.memory.guids,
+      content: this.content,
+    });
     this.remember(catalog);
     return {
       catalog,
       stats: { files: catalog.files, changed: stale.length, removed, durationMs: performance.now() - started },
     };
+  }
+
+  /** Moves a fresh draft's body into the content store; the cache keeps the rest. */
+  private keepBody(result: ParseResult): ParseResult {
+    if (isRejection(result)) return result;
+    this.content.put(result.source, result.contentHtml);
+    return { ...result, contentHtml: '' };
+  }
+
+  private async reload(source: string): Promise<Draft | Rejection | undefined> {
+    const file = this.files.get(source);
+    return file && parseFile(file, this.options.maxFileBytes);
+  }
+
+  /**
+   * Keeps in memory only the bodies of the given articles (those the feeds show); the rest are
+   * read again from their files when a page needs them.
+   */
+  retainContent(sources: ReadonlySet<string>): void {
+    this.content.retain(sources);
   }
 
   private fallbackDate(file: SeedFile, hash: string): number {

@@ -106,8 +106,10 @@ export class LiveSite {
         this.scanner = new Scanner(config, state.memory, this.options.parseBatch);
       }
       const { catalog, stats } = await this.scanner.scan();
-      const site = new Site(catalog, config, clock(), this.previous);
+      const site = await Site.create(catalog, config, clock(), this.previous);
       const exported = await writeSite(site, config.outDir, { verify: !this.exportedOnce });
+      // Bodies of articles no feed shows go; pages re-read them from their files on demand.
+      this.scanner.retainContent(site.hotContent());
       this.exportedOnce = true;
       await saveState(config.outDir, this.scanner.memory, site);
       this.site = site;

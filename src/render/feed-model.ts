@@ -33,7 +33,7 @@ export interface FeedItem {
 }
 
 /** An item's text fields with everything XML 1.0 forbids removed: hostile input never breaks a feed. */
-export function toFeedItem(article: Article, slugs: ReadonlyMap<string, string>, urls: Urls): FeedItem {
+export function toFeedItem(article: Article, contentHtml: string, slugs: ReadonlyMap<string, string>, urls: Urls): FeedItem {
   const clean = stripXmlIllegal;
   return {
     guid: article.guid,
@@ -49,7 +49,7 @@ export function toFeedItem(article: Article, slugs: ReadonlyMap<string, string>,
     }),
     image: article.image,
     summary: clean(article.summary),
-    contentHtml: clean(article.contentHtml),
+    contentHtml: clean(contentHtml),
   };
 }
 

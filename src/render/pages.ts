@@ -128,7 +128,7 @@ ${articleList(ctx, input.articles)}`,
   });
 }
 
-export function renderArticlePage(ctx: PageContext, article: Article): string {
+export function renderArticlePage(ctx: PageContext, article: Article, contentHtml: string): string {
   return layout(ctx, {
     title: `${article.title} — ${ctx.siteTitle}`,
     head: feedLinks(ctx, paths.feed, `${ctx.siteTitle} — all articles`),
@@ -141,7 +141,7 @@ ${article.tags.length ? html`<dt>Tags</dt><dd>${article.tags.join(', ')}</dd>` :
 <dt>Source${article.sources.length > 1 ? 's' : ''}</dt><dd>${article.sources.join(', ')}</dd>
 <dt>Guid</dt><dd>${article.guid}</dd>
 </dl>
-<article class="content">${raw(article.contentHtml)}</article>`,
+<article class="content">${raw(contentHtml)}</article>`,
   });
 }
 

@@ -35,6 +35,13 @@ const RENDER: Record<FeedFormat, (spec: FeedSpec) => string> = { rss: renderRss,
 const NEWEST_ON_INDEX = 30;
 const LAZY_CACHE_SIZE = 500;
 
+/** The articles some feed shows: the newest `limit` of all, and of each category. */
+export function hotArticles(catalog: Catalog, limit: number): Article[] {
+  const hot = new Set(catalog.articles.slice(0, limit));
+  for (const category of catalog.categories) for (const id of category.articleIds.slice(0, limit)) hot.add(catalog.byId.get(id)!);
+  return [...hot];
+}
+
 /** Everything that shapes an article's appearance in a feed or list, as one short string. */
 const shortHash = (text: string) => createHash('sha1').update(text).digest('base64url');
 
@@ -43,7 +50,7 @@ function fingerprint(article: Article, slugs: ReadonlyMap<string, string>): stri
     .update(
       JSON.stringify([
         article.guid, article.contentHash, article.title, article.link, article.date.getTime(), article.updated.getTime(),
-        article.author, article.image, article.summary, article.categories.map((c) => [c, slugs.get(c)]), article.tags, article.sources,
+        article.author, article.image, article.summary, article.categories.map((c) => [c, slugs.get(c)]), article.tags, article.sources, article.bodySource,
       ]),
     )
     .digest('base64url');
@@ -123,7 +130,12 @@ export class Site {
     const { siteTitle, icon } = this.options;
     const page = category ? paths.category(category.slug) : paths.index;
     const feedPath = (f: FeedFormat) => (category ? paths.categoryFeed(category.slug, f) : paths.feed(f));
-    const items = ids.slice(0, limit).map((id) => toFeedItem(this.catalog.byId.get(id)!, this.slugs, this.urls));
+    const items = ids.slice(0, limit).map((id) => {
+      const article = this.catalog.byId.get(id)!;
+      const body = this.catalog.content.get(article.bodySource);
+      if (body === undefined) throw new Error(`the body of ${article.id} is not loaded: build Sites with Site.create()`);
+      return toFeedItem(article, body, this.slugs, this.urls);
+    });
     return {
       title: category ? `${siteTitle} — ${category.name}` : `${siteTitle} — all articles`,
       description: category ? `Articles in the category “${category.name}”, newest first.` : 'All articles, newest first.',
@@ -175,20 +187,47 @@ export class Site {
     return article && `${this.settings}|${this.prints.get(article.id)}`;
   }
 
+  /**
+   * The response at `path`, if it can be had without I/O: every feed and list page, and article
+   * pages whose body is in memory. `load()` is the complete lookup.
+   */
   get(path: string): Resource | undefined {
     const eager = this.resources.get(path);
     if (eager) return eager;
     const article = this.articleAt(path);
-    if (!article) return undefined;
+    const body = article && this.catalog.content.get(article.bodySource);
+    return article && body !== undefined ? this.articlePage(path, article, body) : undefined;
+  }
+
+  /** The response at `path`, reading an article's body from its source file if needed. */
+  async load(path: string): Promise<Resource | undefined> {
+    const ready = this.get(path);
+    if (ready) return ready;
+    const article = this.articleAt(path);
+    return article && this.articlePage(path, article, await this.catalog.content.require(article));
+  }
+
+  private articlePage(path: string, article: Article, body: string): Resource {
     let page = this.lazy.get(path);
     if (page) {
       this.lazy.delete(path);
     } else {
-      page = new Resource(path, CONTENT_TYPES.html, renderArticlePage(this.ctx, article), wholeSeconds(article.updated), this.keyOf(path)!);
+      page = new Resource(path, CONTENT_TYPES.html, renderArticlePage(this.ctx, article, body), wholeSeconds(article.updated), this.keyOf(path)!);
       if (this.lazy.size >= LAZY_CACHE_SIZE) this.lazy.delete(this.lazy.keys().next().value!);
     }
     this.lazy.set(path, page);
     return page;
+  }
+
+  /** Body sources of the articles some feed shows: the bodies worth keeping in memory. */
+  hotContent(): Set<string> {
+    return new Set(hotArticles(this.catalog, this.options.limit).map((a) => a.bodySource));
+  }
+
+  /** A Site whose feeds' bodies are loaded first (they may have been dropped from memory). */
+  static async create(catalog: Catalog, options: SiteOptions, builtAt: Date, previous?: Previous): Promise<Site> {
+    await Promise.all(hotArticles(catalog, options.limit).map((article) => catalog.content.require(article)));
+    return new Site(catalog, options, builtAt, previous);
   }
 
   /** A feed cut to fewer items (`?limit=N`), rendered on demand; undefined if `path` is no feed. */

@@ -178,7 +178,7 @@ describe('the samples through the Scanner', () => {
     expect(a.tags).toEqual(s.tags);
     expect(a.image).toBe(s.image);
     expect(a.link).toBe(s.link);
-    expect(a.contentHtml).toBe(d.contentHtml);
+    expect(catalog.content.get(a.bodySource)).toBe(d.contentHtml);
     expect(a.summary).toBe(d.summary);
     expect(a.contentHash).toBe(d.contentHash);
     expect(a.guid).toBe(`urn:sha256:${d.contentHash}`);

@@ -1,0 +1,57 @@
+import type { Article, Draft, Rejection } from '../model.js';
+import { escapeHtml } from '../parse/text.js';
+
+/**
+ * Article bodies, by the source file they come from, kept apart from the metadata so that a catalog of 100,000
+ * articles need not hold 100,000 bodies: after each scan only the bodies the feeds show stay in
+ * memory ("hot"); any other is read and parsed again from its source file when a page needs it.
+ */
+export interface ContentSource {
+  /** The sanitized HTML of a source file's body, if it is in memory. */
+  get(source: string): string | undefined;
+  /** An article's sanitized HTML, reading its body's source file again if needed. */
+  require(article: Pick<Article, 'bodySource' | 'contentHash' | 'summary'>): Promise<string>;
+}
+
+export type Reload = (source: string) => Promise<Draft | Rejection | undefined>;
+
+export class ContentStore implements ContentSource {
+  private readonly html = new Map<string, string>();
+
+  constructor(private readonly reload: Reload = async () => undefined) {}
+
+  static fromDrafts(drafts: Iterable<Draft>): ContentStore {
+    const store = new ContentStore();
+    for (const draft of drafts) store.put(draft.source, draft.contentHtml);
+    return store;
+  }
+
+  get size(): number {
+    return this.html.size;
+  }
+
+  get(source: string): string | undefined {
+    return this.html.get(source);
+  }
+
+  put(source: string, html: string): void {
+    if (html !== '') this.html.set(source, html);
+  }
+
+  async require(article: Pick<Article, 'bodySource' | 'contentHash' | 'summary'>): Promise<string> {
+    const have = this.html.get(article.bodySource);
+    if (have !== undefined) return have;
+    const draft = await this.reload(article.bodySource);
+    if (draft && 'contentHtml' in draft && draft.contentHash === article.contentHash) {
+      this.put(draft.source, draft.contentHtml);
+      return draft.contentHtml;
+    }
+    // The file changed or vanished since the scan; the rescan that follows will catch up.
+    return `<p>${escapeHtml(article.summary)}</p>`;
+  }
+
+  /** Forgets every body but those of the named source files. */
+  retain(keep: ReadonlySet<string>): void {
+    for (const hash of this.html.keys()) if (!keep.has(hash)) this.html.delete(hash);
+  }
+}
