@@ -90,7 +90,7 @@ async function runScan(config: Config, json: boolean, io: Io): Promise<number> {
   let result;
   const pool = new ParsePool();
   try {
-    result = await new Scanner(config, undefined, pool.parseBatch).scan();
+    result = await new Scanner(config, undefined, pool).scan();
   } catch (error) {
     io.err(`seedfeed: cannot scan ${config.seedsDir}: ${describeFsError(error)}\n`);
     return 1;

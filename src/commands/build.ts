@@ -13,33 +13,35 @@ export async function runBuild(config: Config, io: Io, isTty = process.stderr.is
   const started = performance.now();
   const state = await loadState(config.outDir);
   const progress = progressReporter(isTty, io.err);
-  let result;
   const pool = new ParsePool();
   try {
-    result = await new Scanner(config, state.memory, pool.parseBatch).scan();
-  } catch (error) {
-    io.err(`seedfeed: cannot scan ${config.seedsDir}: ${describeFsError(error)}\n`);
-    return 1;
+    let result;
+    try {
+      result = await new Scanner(config, state.memory, pool).scan();
+    } catch (error) {
+      io.err(`seedfeed: cannot scan ${config.seedsDir}: ${describeFsError(error)}\n`);
+      return 1;
+    }
+    const { catalog } = result;
+    const site = await Site.create(catalog, config, new Date(), state.validators);
+    try {
+      const exported = await writeSite(site, config.outDir, { onProgress: progress.update, pageWriter: pool });
+      progress.done();
+      await saveState(config.outDir, state.memory, site);
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      io.out(
+        `built ${config.outDir}: ${site.size} files (${exported.written} written, ${exported.unchanged} unchanged, ${exported.removed} removed) ` +
+          `from ${catalog.files} seed files: ${catalog.articles.length} articles, ${catalog.categories.length} categories, ` +
+          `${catalog.duplicates} duplicates merged, ${catalog.rejected.length} rejected in ${seconds} s\n`,
+      );
+      for (const r of catalog.rejected) io.out(`  rejected ${r.file}: ${r.reason}\n`);
+    } catch (error) {
+      progress.done();
+      io.err(`seedfeed: cannot write ${config.outDir}: ${describeFsError(error)}\n`);
+      return 1;
+    }
   } finally {
     await pool.close();
-  }
-  const { catalog } = result;
-  const site = await Site.create(catalog, config, new Date(), state.validators);
-  try {
-    const exported = await writeSite(site, config.outDir, { onProgress: progress.update });
-    progress.done();
-    await saveState(config.outDir, state.memory, site);
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    io.out(
-      `built ${config.outDir}: ${site.size} files (${exported.written} written, ${exported.unchanged} unchanged, ${exported.removed} removed) ` +
-        `from ${catalog.files} seed files: ${catalog.articles.length} articles, ${catalog.categories.length} categories, ` +
-        `${catalog.duplicates} duplicates merged, ${catalog.rejected.length} rejected in ${seconds} s\n`,
-    );
-    for (const r of catalog.rejected) io.out(`  rejected ${r.file}: ${r.reason}\n`);
-  } catch (error) {
-    progress.done();
-    io.err(`seedfeed: cannot write ${config.outDir}: ${describeFsError(error)}\n`);
-    return 1;
   }
   return 0;
 }

@@ -1,5 +1,6 @@
 import { access, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { PageJob, PageSettings } from '../ingest/parse-worker.js';
 import type { Site } from '../render/site.js';
 import { fileForPath } from '../render/urls.js';
 import { writeFileAtomic } from './atomic.js';
@@ -35,14 +36,22 @@ const PARALLEL_WRITES = 32;
  * rewritten; files this exporter wrote before that are no longer part of the site are removed.
  * Files seedfeed never wrote (a .gitkeep, a CNAME) are left alone.
  */
+/** Something that renders and writes article pages itself: the parse workers, which hold their bodies. */
+export interface PageWriter {
+  holds(source: string): boolean;
+  writePages(settings: PageSettings, outDir: string, pages: readonly PageJob[]): Promise<void>;
+}
+
 export interface WriteOptions {
   /** Check that unchanged files still exist (once per process: someone may have deleted them). */
   readonly verify?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
+  readonly pageWriter?: PageWriter;
 }
 
 export async function writeSite(site: Site, outDir: string, options: WriteOptions = {}): Promise<ExportStats> {
-  const { verify = true, onProgress } = options;
+  const { verify = true, onProgress, pageWriter } = options;
+  const remote: PageJob[] = [];
   const before = await readManifest(outDir);
   const files: Record<string, string> = {};
   let written = 0;
@@ -65,6 +74,11 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
         if (before.files[file] === key && (!verify || (await exists(target)))) {
           unchanged++;
         } else {
+          const article = site.article(sitePath);
+          if (article && pageWriter?.holds(article.bodySource)) {
+            remote.push({ file, article });
+            return;
+          }
           // Rendered only now, when it must be written: article pages are not kept in memory.
           await writeFileAtomic(target, (await site.load(sitePath))!.body);
           written++;
@@ -72,6 +86,17 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
         onProgress?.(++done, total);
       }),
     );
+  }
+
+  if (remote.length && pageWriter) {
+    // Byte for byte the page load() would render: the same function over the same article and body.
+    for (let i = 0; i < remote.length; i += 4096) {
+      const batch = remote.slice(i, i + 4096);
+      await pageWriter.writePages(site.pageSettings(), outDir, batch);
+      written += batch.length;
+      done += batch.length;
+      onProgress?.(done, total);
+    }
   }
 
   let removed = 0;

@@ -11,14 +11,27 @@ export interface ContentSource {
   get(source: string): string | undefined;
   /** An article's sanitized HTML, reading its body's source file again if needed. */
   require(article: Pick<Article, 'bodySource' | 'contentHash' | 'summary'>): Promise<string>;
+  /** Brings many articles' bodies into memory at once. */
+  requireMany(articles: ReadonlyArray<Pick<Article, 'bodySource' | 'contentHash' | 'summary'>>): Promise<void>;
 }
 
 export type Reload = (source: string) => Promise<Draft | Rejection | undefined>;
 
+/** Bodies held elsewhere (parse workers keep what they parsed). */
+export interface RemoteBodies {
+  holds(source: string): boolean;
+  bodies(sources: readonly string[]): Promise<Map<string, string>>;
+}
+
+type Needs = Pick<Article, 'bodySource' | 'contentHash' | 'summary'>;
+
 export class ContentStore implements ContentSource {
   private readonly html = new Map<string, string>();
 
-  constructor(private readonly reload: Reload = async () => undefined) {}
+  constructor(
+    private readonly reload: Reload = async () => undefined,
+    private readonly remote?: RemoteBodies,
+  ) {}
 
   static fromDrafts(drafts: Iterable<Draft>): ContentStore {
     const store = new ContentStore();
@@ -38,9 +51,24 @@ export class ContentStore implements ContentSource {
     if (html !== '') this.html.set(source, html);
   }
 
-  async require(article: Pick<Article, 'bodySource' | 'contentHash' | 'summary'>): Promise<string> {
+  /** Brings the bodies of many articles into memory, fetching those workers hold in one go. */
+  async requireMany(articles: readonly Needs[]): Promise<void> {
+    const missing = articles.filter((a) => !this.html.has(a.bodySource));
+    const held = missing.filter((a) => this.remote?.holds(a.bodySource)).map((a) => a.bodySource);
+    if (held.length && this.remote) for (const [source, html] of await this.remote.bodies(held)) this.put(source, html);
+    await Promise.all(missing.map((a) => this.require(a)));
+  }
+
+  async require(article: Needs): Promise<string> {
     const have = this.html.get(article.bodySource);
     if (have !== undefined) return have;
+    if (this.remote?.holds(article.bodySource)) {
+      const html = (await this.remote.bodies([article.bodySource])).get(article.bodySource);
+      if (html !== undefined) {
+        this.put(article.bodySource, html);
+        return html;
+      }
+    }
     const draft = await this.reload(article.bodySource);
     if (draft && 'contentHtml' in draft && draft.contentHash === article.contentHash) {
       this.put(draft.source, draft.contentHtml);

@@ -1,20 +1,45 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import type { Draft, Rejection, SeedFile } from '../model.js';
+import { writeFileAtomicSync } from '../export/atomic-sync.js';
+import type { Article, Draft, Rejection, SeedFile } from '../model.js';
+import { renderArticlePage } from '../render/pages.js';
+import { Urls } from '../render/urls.js';
 import { formatBytes } from '../scan/read.js';
 import { parseBytes } from './scanner.js';
 
-/** A parse worker: receives batches of files, reads (synchronously: this thread has nothing else to do) and parses them. */
-export interface ParseRequest {
-  readonly id: number;
-  readonly files: readonly SeedFile[];
-  readonly maxFileBytes: number;
+/**
+ * A parse worker. It reads (synchronously: this thread has nothing else to do) and parses files,
+ * and keeps the bodies it parsed, sending back only the metadata. The main thread later asks
+ * for the few bodies the feeds need, and has the worker render and write the article pages
+ * itself — so 100,000 bodies never cross to, or pile up in, the main thread.
+ */
+export type WorkerRequest =
+  | { readonly type: 'parse'; readonly id: number; readonly files: readonly SeedFile[]; readonly maxFileBytes: number }
+  | { readonly type: 'bodies'; readonly id: number; readonly sources: readonly string[] }
+  | { readonly type: 'pages'; readonly id: number; readonly settings: PageSettings; readonly outDir: string; readonly pages: readonly PageJob[] }
+  | { readonly type: 'forget'; readonly id: number };
+
+export type WorkerResponse =
+  | { readonly id: number; readonly results: Array<Draft | Rejection> }
+  | { readonly id: number; readonly bodies: Array<[string, string]> }
+  | { readonly id: number; readonly written: number }
+  | { readonly id: number; readonly error: string };
+
+/** What an article page needs besides the article: the site's look and link settings. */
+export interface PageSettings {
+  readonly siteTitle: string;
+  readonly language: string;
+  readonly baseUrl: string;
+  readonly slugs: ReadonlyArray<readonly [string, string]>;
 }
 
-export interface ParseResponse {
-  readonly id: number;
-  readonly results: Array<Draft | Rejection>;
+export interface PageJob {
+  readonly file: string;
+  readonly article: Article;
 }
+
+const bodies = new Map<string, string>();
 
 function read(file: SeedFile, maxFileBytes: number): Uint8Array | Rejection {
   const tooBig = (size: number) => ({ file: file.path, reason: `file is ${formatBytes(size)}, over the ${formatBytes(maxFileBytes)} size limit` });
@@ -28,7 +53,47 @@ function read(file: SeedFile, maxFileBytes: number): Uint8Array | Rejection {
   }
 }
 
-parentPort?.on('message', (request: ParseRequest) => {
-  const results = request.files.map((file) => parseBytes(file, read(file, request.maxFileBytes)));
-  parentPort!.postMessage({ id: request.id, results } satisfies ParseResponse);
+function parse(files: readonly SeedFile[], maxFileBytes: number): Array<Draft | Rejection> {
+  return files.map((file) => {
+    const result = parseBytes(file, read(file, maxFileBytes));
+    if ('reason' in result) {
+      bodies.delete(file.path);
+      return result;
+    }
+    bodies.set(file.path, result.contentHtml);
+    return { ...result, contentHtml: '' };
+  });
+}
+
+function writePages(settings: PageSettings, outDir: string, pages: readonly PageJob[]): number {
+  const ctx = { siteTitle: settings.siteTitle, language: settings.language, urls: new Urls(settings.baseUrl), slugs: new Map(settings.slugs) };
+  const madeDirs = new Set<string>();
+  for (const { file, article } of pages) {
+    const body = bodies.get(article.bodySource);
+    if (body === undefined) throw new Error(`no body held for ${article.bodySource}`);
+    writeFileAtomicSync(path.join(outDir, file), renderArticlePage(ctx, article, body), madeDirs);
+  }
+  return pages.length;
+}
+
+function handle(request: WorkerRequest): WorkerResponse {
+  switch (request.type) {
+    case 'parse':
+      return { id: request.id, results: parse(request.files, request.maxFileBytes) };
+    case 'bodies':
+      return { id: request.id, bodies: request.sources.flatMap((s) => (bodies.has(s) ? [[s, bodies.get(s)!] as [string, string]] : [])) };
+    case 'pages':
+      return { id: request.id, written: writePages(request.settings, request.outDir, request.pages) };
+    case 'forget':
+      bodies.clear();
+      return { id: request.id, written: 0 };
+  }
+}
+
+parentPort?.on('message', (request: WorkerRequest) => {
+  try {
+    parentPort!.postMessage(handle(request));
+  } catch (error) {
+    parentPort!.postMessage({ id: request.id, error: (error as Error).message } satisfies WorkerResponse);
+  }
 });

@@ -4,7 +4,7 @@ import { isRejection, parseSeed } from '../parse/index.js';
 import { decodeSeed, readSeedBytes } from '../scan/read.js';
 import { walkSeeds } from '../scan/walk.js';
 import { buildCatalog, type DatedDraft } from './catalog.js';
-import { ContentStore } from './content.js';
+import { ContentStore, type RemoteBodies } from './content.js';
 
 export interface ScanOptions {
   readonly seedsDir: string;
@@ -41,6 +41,11 @@ type ParseResult = Draft | Rejection;
 
 /** Parses many files; the default runs on this thread, the worker pool replaces it for big scans. */
 export type ParseBatch = (files: readonly SeedFile[], maxFileBytes: number) => Promise<ParseResult[]>;
+
+/** How files get parsed: on this thread, or by a ParsePool (which also keeps their bodies). */
+export interface Parser extends Partial<RemoteBodies> {
+  readonly parseBatch: ParseBatch;
+}
 
 export async function parseFile(file: SeedFile, maxFileBytes: number): Promise<ParseResult> {
   return parseBytes(file, await readSeedBytes(file, maxFileBytes).catch((error) => readFailure(file, error)));
@@ -95,13 +100,18 @@ export class Scanner {
   /** Parse results by path, bodies removed (they live in `content`). */
   private readonly cache = new Map<string, { stamp: string; result: ParseResult }>();
   private files = new Map<string, SeedFile>();
-  readonly content = new ContentStore((source) => this.reload(source));
+  readonly content: ContentStore;
+  private readonly parseBatch: ParseBatch;
 
   constructor(
     private readonly options: ScanOptions,
     readonly memory: Memory = emptyMemory(),
-    private readonly parseBatch: ParseBatch = parseOnThisThread,
-  ) {}
+    parser: Parser = { parseBatch: parseOnThisThread },
+  ) {
+    this.parseBatch = parser.parseBatch;
+    const remote = parser.holds && parser.bodies ? { holds: parser.holds.bind(parser), bodies: parser.bodies.bind(parser) } : undefined;
+    this.content = new ContentStore((source) => this.reload(source), remote);
+  }
 
   async scan(): Promise<ScanResult> {
     const started = performance.now();

@@ -3,7 +3,8 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config.js';
 import { writeSite } from '../export/write-site.js';
 import type { Health } from '../http/app.js';
-import type { ParseBatch, ScanStats } from '../ingest/scanner.js';
+import type { ScanStats } from '../ingest/scanner.js';
+import { ParsePool } from '../ingest/worker-pool.js';
 import { Scanner } from '../ingest/scanner.js';
 import type { Logger } from '../log.js';
 import { Site, type Previous } from '../render/site.js';
@@ -15,7 +16,8 @@ export interface LiveOptions {
   /** Quiet period after the last file event before a rescan starts. */
   readonly debounceMs?: number;
   readonly clock?: () => Date;
-  readonly parseBatch?: ParseBatch;
+  /** Parses big scans and writes their pages in worker threads; made here unless given. */
+  readonly pool?: ParsePool;
 }
 
 interface LastScan {
@@ -44,10 +46,13 @@ export class LiveSite {
   private watcher: FSWatcher | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly pool: ParsePool;
   /** Number of scans started, for tests and logs. */
   scans = 0;
 
-  constructor(private readonly options: LiveOptions) {}
+  constructor(private readonly options: LiveOptions) {
+    this.pool = options.pool ?? new ParsePool();
+  }
 
   current(): Site | undefined {
     return this.site;
@@ -103,11 +108,13 @@ export class LiveSite {
       if (!this.scanner) {
         const state = await loadState(config.outDir);
         this.previous = state.validators;
-        this.scanner = new Scanner(config, state.memory, this.options.parseBatch);
+        this.scanner = new Scanner(config, state.memory, this.pool);
       }
       const { catalog, stats } = await this.scanner.scan();
       const site = await Site.create(catalog, config, clock(), this.previous);
-      const exported = await writeSite(site, config.outDir, { verify: !this.exportedOnce });
+      // Workers hold the bodies of what they parsed until their pages are written; closing them
+      // afterwards hands their whole heaps back (they start again for the next big scan).
+      const exported = await writeSite(site, config.outDir, { verify: !this.exportedOnce, pageWriter: this.pool }).finally(() => this.pool.close());
       // Bodies of articles no feed shows go; pages re-read them from their files on demand.
       this.scanner.retainContent(site.hotContent());
       this.exportedOnce = true;
@@ -189,5 +196,6 @@ export class LiveSite {
     await this.task?.stop();
     await this.running;
     await this.task?.destroy();
+    await this.pool.close();
   }
 }

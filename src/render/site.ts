@@ -5,6 +5,7 @@ import { renderJsonFeed } from './json-feed.js';
 import { detectLanguage } from './language.js';
 import { renderOpml } from './opml.js';
 import { renderArticlePage, renderCategoryPage, renderIndexPage, renderNotFoundPage, type PageContext } from './pages.js';
+import type { PageSettings } from '../ingest/parse-worker.js';
 import { Resource, wholeSeconds } from './resource.js';
 import { CONTENT_TYPES, paths, Urls, type FeedFormat } from './urls.js';
 import { renderAtom, renderRss } from './xml-feeds.js';
@@ -219,6 +220,16 @@ export class Site {
     return page;
   }
 
+  /** What an article page needs besides the article (for rendering pages in a worker). */
+  pageSettings(): PageSettings {
+    return { siteTitle: this.options.siteTitle, language: this.language, baseUrl: this.urls.base, slugs: [...this.slugs] };
+  }
+
+  /** The article at an `/articles/<id>/` path. */
+  article(path: string): Article | undefined {
+    return this.articleAt(path);
+  }
+
   /** Body sources of the articles some feed shows: the bodies worth keeping in memory. */
   hotContent(): Set<string> {
     return new Set(hotArticles(this.catalog, this.options.limit).map((a) => a.bodySource));
@@ -226,7 +237,7 @@ export class Site {
 
   /** A Site whose feeds' bodies are loaded first (they may have been dropped from memory). */
   static async create(catalog: Catalog, options: SiteOptions, builtAt: Date, previous?: Previous): Promise<Site> {
-    await Promise.all(hotArticles(catalog, options.limit).map((article) => catalog.content.require(article)));
+    await catalog.content.requireMany(hotArticles(catalog, options.limit));
     return new Site(catalog, options, builtAt, previous);
   }
 

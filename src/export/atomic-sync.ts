@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The synchronous twin of writeFileAtomic, for worker threads: there a blocking write costs
+ * nobody anything and skips the thread-pool round trips (about 4× faster for many small files).
+ */
+export function writeFileAtomicSync(file: string, data: Uint8Array | string, madeDirs?: Set<string>): void {
+  const dir = path.dirname(file);
+  if (!madeDirs?.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    madeDirs?.add(dir);
+  }
+  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
