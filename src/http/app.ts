@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Logger } from '../log.js';
-import type { Resource } from '../render/resource.js';
+import type { Encoded, Resource } from '../render/resource.js';
 import type { Site } from '../render/site.js';
 import { chooseEncoding, isNotModified } from './conditional.js';
 
@@ -27,9 +27,19 @@ const HTML_SECURITY = {
   'Referrer-Policy': 'no-referrer',
 };
 
+/** The path and query of a request URL, without parsing the whole URL (a hot path). */
+function splitUrl(url: string): { rawPath: string; search: string } {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const q = url.indexOf('?', start);
+  const h = url.indexOf('#', start);
+  const end = q === -1 ? (h === -1 ? url.length : h) : h === -1 ? q : Math.min(q, h);
+  return { rawPath: url.slice(start, end), search: q === -1 ? '' : url.slice(q, h === -1 ? url.length : h) };
+}
+
 function decodeSitePath(rawPath: string, prefix: string): string | undefined {
   let path = rawPath;
   if (prefix && (path === prefix || path.startsWith(`${prefix}/`))) path = path.slice(prefix.length) || '/';
+  if (!path.includes('%')) return path;
   try {
     return path.split('/').map(decodeURIComponent).join('/');
   } catch {
@@ -64,17 +74,19 @@ export function createApp(options: AppOptions): Hono {
   app.get('*', async function serveSite(c) {
     const site = options.site();
     if (!site) return text(c, 503, 'seedfeed is scanning its seeds for the first time; try again in a moment.', { 'Retry-After': '2' });
-    const url = new URL(c.req.url);
-    const path = decodeSitePath(url.pathname, site.urls.prefix);
+    const { rawPath, search } = splitUrl(c.req.url);
+    const path = decodeSitePath(rawPath, site.urls.prefix);
     if (path === undefined) return text(c, 400, 'Bad request: the path is not valid percent-encoded UTF-8.');
 
-    let resource = await site.load(path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : path);
+    const lookup = path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : path;
+    // Feeds and list pages are in memory: only an article page may need to read its body.
+    let resource = site.get(lookup) ?? (await site.load(lookup));
     if (!resource && !path.endsWith('/') && site.keyOf(`${path}/`)) {
-      return c.redirect(`${url.pathname}/${url.search}`, 301);
+      return c.redirect(`${rawPath}/${search}`, 301);
     }
     if (!resource) return sendNotFound(c, site.notFound);
 
-    const limitParam = c.req.query('limit');
+    const limitParam = search ? c.req.query('limit') : undefined;
     if (limitParam !== undefined && resource.isFeed) {
       const limit = /^\d{1,6}$/.test(limitParam) ? Number(limitParam) : NaN;
       if (!(limit >= 1 && limit <= options.limit)) {
@@ -85,25 +97,51 @@ export function createApp(options: AppOptions): Hono {
     return send(c, resource);
   });
 
+  // Accept-Encoding values repeat (a few per client kind): negotiate each once.
+  const negotiated = new Map<string, ReturnType<typeof chooseEncoding>>();
+  const encodingFor = (acceptEncoding: string | undefined) => {
+    if (acceptEncoding === undefined) return undefined;
+    let choice = negotiated.get(acceptEncoding);
+    if (choice === undefined && !negotiated.has(acceptEncoding)) {
+      choice = chooseEncoding(acceptEncoding);
+      if (negotiated.size < 256) negotiated.set(acceptEncoding, choice);
+    }
+    return choice;
+  };
+
+  /** Response headers of one representation, built once and kept with the resource. */
+  const headerCache = new WeakMap<Resource, Map<string, Record<string, string>>>();
+  function headersFor(resource: Resource, encoding: 'gzip' | 'br' | undefined, variant: Encoded, status: 200 | 304): Record<string, string> {
+    let byKey = headerCache.get(resource);
+    if (!byKey) headerCache.set(resource, (byKey = new Map()));
+    const key = `${status}${encoding ?? ''}`;
+    let headers = byKey.get(key);
+    if (!headers) {
+      headers = {
+        ETag: variant.etag,
+        'Last-Modified': resource.lastModified.toUTCString(),
+        'Cache-Control': cacheControl,
+        // Vary even for identity: the answer depended on Accept-Encoding (RFC 9110 §12.5.5).
+        Vary: 'Accept-Encoding',
+        'X-Content-Type-Options': 'nosniff',
+        ...(resource.isFeed ? { 'Access-Control-Allow-Origin': '*' } : HTML_SECURITY),
+        ...(status === 200
+          ? { 'Content-Type': resource.contentType, 'Content-Length': String(variant.body.length), ...(encoding ? { 'Content-Encoding': encoding } : {}) }
+          : {}),
+      };
+      byKey.set(key, headers);
+    }
+    return headers;
+  }
+
   async function send(c: Context, resource: Resource): Promise<Response> {
-    const encoding = resource.body.length >= MIN_COMPRESS_BYTES ? chooseEncoding(c.req.header('accept-encoding')) : undefined;
-    const variant = encoding ? await resource.variant(encoding) : { body: resource.body, etag: resource.etag };
-    const headers: Record<string, string> = {
-      ETag: variant.etag,
-      'Last-Modified': resource.lastModified.toUTCString(),
-      'Cache-Control': cacheControl,
-      // Vary even for identity: the answer depended on Accept-Encoding (RFC 9110 §12.5.5).
-      Vary: 'Accept-Encoding',
-      'X-Content-Type-Options': 'nosniff',
-      ...(resource.isFeed ? { 'Access-Control-Allow-Origin': '*' } : HTML_SECURITY),
-    };
-    const etags = [resource.etag, variant.etag];
+    const encoding = resource.body.length >= MIN_COMPRESS_BYTES ? encodingFor(c.req.header('accept-encoding')) : undefined;
+    const variant = encoding ? (resource.ready(encoding) ?? (await resource.variant(encoding))) : resource;
     const conditional = { ifNoneMatch: c.req.header('if-none-match'), ifModifiedSince: c.req.header('if-modified-since') };
-    if (isNotModified(conditional, etags, resource.lastModified)) return c.body(null, 304, headers);
-    headers['Content-Type'] = resource.contentType;
-    headers['Content-Length'] = String(variant.body.length);
-    if (encoding) headers['Content-Encoding'] = encoding;
-    return withBody(c, variant.body, 200, headers);
+    if ((conditional.ifNoneMatch !== undefined || conditional.ifModifiedSince !== undefined) && isNotModified(conditional, [resource.etag, variant.etag], resource.lastModified)) {
+      return c.body(null, 304, headersFor(resource, encoding, variant, 304));
+    }
+    return withBody(c, variant.body, 200, headersFor(resource, encoding, variant, 200));
   }
 
   function sendNotFound(c: Context, page: Resource): Response {

@@ -100,6 +100,7 @@ export class Scanner {
   /** Parse results by path, bodies removed (they live in `content`). */
   private readonly cache = new Map<string, { stamp: string; result: ParseResult }>();
   private files = new Map<string, SeedFile>();
+  private last: { catalog: Catalog; rejectedKey: string } | undefined;
   readonly content: ContentStore;
   private readonly parseBatch: ParseBatch;
 
@@ -128,6 +129,12 @@ export class Scanner {
         this.cache.delete(path);
         removed++;
       }
+    }
+    // Nothing changed: the last catalog still is the answer (same object, so everything
+    // downstream can tell at a glance that there is nothing to redo).
+    const rejectedKey = walked.rejected.map((r) => `${r.file}\0${r.reason}`).join('\n');
+    if (stale.length === 0 && removed === 0 && this.last && this.last.rejectedKey === rejectedKey) {
+      return { catalog: this.last.catalog, stats: { files: this.last.catalog.files, changed: 0, removed: 0, durationMs: performance.now() - started } };
     }
 
     const drafts: DatedDraft[] = [];
@@ -158,6 +165,7 @@ export class Scanner {
       content: this.content,
     });
     this.remember(catalog);
+    this.last = { catalog, rejectedKey };
     return {
       catalog,
       stats: { files: catalog.files, changed: stale.length, removed, durationMs: performance.now() - started },

@@ -111,6 +111,21 @@ export class LiveSite {
         this.scanner = new Scanner(config, state.memory, this.pool);
       }
       const { catalog, stats } = await this.scanner.scan();
+      if (this.site && catalog === this.site.catalog) {
+        // Nothing changed on disk: the Site, its bytes and the export all stand.
+        this.lastScan = this.lastGood = { at: clock(), stats: { ...stats, durationMs: performance.now() - started }, ok: true };
+        logger.info('scan', {
+          reason,
+          files: catalog.files,
+          changed: 0,
+          removed: 0,
+          articles: catalog.articles.length,
+          duplicates: catalog.duplicates,
+          rejected: catalog.rejected.length,
+          duration_ms: Math.round(performance.now() - started),
+        });
+        return;
+      }
       const site = await Site.create(catalog, config, clock(), this.previous);
       // Workers hold the bodies of what they parsed until their pages are written; closing them
       // afterwards hands their whole heaps back (they start again for the next big scan).

@@ -28,6 +28,7 @@ export class Resource {
   readonly body: Uint8Array;
   readonly etag: string;
   private readonly encoded = new Map<Encoding, Promise<Encoded>>();
+  private readonly done = new Map<Encoding, Encoded>();
 
   constructor(
     readonly path: string,
@@ -49,17 +50,26 @@ export class Resource {
   /** The same resource with another Last-Modified (used when the bytes did not change). */
   withLastModified(lastModified: Date): Resource {
     const copy = Object.create(Resource.prototype) as Resource;
-    Object.assign(copy, this, { lastModified });
+    Object.assign(copy, this, { lastModified, encoded: new Map(this.encoded), done: new Map(this.done) });
     return copy;
   }
 
   variant(encoding: Encoding): Promise<Encoded> {
     let pending = this.encoded.get(encoding);
     if (!pending) {
-      pending = compress(this.body, encoding).then((body) => ({ body, etag: this.etag.replace(/"$/, `-${encoding}"`) }));
+      pending = compress(this.body, encoding).then((body) => {
+        const encoded = { body, etag: this.etag.replace(/"$/, `-${encoding}"`) };
+        this.done.set(encoding, encoded);
+        return encoded;
+      });
       this.encoded.set(encoding, pending);
     }
     return pending;
+  }
+
+  /** The compressed variant if it is made already (no await on the hot path). */
+  ready(encoding: Encoding): Encoded | undefined {
+    return this.done.get(encoding);
   }
 }
 

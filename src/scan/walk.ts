@@ -1,5 +1,6 @@
-import { lstat, opendir, realpath, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
 import type { Rejection, SeedFile } from '../model.js';
 
@@ -62,38 +63,55 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
     }
   };
 
+  // Synchronous calls in slices, yielding between them: a stat through the thread pool costs
+  // more than the stat itself (an unchanged rescan is mostly this walk), and the yields keep
+  // requests flowing while a big directory is listed.
+  let sinceYield = 0;
+  const maybeYield = async () => {
+    if (++sinceYield >= 512) {
+      sinceYield = 0;
+      await yieldToEventLoop();
+    }
+  };
+
   async function visit(dirAbs: string, dirRel: string): Promise<void> {
     const subdirs: Array<[string, string]> = [];
-    const pending: Array<Promise<void>> = [];
-    const dir = await opendir(dirAbs, { bufferSize: 256 });
-    for await (const entry of dir) {
+    let entries;
+    try {
+      entries = readdirSync(dirAbs, { withFileTypes: true });
+    } catch (error) {
+      if (dirRel === '') throw error; // the seeds directory itself: the scan fails as a whole
+      rejected.push({ file: `${dirRel}/`, reason: `skipped: directory could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      return;
+    }
+    for (const entry of entries) {
       if (isIgnoredName(entry.name)) continue;
-      const abs = path.join(dirAbs, entry.name);
+      const abs = `${dirAbs}${path.sep}${entry.name}`;
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        const st = await lstat(abs);
+        const st = lstatSync(abs);
         const key = `${st.dev}:${st.ino}`;
         if (!visitedDirs.has(key)) {
           visitedDirs.add(key);
           subdirs.push([abs, rel]);
         }
       } else if (entry.isSymbolicLink()) {
-        pending.push(visitLink(abs, rel));
+        visitLink(abs, rel);
       } else if (hasSeedExtension(entry.name, options.extensions)) {
-        pending.push(lstat(abs).then((st) => addFile(rel, abs, st)));
+        const st = lstatSync(abs, { throwIfNoEntry: false });
+        if (st) addFile(rel, abs, st); // else: deleted while we listed
       }
-      if (pending.length >= 64) await Promise.all(pending.splice(0));
+      await maybeYield();
     }
-    await Promise.all(pending);
     for (const [abs, rel] of subdirs) await visit(abs, rel);
   }
 
-  async function visitLink(abs: string, rel: string): Promise<void> {
+  function visitLink(abs: string, rel: string): void {
     let target: string;
     let st: Stats;
     try {
-      target = await realpath(abs);
-      st = await stat(target);
+      target = realpathSync(abs);
+      st = statSync(target);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'ELOOP' ? 'a symbolic link loop' : 'a broken symbolic link';

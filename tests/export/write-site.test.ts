@@ -75,7 +75,7 @@ describe('export of the five samples', () => {
   });
 
   it('a fresh scan and Site of unchanged seeds, built at another time, writes nothing either', async () => {
-    const rebuilt = makeSite(await scanCatalog(SAMPLES), new Date('2030-06-01T00:00:00Z'));
+    const rebuilt = await makeSite(await scanCatalog(SAMPLES), new Date('2030-06-01T00:00:00Z'));
     const again = await writeSite(rebuilt, out);
     expect(again.written).toBe(0);
     expect(again.removed).toBe(0);
@@ -112,12 +112,12 @@ describe('export after a category disappears', () => {
     const before = await scanCatalog(seeds);
     slugs = new Map(before.categories.map((c) => [c.name, c.slug]));
     gammaId = before.articles.find((a) => a.title === 'Gamma report')!.id;
-    await writeSite(makeSite(before), out);
+    await writeSite(await makeSite(before), out);
     for (const name of ['%2e%2e', 'CON']) expect(existsSync(path.join(out, 'categories', slugs.get(name)!, 'rss.xml'))).toBe(true);
     expect(existsSync(path.join(out, 'articles', gammaId, 'index.html'))).toBe(true);
 
     await rm(path.join(seeds, 'gamma.md'));
-    const after = makeSite(await scanCatalog(seeds));
+    const after = await makeSite(await scanCatalog(seeds));
     removedStats = await writeSite(after, out);
   });
 
@@ -144,7 +144,7 @@ describe('export after a category disappears', () => {
   });
 
   it('the out directory holds exactly the new site, the manifest and the foreign files; no *.tmp', async () => {
-    const site = makeSite(await scanCatalog(seeds));
+    const site = await makeSite(await scanCatalog(seeds));
     const app = makeApp(() => site);
     const expected = [...site.paths()].map(fileForPath);
     expect(await listFiles(out)).toEqual([...expected, MANIFEST, 'CNAME', '.gitkeep'].sort());

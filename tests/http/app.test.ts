@@ -20,7 +20,7 @@ let articlePath: string;
 
 beforeAll(async () => {
   catalog = await scanCatalog(SAMPLES);
-  site = makeSite(catalog);
+  site = await makeSite(catalog);
   app = makeApp(() => site);
   articlePath = `/articles/${articleFrom(catalog, SAMPLE.s000.file).id}/`;
 });

@@ -13,6 +13,7 @@ import {
   BASE_URL,
   XML_ILLEGAL_OR_REPLACEMENT,
   expectWellFormed,
+  loadText,
   makeSite,
   makeTempDir,
   resourceText,
@@ -72,7 +73,7 @@ beforeAll(async () => {
     '---\ntitle: Plain neighbour\ndate: 2024-04-01T00:00:00Z\ncategories: [Plain]\n---\n<p>Nothing odd here at all.</p>\n',
   );
   catalog = await scanCatalog(temp.dir);
-  site = makeSite(catalog);
+  site = await makeSite(catalog);
   article = catalog.articles.find((a) => a.sources.includes('hostile.md'))!;
 });
 
@@ -203,8 +204,8 @@ describe('what a reader sees is what the file said', () => {
     for (const name of CATEGORY_NAMES) expect(texts).toContain(`seedfeed — ${name}`);
   });
 
-  it('the article page has no script, no event handler, and escapes the title', () => {
-    const page = resourceText(site, `/articles/${article.id}/`);
+  it('the article page has no script, no event handler, and escapes the title', async () => {
+    const page = await loadText(site, `/articles/${article.id}/`);
     expect(page).not.toContain('<script');
     expect(page).not.toMatch(/\sonerror=/i);
     expect(page).toContain('<h1>Tom &amp; Jerry &lt;b&gt;x&lt;/b&gt;');

@@ -4,7 +4,7 @@ import type { CheerioAPI } from 'cheerio';
 import { load } from 'cheerio';
 import type { Catalog } from '../../src/model.js';
 import type { Site } from '../../src/render/site.js';
-import { BASE_URL, SAMPLE, SAMPLE_002_LINK, SAMPLES, articleFrom, makeSite, resourceText, scanCatalog, xml } from '../support/site.js';
+import { BASE_URL, SAMPLE, SAMPLE_002_LINK, SAMPLES, articleFrom, loadText, makeSite, resourceText, scanCatalog, xml } from '../support/site.js';
 
 const enc = (slug: string) => encodeURIComponent(slug);
 
@@ -13,10 +13,11 @@ let site: Site;
 
 beforeAll(async () => {
   catalog = await scanCatalog(SAMPLES);
-  site = makeSite(catalog);
+  site = await makeSite(catalog);
 });
 
 const html = (p: string): CheerioAPI => load(resourceText(site, p));
+const page = async (p: string): Promise<CheerioAPI> => load(await loadText(site, p));
 
 function autodiscovery($: CheerioAPI) {
   return $('head link[rel="alternate"]')
@@ -99,9 +100,9 @@ describe('category page', () => {
 });
 
 describe('article page', () => {
-  it('shows title, date, author, linked categories, sources and sanitized content', () => {
+  it('shows title, date, author, linked categories, sources and sanitized content', async () => {
     const article = articleFrom(catalog, SAMPLE.s000.file);
-    const $ = html(`/articles/${article.id}/`);
+    const $ = await page(`/articles/${article.id}/`);
     expect($('title').text()).toBe(`${SAMPLE.s000.title} — seedfeed`);
     expect($('h1').text()).toBe(SAMPLE.s000.title);
     expect($('main > .meta time').attr('datetime')).toBe('2022-02-13T15:09:00.000Z');
@@ -120,14 +121,14 @@ describe('article page', () => {
     expect(content.find('img').first().attr('src')).toMatch(/^https:\/\/cors\.zfour\.workers\.dev\/\?http:\/\/static\.1sapp\.com\//);
     expect(content.text()).toContain('衡阳，是湖南著名的老工业基地');
     expect($('script').length).toBe(0);
-    expect(resourceText(site, `/articles/${article.id}/`)).not.toMatch(/\son[a-z]+=/i);
+    expect(await loadText(site, `/articles/${article.id}/`)).not.toMatch(/\son[a-z]+=/i);
     // the site feeds are announced on article pages too
     expect(autodiscovery($).map((l) => l.href)).toEqual(['/rss.xml', '/atom.xml', '/feed.json']);
   });
 
-  it('links the original for sample 002 and lists its tags', () => {
+  it('links the original for sample 002 and lists its tags', async () => {
     const article = articleFrom(catalog, SAMPLE.s002.file);
-    const $ = html(`/articles/${article.id}/`);
+    const $ = await page(`/articles/${article.id}/`);
     const original = $('dl.facts a[rel~="noopener"]');
     expect(original.attr('href')).toBe(SAMPLE_002_LINK);
     expect(original.text()).toBe(SAMPLE_002_LINK);
@@ -135,9 +136,9 @@ describe('article page', () => {
     expect($('dl.facts dd').eq(1).text()).toBe('中国工业报新闻');
   });
 
-  it('an unknown article id is not a page', () => {
-    expect(site.get('/articles/0000000000000000/')).toBeUndefined();
-    expect(site.get('/articles/../')).toBeUndefined();
+  it('an unknown article id is not a page', async () => {
+    expect(await site.load('/articles/0000000000000000/')).toBeUndefined();
+    expect(await site.load('/articles/../')).toBeUndefined();
   });
 });
 

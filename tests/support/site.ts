@@ -39,8 +39,9 @@ export async function scanCatalog(seedsDir: string): Promise<Catalog> {
   return catalog;
 }
 
-export function makeSite(catalog: Catalog, builtAt = BUILT_AT): Site {
-  return new Site(catalog, { baseUrl: BASE_URL, siteTitle: SITE_TITLE, limit: LIMIT }, builtAt);
+/** As build and serve make it: `Site.create` brings the feeds' article bodies into memory first. */
+export function makeSite(catalog: Catalog, builtAt = BUILT_AT): Promise<Site> {
+  return Site.create(catalog, { baseUrl: BASE_URL, siteTitle: SITE_TITLE, limit: LIMIT }, builtAt);
 }
 
 export function makeApp(site: () => Site | undefined, health: () => Health = () => ({ status: 'ok', body: {} })) {
@@ -49,7 +50,7 @@ export function makeApp(site: () => Site | undefined, health: () => Health = () 
 
 export async function siteFor(seedsDir: string) {
   const catalog = await scanCatalog(seedsDir);
-  const site = makeSite(catalog);
+  const site = await makeSite(catalog);
   const app = makeApp(() => site);
   return { catalog, site, app };
 }
@@ -67,10 +68,22 @@ export async function bodyBytes(response: Response): Promise<Buffer> {
   return Buffer.from(await response.arrayBuffer());
 }
 
+/** The text of a feed or list page (always in memory). */
 export function resourceText(site: Site, sitePath: string): string {
   const resource = site.get(sitePath);
-  if (!resource) expect.fail(`the site has nothing at ${sitePath}`);
+  if (!resource) expect.fail(`the site has nothing in memory at ${sitePath}`);
   return Buffer.from(resource.body).toString('utf8');
+}
+
+/** The bytes at any path, article pages included (their bodies may have to be read again). */
+export async function loadBytes(site: Site, sitePath: string): Promise<Buffer> {
+  const resource = await site.load(sitePath);
+  if (!resource) expect.fail(`the site has nothing at ${sitePath}`);
+  return Buffer.from(resource.body);
+}
+
+export async function loadText(site: Site, sitePath: string): Promise<string> {
+  return (await loadBytes(site, sitePath)).toString('utf8');
 }
 
 export const xml = (text: string): CheerioAPI => load(text, { xml: true });

@@ -1,0 +1,86 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeSite } from '../export/write-site.js';
+import { Scanner } from '../ingest/scanner.js';
+import { ParsePool } from '../ingest/worker-pool.js';
+import { Site } from '../render/site.js';
+import { readAndHashFloor, statWalkFloor } from './floor.js';
+
+/**
+ * One benchmark run in a process of its own (so its memory figures are its own): a cold build of
+ * `seeds` into `out`, then rescans with nothing changed and with one file changed, each next to
+ * its floor measured in the same process. Prints one JSON object.
+ */
+const [seedsDir, outDir] = process.argv.slice(2) as [string, string];
+const options = { baseUrl: 'https://bench.example', siteTitle: 'seedfeed bench', limit: 50 };
+const scanOptions = { seedsDir, extensions: ['.md', '.markdown', '.txt', '.html', '.htm'], maxFileBytes: 5 << 20 };
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const floorCold = readAndHashFloor(seedsDir);
+
+await rm(outDir, { recursive: true, force: true });
+const pool = new ParsePool();
+const scanner = new Scanner(scanOptions, undefined, pool);
+let started = performance.now();
+const cold = await scanner.scan();
+const scanMs = performance.now() - started;
+let site = await Site.create(cold.catalog, options, new Date(0));
+const exported = await writeSite(site, outDir, { pageWriter: pool });
+const coldMs = performance.now() - started;
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+await pool.close();
+scanner.retainContent(site.hotContent());
+gc();
+gc();
+const after = process.memoryUsage();
+
+/** What the live service does on each rescan: scan; if anything changed, build the Site (reusing unchanged outputs) and export the difference. */
+async function rescan(): Promise<number> {
+  const t = performance.now();
+  const { catalog } = await scanner.scan();
+  if (catalog === site.catalog) return performance.now() - t;
+  site = await Site.create(catalog, options, new Date(0), site.resources);
+  await writeSite(site, outDir, { verify: false });
+  return performance.now() - t;
+}
+
+const unchanged: number[] = [];
+const stats: number[] = [];
+for (let i = 0; i < 3; i++) {
+  stats.push(statWalkFloor(seedsDir).ms);
+  unchanged.push(await rescan());
+}
+
+// The newest article's file: a change there must show in the all-articles feed.
+const changeFile = path.join(seedsDir, site.catalog.articles[0]!.bodySource);
+const original = await readFile(changeFile);
+const oneChanged: number[] = [];
+let visible = false;
+for (let i = 0; i < 3; i++) {
+  // An edit inside the body (the end of a plain-text file is its related-links list, not body).
+  await writeFile(changeFile, original.toString('utf8').replace('。', `。bench edit ${i}。`));
+  oneChanged.push(await rescan());
+  visible = Buffer.from(site.get('/rss.xml')!.body).includes(`bench edit ${i}`) || visible;
+}
+await writeFile(changeFile, original);
+
+process.stdout.write(
+  `${JSON.stringify({
+    files: cold.catalog.files,
+    articles: cold.catalog.articles.length,
+    duplicates: cold.catalog.duplicates,
+    rejected: cold.catalog.rejected.length,
+    written: exported.written,
+    scanMs,
+    coldMs,
+    floorColdMs: floorCold.ms,
+    unchangedMs: median(unchanged),
+    statWalkMs: median(stats),
+    oneChangedMs: median(oneChanged),
+    oneChangedVisibleInAllFeed: visible,
+    peakRssMb,
+    rssAfterMb: after.rss / 1e6,
+    heapAfterMb: after.heapUsed / 1e6,
+  })}\n`,
+);

@@ -1,0 +1,126 @@
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { generateCorpus } from './corpus.js';
+import { hugoVersion, prepareHugoSite, timeHugo } from './hugo.js';
+
+/**
+ * `npm run bench [-- --sizes 10000,100000 --skip-http --skip-hugo]`: generates the corpora (once,
+ * under .bench/), then prints one table in which every seedfeed figure stands next to a baseline
+ * measured in the same run. Not a test: nothing here passes or fails.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const work = path.join(root, '.bench');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const value = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+const sizes = value('sizes', '10000,100000').split(',').map(Number);
+const run = promisify(execFile);
+
+interface Row {
+  readonly what: string;
+  readonly seedfeed: string;
+  readonly baseline: string;
+  readonly ratio: string;
+}
+const rows: Row[] = [];
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+async function corpus(size: number): Promise<string> {
+  const dir = path.join(work, `corpus-${size}`);
+  if (!existsSync(path.join(dir, 'done'))) {
+    process.stderr.write(`generating ${size} files in ${dir} …\n`);
+    const result = await generateCorpus({ dir, files: size, samplesDir: path.join(root, 'seeds') });
+    await mkdir(path.join(dir, 'done'));
+    process.stderr.write(`  ${result.files} files, ${result.duplicates} duplicates, ${(result.bytes / 1e6).toFixed(0)} MB\n`);
+  }
+  return dir;
+}
+
+async function buildRows(size: number): Promise<void> {
+  const seeds = await corpus(size);
+  process.stderr.write(`cold build + rescans of ${size} files …\n`);
+  const { stdout } = await run(process.execPath, ['--expose-gc', path.join(here, 'build-child.js'), seeds, path.join(work, `out-${size}`)], {
+    maxBuffer: 1 << 20,
+  });
+  const r = JSON.parse(stdout) as Record<string, number>;
+  const n = size.toLocaleString('en');
+  const perSecond = (ms: number) => `${Math.round((r.files! / ms) * 1000).toLocaleString('en')} files/s`;
+  rows.push({ what: `cold build, ${n} files (${r.articles} articles, ${r.duplicates} dup.)`, seedfeed: `${fmt(r.coldMs!)} (${perSecond(r.coldMs!)})`, baseline: `read+sha256 floor ${fmt(r.floorColdMs!)}`, ratio: ratio(r.coldMs!, r.floorColdMs!) });
+  if (!flag('skip-hugo') && hugoVersion()) {
+    const site = path.join(work, `hugo-${size}`);
+    prepareHugoSite(seeds, site);
+    const hugoMs = timeHugo(site);
+    rows.push({ what: `cold build vs ${hugoVersion()}, ${n} files`, seedfeed: fmt(r.coldMs!), baseline: `hugo ${fmt(hugoMs)}`, ratio: ratio(r.coldMs!, hugoMs) });
+  }
+  rows.push({ what: `rescan, nothing changed, ${n} files`, seedfeed: fmt(r.unchangedMs!), baseline: `stat walk ${fmt(r.statWalkMs!)}`, ratio: ratio(r.unchangedMs!, r.statWalkMs!) });
+  rows.push({
+    what: `rescan, one file changed, ${n} files${r.oneChangedVisibleInAllFeed ? '' : ' (change NOT visible!)'}`,
+    seedfeed: fmt(r.oneChangedMs!),
+    baseline: `unchanged rescan ${fmt(r.unchangedMs!)}`,
+    ratio: `+${fmt(r.oneChangedMs! - r.unchangedMs!)}`,
+  });
+  rows.push({ what: `memory after the ${n}-file scan`, seedfeed: `RSS ${r.rssAfterMb!.toFixed(0)} MB, heap ${r.heapAfterMb!.toFixed(0)} MB`, baseline: `peak RSS ${r.peakRssMb!.toFixed(0)} MB`, ratio: '' });
+}
+
+function wrk(url: string, headers: Record<string, string> = {}): { rps: number; p99: string } {
+  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  const cpu = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() === '1' ? [] : ['taskset', '-c', '1'];
+  const cmd = [...cpu, 'wrk', '-t1', '-c50', '-d5s', '--latency', ...headerArgs, url];
+  const out = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' }).stdout;
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?' };
+}
+
+async function httpRows(size: number): Promise<void> {
+  if (spawnSync('wrk', ['--version']).error) {
+    rows.push({ what: 'HTTP', seedfeed: 'skipped: wrk not installed (apt-get install wrk)', baseline: '', ratio: '' });
+    return;
+  }
+  const seeds = await corpus(size);
+  process.stderr.write(`HTTP over the ${size}-file site (server on CPU 0, wrk on CPU 1) …\n`);
+  const child = spawn('taskset', ['-c', '0', process.execPath, path.join(here, 'http-servers.js'), seeds], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+    const s = JSON.parse(line) as { seedfeed: number; hello: number; raw: number; feedPath: string; feedBytes: number; gzipBytes: number; etag: string; indexBytes: number };
+    const at = (port: number, p: string) => `http://127.0.0.1:${port}${p}`;
+    const hello = wrk(at(s.hello, '/'));
+    const cases: Array<[string, string, string, Record<string, string>]> = [
+      [`cached category feed, identity (${(s.feedBytes / 1024).toFixed(0)} KB)`, s.feedPath, '/feed', {}],
+      [`cached category feed, gzip (${(s.gzipBytes / 1024).toFixed(0)} KB)`, s.feedPath, '/feed', { 'Accept-Encoding': 'gzip' }],
+      ['304 Not Modified (If-None-Match)', s.feedPath, '/feed', { 'If-None-Match': s.etag }],
+      [`index page (${(s.indexBytes / 1024).toFixed(0)} KB)`, '/', '/index', {}],
+    ];
+    for (const [what, ours, theirs, headers] of cases) {
+      const a = wrk(at(s.seedfeed, ours), headers);
+      const b = wrk(at(s.raw, theirs), headers);
+      rows.push({
+        what: `HTTP ${what}`,
+        seedfeed: `${Math.round(a.rps).toLocaleString('en')} req/s, p99 ${a.p99}`,
+        baseline: `node:http same bytes ${Math.round(b.rps).toLocaleString('en')} req/s, p99 ${b.p99}; Hono hello ${Math.round(hello.rps).toLocaleString('en')} req/s`,
+        ratio: ratio(a.rps, b.rps),
+      });
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+await mkdir(work, { recursive: true });
+for (const size of sizes) await buildRows(size);
+if (!flag('skip-http')) await httpRows(Math.min(...sizes));
+
+const widths = (['what', 'seedfeed', 'baseline', 'ratio'] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(`\nseedfeed benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores`);
+console.log(line(['what', 'seedfeed', 'baseline (same run)', 'ratio']));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const r of rows) console.log(line([r.what, r.seedfeed, r.baseline, r.ratio]));
