@@ -73,6 +73,16 @@ export function newestFirst(a: Article, b: Article): number {
   return b.date.getTime() - a.date.getTime() || compareStrings(a.guid, b.guid);
 }
 
+/**
+ * Articles of the last catalog by their winning draft, so that a rescan reuses the very Article
+ * objects whose copies did not change (and with them every cache keyed by article).
+ */
+export type MergeMemo = WeakMap<Draft, { copies: readonly DatedDraft[]; guid: string; article: Article }>;
+
+function sameCopies(a: readonly DatedDraft[], b: readonly DatedDraft[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.draft === b[i]!.draft && c.date.getTime() === b[i]!.date.getTime());
+}
+
 /** Drafts and rejections of one scan → the Catalog every output is rendered from. Pure. */
 export function buildCatalog(input: {
   drafts: readonly DatedDraft[];
@@ -82,6 +92,7 @@ export function buildCatalog(input: {
   memory?: GuidMemory;
   /** Where bodies live; by default the drafts' own. */
   content?: ContentSource;
+  memo?: MergeMemo;
 }): Catalog {
   const memory = input.memory ?? EMPTY_GUID_MEMORY;
   const groups = new Map<string, DatedDraft[]>();
@@ -95,10 +106,17 @@ export function buildCatalog(input: {
   const used = new Set<string>();
   const articles: Article[] = [];
   for (const hash of hashes) {
-    const copies = groups.get(hash)!;
+    const copies = groups.get(hash)!.sort(byDateThenSource);
     const guid = chooseGuid(hash, copies.map((c) => c.draft.source), memory, used);
     used.add(guid);
-    articles.push(mergeCopies(copies, guid));
+    const known = input.memo?.get(copies[0]!.draft);
+    if (known && known.guid === guid && sameCopies(known.copies, copies)) {
+      articles.push(known.article);
+    } else {
+      const article = mergeCopies(copies, guid);
+      input.memo?.set(copies[0]!.draft, { copies, guid, article });
+      articles.push(article);
+    }
   }
   articles.sort(newestFirst);
 

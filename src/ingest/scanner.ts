@@ -3,7 +3,7 @@ import type { Catalog, Draft, Notice, Rejection, SeedFile } from '../model.js';
 import { isRejection, parseSeed } from '../parse/index.js';
 import { decodeSeed, readSeedBytes } from '../scan/read.js';
 import { walkSeeds } from '../scan/walk.js';
-import { buildCatalog, type DatedDraft } from './catalog.js';
+import { buildCatalog, type DatedDraft, type MergeMemo } from './catalog.js';
 import { ContentStore, type RemoteBodies } from './content.js';
 
 export interface ScanOptions {
@@ -101,6 +101,7 @@ export class Scanner {
   private readonly cache = new Map<string, { stamp: string; result: ParseResult }>();
   private files = new Map<string, SeedFile>();
   private last: { catalog: Catalog; rejectedKey: string } | undefined;
+  private readonly memo: MergeMemo = new WeakMap();
   readonly content: ContentStore;
   private readonly parseBatch: ParseBatch;
 
@@ -163,6 +164,7 @@ export class Scanner {
       files: walked.files.length + walked.rejected.length,
       memory: this.memory.guids,
       content: this.content,
+      memo: this.memo,
     });
     this.remember(catalog);
     this.last = { catalog, rejectedKey };

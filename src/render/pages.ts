@@ -123,7 +123,7 @@ export function renderCategoryPage(ctx: PageContext, input: { category: Category
     title: `${category.name} — ${ctx.siteTitle}`,
     head: feedLinks(ctx, feedPath, `${ctx.siteTitle} — ${category.name}`),
     body: html`<h1>${category.name}</h1>
-<p class="meta">${category.articleIds.length} articles. <span class="feeds">${feedButtons(ctx, feedPath)}</span></p>
+<p class="meta">${category.articleIds.length} articles${input.articles.length < category.articleIds.length ? `, the newest ${input.articles.length} below` : ''}. <span class="feeds">${feedButtons(ctx, feedPath)}</span></p>
 ${articleList(ctx, input.articles)}`,
   });
 }

@@ -34,6 +34,8 @@ const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
 const RENDERER_VERSION = 2;
 const RENDER: Record<FeedFormat, (spec: FeedSpec) => string> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
 const NEWEST_ON_INDEX = 30;
+/** A category page lists its newest articles; its feeds and the article pages carry the rest. */
+const ARTICLES_ON_CATEGORY_PAGE = 200;
 const LAZY_CACHE_SIZE = 500;
 
 /** The articles some feed shows: the newest `limit` of all, and of each category. */
@@ -43,10 +45,21 @@ export function hotArticles(catalog: Catalog, limit: number): Article[] {
   return [...hot];
 }
 
+/** Fingerprints by article object: an unchanged article is the same object from scan to scan. */
+const fingerprints = new WeakMap<Article, { slugsKey: string; print: string }>();
+
 /** Everything that shapes an article's appearance in a feed or list, as one short string. */
+function fingerprint(article: Article, slugs: ReadonlyMap<string, string>, slugsKey: string): string {
+  const known = fingerprints.get(article);
+  if (known && known.slugsKey === slugsKey) return known.print;
+  const print = computeFingerprint(article, slugs);
+  fingerprints.set(article, { slugsKey, print });
+  return print;
+}
+
 const shortHash = (text: string) => createHash('sha1').update(text).digest('base64url');
 
-function fingerprint(article: Article, slugs: ReadonlyMap<string, string>): string {
+function computeFingerprint(article: Article, slugs: ReadonlyMap<string, string>): string {
   return createHash('sha1')
     .update(
       JSON.stringify([
@@ -85,7 +98,8 @@ export class Site {
     this.language = options.language ?? detectLanguage(catalog.articles);
     this.slugs = new Map(catalog.categories.map((c) => [c.name, c.slug]));
     this.ctx = { siteTitle: options.siteTitle, language: this.language, urls: this.urls, slugs: this.slugs };
-    for (const a of catalog.articles) this.prints.set(a.id, fingerprint(a, this.slugs));
+    const slugsKey = shortHash(JSON.stringify([...this.slugs]));
+    for (const a of catalog.articles) this.prints.set(a.id, fingerprint(a, this.slugs, slugsKey));
     this.settings = shortHash(JSON.stringify([RENDERER_VERSION, options.baseUrl, options.siteTitle, this.language, options.icon, options.limit]));
 
     const add = (path: string, contentType: string, key: string, render: () => string) => {
@@ -108,8 +122,9 @@ export class Site {
     );
     for (const category of catalog.categories) {
       this.addFeeds(add, category, category.articleIds, keyOf);
-      add(paths.category(category.slug), CONTENT_TYPES.html, `category|${category.name}|${keyOf(category.articleIds)}`, () =>
-        renderCategoryPage(this.ctx, { category, articles: category.articleIds.map((id) => catalog.byId.get(id)!) }),
+      const listed = category.articleIds.slice(0, ARTICLES_ON_CATEGORY_PAGE);
+      add(paths.category(category.slug), CONTENT_TYPES.html, `category|${category.name}|${category.articleIds.length}|${keyOf(listed)}`, () =>
+        renderCategoryPage(this.ctx, { category, articles: listed.map((id) => catalog.byId.get(id)!) }),
       );
     }
     add(paths.opml, CONTENT_TYPES.opml, `opml|${this.categoriesKey()}|${this.newestTime(allIds)}`, () =>
