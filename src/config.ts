@@ -1,5 +1,6 @@
 import { validate as validateCron } from 'node-cron';
 import path from 'node:path';
+import { cleanLine } from './parse/text.js';
 
 /** Everything seedfeed can be told, resolved once at start: defaults ← environment ← flags. */
 export interface Config {
@@ -140,7 +141,7 @@ export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<R
     extensions,
     cron,
     watch,
-    siteTitle: str('siteTitle')!,
+    siteTitle: cleanLine(str('siteTitle')!) || 'seedfeed',
     language,
     icon,
     logLevel: logLevel as LogLevel,

@@ -41,13 +41,10 @@ function expectEveryFileOnce(report: Report, files: readonly string[]) {
   expect(report.files).toBe(files.length);
 }
 
-beforeAll(async () => {
-  // Always rebuild: dist/ may hold an older build of src/.
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const build = await run(npm, ['run', 'build']);
-  if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+beforeAll(() => {
+  // tests/global-setup.ts built dist/ from the current src/ before any test started.
   expect(existsSync(path.join(REPO, 'dist', 'cli.js'))).toBe(true);
-}, 120_000);
+});
 
 describe('seedfeed scan --json --seeds seeds', () => {
   let result: Run;

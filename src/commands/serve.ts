@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import type { Io } from '../cli.js';
 import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
@@ -28,6 +28,24 @@ export async function runServe(config: Config, io: Io): Promise<number> {
     return 1;
   }
   const { port } = server.address() as AddressInfo;
+  // Open connections, and those with a response not yet handed to the OS, for a graceful stop.
+  let closing = false;
+  const connections = new Set<Socket>();
+  const sending = new Map<Socket, number>();
+  server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
+  server.on('request', (request, response) => {
+    const socket = request.socket;
+    sending.set(socket, (sending.get(socket) ?? 0) + 1);
+    response.once('close', () => {
+      const left = (sending.get(socket) ?? 1) - 1;
+      if (left > 0) return void sending.set(socket, left);
+      sending.delete(socket);
+      if (closing) socket.end();
+    });
+  });
   await live.trigger('start');
   live.start();
   const base = config.port === 0 ? config.baseUrl.replace(/:0$/, `:${port}`) : config.baseUrl;
@@ -35,7 +53,6 @@ export async function runServe(config: Config, io: Io): Promise<number> {
   io.out(`seedfeed is serving ${config.seedsDir} at http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/\n`);
 
   return new Promise<number>((resolve) => {
-    let closing = false;
     const shutdown = (signal: string) => {
       if (closing) return;
       closing = true;
@@ -46,8 +63,11 @@ export async function runServe(config: Config, io: Io): Promise<number> {
       }, 5000);
       force.unref();
       // Stop taking new connections; let in-flight requests and a running scan/export finish.
-      const closed = new Promise<void>((done) => server.close(() => done()));
-      server.closeIdleConnections();
+      // Not server.close(): it also drops every connection whose response was ended but is still
+      // being sent (a big feed to a slow reader would be cut off). So the listener closes alone,
+      // idle connections end now, and the others as soon as their response has been sent.
+      const closed = new Promise<void>((done) => net.Server.prototype.close.call(server, () => done()));
+      for (const socket of connections) if (!sending.has(socket)) socket.end();
       void Promise.all([closed, live.stop()]).then(() => {
         clearTimeout(force);
         logger.info('stopped');

@@ -1,4 +1,7 @@
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Draft, Rejection, SeedFile } from '../model.js';
 import type { PageJob, PageSettings, WorkerRequest, WorkerResponse } from './parse-worker.js';
@@ -7,6 +10,18 @@ import { parseOnThisThread, type ParseBatch } from './scanner.js';
 const CHUNK = 48;
 /** Below this many files a pool costs more (worker start-up, copying results) than it saves. */
 const MIN_FILES_FOR_WORKERS = 300;
+
+/**
+ * The compiled worker; or, when running from TypeScript sources (under vitest or tsx), the .ts
+ * worker behind tsx's loader, registered inside the worker (Node 20 ignores --import there).
+ */
+function spawnParseWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url));
+  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  const worker = new URL('./parse-worker.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`, { eval: true });
+}
 
 type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void; worker: Worker };
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -29,11 +44,8 @@ export class ParsePool {
 
   private start(): Worker[] {
     if (this.workers.length) return this.workers;
-    // Under vitest/tsx the sources are .ts: the worker then needs tsx's loader too.
-    const isTs = import.meta.url.endsWith('.ts');
-    const url = new URL(isTs ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
     for (let i = 0; i < this.size; i++) {
-      const worker = new Worker(url, { execArgv: isTs ? ['--import', 'tsx'] : [] });
+      const worker = spawnParseWorker();
       worker.on('message', (response: WorkerResponse) => {
         const waiting = this.pending.get(response.id);
         this.pending.delete(response.id);

@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config.js';
 import { writeSite } from '../export/write-site.js';
@@ -45,6 +45,8 @@ export class LiveSite {
   private task: ScheduledTask | undefined;
   private watcher: FSWatcher | undefined;
   private debounce: NodeJS.Timeout | undefined;
+  /** `dev:ino` of the directory the watcher follows. */
+  private watched: string | undefined;
   private stopped = false;
   private readonly pool: ParsePool;
   /** Number of scans started, for tests and logs. */
@@ -95,6 +97,7 @@ export class LiveSite {
     do {
       this.again = false;
       await this.scanOnce(why);
+      this.rewatchIfReplaced();
       why = 'changes during the previous scan';
     } while (this.again && !this.stopped);
   }
@@ -174,10 +177,25 @@ export class LiveSite {
     if (config.watch) this.startWatcher();
   }
 
+  /**
+   * A watcher follows a directory, not a path: once the seeds directory is replaced (removed and
+   * made again, a symlink switched) it hears nothing more. A scan that finds another directory
+   * at the path watches that one instead.
+   */
+  private rewatchIfReplaced(): void {
+    if (!this.options.config.watch || !this.task || this.stopped) return;
+    const id = dirId(this.options.config.seedsDir);
+    if (id === undefined || id === this.watched) return;
+    this.watcher?.close();
+    this.watcher = undefined;
+    this.startWatcher();
+  }
+
   private startWatcher(): void {
     const { config, logger } = this.options;
     const debounceMs = this.options.debounceMs ?? 200;
     try {
+      this.watched = dirId(config.seedsDir);
       this.watcher = watch(config.seedsDir, { recursive: true }, () => {
         clearTimeout(this.debounce);
         this.debounce = setTimeout(() => void this.trigger('file change'), debounceMs);
@@ -212,5 +230,14 @@ export class LiveSite {
     await this.running;
     await this.task?.destroy();
     await this.pool.close();
+  }
+}
+
+function dirId(dir: string): string | undefined {
+  try {
+    const st = statSync(dir);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
   }
 }

@@ -45,16 +45,19 @@ export function hotArticles(catalog: Catalog, limit: number): Article[] {
   return [...hot];
 }
 
-/** Fingerprints by article object: an unchanged article is the same object from scan to scan. */
-const fingerprints = new WeakMap<Article, { slugsKey: string; print: string }>();
+/**
+ * Fingerprints by article object (an unchanged article is the same object from scan to scan),
+ * with the time this version of the article's page was first rendered: its Last-Modified.
+ */
+const fingerprints = new WeakMap<Article, { context: string; print: string; since: Date }>();
 
-/** Everything that shapes an article's appearance in a feed or list, as one short string. */
-function fingerprint(article: Article, slugs: ReadonlyMap<string, string>, slugsKey: string): string {
+/** Everything that shapes an article's appearance in a feed, a list or its page, as one short string. */
+function fingerprint(article: Article, slugs: ReadonlyMap<string, string>, context: string, now: Date) {
   const known = fingerprints.get(article);
-  if (known && known.slugsKey === slugsKey) return known.print;
-  const print = computeFingerprint(article, slugs);
-  fingerprints.set(article, { slugsKey, print });
-  return print;
+  if (known && known.context === context) return known;
+  const entry = { context, print: computeFingerprint(article, slugs), since: now };
+  fingerprints.set(article, entry);
+  return entry;
 }
 
 const shortHash = (text: string) => createHash('sha1').update(text).digest('base64url');
@@ -86,6 +89,7 @@ export class Site {
   /** Feed path → what it is rendered from, for `?limit=N` variants. */
   private readonly feeds = new Map<string, { category: Category | undefined; ids: readonly string[]; format: FeedFormat }>();
   private readonly lazy = new Map<string, Resource>();
+  private readonly pageSince = new Map<string, Date>();
   private readonly settings: string;
 
   constructor(
@@ -98,9 +102,14 @@ export class Site {
     this.language = options.language ?? detectLanguage(catalog.articles);
     this.slugs = new Map(catalog.categories.map((c) => [c.name, c.slug]));
     this.ctx = { siteTitle: options.siteTitle, language: this.language, urls: this.urls, slugs: this.slugs };
-    const slugsKey = shortHash(JSON.stringify([...this.slugs]));
-    for (const a of catalog.articles) this.prints.set(a.id, fingerprint(a, this.slugs, slugsKey));
     this.settings = shortHash(JSON.stringify([RENDERER_VERSION, options.baseUrl, options.siteTitle, this.language, options.icon, options.limit]));
+    for (const a of catalog.articles) {
+      // What else shapes the article's outputs: the settings, and the slugs of its own categories.
+      const context = `${this.settings}|${a.categories.map((c) => this.slugs.get(c)).join('\0')}`;
+      const entry = fingerprint(a, this.slugs, context, builtAt);
+      this.prints.set(a.id, entry.print);
+      this.pageSince.set(a.id, entry.since);
+    }
 
     const add = (path: string, contentType: string, key: string, render: () => string) => {
       const fullKey = shortHash(`${this.settings}|${key}`);
@@ -228,7 +237,11 @@ export class Site {
     if (page) {
       this.lazy.delete(path);
     } else {
-      page = new Resource(path, CONTENT_TYPES.html, renderArticlePage(this.ctx, article, body), wholeSeconds(article.updated), this.keyOf(path)!);
+      // Last-Modified moves whenever the page's bytes may have (a renamed category, new settings),
+      // not only when the article was updated: a stale 304 would be worse than a spare 200.
+      const since = this.pageSince.get(article.id)!;
+      const lastModified = wholeSeconds(since > article.updated ? since : article.updated);
+      page = new Resource(path, CONTENT_TYPES.html, renderArticlePage(this.ctx, article, body), lastModified, this.keyOf(path)!);
       if (this.lazy.size >= LAZY_CACHE_SIZE) this.lazy.delete(this.lazy.keys().next().value!);
     }
     this.lazy.set(path, page);

@@ -1,5 +1,5 @@
 /**
- * `seedfeed build` as a user runs it: the compiled CLI (`npm run build` once, then
+ * `seedfeed build` as a user runs it: the compiled CLI (built once by tests/global-setup.ts, then
  * `node bin/seedfeed.js build …`), exit code, summary line and the files it leaves in --out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,12 +32,7 @@ async function seedfeed(args: string[]): Promise<Result> {
 
 const temps: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
 
-beforeAll(async () => {
-  const { stderr } = await run('npm', ['run', 'build'], { cwd: REPO, timeout: 25_000 }).catch((error: { stdout?: string; stderr?: string }) => {
-    throw new Error(`npm run build failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
-  });
-  expect(stderr).not.toMatch(/error TS/);
-}, 30_000);
+// tests/global-setup.ts built dist/ from the current src/ before any test started.
 
 afterAll(async () => {
   for (const t of temps) await t.remove();

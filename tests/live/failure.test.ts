@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NEVER, Sandbox, get, get200, health, recordingLogger, rssItems, until, writeSeed } from './harness.js';
 
@@ -153,5 +153,31 @@ describe('a scan that fails as a whole', () => {
     await live.trigger('test');
     await until('status ok again', async () => ((await health(origin)).body.status === 'ok' ? true : undefined));
     expect((await get200(origin, '/rss.xml')).etag).toBe(good.etag);
+  });
+
+  it('with the watcher on: a seeds directory removed and made again is watched again after the next scan', async () => {
+    const dirs = await sandbox.makeDirs();
+    await writeSeed(dirs.seeds, 'a.md', A);
+    const { live, origin } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 50 });
+    await live.trigger('start');
+    live.start();
+
+    await rm(dirs.seeds, { recursive: true });
+    await until('the watcher to notice the removal', async () => ((await health(origin)).body.status === 'degraded' ? true : undefined));
+    expect((await get200(origin, '/rss.xml')).text).toContain(A.title);
+
+    await mkdir(dirs.seeds);
+    await writeSeed(dirs.seeds, 'b.md', B);
+    // The next scan (here a trigger; in `seedfeed serve` the schedule) finds the new directory...
+    await live.trigger('test');
+    expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toEqual([B.title]);
+    // ...and from then on the watcher follows it again.
+    await writeSeed(dirs.seeds, 'c.md', { title: '新目录里的新文章', day: 3, categories: ['城市'], body: '目录重建以后写入。' });
+    const items = await until('the watcher to serve a file written into the new directory', async () => {
+      const got = rssItems((await get200(origin, '/rss.xml')).text);
+      return got.some((i) => i.title === '新目录里的新文章') ? got : undefined;
+    });
+    expect(items.map((i) => i.title)).toEqual(['新目录里的新文章', B.title]);
+    expect((await health(origin)).body.status).toBe('ok');
   });
 });

@@ -154,13 +154,18 @@ describe('a restart', () => {
     await seeds(dirs);
     const first = await run(dirs, '2030-01-01T00:00:00Z');
     const guids = await guidsOf(first.origin);
+    const before = await get200(first.origin, '/rss.xml');
     await first.live.stop();
     await writeFile(path.join(dirs.out, STATE_FILE), '{"version":1,"guids":');
 
     const second = await run(dirs, '2030-01-05T00:00:00Z');
-    expect((await second.live.health()).body.status).toBe('ok');
-    // Unedited articles' guids come from their content, so they are the same anyway.
+    expect(second.live.health().body.status).toBe('ok');
+    // Unedited articles' guids come from their content, so they are the same anyway; the bytes
+    // are the same, so the old ETag still matches — but Last-Modified is lost with the state.
     expect(await guidsOf(second.origin)).toEqual(guids);
+    const rss = await get200(second.origin, '/rss.xml');
+    expect(rss.etag).toBe(before.etag);
+    expect(rss.lastModified).toBe('Sat, 05 Jan 2030 00:00:00 GMT');
     // The state is written again whole.
     expect(JSON.parse(await readFile(path.join(dirs.out, STATE_FILE), 'utf8'))).toMatchObject({ version: 1 });
   });
