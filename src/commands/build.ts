@@ -12,8 +12,10 @@ import { progressReporter } from './progress.js';
 export async function runBuild(config: Config, io: Io, isTty = process.stderr.isTTY === true): Promise<number> {
   const started = performance.now();
   const state = await loadState(config.outDir);
-  const progress = progressReporter(isTty, io.err);
+  const parsing = progressReporter(isTty, io.err, 'parsing');
+  const progress = progressReporter(isTty, io.err, 'writing');
   const pool = new ParsePool();
+  pool.onProgress = parsing.update;
   try {
     let result;
     try {
@@ -22,6 +24,7 @@ export async function runBuild(config: Config, io: Io, isTty = process.stderr.is
       io.err(`seedfeed: cannot scan ${config.seedsDir}: ${describeFsError(error)}\n`);
       return 1;
     }
+    parsing.done();
     const { catalog } = result;
     const site = await Site.create(catalog, config, new Date(), state.validators);
     try {

@@ -40,6 +40,9 @@ export class ParsePool {
   /** Which worker holds the body of which source file. */
   private readonly holders = new Map<string, Worker>();
 
+  /** Called as chunks of a big parse come back (files done, files in the batch). */
+  onProgress?: (done: number, total: number) => void;
+
   constructor(private readonly size = Math.max(1, availableParallelism())) {}
 
   private start(): Worker[] {
@@ -97,6 +100,7 @@ export class ParsePool {
     for (let i = 0; i < files.length; i += CHUNK) chunks.push(files.slice(i, i + CHUNK));
     const results: Array<Array<Draft | Rejection>> = new Array(chunks.length);
     let next = 0;
+    let parsed = 0;
     // Each worker keeps two chunks in flight so it never waits for the main thread.
     const feed = async (worker: Worker): Promise<void> => {
       while (next < chunks.length) {
@@ -105,6 +109,8 @@ export class ParsePool {
         const chunk = 'results' in response ? response.results : [];
         for (const result of chunk) if (!('reason' in result)) this.holders.set(result.source, worker);
         results[index] = chunk;
+        parsed += chunk.length;
+        this.onProgress?.(parsed, files.length);
       }
     };
     await this.busy(() => Promise.all(workers.flatMap((w) => [feed(w), feed(w)])));

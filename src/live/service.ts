@@ -45,7 +45,7 @@ export class LiveSite {
   private task: ScheduledTask | undefined;
   private watcher: FSWatcher | undefined;
   private debounce: NodeJS.Timeout | undefined;
-  /** `dev:ino` of the directory the watcher follows. */
+  /** Identity of the directory the watcher follows (see dirId). */
   private watched: string | undefined;
   private stopped = false;
   private readonly pool: ParsePool;
@@ -179,16 +179,17 @@ export class LiveSite {
 
   /**
    * A watcher follows a directory, not a path: once the seeds directory is replaced (removed and
-   * made again, a symlink switched) it hears nothing more. A scan that finds another directory
-   * at the path watches that one instead.
+   * made again, a symlink switched) it hears nothing more. After each scan: the directory gone,
+   * the watcher goes; another directory at the path, it is watched instead.
    */
   private rewatchIfReplaced(): void {
     if (!this.options.config.watch || !this.task || this.stopped) return;
     const id = dirId(this.options.config.seedsDir);
-    if (id === undefined || id === this.watched) return;
+    if (id === this.watched) return;
     this.watcher?.close();
     this.watcher = undefined;
-    this.startWatcher();
+    this.watched = undefined;
+    if (id !== undefined) this.startWatcher();
   }
 
   private startWatcher(): void {
@@ -233,10 +234,11 @@ export class LiveSite {
   }
 }
 
+/** A directory's identity: the inode, and its birth time (a new directory may reuse the inode). */
 function dirId(dir: string): string | undefined {
   try {
     const st = statSync(dir);
-    return `${st.dev}:${st.ino}`;
+    return `${st.dev}:${st.ino}:${st.birthtimeMs}`;
   } catch {
     return undefined;
   }
