@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { writeFileAtomicSync } from '../export/atomic-sync.js';
 import type { Article, Draft, Rejection, SeedFile } from '../model.js';
 import { renderArticlePage } from '../render/pages.js';
 import { Urls } from '../render/urls.js';
-import { formatBytes } from '../scan/read.js';
+import { readSeedBytesSync } from '../scan/read.js';
 import { parseBytes } from './scanner.js';
 
 /**
@@ -39,28 +38,20 @@ export interface PageJob {
   readonly article: Article;
 }
 
-const bodies = new Map<string, string>();
-
-function read(file: SeedFile, maxFileBytes: number): Uint8Array | Rejection {
-  const tooBig = (size: number) => ({ file: file.path, reason: `file is ${formatBytes(size)}, over the ${formatBytes(maxFileBytes)} size limit` });
-  if (file.size > maxFileBytes) return tooBig(file.size);
-  try {
-    const bytes = readFileSync(file.absPath);
-    return bytes.length > maxFileBytes ? tooBig(bytes.length) : bytes;
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    return { file: file.path, reason: `could not be read: ${e.code ?? e.message}` };
-  }
-}
+/**
+ * Bodies as UTF-8 bytes: off the JS heap, so holding tens of thousands of them does not make
+ * every garbage collection in this worker walk them (that had made big scans ~30% slower).
+ */
+const bodies = new Map<string, Buffer>();
 
 function parse(files: readonly SeedFile[], maxFileBytes: number): Array<Draft | Rejection> {
   return files.map((file) => {
-    const result = parseBytes(file, read(file, maxFileBytes));
+    const result = parseBytes(file, readSeedBytesSync(file, maxFileBytes));
     if ('reason' in result) {
       bodies.delete(file.path);
       return result;
     }
-    bodies.set(file.path, result.contentHtml);
+    bodies.set(file.path, Buffer.from(result.contentHtml, 'utf8'));
     return { ...result, contentHtml: '' };
   });
 }
@@ -71,7 +62,7 @@ function writePages(settings: PageSettings, outDir: string, pages: readonly Page
   for (const { file, article } of pages) {
     const body = bodies.get(article.bodySource);
     if (body === undefined) throw new Error(`no body held for ${article.bodySource}`);
-    writeFileAtomicSync(path.join(outDir, file), renderArticlePage(ctx, article, body), madeDirs);
+    writeFileAtomicSync(path.join(outDir, file), renderArticlePage(ctx, article, body.toString('utf8')), madeDirs);
   }
   return pages.length;
 }
@@ -81,7 +72,7 @@ function handle(request: WorkerRequest): WorkerResponse {
     case 'parse':
       return { id: request.id, results: parse(request.files, request.maxFileBytes) };
     case 'bodies':
-      return { id: request.id, bodies: request.sources.flatMap((s) => (bodies.has(s) ? [[s, bodies.get(s)!] as [string, string]] : [])) };
+      return { id: request.id, bodies: request.sources.flatMap((s) => (bodies.has(s) ? [[s, bodies.get(s)!.toString('utf8')] as [string, string]] : [])) };
     case 'pages':
       return { id: request.id, written: writePages(request.settings, request.outDir, request.pages) };
     case 'forget':

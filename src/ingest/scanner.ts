@@ -48,7 +48,7 @@ export interface Parser extends Partial<RemoteBodies> {
 }
 
 export async function parseFile(file: SeedFile, maxFileBytes: number): Promise<ParseResult> {
-  return parseBytes(file, await readSeedBytes(file, maxFileBytes).catch((error) => readFailure(file, error)));
+  return parseBytes(file, await readSeedBytes(file, maxFileBytes));
 }
 
 const READ_AHEAD = 16;
@@ -60,7 +60,7 @@ const READ_AHEAD = 16;
 export const parseOnThisThread: ParseBatch = async (files, maxFileBytes) => {
   const out: ParseResult[] = [];
   const reads = files.map(() => undefined as Promise<Uint8Array | Rejection> | undefined);
-  const readAt = (i: number) => (reads[i] ??= readSeedBytes(files[i]!, maxFileBytes).catch((error) => readFailure(files[i]!, error)));
+  const readAt = (i: number) => (reads[i] ??= readSeedBytes(files[i]!, maxFileBytes));
   for (let i = 0; i < files.length; i++) {
     for (let j = i; j < Math.min(i + READ_AHEAD, files.length); j++) readAt(j);
     const bytes = await readAt(i);
@@ -70,11 +70,6 @@ export const parseOnThisThread: ParseBatch = async (files, maxFileBytes) => {
   }
   return out;
 };
-
-function readFailure(file: SeedFile, error: unknown): Rejection {
-  const e = error as NodeJS.ErrnoException;
-  return { file: file.path, reason: `could not be read: ${e.code ?? e.message}` };
-}
 
 /** Decoded and parsed; pure apart from its input. */
 export function parseBytes(file: SeedFile, bytes: Uint8Array | Rejection): ParseResult {

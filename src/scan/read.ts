@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Rejection, SeedFile } from '../model.js';
 
@@ -62,14 +63,35 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return lo;
 }
 
+const tooBig = (file: SeedFile, size: number, maxBytes: number): Rejection => ({
+  file: file.path,
+  reason: `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} size limit`,
+});
+
+const unreadable = (file: SeedFile, error: unknown): Rejection => {
+  const e = error as NodeJS.ErrnoException;
+  return { file: file.path, reason: `could not be read: ${e.code ?? e.message}` };
+};
+
 /** Reads a seed's bytes, refusing files over `maxBytes` without reading them whole. */
 export async function readSeedBytes(file: SeedFile, maxBytes: number): Promise<Uint8Array | Rejection> {
-  const tooBig = (size: number): Rejection => ({
-    file: file.path,
-    reason: `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} size limit`,
-  });
-  if (file.size > maxBytes) return tooBig(file.size);
-  const bytes = await readFile(file.absPath);
-  // The file may have grown since it was listed.
-  return bytes.length > maxBytes ? tooBig(bytes.length) : bytes;
+  if (file.size > maxBytes) return tooBig(file, file.size, maxBytes);
+  try {
+    const bytes = await readFile(file.absPath);
+    // The file may have grown since it was listed.
+    return bytes.length > maxBytes ? tooBig(file, bytes.length, maxBytes) : bytes;
+  } catch (error) {
+    return unreadable(file, error);
+  }
+}
+
+/** The same, blocking: for worker threads, where a blocking read costs nobody anything. */
+export function readSeedBytesSync(file: SeedFile, maxBytes: number): Uint8Array | Rejection {
+  if (file.size > maxBytes) return tooBig(file, file.size, maxBytes);
+  try {
+    const bytes = readFileSync(file.absPath);
+    return bytes.length > maxBytes ? tooBig(file, bytes.length, maxBytes) : bytes;
+  } catch (error) {
+    return unreadable(file, error);
+  }
 }
