@@ -1,10 +1,11 @@
 /**
- * `seedfeed serve` as a process (the compiled CLI, `npm run build` once): SIGTERM stops taking
+ * `seedfeed serve` as a process (the compiled CLI, built by tests/global-setup.ts): SIGTERM stops taking
  * connections, lets the responses in flight finish — 12 MB feeds to a client that has not read
  * them yet, so they are still being sent — and exits 0; a bad --cron exits 2 with one line.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -18,12 +19,11 @@ const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(REPO, 'bin', 'seedfeed.js');
 
-beforeAll(async () => {
-  const { stderr } = await run('npm', ['run', 'build'], { cwd: REPO, timeout: 60_000 }).catch((error: { stdout?: string; stderr?: string }) => {
-    throw new Error(`npm run build failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
-  });
-  expect(stderr).not.toMatch(/error TS/);
-}, 70_000);
+// tests/global-setup.ts built dist/ from the current src/ before any test file started (a
+// build here would rewrite dist/ while other test files run the CLI).
+beforeAll(() => {
+  if (!existsSync(path.join(REPO, 'dist', 'cli.js'))) throw new Error('dist/ is not built: run the suite through vitest.config.ts (its globalSetup builds it)');
+});
 
 let root: string;
 const children: ChildProcess[] = [];

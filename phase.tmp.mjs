@@ -1,0 +1,16 @@
+import { Scanner } from './dist/ingest/scanner.js';
+import { ParsePool } from './dist/ingest/worker-pool.js';
+import { Site } from './dist/render/site.js';
+import { writeSite } from './dist/export/write-site.js';
+import { rm } from 'node:fs/promises';
+const dir = process.argv[2];
+let t = performance.now();
+const mem = () => { const m = process.memoryUsage(); return `rss ${(m.rss/1e6).toFixed(0)} MB heap ${(m.heapUsed/1e6).toFixed(0)} MB maxrss ${(process.resourceUsage().maxRSS/1024).toFixed(0)}`; };
+const lap = (l) => { const n = performance.now(); console.log(l.padEnd(50), (n - t).toFixed(0).padStart(6), 'ms', mem()); t = performance.now(); };
+const pool = new ParsePool();
+const s = new Scanner({ seedsDir: dir, extensions: ['.md', '.txt'], maxFileBytes: 5 << 20 }, undefined, pool);
+const { catalog } = await s.scan(); lap('scan');
+const site = await Site.create(catalog, { baseUrl: 'http://x.org', siteTitle: 's', limit: 50 }, new Date()); lap('site');
+await rm('/tmp/outp', { recursive: true, force: true }); lap('rm');
+const st = await writeSite(site, '/tmp/outp', { pageWriter: pool }); lap('export ' + JSON.stringify(st));
+await pool.close(); s.retainContent(site.hotContent()); global.gc?.(); lap('closed+retain+gc');
