@@ -1,9 +1,10 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
-import net, { type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Io } from '../cli.js';
 import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
+import { gracefulCloser } from '../http/graceful.js';
 import { LiveSite } from '../live/service.js';
 import { createLogger } from '../log.js';
 
@@ -28,31 +29,12 @@ export async function runServe(config: Config, io: Io): Promise<number> {
     return 1;
   }
   const { port } = server.address() as AddressInfo;
-  // Open connections, and those with a response not yet handed to the OS, for a graceful stop.
-  let closing = false;
-  const connections = new Set<Socket>();
-  const sending = new Map<Socket, number>();
-  server.on('connection', (socket: Socket) => {
-    connections.add(socket);
-    socket.once('close', () => connections.delete(socket));
-  });
-  server.on('request', (request, response) => {
-    const socket = request.socket;
-    sending.set(socket, (sending.get(socket) ?? 0) + 1);
-    response.once('close', () => {
-      const left = (sending.get(socket) ?? 1) - 1;
-      if (left > 0) return void sending.set(socket, left);
-      sending.delete(socket);
-      if (closing) socket.end();
-    });
-  });
-  await live.trigger('start');
-  live.start();
-  const base = config.port === 0 ? config.baseUrl.replace(/:0$/, `:${port}`) : config.baseUrl;
-  logger.info('listening', { url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`, base_url: base, seeds: config.seedsDir, out: config.outDir });
-  io.out(`seedfeed is serving ${config.seedsDir} at http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/\n`);
+  const closeServer = gracefulCloser(server);
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
-  return new Promise<number>((resolve) => {
+  // Signals are handled from here on, also during a long first scan.
+  const stopped = new Promise<number>((resolve) => {
+    let closing = false;
     const shutdown = (signal: string) => {
       if (closing) return;
       closing = true;
@@ -62,13 +44,8 @@ export async function runServe(config: Config, io: Io): Promise<number> {
         server.closeAllConnections();
       }, 5000);
       force.unref();
-      // Stop taking new connections; let in-flight requests and a running scan/export finish.
-      // Not server.close(): it also drops every connection whose response was ended but is still
-      // being sent (a big feed to a slow reader would be cut off). So the listener closes alone,
-      // idle connections end now, and the others as soon as their response has been sent.
-      const closed = new Promise<void>((done) => net.Server.prototype.close.call(server, () => done()));
-      for (const socket of connections) if (!sending.has(socket)) socket.end();
-      void Promise.all([closed, live.stop()]).then(() => {
+      // Stop taking requests; let in-flight ones and a running scan or export finish.
+      void Promise.all([closeServer(), live.stop()]).then(() => {
         clearTimeout(force);
         logger.info('stopped');
         resolve(0);
@@ -77,4 +54,11 @@ export async function runServe(config: Config, io: Io): Promise<number> {
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
+
+  await live.trigger('start');
+  live.start();
+  const base = config.port === 0 ? config.baseUrl.replace(/:0$/, `:${port}`) : config.baseUrl;
+  logger.info('listening', { url: `http://${host}:${port}/`, base_url: base, seeds: config.seedsDir, out: config.outDir });
+  io.out(`seedfeed is serving ${config.seedsDir} at http://${host}:${port}/\n`);
+  return stopped;
 }

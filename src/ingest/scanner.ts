@@ -211,6 +211,14 @@ export class Scanner {
       const byHash = this.memory.firstSeen.byHash.get(article.contentHash);
       if (byHash !== undefined) firstSeen.byHash.set(article.contentHash, byHash);
     }
+    // A file rejected for now (caught half-written, say) still exists: it keeps what it had, so
+    // its article gets its guid and date back once the file is whole again.
+    for (const { file } of catalog.rejected) {
+      const guid = this.memory.guids.byPath.get(file);
+      if (guid !== undefined && !guids.byPath.has(file)) guids.byPath.set(file, guid);
+      const seen = this.memory.firstSeen.byPath.get(file);
+      if (seen !== undefined && !firstSeen.byPath.has(file)) firstSeen.byPath.set(file, seen);
+    }
     this.memory.guids = guids;
     this.memory.firstSeen = firstSeen;
   }

@@ -84,22 +84,26 @@ export class LiveSite {
     if (this.running) {
       if (!this.again) this.options.logger.info('scan_queued', { reason, note: 'a scan is running; one more will follow it' });
       this.again = true;
-      return this.running.then(() => this.running ?? undefined);
+      // The running loop sees `again` before it ends, so its promise covers the follow-up scan.
+      return this.running;
     }
-    this.running = this.loop(reason).finally(() => {
-      this.running = undefined;
-    });
+    this.running = this.loop(reason);
     return this.running;
   }
 
   private async loop(reason: string): Promise<void> {
     let why = reason;
-    do {
-      this.again = false;
-      await this.scanOnce(why);
-      this.rewatchIfReplaced();
-      why = 'changes during the previous scan';
-    } while (this.again && !this.stopped);
+    try {
+      do {
+        this.again = false;
+        await this.scanOnce(why);
+        this.rewatchIfReplaced();
+        why = 'changes during the previous scan';
+      } while (this.again && !this.stopped);
+    } finally {
+      // Cleared in the same synchronous step as the last check of `again`: no trigger falls between.
+      this.running = undefined;
+    }
   }
 
   private async scanOnce(reason: string): Promise<void> {
@@ -162,6 +166,7 @@ export class LiveSite {
 
   /** Starts the cron schedule and, if configured, the file watcher. */
   start(): void {
+    if (this.stopped) return; // a signal arrived during the first scan
     const { config, logger } = this.options;
     this.task = cron.schedule(config.cron, () => this.trigger('schedule'), {
       name: 'seedfeed-rescan',

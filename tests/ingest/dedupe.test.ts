@@ -184,3 +184,30 @@ describe('rescanning a directory as copies come and go', () => {
     expect(nested.guid).toBe(flat.guid);
   });
 });
+
+describe('a file caught half-written', () => {
+  it('keeps its guid once it is whole again', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { Scanner } = await import('../../src/ingest/scanner.js');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-halfwritten-'));
+    try {
+      const file = path.join(dir, 'post.md');
+      const scanner = new Scanner({ seedsDir: dir, extensions: ['.md'], maxFileBytes: 1 << 20 });
+      await writeFile(file, '---\ntitle: 原稿\ndate: 2024-01-01\n---\n<p>第一版正文。</p>\n');
+      const first = (await scanner.scan()).catalog.articles[0]!;
+      await writeFile(file, ''); // an editor truncating before it writes
+      const during = (await scanner.scan()).catalog;
+      expect(during.articles).toHaveLength(0);
+      expect(during.rejected).toEqual([{ file: 'post.md', reason: 'file is empty' }]);
+      await writeFile(file, '---\ntitle: 修订稿\ndate: 2024-01-01\n---\n<p>第二版正文，改了很多。</p>\n');
+      const after = (await scanner.scan()).catalog.articles[0]!;
+      expect(after.title).toBe('修订稿');
+      expect(after.contentHash).not.toBe(first.contentHash);
+      expect(after.guid).toBe(first.guid);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
