@@ -23,7 +23,7 @@ export function readPlainText(text: string): PlainText | undefined {
   const echo = new RegExp(`【\\|?${escapeRegExp(title)}】`, 'g');
   const paragraphs: string[] = [];
   for (const raw of lines.slice(firstIndex + 1)) {
-    const line = raw.replace(echo, '').trim();
+    const line = (raw.includes('【') ? raw.replace(echo, '') : raw).trim();
     if (RELATED_HEADINGS.test(line)) break;
     if (line === '' || PLACEHOLDER_LINES.has(line)) continue;
     paragraphs.push(`<p>${escapeHtml(line)}</p>`);
