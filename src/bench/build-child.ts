@@ -27,6 +27,7 @@ const cold = await scanner.scan();
 const scanMs = performance.now() - started;
 let site = await Site.create(cold.catalog, options, new Date(0));
 const exported = await writeSite(site, outDir, { pageWriter: pool });
+let manifest = exported.manifest;
 const coldMs = performance.now() - started;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 await pool.close();
@@ -41,7 +42,7 @@ async function rescan(): Promise<number> {
   const { catalog } = await scanner.scan();
   if (catalog === site.catalog) return performance.now() - t;
   site = await Site.create(catalog, options, new Date(0), site.resources);
-  await writeSite(site, outDir, { verify: false });
+  manifest = (await writeSite(site, outDir, { verify: false, previous: manifest })).manifest;
   return performance.now() - t;
 }
 

@@ -8,7 +8,7 @@ import { writeFileAtomic } from './atomic.js';
 /** Written next to the export: which files seedfeed owns there, and the render key of each. */
 export const MANIFEST = '.seedfeed-manifest.json';
 
-interface Manifest {
+export interface Manifest {
   readonly version: 1;
   readonly files: Record<string, string>;
 }
@@ -17,6 +17,8 @@ export interface ExportStats {
   readonly written: number;
   readonly unchanged: number;
   readonly removed: number;
+  /** What the directory now holds: pass it as `previous` next time to skip reading it back. */
+  readonly manifest: Manifest;
 }
 
 async function readManifest(outDir: string): Promise<Manifest> {
@@ -47,56 +49,63 @@ export interface WriteOptions {
   readonly verify?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
   readonly pageWriter?: PageWriter;
+  /** The manifest the last export returned (the file is then not read again). */
+  readonly previous?: Manifest;
 }
 
 export async function writeSite(site: Site, outDir: string, options: WriteOptions = {}): Promise<ExportStats> {
   const { verify = true, onProgress, pageWriter } = options;
-  const remote: PageJob[] = [];
-  const before = await readManifest(outDir);
+  const before = options.previous ?? (await readManifest(outDir));
   const files: Record<string, string> = {};
-  let written = 0;
-  let unchanged = 0;
   const total = site.size;
   let done = 0;
+  const progress = (n: number) => onProgress?.((done += n), total);
 
   // Index and OPML last: a reader who follows them finds every feed and page already there.
-  const all = [...site.paths()];
   const last = new Set(['/', '/opml.xml']);
-  const ordered = [...all.filter((p) => !last.has(p)), ...all.filter((p) => last.has(p))];
+  const ordered = [...site.paths()].filter((p) => !last.has(p)).concat(...last);
 
-  for (let i = 0; i < ordered.length; i += PARALLEL_WRITES) {
-    await Promise.all(
-      ordered.slice(i, i + PARALLEL_WRITES).map(async (sitePath) => {
-        const file = fileForPath(sitePath);
-        const key = site.keyOf(sitePath)!;
-        files[file] = key;
-        const target = path.join(outDir, file);
-        if (before.files[file] === key && (!verify || (await exists(target)))) {
-          unchanged++;
-        } else {
-          const article = site.article(sitePath);
-          if (article && pageWriter?.holds(article.bodySource)) {
-            remote.push({ file, article });
-            return;
-          }
-          // Rendered only now, when it must be written: article pages are not kept in memory.
-          await writeFileAtomic(target, (await site.load(sitePath))!.body);
-          written++;
-        }
-        onProgress?.(++done, total);
-      }),
-    );
+  // What changed is decided in memory first; only those paths cost any I/O (or rendering).
+  let changed: string[] = [];
+  const maybeUnchanged: string[] = [];
+  for (const sitePath of ordered) {
+    const file = fileForPath(sitePath);
+    const key = site.keyOf(sitePath)!;
+    files[file] = key;
+    if (before.files[file] !== key) changed.push(sitePath);
+    else maybeUnchanged.push(sitePath);
   }
-
-  if (remote.length && pageWriter) {
-    // Byte for byte the page load() would render: the same function over the same article and body.
-    for (let i = 0; i < remote.length; i += 4096) {
-      const batch = remote.slice(i, i + 4096);
-      await pageWriter.writePages(site.pageSettings(), outDir, batch);
-      written += batch.length;
-      done += batch.length;
-      onProgress?.(done, total);
+  if (verify) {
+    const missing: string[] = [];
+    for (let i = 0; i < maybeUnchanged.length; i += PARALLEL_WRITES) {
+      const batch = maybeUnchanged.slice(i, i + PARALLEL_WRITES);
+      const present = await Promise.all(batch.map((p) => exists(path.join(outDir, fileForPath(p)))));
+      batch.forEach((p, k) => present[k] || missing.push(p));
     }
+    const rewrite = new Set([...changed, ...missing]);
+    changed = ordered.filter((p) => rewrite.has(p));
+  }
+  const unchanged = ordered.length - changed.length;
+  progress(unchanged);
+
+  const remote: PageJob[] = [];
+  const local: string[] = [];
+  for (const sitePath of changed) {
+    const article = site.article(sitePath);
+    if (article && pageWriter?.holds(article.bodySource)) remote.push({ file: fileForPath(sitePath), article });
+    else local.push(sitePath);
+  }
+  for (let i = 0; i < local.length; i += PARALLEL_WRITES) {
+    const batch = local.slice(i, i + PARALLEL_WRITES);
+    // Rendered only now, when it must be written: article pages are not kept in memory.
+    await Promise.all(batch.map(async (p) => writeFileAtomic(path.join(outDir, fileForPath(p)), (await site.load(p))!.body)));
+    progress(batch.length);
+  }
+  // The workers render these from the bodies they hold: byte for byte what load() would give.
+  for (let i = 0; i < remote.length && pageWriter; i += 4096) {
+    const batch = remote.slice(i, i + 4096);
+    await pageWriter.writePages(site.pageSettings(), outDir, batch);
+    progress(batch.length);
   }
 
   let removed = 0;
@@ -106,8 +115,11 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
     await removeEmptyParents(path.dirname(path.join(outDir, file)), outDir);
     removed++;
   }
-  await writeFileAtomic(path.join(outDir, MANIFEST), `${JSON.stringify({ version: 1, files } satisfies Manifest)}\n`);
-  return { written, unchanged, removed };
+  const manifest: Manifest = { version: 1, files };
+  if (changed.length || removed || !options.previous) {
+    await writeFileAtomic(path.join(outDir, MANIFEST), `${JSON.stringify(manifest)}\n`);
+  }
+  return { written: changed.length, unchanged, removed, manifest };
 }
 
 async function exists(file: string): Promise<boolean> {

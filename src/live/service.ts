@@ -1,7 +1,7 @@
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config.js';
-import { writeSite } from '../export/write-site.js';
+import { writeSite, type Manifest } from '../export/write-site.js';
 import type { Health } from '../http/app.js';
 import type { ScanStats } from '../ingest/scanner.js';
 import { ParsePool } from '../ingest/worker-pool.js';
@@ -42,6 +42,8 @@ export class LiveSite {
   private lastScan: LastScan | undefined;
   private lastGood: LastScan | undefined;
   private exportedOnce = false;
+  /** What the export directory holds, as the last export left it. */
+  private manifest: Manifest | undefined;
   private task: ScheduledTask | undefined;
   private watcher: FSWatcher | undefined;
   private debounce: NodeJS.Timeout | undefined;
@@ -136,7 +138,10 @@ export class LiveSite {
       const site = await Site.create(catalog, config, clock(), this.previous);
       // Workers hold the bodies of what they parsed until their pages are written; closing them
       // afterwards hands their whole heaps back (they start again for the next big scan).
-      const exported = await writeSite(site, config.outDir, { verify: !this.exportedOnce, pageWriter: this.pool }).finally(() => this.pool.close());
+      const exported = await writeSite(site, config.outDir, { verify: !this.exportedOnce, pageWriter: this.pool, previous: this.manifest }).finally(() =>
+        this.pool.close(),
+      );
+      this.manifest = exported.manifest;
       // Bodies of articles no feed shows go; pages re-read them from their files on demand.
       this.scanner.retainContent(site.hotContent());
       this.exportedOnce = true;
