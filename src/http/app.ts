@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../log.js';
 import type { Encoded, Resource } from '../render/resource.js';
 import type { Site } from '../render/site.js';
@@ -27,9 +28,9 @@ const HTML_SECURITY = {
   'Referrer-Policy': 'no-referrer',
 };
 
-/** The path and query of a request URL, without parsing the whole URL (a hot path). */
+/** The path and query of a request URL or request target, without parsing a URL (a hot path). */
 function splitUrl(url: string): { rawPath: string; search: string } {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const start = url.startsWith('/') ? 0 : url.indexOf('/', url.indexOf('//') + 2);
   const q = url.indexOf('?', start);
   const h = url.indexOf('#', start);
   const end = q === -1 ? (h === -1 ? url.length : h) : h === -1 ? q : Math.min(q, h);
@@ -45,6 +46,25 @@ function decodeSitePath(rawPath: string, prefix: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A request header, read from Node's own request object when there is one: `c.req.header()`
+ * first builds a Headers instance from the raw headers, which costs more than the rest of a 304.
+ */
+function requestHeader(c: Context, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming) {
+    const value = incoming.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+  return c.req.header(name);
+}
+
+/** The request's URL, or just its path and query from Node's request (no URL string to build). */
+function requestTarget(c: Context): string {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming?.url?.startsWith('/') ? incoming.url : c.req.url;
 }
 
 /**
@@ -79,7 +99,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('*', async function serveSite(c) {
     const site = options.site();
     if (!site) return text(c, 503, 'seedfeed is scanning its seeds for the first time; try again in a moment.', { 'Retry-After': '2' });
-    const { rawPath, search } = splitUrl(c.req.url);
+    const { rawPath, search } = splitUrl(requestTarget(c));
     const path = decodeSitePath(rawPath, site.urls.prefix);
     if (path === undefined) return text(c, 400, 'Bad request: the path is not valid percent-encoded UTF-8.');
 
@@ -140,9 +160,9 @@ export function createApp(options: AppOptions): Hono {
   }
 
   async function send(c: Context, resource: Resource): Promise<Response> {
-    const encoding = resource.body.length >= MIN_COMPRESS_BYTES ? encodingFor(c.req.header('accept-encoding')) : undefined;
+    const encoding = resource.body.length >= MIN_COMPRESS_BYTES ? encodingFor(requestHeader(c, 'accept-encoding')) : undefined;
     const variant = encoding ? (resource.ready(encoding) ?? (await resource.variant(encoding))) : resource;
-    const conditional = { ifNoneMatch: c.req.header('if-none-match'), ifModifiedSince: c.req.header('if-modified-since') };
+    const conditional = { ifNoneMatch: requestHeader(c, 'if-none-match'), ifModifiedSince: requestHeader(c, 'if-modified-since') };
     if ((conditional.ifNoneMatch !== undefined || conditional.ifModifiedSince !== undefined) && isNotModified(conditional, [resource.etag, variant.etag], resource.lastModified)) {
       return respond(c, null, 304, headersFor(resource, encoding, variant, 304));
     }

@@ -2,6 +2,7 @@
 
 /** Opaque tags of an If-None-Match list; `*` matches anything. Weak comparison (§8.8.3.2). */
 export function etagMatches(header: string, etags: readonly string[]): boolean {
+  if (etags.includes(header)) return true; // the common case: a reader echoing the tag it was given
   const trimmed = header.trim();
   if (trimmed === '*') return true;
   const wanted = new Set(etags.map((tag) => tag.replace(/^W\//, '')));
