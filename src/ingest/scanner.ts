@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Catalog, Draft, Notice, Rejection, SeedFile } from '../model.js';
 import { isRejection, parseSeed } from '../parse/index.js';
 import { decodeSeed, readSeedBytes } from '../scan/read.js';
-import { walkSeeds } from '../scan/walk.js';
+import { compareStrings, walkSeeds } from '../scan/walk.js';
 import { buildCatalog, type DatedDraft, type MergeMemo } from './catalog.js';
 import { ContentStore, type RemoteBodies } from './content.js';
 
@@ -150,7 +150,7 @@ export class Scanner {
       }
       drafts.push({ draft: result, date });
     }
-    rejected.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    rejected.sort((a, b) => compareStrings(a.file, b.file));
 
     const catalog = buildCatalog({
       drafts,

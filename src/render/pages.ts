@@ -1,7 +1,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Article, Category } from '../model.js';
-import { FEED_FILES, paths, type FeedFormat, type Urls } from './urls.js';
+import { paths, type FeedFormat, type Urls } from './urls.js';
 
 /** HTML pages for people: the index, one per category, one per article. Escaped by hono/html. */
 
@@ -152,4 +152,3 @@ export function renderNotFoundPage(ctx: PageContext): string {
   });
 }
 
-export { FEED_FILES };

@@ -34,7 +34,6 @@ function isInside(root: string, target: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-const toPosix = (p: string) => p.split(path.sep).join('/');
 
 /**
  * Lists candidate seed files under `root`, recursively.
@@ -147,4 +146,3 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export { toPosix };
