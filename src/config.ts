@@ -1,5 +1,6 @@
 import { validate as validateCron } from 'node-cron';
 import path from 'node:path';
+import { DEFAULT_NEAR_DUP_THRESHOLD } from './dedupe/defaults.js';
 import { cleanLine } from './parse/text.js';
 
 /** Everything seedfeed can be told, resolved once at start: defaults ← environment ← flags. */
@@ -21,6 +22,16 @@ export interface Config {
   readonly icon?: string;
   readonly logLevel: LogLevel;
   readonly logFormat: 'json' | 'pretty' | 'auto';
+  /** Estimated similarity from which two articles are merged as near-duplicates; 0 = off. */
+  readonly nearDupThreshold: number;
+  /** The WebSub hub every feed advertises: `--hub`, else the built-in one at `<base-url>/websub`; undefined with `--hub none`. */
+  readonly hubUrl?: string;
+  /** Whether seedfeed is its own hub (serves POST /websub). */
+  readonly builtInHub: boolean;
+  /** Hosts the built-in hub may call back (`--hub-allow`); undefined: any host. */
+  readonly hubAllow?: readonly string[];
+  /** Private state that must never be published with the export: WebSub subscriptions and their secrets. */
+  readonly dataDir: string;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -57,6 +68,10 @@ export const OPTIONS: readonly Option[] = [
   { key: 'icon', flag: 'icon', env: 'SEEDFEED_ICON', type: 'string', help: 'absolute URL of the feeds\' icon' },
   { key: 'logLevel', flag: 'log-level', env: 'SEEDFEED_LOG_LEVEL', type: 'string', default: 'info', help: 'debug, info, warn or error' },
   { key: 'logFormat', flag: 'log-format', env: 'SEEDFEED_LOG_FORMAT', type: 'string', default: 'auto', help: 'json, pretty, or auto (pretty on a terminal)' },
+  { key: 'nearDupThreshold', flag: 'near-dup-threshold', env: 'SEEDFEED_NEAR_DUP_THRESHOLD', type: 'string', default: String(DEFAULT_NEAR_DUP_THRESHOLD), help: 'merge near-duplicate articles from this text similarity (0 to 1); 0 turns it off' },
+  { key: 'hubUrl', flag: 'hub', env: 'SEEDFEED_HUB', type: 'string', help: 'WebSub hub advertised in feeds: a URL, or none (default: the built-in hub at <base-url>/websub)' },
+  { key: 'dataDir', flag: 'data-dir', env: 'SEEDFEED_DATA_DIR', type: 'string', default: './.seedfeed', help: 'private state kept outside the export (WebSub subscriptions and their secrets)' },
+  { key: 'hubAllow', flag: 'hub-allow', env: 'SEEDFEED_HUB_ALLOW', type: 'string', help: 'hosts the built-in hub may call back, comma-separated; .example.org allows subdomains (default: any)' },
 ];
 
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
@@ -114,6 +129,8 @@ export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<R
   const logFormat = String(get('logFormat'));
   if (!['json', 'pretty', 'auto'].includes(logFormat)) fail('log-format', logFormat, 'is not one of json, pretty, auto');
   const host = str('host')!;
+  const nearDupRaw = String(get('nearDupThreshold')).trim();
+  const nearDupThreshold = /^(?:0|1|0?\.\d+|0\.|1\.0*|0\.\d+)$/.test(nearDupRaw) ? Number(nearDupRaw) : fail('near-dup-threshold', nearDupRaw, 'is not a number from 0 to 1 (0 turns it off)');
 
   const displayHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const baseUrlRaw = str('baseUrl') ?? `http://${displayHost}:${port}`;
@@ -124,6 +141,24 @@ export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<R
     baseUrl = url.href.replace(/\/+$/, '');
   } catch {
     return fail('base-url', baseUrlRaw, 'is not an absolute http(s) URL');
+  }
+  const hubRaw = str('hubUrl');
+  let hubUrl: string | undefined = `${baseUrl}/websub`;
+  if (hubRaw !== undefined && hubRaw !== 'none') {
+    try {
+      const url = new URL(hubRaw);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+      hubUrl = url.href;
+    } catch {
+      return fail('hub', hubRaw, 'is not an absolute http(s) URL or none');
+    }
+  } else if (hubRaw === 'none') {
+    hubUrl = undefined;
+  }
+  const hubAllowRaw = str('hubAllow');
+  const hubAllow = hubAllowRaw?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  for (const host of hubAllow ?? []) {
+    if (!/^(\*\.|\.)?(\[[0-9a-f:.]+\]|[a-z0-9._-]+)$/.test(host)) fail('hub-allow', host, 'is not a host name, address, or .domain pattern');
   }
   const icon = str('icon');
   if (icon !== undefined && !/^https?:\/\//.test(icon)) fail('icon', icon, 'is not an absolute http(s) URL');
@@ -146,5 +181,10 @@ export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<R
     icon,
     logLevel: logLevel as LogLevel,
     logFormat: logFormat as Config['logFormat'],
+    nearDupThreshold,
+    hubUrl,
+    builtInHub: hubRaw === undefined,
+    hubAllow,
+    dataDir: path.resolve(str('dataDir')!),
   };
 }

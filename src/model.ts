@@ -1,4 +1,5 @@
 /** The types that cross module boundaries: what ingest produces and render consumes. */
+import type { LearnedLine } from './dedupe/learned-boilerplate.js';
 import type { ContentSource } from './ingest/content.js';
 
 /** One file in the seeds directory that the walker accepted as a candidate. */
@@ -33,6 +34,8 @@ export interface Draft {
   readonly summary: string;
   /** sha256 hex of the normalized plain text of the body: the dedupe key. */
   readonly contentHash: string;
+  /** The text's near-duplicate sketch (dedupe/sketch.ts); absent when near-dup detection is off. */
+  readonly sketch?: Uint32Array;
   /** Things worth telling the user that did not stop the file from being used. */
   readonly notes: readonly string[];
 }
@@ -57,6 +60,30 @@ export interface Article {
   /** The source whose body (and title, date) the article shows: the dedupe winner. */
   readonly bodySource: string;
   readonly contentHash: string;
+  /** Why each source other than bodySource was merged into this article; absent for a single source. */
+  readonly merges?: readonly MergeNote[];
+}
+
+/** Why a source was merged into an article whose body another source (the primary) gives. */
+export interface MergeNote {
+  readonly source: string;
+  /** `exact`: the same text hash as the primary; `near`: a near-duplicate of it. */
+  readonly reason: 'exact' | 'near';
+  /** Estimated Jaccard similarity of the texts' 5-character shingles to the primary's (1 for exact). */
+  readonly similarity: number;
+  /** Where the text differs from the primary's, by paragraphs (near only). */
+  readonly diff?: TextDiff;
+  /** The copy's own title, when it differs from the primary's. */
+  readonly title?: string;
+}
+
+export interface TextDiff {
+  /** Paragraphs found in both. */
+  readonly same: number;
+  readonly onlyInPrimary: number;
+  readonly onlyInCopy: number;
+  /** Position (1-based) of the copy's first paragraph that the primary does not have. */
+  readonly firstDifferentParagraph?: number;
 }
 
 export interface Category {
@@ -84,4 +111,8 @@ export interface Catalog {
   readonly notices: readonly Notice[];
   readonly files: number;
   readonly duplicates: number;
+  /** Of `duplicates`, the sources merged as near-duplicates (not the same text hash as their primary). */
+  readonly nearDuplicates?: number;
+  /** Boilerplate lines learned from the corpus (see dedupe/learned-boilerplate.ts). */
+  readonly boilerplate?: readonly LearnedLine[];
 }

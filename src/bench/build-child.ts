@@ -4,6 +4,7 @@ import { writeSite } from '../export/write-site.js';
 import { Scanner } from '../ingest/scanner.js';
 import { ParsePool } from '../ingest/worker-pool.js';
 import { Site } from '../render/site.js';
+import { DEFAULT_NEAR_DUP_THRESHOLD } from '../dedupe/defaults.js';
 import { readAndHashFloor, statWalkFloor } from './floor.js';
 
 /**
@@ -11,9 +12,11 @@ import { readAndHashFloor, statWalkFloor } from './floor.js';
  * `seeds` into `out`, then rescans with nothing changed and with one file changed, each next to
  * its floor measured in the same process. Prints one JSON object.
  */
-const [seedsDir, outDir] = process.argv.slice(2) as [string, string];
+const [seedsDir, outDir, threshold] = process.argv.slice(2) as [string, string, string | undefined];
 const options = { baseUrl: 'https://bench.example', siteTitle: 'seedfeed bench', limit: 50 };
-const scanOptions = { seedsDir, extensions: ['.md', '.markdown', '.txt', '.html', '.htm'], maxFileBytes: 5 << 20 };
+// The near-duplicate threshold: 0 is the exact-hash-only scan the near-dup cost is measured against.
+const nearDupThreshold = threshold === undefined ? DEFAULT_NEAR_DUP_THRESHOLD : Number(threshold);
+const scanOptions = { seedsDir, extensions: ['.md', '.markdown', '.txt', '.html', '.htm'], maxFileBytes: 5 << 20, nearDupThreshold };
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -22,9 +25,15 @@ const floorCold = readAndHashFloor(seedsDir);
 await rm(outDir, { recursive: true, force: true });
 const pool = new ParsePool();
 const scanner = new Scanner(scanOptions, undefined, pool);
+const cpuMs = () => {
+  const u = process.cpuUsage(); // every thread of the process, the parse workers included
+  return (u.user + u.system) / 1000;
+};
 let started = performance.now();
+const cpuStarted = cpuMs();
 const cold = await scanner.scan();
 const scanMs = performance.now() - started;
+const scanCpuMs = cpuMs() - cpuStarted;
 let site = await Site.create(cold.catalog, options, new Date(0));
 const exported = await writeSite(site, outDir, { pageWriter: pool });
 let manifest = exported.manifest;
@@ -71,9 +80,12 @@ process.stdout.write(
     files: cold.catalog.files,
     articles: cold.catalog.articles.length,
     duplicates: cold.catalog.duplicates,
+    nearDupThreshold,
+    nearDuplicates: cold.catalog.nearDuplicates ?? 0,
     rejected: cold.catalog.rejected.length,
     written: exported.written,
     scanMs,
+    scanCpuMs,
     coldMs,
     floorColdMs: floorCold.ms,
     unchangedMs: median(unchanged),

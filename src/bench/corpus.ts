@@ -17,7 +17,7 @@ export interface CorpusOptions {
 }
 
 /** mulberry32: small, fast, deterministic. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -44,7 +44,8 @@ const IMAGES = [
   'https://cors.zfour.workers.dev/?http://images.ofweek.com/Upload/News/2022-08/12/jihui/1660293461565005263.jpg',
 ];
 
-async function sentencesFrom(samplesDir: string): Promise<string[]> {
+/** The sentences of the sample articles: the phrase pool every synthetic article is built from. */
+export async function sentencesFrom(samplesDir: string): Promise<string[]> {
   const out = new Set<string>();
   for (const name of await readdir(samplesDir)) {
     const text = (await readFile(path.join(samplesDir, name), 'utf8'))
@@ -59,9 +60,9 @@ async function sentencesFrom(samplesDir: string): Promise<string[]> {
   return [...out];
 }
 
-type Shape = 'hexo' | 'jekyll' | 'plain';
+export type Shape = 'hexo' | 'jekyll' | 'plain';
 
-interface Article {
+export interface Article {
   title: string;
   date: Date;
   offsetMinutes: number;
@@ -120,7 +121,7 @@ function plain(a: Article): string {
   return [`|${a.title}`, ...a.paragraphs, '推荐阅读', `- |${a.title.slice(0, 8)}相关报道`].join('\n');
 }
 
-const render = (shape: Shape, a: Article, spacing = '') => (shape === 'hexo' ? hexo(a, spacing) : shape === 'jekyll' ? jekyll(a, spacing) : plain(a));
+export const render = (shape: Shape, a: Article, spacing = '') => (shape === 'hexo' ? hexo(a, spacing) : shape === 'jekyll' ? jekyll(a, spacing) : plain(a));
 
 /** Writes the corpus; returns how many files are duplicates of another. */
 export async function generateCorpus(options: CorpusOptions): Promise<{ files: number; duplicates: number; bytes: number }> {

@@ -6,6 +6,7 @@ import { createApp } from '../http/app.js';
 import { Scanner } from '../ingest/scanner.js';
 import { ParsePool } from '../ingest/worker-pool.js';
 import { silentLogger } from '../log.js';
+import { RequestCounters } from '../metrics/request-counters.js';
 import { Site } from '../render/site.js';
 import { encodePath } from '../render/urls.js';
 
@@ -27,7 +28,8 @@ const feed = site.get(feedPath)!;
 const gzip = await feed.variant('gzip');
 const index = site.get('/')!;
 
-const app = createApp({ site: () => site, health: () => ({ status: 'ok', body: {} }), maxAge: 60, limit: 50, logger: silentLogger });
+// Requests are counted as `seedfeed serve` counts them for /metrics.
+const app = createApp({ site: () => site, health: () => ({ status: 'ok', body: {} }), maxAge: 60, limit: 50, logger: silentLogger, requests: new RequestCounters() });
 const hello = new Hono().get('/', (c) => c.text('Hello World'));
 
 const raw = createServer((req, res) => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { DEFAULT_NEAR_DUP_THRESHOLD } from '../dedupe/defaults.js';
 import { generateCorpus } from './corpus.js';
 import { hugoVersion, prepareHugoSite, timeHugo } from './hugo.js';
 
@@ -48,11 +49,16 @@ async function corpus(size: number): Promise<string> {
 
 async function buildRows(size: number): Promise<void> {
   const seeds = await corpus(size);
-  process.stderr.write(`cold build + rescans of ${size} files …\n`);
-  const { stdout } = await run(process.execPath, ['--expose-gc', path.join(here, 'build-child.js'), seeds, path.join(work, `out-${size}`)], {
-    maxBuffer: 1 << 20,
-  });
-  const r = JSON.parse(stdout) as Record<string, number>;
+  const child = async (threshold: number) => {
+    process.stderr.write(`cold build + rescans of ${size} files, near-dup threshold ${threshold} …\n`);
+    const { stdout } = await run(process.execPath, ['--expose-gc', path.join(here, 'build-child.js'), seeds, path.join(work, `out-${size}`), String(threshold)], {
+      maxBuffer: 1 << 20,
+    });
+    return JSON.parse(stdout) as Record<string, number>;
+  };
+  // The same build with near-duplicate detection off (exact hashes only) and at the default.
+  const exact = await child(0);
+  const r = await child(DEFAULT_NEAR_DUP_THRESHOLD);
   const n = size.toLocaleString('en');
   const perSecond = (ms: number) => `${Math.round((r.files! / ms) * 1000).toLocaleString('en')} files/s`;
   rows.push({ what: `cold build, ${n} files (${r.articles} articles, ${r.duplicates} dup.)`, seedfeed: `${fmt(r.coldMs!)} (${perSecond(r.coldMs!)})`, baseline: `read+sha256 floor ${fmt(r.floorColdMs!)}`, ratio: ratio(r.coldMs!, r.floorColdMs!) });
@@ -70,6 +76,29 @@ async function buildRows(size: number): Promise<void> {
     ratio: `+${fmt(r.oneChangedMs! - r.unchangedMs!)}`,
   });
   rows.push({ what: `memory after the ${n}-file scan`, seedfeed: `RSS ${r.rssAfterMb!.toFixed(0)} MB, heap ${r.heapAfterMb!.toFixed(0)} MB`, baseline: `peak RSS ${r.peakRssMb!.toFixed(0)} MB`, ratio: '' });
+  const plus = (a: number, b: number) => `${a >= b ? '+' : '−'}${Math.abs((a / b - 1) * 100).toFixed(1)}%`;
+  rows.push({
+    what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: cold scan, ${n} files (${r.nearDuplicates} near-dup. merged)`,
+    seedfeed: fmt(r.scanMs!),
+    baseline: `exact-hash scan ${fmt(exact.scanMs!)}`,
+    ratio: plus(r.scanMs!, exact.scanMs!),
+  });
+  rows.push({
+    what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: cold scan CPU time (all threads), ${n} files`,
+    seedfeed: fmt(r.scanCpuMs!),
+    baseline: `exact-hash scan ${fmt(exact.scanCpuMs!)}`,
+    ratio: plus(r.scanCpuMs!, exact.scanCpuMs!),
+  });
+  rows.push({ what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: cold build, ${n} files`, seedfeed: fmt(r.coldMs!), baseline: `exact-hash build ${fmt(exact.coldMs!)}`, ratio: plus(r.coldMs!, exact.coldMs!) });
+  rows.push({
+    what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: memory after the ${n}-file scan`,
+    seedfeed: `RSS ${r.rssAfterMb!.toFixed(0)} MB, heap ${r.heapAfterMb!.toFixed(0)} MB`,
+    baseline: `exact-hash RSS ${exact.rssAfterMb!.toFixed(0)} MB, heap ${exact.heapAfterMb!.toFixed(0)} MB`,
+    ratio: `heap ${plus(r.heapAfterMb!, exact.heapAfterMb!)}, RSS ${plus(r.rssAfterMb!, exact.rssAfterMb!)}`,
+  });
+  rows.push({ what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: peak RSS, ${n} files`, seedfeed: `${r.peakRssMb!.toFixed(0)} MB`, baseline: `exact-hash ${exact.peakRssMb!.toFixed(0)} MB`, ratio: plus(r.peakRssMb!, exact.peakRssMb!) });
+  rows.push({ what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: rescan, nothing changed, ${n} files`, seedfeed: fmt(r.unchangedMs!), baseline: `exact-hash ${fmt(exact.unchangedMs!)}`, ratio: plus(r.unchangedMs!, exact.unchangedMs!) });
+  rows.push({ what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: rescan, one file changed, ${n} files`, seedfeed: fmt(r.oneChangedMs!), baseline: `exact-hash ${fmt(exact.oneChangedMs!)}`, ratio: `+${fmt(r.oneChangedMs! - exact.oneChangedMs!)}` });
 }
 
 function wrk(url: string, headers: Record<string, string> = {}): { rps: number; p99: string } {

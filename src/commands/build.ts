@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { writeSite } from '../export/write-site.js';
 import { Scanner } from '../ingest/scanner.js';
 import { ParsePool } from '../ingest/worker-pool.js';
-import { loadState, saveState } from '../live/state.js';
+import { loadState, saveState, STATE_FILE } from '../live/state.js';
 import { Site } from '../render/site.js';
 import { progressReporter } from './progress.js';
 
@@ -12,6 +12,7 @@ import { progressReporter } from './progress.js';
 export async function runBuild(config: Config, io: Io, isTty = process.stderr.isTTY === true): Promise<number> {
   const started = performance.now();
   const state = await loadState(config.outDir);
+  if (state.damaged) io.err(`seedfeed: warning: ${STATE_FILE} in ${config.outDir} is damaged (${state.damaged}); starting afresh\n`);
   const parsing = progressReporter(isTty, io.err, 'parsing');
   const progress = progressReporter(isTty, io.err, 'writing');
   const pool = new ParsePool();
@@ -35,7 +36,7 @@ export async function runBuild(config: Config, io: Io, isTty = process.stderr.is
       io.out(
         `built ${config.outDir}: ${site.size} files (${exported.written} written, ${exported.unchanged} unchanged, ${exported.removed} removed) ` +
           `from ${catalog.files} seed files: ${catalog.articles.length} articles, ${catalog.categories.length} categories, ` +
-          `${catalog.duplicates} duplicates merged, ${catalog.rejected.length} rejected in ${seconds} s\n`,
+          `${catalog.duplicates} duplicates merged${catalog.nearDuplicates ? ` (${catalog.nearDuplicates} near-duplicates)` : ''}, ${catalog.rejected.length} rejected in ${seconds} s\n`,
       );
       for (const r of catalog.rejected) io.out(`  rejected ${r.file}: ${r.reason}\n`);
     } catch (error) {

@@ -1,10 +1,9 @@
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Io } from '../cli.js';
 import type { Config } from '../config.js';
-import { createApp } from '../http/app.js';
 import { gracefulCloser } from '../http/graceful.js';
+import { createSiteServer, listen } from '../http/server.js';
+import { assembleService } from '../live/assemble.js';
 import { LiveSite } from '../live/service.js';
 import { createLogger } from '../log.js';
 
@@ -14,21 +13,20 @@ const MAX_AGE_CAP_SECONDS = 300;
 export async function runServe(config: Config, io: Io): Promise<number> {
   const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stderr.isTTY === true);
   const logger = createLogger({ level: config.logLevel, format: pretty ? 'pretty' : 'json' });
-  const live = new LiveSite({ config, logger });
   const maxAge = Math.min(LiveSite.intervalSeconds(config.cron), MAX_AGE_CAP_SECONDS);
-  const app = createApp({ site: () => live.current(), health: () => live.health(), maxAge, limit: config.limit, logger });
+  const service = assembleService(config, logger, { maxAge });
+  const { live, app } = service;
 
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }) as Server;
+  const server = createSiteServer(app.fetch, { hostname: config.host });
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
-    });
+    await listen(server, config.host, config.port);
   } catch (error) {
     io.err(`seedfeed: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`);
     return 1;
   }
   const { port } = server.address() as AddressInfo;
+  // After listening, an error here (accept failing when out of file descriptors) must not end the process.
+  server.on('error', (error) => logger.error('server_error', { error: error.message }));
   const closeServer = gracefulCloser(server);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -45,7 +43,7 @@ export async function runServe(config: Config, io: Io): Promise<number> {
       }, 5000);
       force.unref();
       // Stop taking requests; let in-flight ones and a running scan or export finish.
-      void Promise.all([closeServer(), live.stop()]).then(() => {
+      void Promise.all([closeServer(), service.stop()]).then(() => {
         clearTimeout(force);
         logger.info('stopped');
         resolve(0);
@@ -55,7 +53,7 @@ export async function runServe(config: Config, io: Io): Promise<number> {
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
 
-  await live.trigger('start');
+  await service.start();
   live.start();
   const base = config.port === 0 ? config.baseUrl.replace(/:0$/, `:${port}`) : config.baseUrl;
   logger.info('listening', { url: `http://${host}:${port}/`, base_url: base, seeds: config.seedsDir, out: config.outDir });

@@ -4,6 +4,7 @@ import type { PageJob, PageSettings } from '../ingest/parse-worker.js';
 import type { Site } from '../render/site.js';
 import { fileForPath } from '../render/urls.js';
 import { writeFileAtomic } from './atomic.js';
+import { commitStaged, discardStaged, EXPORT_MARKER, ExportError, markExportStarted, removeLeftoverTemps, stageFile, type Staged } from './staging.js';
 
 /** Written next to the export: which files seedfeed owns there, and the render key of each. */
 export const MANIFEST = '.seedfeed-manifest.json';
@@ -55,6 +56,10 @@ export interface WriteOptions {
 
 export async function writeSite(site: Site, outDir: string, options: WriteOptions = {}): Promise<ExportStats> {
   const { verify = true, onProgress, pageWriter } = options;
+  // A crash between writing and renaming leaves temporaries behind: the first export of a process
+  // clears them — the whole tree only if the last export never finished (its marker is still there).
+  const marker = path.join(outDir, EXPORT_MARKER);
+  if (verify) await removeLeftoverTemps(outDir, { recursive: await exists(marker) });
   const before = options.previous ?? (await readManifest(outDir));
   const files: Record<string, string> = {};
   const total = site.size;
@@ -95,18 +100,36 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
     if (article && pageWriter?.holds(article.bodySource)) remote.push({ file: fileForPath(sitePath), article });
     else local.push(sitePath);
   }
-  for (let i = 0; i < local.length; i += PARALLEL_WRITES) {
-    const batch = local.slice(i, i + PARALLEL_WRITES);
-    // Rendered only now, when it must be written: article pages are not kept in memory.
-    await Promise.all(batch.map(async (p) => writeFileAtomic(path.join(outDir, fileForPath(p)), (await site.load(p))!.body)));
-    progress(batch.length);
+  // Everything is written under temporary names first and renamed into place only once all of it
+  // is on disk: a full disk or a refused write leaves the previous feeds and pages as they were.
+  const staged: Staged[] = [];
+  try {
+    if (changed.length) await markExportStarted(marker);
+    for (let i = 0; i < local.length; i += PARALLEL_WRITES) {
+      const batch = local.slice(i, i + PARALLEL_WRITES);
+      // Rendered only now, when it must be written: article pages are not kept in memory.
+      const results = await Promise.allSettled(batch.map(async (p) => stageFile(path.join(outDir, fileForPath(p)), (await site.load(p))!.body)));
+      for (const r of results) if (r.status === 'fulfilled') staged.push(r.value);
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      progress(batch.length);
+    }
+    // The workers render these from the bodies they hold: byte for byte what load() would give.
+    // They replace each page atomically at once (pages of new or changed articles only).
+    for (let i = 0; i < remote.length && pageWriter; i += 4096) {
+      const batch = remote.slice(i, i + 4096);
+      await pageWriter.writePages(site.pageSettings(), outDir, batch);
+      progress(batch.length);
+    }
+  } catch (error) {
+    await discardStaged(staged);
+    await rm(marker, { force: true }).catch(() => undefined); // cleaned up: nothing for the next start to repair
+    throw new ExportError(outDir, error);
   }
-  // The workers render these from the bodies they hold: byte for byte what load() would give.
-  for (let i = 0; i < remote.length && pageWriter; i += 4096) {
-    const batch = remote.slice(i, i + 4096);
-    await pageWriter.writePages(site.pageSettings(), outDir, batch);
-    progress(batch.length);
-  }
+  const lastStaged = staged.filter((s) => last.has(sitePathOf(s.file, outDir)));
+  const firstStaged = staged.filter((s) => !lastStaged.includes(s));
+  for (let i = 0; i < firstStaged.length; i += PARALLEL_WRITES) await Promise.all(firstStaged.slice(i, i + PARALLEL_WRITES).map(commitStaged));
+  for (const s of lastStaged) await commitStaged(s);
 
   let removed = 0;
   for (const file of Object.keys(before.files)) {
@@ -119,7 +142,14 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
   if (changed.length || removed || !options.previous) {
     await writeFileAtomic(path.join(outDir, MANIFEST), `${JSON.stringify(manifest)}\n`);
   }
+  await rm(marker, { force: true });
   return { written: changed.length, unchanged, removed, manifest };
+}
+
+/** `/opml.xml` of `<outDir>/opml.xml`, `/` of `<outDir>/index.html` (only these two are asked for). */
+function sitePathOf(file: string, outDir: string): string {
+  const rel = path.relative(outDir, file).split(path.sep).join('/');
+  return rel === 'index.html' ? '/' : `/${rel}`;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { mergeNotes, planNearDuplicates } from '../dedupe/merge-plan.js';
 import type { Article, Catalog, Category, Draft, Notice, Rejection } from '../model.js';
 import { compareStrings } from '../scan/walk.js';
 import { ContentStore, type ContentSource } from './content.js';
@@ -77,7 +78,7 @@ export function newestFirst(a: Article, b: Article): number {
  * Articles of the last catalog by their winning draft, so that a rescan reuses the very Article
  * objects whose copies did not change (and with them every cache keyed by article).
  */
-export type MergeMemo = WeakMap<Draft, { copies: readonly DatedDraft[]; guid: string; article: Article }>;
+export type MergeMemo = WeakMap<Draft, { copies: readonly DatedDraft[]; guid: string; notes: string; article: Article }>;
 
 function sameCopies(a: readonly DatedDraft[], b: readonly DatedDraft[]): boolean {
   return a.length === b.length && a.every((c, i) => c.draft === b[i]!.draft && c.date.getTime() === b[i]!.date.getTime());
@@ -93,6 +94,8 @@ export function buildCatalog(input: {
   /** Where bodies live; by default the drafts' own. */
   content?: ContentSource;
   memo?: MergeMemo;
+  /** Merge near-duplicates whose estimated similarity reaches this (0: exact copies only). */
+  nearDupThreshold?: number;
 }): Catalog {
   const memory = input.memory ?? EMPTY_GUID_MEMORY;
   const groups = new Map<string, DatedDraft[]>();
@@ -103,18 +106,38 @@ export function buildCatalog(input: {
   }
   // Hashes in sorted order so that guid conflicts resolve the same way on every run.
   const hashes = [...groups.keys()].sort(compareStrings);
+  for (const hash of hashes) groups.get(hash)!.sort(byDateThenSource);
+  const threshold = input.nearDupThreshold ?? 0;
+  const plan = threshold > 0 ? planNearDuplicates(groups, hashes, threshold) : undefined;
+  const clusters = plan?.clusters ?? hashes.map((hash) => [hash]);
+  const merged = clusters.map((cluster) => (cluster.length === 1 ? groups.get(cluster[0]!)! : cluster.flatMap((hash) => groups.get(hash)!).sort(byDateThenSource)));
+  // Guids remembered for an article's own text first, so that a copy that stops being merged
+  // (and remembers, by its path, the guid of the article it was part of) cannot take it away.
   const used = new Set<string>();
+  const guids = merged.map((copies) => {
+    const own = memory.byHash.get(copies[0]!.draft.contentHash);
+    if (own === undefined || used.has(own)) return undefined;
+    used.add(own);
+    return own;
+  });
   const articles: Article[] = [];
-  for (const hash of hashes) {
-    const copies = groups.get(hash)!.sort(byDateThenSource);
-    const guid = chooseGuid(hash, copies.map((c) => c.draft.source), memory, used);
-    used.add(guid);
+  let nearDuplicates = 0;
+  for (const [i, copies] of merged.entries()) {
+    let guid = guids[i];
+    if (guid === undefined) {
+      guid = chooseGuid(copies[0]!.draft.contentHash, copies.map((c) => c.draft.source), memory, used);
+      used.add(guid);
+    }
+    const notes = copies.length > 1 ? mergeNotes(copies, plan?.signatures) : [];
+    nearDuplicates += notes.filter((n) => n.reason === 'near').length;
+    const notesKey = JSON.stringify(notes);
     const known = input.memo?.get(copies[0]!.draft);
-    if (known && known.guid === guid && sameCopies(known.copies, copies)) {
+    if (known && known.guid === guid && known.notes === notesKey && sameCopies(known.copies, copies)) {
       articles.push(known.article);
     } else {
-      const article = mergeCopies(copies, guid);
-      input.memo?.set(copies[0]!.draft, { copies, guid, article });
+      const base = mergeCopies(copies, guid);
+      const article = notes.length ? { ...base, merges: notes } : base;
+      input.memo?.set(copies[0]!.draft, { copies, guid, notes: notesKey, article });
       articles.push(article);
     }
   }
@@ -140,5 +163,7 @@ export function buildCatalog(input: {
     notices: input.notices,
     files: input.files,
     duplicates: input.drafts.length - articles.length,
+    nearDuplicates,
+    boilerplate: plan?.learned.lines ?? [],
   };
 }

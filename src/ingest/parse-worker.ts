@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { writeFileAtomicSync } from '../export/atomic-sync.js';
 import type { Article, Draft, Rejection, SeedFile } from '../model.js';
+import type { ParseOptions } from '../parse/index.js';
 import { renderArticlePage } from '../render/pages.js';
 import { Urls } from '../render/urls.js';
 import { readSeedBytesSync } from '../scan/read.js';
@@ -15,7 +16,7 @@ import { parseBytes } from './scanner.js';
  * itself — so 100,000 bodies never cross to, or pile up in, the main thread.
  */
 export type WorkerRequest =
-  | { readonly type: 'parse'; readonly id: number; readonly files: readonly SeedFile[]; readonly maxFileBytes: number }
+  | { readonly type: 'parse'; readonly id: number; readonly files: readonly SeedFile[]; readonly maxFileBytes: number; readonly options: ParseOptions }
   | { readonly type: 'bodies'; readonly id: number; readonly sources: readonly string[] }
   | { readonly type: 'pages'; readonly id: number; readonly settings: PageSettings; readonly outDir: string; readonly pages: readonly PageJob[] }
   | { readonly type: 'forget'; readonly id: number };
@@ -43,9 +44,9 @@ export interface PageJob {
 const arena = new ByteArena();
 const bodies = new Map<string, ArenaRef>();
 
-function parse(files: readonly SeedFile[], maxFileBytes: number): Array<Draft | Rejection> {
+function parse(files: readonly SeedFile[], maxFileBytes: number, options: ParseOptions): Array<Draft | Rejection> {
   return files.map((file) => {
-    const result = parseBytes(file, readSeedBytesSync(file, maxFileBytes));
+    const result = parseBytes(file, readSeedBytesSync(file, maxFileBytes), options);
     if ('reason' in result) {
       bodies.delete(file.path);
       return result;
@@ -69,7 +70,7 @@ function writePages(settings: PageSettings, outDir: string, pages: readonly Page
 function handle(request: WorkerRequest): WorkerResponse {
   switch (request.type) {
     case 'parse':
-      return { id: request.id, results: parse(request.files, request.maxFileBytes) };
+      return { id: request.id, results: parse(request.files, request.maxFileBytes, request.options) };
     case 'bodies':
       return { id: request.id, bodies: request.sources.flatMap((s) => (bodies.has(s) ? [[s, arena.get(bodies.get(s)!)] as [string, string]] : [])) };
     case 'pages':

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Catalog, Draft, Notice, Rejection, SeedFile } from '../model.js';
-import { isRejection, parseSeed } from '../parse/index.js';
+import { DEFAULT_NEAR_DUP_THRESHOLD } from '../dedupe/defaults.js';
+import { isRejection, parseSeed, type ParseOptions } from '../parse/index.js';
 import { decodeSeed, readSeedBytes } from '../scan/read.js';
 import { compareStrings, walkSeeds } from '../scan/walk.js';
 import { buildCatalog, type DatedDraft, type MergeMemo } from './catalog.js';
@@ -10,6 +11,8 @@ export interface ScanOptions {
   readonly seedsDir: string;
   readonly extensions: readonly string[];
   readonly maxFileBytes: number;
+  /** Near-duplicate similarity threshold; 0 turns near-duplicate detection off. */
+  readonly nearDupThreshold?: number;
 }
 
 export interface ScanStats {
@@ -17,6 +20,8 @@ export interface ScanStats {
   /** Files read and parsed this time (new or changed). */
   readonly changed: number;
   readonly removed: number;
+  /** Files caught mid-write whose last good version was kept: scan again once they settle. */
+  readonly held?: number;
   readonly durationMs: number;
 }
 
@@ -40,7 +45,7 @@ export const emptyMemory = (): Memory => ({
 type ParseResult = Draft | Rejection;
 
 /** Parses many files; the default runs on this thread, the worker pool replaces it for big scans. */
-export type ParseBatch = (files: readonly SeedFile[], maxFileBytes: number) => Promise<ParseResult[]>;
+export type ParseBatch = (files: readonly SeedFile[], maxFileBytes: number, options?: ParseOptions) => Promise<ParseResult[]>;
 
 /** How files get parsed: on this thread, or by a ParsePool (which also keeps their bodies). */
 export interface Parser extends Partial<RemoteBodies> {
@@ -57,7 +62,7 @@ const READ_AHEAD = 16;
  * Parses on the calling thread, reading a few files ahead so that parsing never waits on the
  * disk, and yielding to the event loop between files so requests keep being answered.
  */
-export const parseOnThisThread: ParseBatch = async (files, maxFileBytes) => {
+export const parseOnThisThread: ParseBatch = async (files, maxFileBytes, options) => {
   const out: ParseResult[] = [];
   const reads = files.map(() => undefined as Promise<Uint8Array | Rejection> | undefined);
   const readAt = (i: number) => (reads[i] ??= readSeedBytes(files[i]!, maxFileBytes));
@@ -65,19 +70,19 @@ export const parseOnThisThread: ParseBatch = async (files, maxFileBytes) => {
     for (let j = i; j < Math.min(i + READ_AHEAD, files.length); j++) readAt(j);
     const bytes = await readAt(i);
     reads[i] = undefined;
-    out.push(parseBytes(files[i]!, bytes));
+    out.push(parseBytes(files[i]!, bytes, options));
     if (i % 8 === 7) await yieldToEventLoop();
   }
   return out;
 };
 
 /** Decoded and parsed; pure apart from its input. */
-export function parseBytes(file: SeedFile, bytes: Uint8Array | Rejection): ParseResult {
+export function parseBytes(file: SeedFile, bytes: Uint8Array | Rejection, options?: ParseOptions): ParseResult {
   if ('reason' in bytes) return bytes;
   const decoded = decodeSeed(bytes);
   if ('reason' in decoded) return { file: file.path, reason: decoded.reason };
   try {
-    return parseSeed(file.path, decoded.text);
+    return parseSeed(file.path, decoded.text, options);
   } catch (error) {
     // A parser bug on one odd file must not stop the scan: it is reported like any bad file.
     return { file: file.path, reason: `could not be parsed (internal error: ${(error as Error).message})` };
@@ -85,6 +90,16 @@ export function parseBytes(file: SeedFile, bytes: Uint8Array | Rejection): Parse
 }
 
 const stampOf = (f: SeedFile) => `${f.size}:${f.mtimeMs}:${f.ino}`;
+
+/**
+ * A file modified around the time it was listed may change again without its stamp changing:
+ * file systems keep mtime in ticks (a few ms on ext4, 2 s on FAT), so a writer that finishes a
+ * file in the same tick as the listing leaves size, mtime and inode as listed while the read saw
+ * half of it. Such a file is read again by the next scan (as git treats "racily clean" entries).
+ */
+export const RACY_WINDOW_MS = 2_000;
+const RACY = 'racy';
+const isRacy = (f: SeedFile, listStarted: number, listEnded: number) => f.mtimeMs >= listStarted - RACY_WINDOW_MS && f.mtimeMs <= listEnded + RACY_WINDOW_MS;
 
 /**
  * Scans the seeds directory into a Catalog, re-reading only files whose size, mtime or inode
@@ -110,14 +125,33 @@ export class Scanner {
     this.content = new ContentStore((source) => this.reload(source), remote);
   }
 
+  private get nearDupThreshold(): number {
+    return this.options.nearDupThreshold ?? DEFAULT_NEAR_DUP_THRESHOLD;
+  }
+
   async scan(): Promise<ScanResult> {
     const started = performance.now();
+    const walkStarted = Date.now();
     const walked = await walkSeeds(this.options.seedsDir, { extensions: this.options.extensions });
+    const walkEnded = Date.now();
 
     this.files = new Map(walked.files.map((f) => [f.path, f]));
     const stale = walked.files.filter((f) => this.cache.get(f.path)?.stamp !== stampOf(f));
-    const parsed = await this.parseBatch(stale, this.options.maxFileBytes);
-    stale.forEach((file, i) => this.cache.set(file.path, { stamp: stampOf(file), result: this.keepBody(parsed[i]!) }));
+    const parsed = await this.parseBatch(stale, this.options.maxFileBytes, { sketch: this.nearDupThreshold > 0 });
+    let held = 0;
+    stale.forEach((file, i) => {
+      const fresh = parsed[i]!;
+      const racy = isRacy(file, walkStarted, walkEnded);
+      const before = this.cache.get(file.path)?.result;
+      if (racy && isRejection(fresh) && before && !isRejection(before)) {
+        // Caught while being rewritten (truncated, half its front matter): the last good version
+        // stays until the file has settled, so its article does not drop out of the feeds meanwhile.
+        this.cache.set(file.path, { stamp: RACY, result: before });
+        held++;
+        return;
+      }
+      this.cache.set(file.path, { stamp: racy ? RACY : stampOf(file), result: this.keepBody(fresh) });
+    });
     const present = new Set(walked.files.map((f) => f.path));
     let removed = 0;
     for (const path of this.cache.keys()) {
@@ -160,12 +194,13 @@ export class Scanner {
       memory: this.memory.guids,
       content: this.content,
       memo: this.memo,
+      nearDupThreshold: this.nearDupThreshold,
     });
     this.remember(catalog);
     this.last = { catalog, rejectedKey };
     return {
       catalog,
-      stats: { files: catalog.files, changed: stale.length, removed, durationMs: performance.now() - started },
+      stats: { files: catalog.files, changed: stale.length, removed, held, durationMs: performance.now() - started },
     };
   }
 

@@ -27,16 +27,22 @@ export function baseSlug(name: string): string {
   return slug;
 }
 
+/** A name whose slug only lower-cased it and joined its words: nothing of it was dropped. */
+const isFaithful = (name: string) => baseSlug(name) === name.normalize('NFC').replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/[\s_]+/gu, '-');
+
 /**
- * Slugs for a set of names, deterministic for a given set: names are taken in code-point order;
+ * Slugs for a set of names, deterministic for a given set: names are taken in code-point order,
+ * those that slug faithfully first (so `../../etc` cannot take `etc` from a category named etc);
  * the first to claim a slug keeps it, later names that slug alike get `-<hash of name>`; a name
  * that slugs to nothing gets `c-<hash>`.
  */
 export function assignSlugs(names: Iterable<string>): Map<string, string> {
-  const sorted = [...new Set(names)].sort(compareStrings);
+  const unique = [...new Set(names)].sort(compareStrings);
+  const byPriority = [...unique.filter(isFaithful), ...unique.filter((n) => !isFaithful(n))];
   const taken = new Set<string>();
-  const slugs = new Map<string, string>();
-  for (const name of sorted) {
+  // Filled in code-point order, whatever order the slugs were claimed in.
+  const slugs = new Map<string, string>(unique.map((name) => [name, '']));
+  for (const name of byPriority) {
     const base = baseSlug(name);
     let slug = base === '' ? `c-${shortHash(name)}` : base;
     if (taken.has(slug)) slug = `${base || 'c'}-${shortHash(name)}`;

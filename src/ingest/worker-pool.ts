@@ -92,9 +92,9 @@ export class ParsePool {
     }
   }
 
-  readonly parseBatch: ParseBatch = async (files, maxFileBytes) => {
+  readonly parseBatch: ParseBatch = async (files, maxFileBytes, options = {}) => {
     for (const file of files) this.holders.delete(file.path);
-    if (files.length < MIN_FILES_FOR_WORKERS) return parseOnThisThread(files, maxFileBytes);
+    if (files.length < MIN_FILES_FOR_WORKERS) return parseOnThisThread(files, maxFileBytes, options);
     const workers = this.start();
     const chunks: SeedFile[][] = [];
     for (let i = 0; i < files.length; i += CHUNK) chunks.push(files.slice(i, i + CHUNK));
@@ -105,7 +105,7 @@ export class ParsePool {
     const feed = async (worker: Worker): Promise<void> => {
       while (next < chunks.length) {
         const index = next++;
-        const response = await this.send(worker, { type: 'parse', files: chunks[index]!, maxFileBytes });
+        const response = await this.send(worker, { type: 'parse', files: chunks[index]!, maxFileBytes, options });
         const chunk = 'results' in response ? response.results : [];
         for (const result of chunk) if (!('reason' in result)) this.holders.set(result.source, worker);
         results[index] = chunk;

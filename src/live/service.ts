@@ -5,10 +5,10 @@ import { writeSite, type Manifest } from '../export/write-site.js';
 import type { Health } from '../http/app.js';
 import type { ScanStats } from '../ingest/scanner.js';
 import { ParsePool } from '../ingest/worker-pool.js';
-import { Scanner } from '../ingest/scanner.js';
+import { RACY_WINDOW_MS, Scanner } from '../ingest/scanner.js';
 import type { Logger } from '../log.js';
 import { Site, type Previous } from '../render/site.js';
-import { loadState, saveState } from './state.js';
+import { loadState, saveState, STATE_FILE } from './state.js';
 
 export interface LiveOptions {
   readonly config: Config;
@@ -18,6 +18,17 @@ export interface LiveOptions {
   readonly clock?: () => Date;
   /** Parses big scans and writes their pages in worker threads; made here unless given. */
   readonly pool?: ParsePool;
+  /** Told about every scan and every new Site (metrics, WebSub content distribution). */
+  readonly observers?: readonly LiveObserver[];
+}
+
+export interface LiveObserver {
+  scanned?(scan: { readonly ok: boolean; readonly durationMs: number; readonly at: Date }): void;
+  /**
+   * A scan swapped in a new Site. `before` is what the outputs were: the previous Site's
+   * resources, or on the first scan the validators restored from the state file.
+   */
+  siteChanged?(before: Previous | undefined, site: Site): void;
 }
 
 interface LastScan {
@@ -47,6 +58,7 @@ export class LiveSite {
   private task: ScheduledTask | undefined;
   private watcher: FSWatcher | undefined;
   private debounce: NodeJS.Timeout | undefined;
+  private settle: NodeJS.Timeout | undefined;
   /** Identity of the directory the watcher follows (see dirId). */
   private watched: string | undefined;
   private stopped = false;
@@ -99,6 +111,8 @@ export class LiveSite {
       do {
         this.again = false;
         await this.scanOnce(why);
+        const last = this.lastScan;
+        if (last) for (const o of this.options.observers ?? []) o.scanned?.({ ok: last.ok, durationMs: last.stats.durationMs, at: last.at });
         this.rewatchIfReplaced();
         why = 'changes during the previous scan';
       } while (this.again && !this.stopped);
@@ -116,10 +130,12 @@ export class LiveSite {
     try {
       if (!this.scanner) {
         const state = await loadState(config.outDir);
+        if (state.damaged) logger.warn('state_damaged', { file: STATE_FILE, error: state.damaged, note: 'starting afresh; it is rewritten after this scan' });
         this.previous = state.validators;
         this.scanner = new Scanner(config, state.memory, this.pool);
       }
       const { catalog, stats } = await this.scanner.scan();
+      if (stats.held) this.rescanWhenSettled();
       if (this.site && catalog === this.site.catalog) {
         // Nothing changed on disk: the Site, its bytes and the export all stand.
         this.lastScan = this.lastGood = { at: clock(), stats: { ...stats, durationMs: performance.now() - started }, ok: true };
@@ -130,6 +146,7 @@ export class LiveSite {
           removed: 0,
           articles: catalog.articles.length,
           duplicates: catalog.duplicates,
+          near_duplicates: catalog.nearDuplicates ?? 0,
           rejected: catalog.rejected.length,
           duration_ms: Math.round(performance.now() - started),
         });
@@ -145,9 +162,14 @@ export class LiveSite {
       // Bodies of articles no feed shows go; pages re-read them from their files on demand.
       this.scanner.retainContent(site.hotContent());
       this.exportedOnce = true;
-      await saveState(config.outDir, this.scanner.memory, site);
+      // The state only speeds up a restart: failing to save it must not stop serving this scan.
+      await saveState(config.outDir, this.scanner.memory, site).catch((error: Error) =>
+        logger.warn('state_not_saved', { file: STATE_FILE, error: error.message, note: 'guids of edited files and Last-Modified may not survive a restart' }),
+      );
+      const before = this.previous;
       this.site = site;
       this.previous = site.resources;
+      for (const o of this.options.observers ?? []) o.siteChanged?.(before, site);
       const total = { ...stats, durationMs: performance.now() - started };
       this.lastScan = this.lastGood = { at: clock(), stats: total, ok: true };
       logger.info('scan', {
@@ -157,6 +179,7 @@ export class LiveSite {
         removed: stats.removed,
         articles: catalog.articles.length,
         duplicates: catalog.duplicates,
+        near_duplicates: catalog.nearDuplicates ?? 0,
         rejected: catalog.rejected.length,
         written: exported.written,
         deleted: exported.removed,
@@ -167,6 +190,13 @@ export class LiveSite {
       this.lastScan = { at: clock(), stats: { files: 0, changed: 0, removed: 0, durationMs: performance.now() - started }, ok: false, error: message };
       logger.error('scan_failed', { reason, error: message, serving: this.site ? 'last good result' : 'nothing yet' });
     }
+  }
+
+  /** A file was caught mid-write and its last version kept: look again once it has settled. */
+  private rescanWhenSettled(): void {
+    clearTimeout(this.settle);
+    this.settle = setTimeout(() => void this.trigger('a file caught mid-write has settled'), RACY_WINDOW_MS + 100);
+    this.settle.unref();
   }
 
   /** Starts the cron schedule and, if configured, the file watcher. */
@@ -236,6 +266,7 @@ export class LiveSite {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.debounce);
+    clearTimeout(this.settle);
     this.watcher?.close();
     await this.task?.stop();
     await this.running;

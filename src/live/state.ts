@@ -23,19 +23,23 @@ interface StateFile {
 export interface State {
   readonly memory: Memory;
   readonly validators: ReadonlyMap<string, Validator>;
+  /** Set when a state file was there but could not be used: it is rebuilt from scratch. */
+  readonly damaged?: string;
 }
 
 const toMap = <V>(record: Record<string, V> | undefined, valid: (v: unknown) => boolean) =>
   new Map(Object.entries(record ?? {}).filter(([, v]) => valid(v)));
 
-/** Reads the state; a missing or damaged file is a fresh start, never an error. */
+/** Reads the state; a missing or damaged file is a fresh start (`damaged` says why), never an error. */
 export async function loadState(outDir: string): Promise<State> {
   let raw: Partial<StateFile>;
   try {
     raw = JSON.parse(await readFile(path.join(outDir, STATE_FILE), 'utf8')) as Partial<StateFile>;
-    if (raw.version !== 1) throw new Error('unknown version');
-  } catch {
-    return { memory: emptyMemory(), validators: new Map() };
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
+    if (raw.version !== 1) throw new Error(`unknown version ${JSON.stringify(raw.version)}`);
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return { memory: emptyMemory(), validators: new Map(), ...(missing ? {} : { damaged: (error as Error).message }) };
   }
   const isString = (v: unknown) => typeof v === 'string';
   const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);

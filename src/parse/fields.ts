@@ -28,11 +28,20 @@ function scalarText(value: unknown): string | undefined {
 }
 
 /**
- * A list of names: a YAML list (Hexo; nested lists are Hexo's category hierarchy and are
- * flattened) or a string (Jekyll: space-separated). Trimmed, NFC, empty ones and duplicates dropped.
+ * The most categories (or tags) one article keeps. Every category is a page and three feeds that
+ * list the article with all its categories, so the cost of one article grows with the square of
+ * its count: 1,000 categories took 46 s to render, 5,000 would take minutes. Real posts have a few.
  */
-export function readNameList(value: unknown): string[] {
+export const MAX_NAMES = 50;
+
+/**
+ * A list of names: a YAML list (Hexo; nested lists are Hexo's category hierarchy and are
+ * flattened) or a string (Jekyll: space-separated). Trimmed, NFC, empty ones and duplicates
+ * dropped; `names` holds the first `max`, `total` counts them all.
+ */
+export function readNameList(value: unknown, max = MAX_NAMES): { names: string[]; total: number } {
   const out: string[] = [];
+  const seen = new Set<string>();
   const add = (item: unknown, depth: number) => {
     if (Array.isArray(item)) {
       if (depth < 3) for (const inner of item) add(inner, depth + 1);
@@ -44,10 +53,12 @@ export function readNameList(value: unknown): string[] {
   };
   const push = (name: string) => {
     const clean = cleanLine(name).slice(0, 200);
-    if (clean && !out.includes(clean)) out.push(clean);
+    if (!clean || seen.has(clean)) return;
+    seen.add(clean);
+    if (out.length < max) out.push(clean);
   };
   add(value, 0);
-  return out;
+  return { names: out, total: seen.size };
 }
 
 function readAuthor(value: unknown): string | undefined {
@@ -65,9 +76,17 @@ export interface FrontMatterFields {
   readonly tags: string[];
   readonly link?: string;
   readonly image?: string;
+  /** What the user should hear about: lists cut to MAX_NAMES. */
+  readonly notes: string[];
 }
 
 export function readFields(data: Data): FrontMatterFields {
+  const categories = readNameList(pick(data, KEYS.categories));
+  const tags = readNameList(pick(data, KEYS.tags));
+  const notes: string[] = [];
+  for (const [what, list] of [['categories', categories], ['tags', tags]] as const) {
+    if (list.total > list.names.length) notes.push(`${list.total} ${what}; only the first ${list.names.length} are used`);
+  }
   const linkValue = KEYS.link.map((k) => absoluteUrl(data[k])).find(Boolean);
   const imageValue = KEYS.image.map((k) => absoluteUrl(data[k])).find(Boolean);
   return {
@@ -75,9 +94,10 @@ export function readFields(data: Data): FrontMatterFields {
     date: parseDateValue(pick(data, KEYS.date)),
     updated: parseDateValue(pick(data, KEYS.updated)),
     author: readAuthor(pick(data, KEYS.author))?.slice(0, 200),
-    categories: readNameList(pick(data, KEYS.categories)),
-    tags: readNameList(pick(data, KEYS.tags)),
+    categories: categories.names,
+    tags: tags.names,
     link: linkValue,
     image: imageValue,
+    notes,
   };
 }

@@ -49,7 +49,10 @@ export function readFrontMatter(text: string): FrontMatter {
   if (!fence) return { kind: 'error', reason: 'front matter has an opening --- but nothing after it' };
   const language = fence[1]!;
   if (language !== '' && !/^ya?ml$/i.test(language)) {
-    return { kind: 'error', reason: `front matter language "${language.slice(0, 40)}" is not allowed: front matter is data (YAML), never code` };
+    const named = `front matter language "${language.slice(0, 40)}" is not allowed`;
+    // JSON and TOML are data too, but seedfeed reads one format; saying "code" would mislead.
+    if (/^(json|toml)$/i.test(language)) return { kind: 'error', reason: `${named}: front matter is YAML; write the fields as YAML between --- lines` };
+    return { kind: 'error', reason: `${named}: front matter is data (YAML), never code` };
   }
   const rest = start.slice(fence[0].length - 1);
   if (!CLOSING_FENCE.test(rest) && !rest.startsWith('\n---')) return { kind: 'error', reason: 'front matter has no closing --- line' };

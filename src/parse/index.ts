@@ -1,10 +1,11 @@
+import { sketchText } from '../dedupe/sketch.js';
 import type { Draft, Rejection } from '../model.js';
 import { contentHash, readHtmlBody } from './body.js';
 import { readFields } from './fields.js';
 import { readFrontMatter } from './front-matter.js';
 import { bodyToHtml } from './markup.js';
 import { readPlainText } from './plain-text.js';
-import { cleanLine, summarize } from './text.js';
+import { absoluteUrl, cleanLine, stripXmlIllegal, summarize } from './text.js';
 
 /** Which reader a file gets, decided from its content, never from its extension. */
 export type SeedShape = 'front-matter' | 'html' | 'markdown' | 'plain-text';
@@ -62,16 +63,23 @@ function decodeBasicEntities(text: string): string {
  * One seed file's text → a Draft, or a Rejection saying why it cannot be used. Pure: the same
  * text always gives the same result, which is what lets it run in worker threads and be cached.
  */
-export function parseSeed(file: string, rawText: string): Draft | Rejection {
-  const text = normalizeNewlines(rawText);
+export interface ParseOptions {
+  /** Also make the text's near-duplicate sketch (when near-duplicate detection is on). */
+  readonly sketch?: boolean;
+}
+
+export function parseSeed(file: string, rawText: string, options: ParseOptions = {}): Draft | Rejection {
+  // Characters XML forbids go before anything reads the text: YAML refuses a raw control
+  // character in a quoted title, which would reject a whole article over one stray byte.
+  const text = stripXmlIllegal(normalizeNewlines(rawText));
   if (text.trim() === '') return { file, reason: 'file is empty' };
   const parts = split(text, file);
   if ('reason' in parts) return parts;
   const body = readHtmlBody(parts.html);
   if (body.text === '') return { file, reason: 'file has no text: the body is empty once markup is removed' };
 
-  const notes: string[] = [];
   const fields = parts.fields;
+  const notes: string[] = [...(fields?.notes ?? [])];
   const title = cleanLine(parts.title ?? body.firstHeading ?? body.text.split('\n')[0]!).slice(0, 500);
   if (!parts.title) notes.push(`no title given; using "${summarize(title, 40)}" from the text`);
   let date: Date | undefined;
@@ -90,10 +98,12 @@ export function parseSeed(file: string, rawText: string): Draft | Rejection {
     tags: fields?.tags ?? [],
     // A front-matter image that the body only shows inside boilerplate (sample 001: the app's QR
     // promo) is the site's logo, not the article's picture.
-    image: fields?.image && !body.droppedImages.has(fields.image) ? fields.image : body.firstImage,
+    // Only an absolute http(s) URL can be an enclosure (`feed` throws on a relative one).
+    image: fields?.image && !body.droppedImages.has(fields.image) ? fields.image : absoluteUrl(body.firstImage),
     contentHtml: body.contentHtml,
     summary: summarize(body.text),
     contentHash: contentHash(body.text),
+    ...(options.sketch ? { sketch: sketchText(body.text) } : {}),
     notes,
   };
 }

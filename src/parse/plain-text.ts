@@ -1,3 +1,4 @@
+import { RELATED_HEADING } from './boilerplate.js';
 import { escapeHtml } from './text.js';
 
 export interface PlainText {
@@ -7,8 +8,6 @@ export interface PlainText {
 
 /** Lines that are the crawler's furniture, not the article: an image placeholder caption. */
 const PLACEHOLDER_LINES = new Set(['本文插图', '图片', '点击查看大图']);
-/** A heading after which only a list of other articles follows. */
-const RELATED_HEADINGS = /^(推荐阅读|相关阅读|延伸阅读|相关文章|related( articles| posts)?|read more)[:：]?$/i;
 
 /**
  * A plain-text article (sample 004): the first line is the title, written `|Title` by the
@@ -24,7 +23,7 @@ export function readPlainText(text: string): PlainText | undefined {
   const paragraphs: string[] = [];
   for (const raw of lines.slice(firstIndex + 1)) {
     const line = (raw.includes('【') ? raw.replace(echo, '') : raw).trim();
-    if (RELATED_HEADINGS.test(line)) break;
+    if (RELATED_HEADING.test(line)) break;
     if (line === '' || PLACEHOLDER_LINES.has(line)) continue;
     paragraphs.push(`<p>${escapeHtml(line)}</p>`);
   }

@@ -1,4 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
+import { limitNesting } from './nesting.js';
+import { stripXmlIllegal } from './text.js';
+import { cutRelatedReading, isBoilerplateLine } from './boilerplate.js';
 
 /**
  * The one gate HTML passes before it reaches a feed or the preview page. cheerio is a parser,
@@ -35,7 +38,9 @@ function isBoilerplate(frame: sanitizeHtml.IFrame): boolean {
     return frame.attribs.width === '1' || frame.attribs.height === '1' || !frame.attribs.src;
   }
   const isContainer = frame.tag === 'p' || frame.tag === 'div' || frame.tag === 'span' || frame.tag === 'section';
-  return isContainer && frame.mediaChildren.length === 0 && frame.text.trim() === '';
+  if (!isContainer || frame.mediaChildren.length > 0) return false;
+  // Empty blocks, and blocks that are one furniture line (editor, source, promo, copyright).
+  return frame.text.trim() === '' || isBoilerplateLine(frame.text);
 }
 
 const OPTIONS: sanitizeHtml.IOptions = {
@@ -68,5 +73,6 @@ const OPTIONS: sanitizeHtml.IOptions = {
 };
 
 export function sanitizeArticleHtml(html: string): string {
-  return sanitizeHtml(html, OPTIONS).trim();
+  // Character references are decoded by the sanitizer: `&#x1;` would come out as a raw U+0001.
+  return stripXmlIllegal(cutRelatedReading(sanitizeHtml(limitNesting(html), OPTIONS).trim()));
 }

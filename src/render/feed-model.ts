@@ -12,10 +12,25 @@ export interface FeedSpec {
   readonly selfUrls: Record<FeedFormat, string>;
   readonly language: string;
   readonly icon?: string;
+  /** The WebSub hub the feed advertises (`rel="hub"`), if any. */
+  readonly hub?: string;
   /** Newest first, at most the configured limit. */
   readonly items: readonly FeedItem[];
   /** Newest item's updated time; a fixed epoch for an empty feed. Never "now". */
   readonly updated: Date;
+  /** RFC 5005 archive links (render/history-links.ts); absent on filtered or cut feeds. */
+  readonly history?: FeedHistory;
+}
+
+/** RFC 5005 §4 links of one feed document, each in the three formats. */
+export interface FeedHistory {
+  /** An archive document (`fh:archive`), not the current feed. */
+  readonly archive: boolean;
+  readonly current?: Record<FeedFormat, string>;
+  /** The next older archive page. */
+  readonly prevArchive?: Record<FeedFormat, string>;
+  /** The next newer archive page. */
+  readonly nextArchive?: Record<FeedFormat, string>;
 }
 
 export interface FeedItem {
@@ -29,6 +44,7 @@ export interface FeedItem {
   readonly categories: ReadonlyArray<{ readonly name: string; readonly slug: string; readonly url: string }>;
   readonly image?: string;
   readonly summary: string;
+  /** '' for an archived item: it carries its summary and link only. */
   readonly contentHtml: string;
 }
 

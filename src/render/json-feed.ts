@@ -1,4 +1,5 @@
 import type { FeedSpec } from './feed-model.js';
+import { jsonHistory } from './history-links.js';
 import { imageMediaType } from './media-type.js';
 
 /**
@@ -11,16 +12,18 @@ export function renderJsonFeed(spec: FeedSpec): string {
     title: spec.title,
     home_page_url: spec.homePage,
     feed_url: spec.selfUrls.json,
+    ...(spec.hub ? { hubs: [{ type: 'WebSub', url: spec.hub }] } : {}),
     description: spec.description,
     ...(spec.icon ? { icon: spec.icon, favicon: spec.icon } : {}),
     language: spec.language,
+    ...jsonHistory(spec.history),
     items: spec.items.map((item) => ({
       id: item.guid,
       url: item.url,
       ...(item.externalUrl ? { external_url: item.externalUrl } : {}),
       title: item.title,
-      content_html: item.contentHtml,
-      summary: item.summary,
+      // An archived item has no body (contentHtml ''): its summary is its text.
+      ...(item.contentHtml ? { content_html: item.contentHtml, summary: item.summary } : { content_text: item.summary }),
       ...(item.image ? { image: item.image } : {}),
       date_published: item.published.toISOString(),
       date_modified: item.updated.toISOString(),

@@ -37,9 +37,9 @@ ul.articles a.title{font-weight:600;text-decoration:none;color:var(--fg)}
 ul.articles a.title:hover{color:var(--accent)}
 .meta{color:var(--muted);font-size:.85rem}
 .meta .pill{font-size:.75rem}
-table.categories{width:100%;border-collapse:collapse}
-table.categories td{padding:.45rem .25rem;border-bottom:1px solid var(--line);vertical-align:top}
-table.categories td.count{text-align:right;color:var(--muted);white-space:nowrap}
+table.categories,table.groups{width:100%;border-collapse:collapse}
+table.categories td,table.groups td{padding:.45rem .25rem;border-bottom:1px solid var(--line);vertical-align:top}
+table.categories td.count,table.groups td.count{text-align:right;color:var(--muted);white-space:nowrap}
 article.content{margin-top:1.5rem;overflow-wrap:anywhere}
 article.content img{max-width:100%;height:auto;display:block;margin:1rem auto;border-radius:4px}
 article.content table{border-collapse:collapse;max-width:100%;overflow:auto;display:block}
@@ -47,6 +47,9 @@ article.content td,article.content th{border:1px solid var(--line);padding:.3rem
 article.content blockquote{margin:1rem 0;padding:.2rem 1rem;border-left:3px solid var(--line);color:var(--muted)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;font-size:.85rem;color:var(--muted);margin:1rem 0}
 dl.facts dd{margin:0;overflow-wrap:anywhere}
+form.search{display:flex;gap:.5rem;margin:.5rem 0}
+form.search input{flex:1;font:inherit;padding:.2rem .5rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
+form.search button{font:inherit;padding:.2rem .8rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
 footer{margin-top:3rem;color:var(--muted);font-size:.8rem}
 `;
 
@@ -100,7 +103,31 @@ function articleList(ctx: PageContext, articles: readonly Article[]) {
   )}</ul>`;
 }
 
-export function renderIndexPage(ctx: PageContext, input: { categories: readonly Category[]; newest: readonly Article[]; total: number }): string {
+/** A tag's or an author's feeds, as listed on the index. */
+export interface GroupLink {
+  readonly name: string;
+  readonly page: string;
+  readonly count: number;
+}
+
+function groupTable(ctx: PageContext, groups: readonly GroupLink[]) {
+  const rows = groups.map(
+    (g) => html`<tr><td><a href="${ctx.urls.link(g.page)}">${g.name}</a></td><td class="count">${g.count}</td><td class="feeds">${feedButtons(ctx, (f) => paths.groupFeed(g.page, f))}</td></tr>`,
+  );
+  return html`<table class="groups"><tbody>${rows}</tbody></table>`;
+}
+
+/** The search box: a plain GET form, so it works without JavaScript. */
+function searchForm(ctx: PageContext, q = '') {
+  return html`<form class="search" method="get" action="${ctx.urls.link(paths.index)}" role="search"><input type="search" name="q" value="${q}" maxlength="${MAX_QUERY_LENGTH}" placeholder="Search titles and summaries" aria-label="Search titles and summaries"> <button type="submit">Search</button></form>`;
+}
+
+export const MAX_QUERY_LENGTH = 200;
+
+export function renderIndexPage(
+  ctx: PageContext,
+  input: { categories: readonly Category[]; newest: readonly Article[]; total: number; tags?: readonly GroupLink[]; authors?: readonly GroupLink[] },
+): string {
   const rows = input.categories.map(
     (c) => html`<tr><td><a href="${ctx.urls.link(paths.category(c.slug))}">${c.name}</a></td><td class="count">${c.articleIds.length}</td><td class="feeds">${feedButtons(ctx, (f) => paths.categoryFeed(c.slug, f))}</td></tr>`,
   );
@@ -109,10 +136,41 @@ export function renderIndexPage(ctx: PageContext, input: { categories: readonly 
     head: feedLinks(ctx, paths.feed, `${ctx.siteTitle} — all articles`),
     body: html`<h1>${ctx.siteTitle}</h1>
 <p class="meta">${input.total} articles in ${input.categories.length} categories. Subscribe to everything with a feed above, to one category below, or import the <a href="${ctx.urls.link(paths.opml)}">OPML</a> to get every category in one step.</p>
+${searchForm(ctx)}
+<p class="meta">Search runs on the seedfeed server; a static copy of this site has no search.</p>
 <h2>Categories</h2>
 ${input.categories.length ? html`<table class="categories"><tbody>${rows}</tbody></table>` : html`<p class="meta">No categories.</p>`}
+${input.tags?.length ? html`<h2>Tags</h2>${groupTable(ctx, input.tags)}` : ''}
+${input.authors?.length ? html`<h2>Authors</h2>${groupTable(ctx, input.authors)}` : ''}
 <h2>Newest articles</h2>
 ${articleList(ctx, input.newest)}`,
+  });
+}
+
+/** The page of a tag or an author: like a category's. */
+export function renderGroupPage(
+  ctx: PageContext,
+  input: { heading: string; title: string; page: string; count: number; articles: readonly Article[] },
+): string {
+  const feedPath = (f: FeedFormat) => paths.groupFeed(input.page, f);
+  return layout(ctx, {
+    title: `${input.heading} — ${ctx.siteTitle}`,
+    head: feedLinks(ctx, feedPath, input.title),
+    body: html`<h1>${input.heading}</h1>
+<p class="meta">${input.count} articles${input.articles.length < input.count ? `, the newest ${input.articles.length} below` : ''}. <span class="feeds">${feedButtons(ctx, feedPath)}</span></p>
+${articleList(ctx, input.articles)}`,
+  });
+}
+
+/** Results of `/?q=` (server only): the query is echoed escaped, like every other string. */
+export function renderSearchPage(ctx: PageContext, input: { q: string; results: readonly Article[]; total: number }): string {
+  const { q, results, total } = input;
+  return layout(ctx, {
+    title: `Search: ${q} — ${ctx.siteTitle}`,
+    body: html`<h1>Search</h1>
+${searchForm(ctx, q)}
+<p class="meta">${q.trim() === '' ? 'Type words to look for in titles and summaries.' : `${total} ${total === 1 ? 'article' : 'articles'} match “${q}”${total > results.length ? `, the newest ${results.length} below` : ''}.`}</p>
+${q.trim() === '' ? '' : articleList(ctx, results)}`,
   });
 }
 

@@ -38,6 +38,8 @@ export class Resource {
     readonly lastModified: Date,
     /** Identifies the inputs this was rendered from; equal keys mean equal bytes. */
     readonly key: string,
+    /** Cache-Control max-age for this resource when it differs from the site's (full archive pages). */
+    readonly maxAge?: number,
   ) {
     this.body = typeof body === 'string' ? encoder.encode(body) : body;
     this.etag = strongEtag(this.body);

@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
-import type { Article, Catalog, Category } from '../model.js';
-import { newestUpdate, toFeedItem, type FeedSpec } from './feed-model.js';
+import type { Article, Catalog } from '../model.js';
+import { archiveLayout, archivePageIds, DEFAULT_ARCHIVE_PAGE_SIZE, isFullPage, type ArchiveLayout } from './archive.js';
+import { ResourceLru } from './byte-lru.js';
+import { newestUpdate, toFeedItem, type FeedHistory, type FeedSpec } from './feed-model.js';
+import { passes, type FeedQuery } from './filters.js';
+import { allGroup, authorGroups, categoryGroups, tagGroups, type FeedGroup } from './groups.js';
 import { renderJsonFeed } from './json-feed.js';
 import { detectLanguage } from './language.js';
+import { converter, convertFeedSpec, convertHtmlText, type OpenccVariant } from './opencc.js';
 import { renderOpml } from './opml.js';
-import { renderArticlePage, renderCategoryPage, renderIndexPage, renderNotFoundPage, type PageContext } from './pages.js';
+import {
+  renderArticlePage, renderCategoryPage, renderGroupPage, renderIndexPage, renderNotFoundPage, renderSearchPage, type GroupLink, type PageContext,
+} from './pages.js';
 import type { PageSettings } from '../ingest/parse-worker.js';
 import { Resource, wholeSeconds } from './resource.js';
-import { CONTENT_TYPES, paths, Urls, type FeedFormat } from './urls.js';
+import { normalizeQuery, searchArticles } from './search.js';
+import { CONTENT_TYPES, FEED_FILES, paths, Urls, type FeedFormat } from './urls.js';
 import { renderAtom, renderRss } from './xml-feeds.js';
 
 export interface SiteOptions {
@@ -15,8 +23,12 @@ export interface SiteOptions {
   readonly siteTitle: string;
   readonly language?: string;
   readonly icon?: string;
+  /** The WebSub hub every feed advertises, if any. */
+  readonly hubUrl?: string;
   /** Most items in one feed. */
   readonly limit: number;
+  /** Articles per RFC 5005 archive page (default 100). */
+  readonly archivePageSize?: number;
 }
 
 /** What is known of a path from before: the last Site's Resource, or validators from the state file. */
@@ -31,18 +43,49 @@ export type Previous = ReadonlyMap<string, Validator | Resource>;
 
 const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
 /** Bump when templates change, so exports and restored validators are not reused across versions. */
-const RENDERER_VERSION = 2;
+const RENDERER_VERSION = 3;
 const RENDER: Record<FeedFormat, (spec: FeedSpec) => string> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
 const NEWEST_ON_INDEX = 30;
 /** A category page lists its newest articles; its feeds and the article pages carry the rest. */
 const ARTICLES_ON_CATEGORY_PAGE = 200;
 const LAZY_CACHE_SIZE = 500;
+/** Request-made variants (filters, `?opencc=`, archive pages, searches) kept per Site. */
+const VARIANT_CACHE = { entries: 2000, bytes: 64 << 20 };
+/** A full archive page changes only if an article older than it is added or removed. */
+export const ARCHIVE_MAX_AGE = 86_400;
+/** Tags and authors listed on the index (all of them have pages and feeds). */
+const GROUPS_ON_INDEX = 100;
+const NO_ARCHIVE: ArchiveLayout = { archived: 0, pages: 0 };
+const FORMAT_OF_FILE = new Map(Object.entries(FEED_FILES).map(([format, file]) => [file, format as FeedFormat]));
 
-/** The articles some feed shows: the newest `limit` of all, and of each category. */
+/** Tag and author groups of a catalog, computed once (hotArticles and the Site both need them). */
+const extraGroupCache = new WeakMap<Catalog, { tags: FeedGroup[]; authors: FeedGroup[] }>();
+function extraGroups(catalog: Catalog): { tags: FeedGroup[]; authors: FeedGroup[] } {
+  let groups = extraGroupCache.get(catalog);
+  if (!groups) extraGroupCache.set(catalog, (groups = { tags: tagGroups(catalog), authors: authorGroups(catalog) }));
+  return groups;
+}
+
+/** The articles some feed shows: the newest `limit` of all, and of each category, tag and author. */
 export function hotArticles(catalog: Catalog, limit: number): Article[] {
   const hot = new Set(catalog.articles.slice(0, limit));
-  for (const category of catalog.categories) for (const id of category.articleIds.slice(0, limit)) hot.add(catalog.byId.get(id)!);
+  const { tags, authors } = extraGroups(catalog);
+  for (const group of [...catalog.categories, ...tags, ...authors]) for (const id of group.articleIds.slice(0, limit)) hot.add(catalog.byId.get(id)!);
   return [...hot];
+}
+
+const GROUP_TEXT: Record<FeedGroup['kind'], (site: string, name: string) => { title: string; description: string; heading: string }> = {
+  all: (site) => ({ title: `${site} — all articles`, description: 'All articles, newest first.', heading: site }),
+  category: (site, name) => ({ title: `${site} — ${name}`, description: `Articles in the category “${name}”, newest first.`, heading: name }),
+  tag: (site, name) => ({ title: `${site} — tag ${name}`, description: `Articles tagged “${name}”, newest first.`, heading: `Tag: ${name}` }),
+  author: (site, name) => ({ title: `${site} — by ${name}`, description: `Articles by ${name}, newest first.`, heading: `Author: ${name}` }),
+};
+
+/** Where a feed path points: a group's current feed, or one of its archive pages. */
+interface FeedSource {
+  readonly group: FeedGroup;
+  readonly format: FeedFormat;
+  readonly archivePage?: number;
 }
 
 /**
@@ -86,9 +129,14 @@ export class Site {
   private readonly ctx: PageContext;
   private readonly slugs: Map<string, string>;
   private readonly prints = new Map<string, string>();
-  /** Feed path → what it is rendered from, for `?limit=N` variants. */
-  private readonly feeds = new Map<string, { category: Category | undefined; ids: readonly string[]; format: FeedFormat }>();
+  /** Current feed path → what it is rendered from, for query variants. */
+  private readonly feeds = new Map<string, FeedSource>();
+  /** Group page path → the group and its archive layout. */
+  private readonly groups = new Map<string, { group: FeedGroup; layout: ArchiveLayout }>();
+  private readonly archivePageSize: number;
   private readonly lazy = new Map<string, Resource>();
+  /** Archive pages, `?opencc=` and filtered variants, searches: made on demand, kept within bounds. */
+  private readonly variants = new ResourceLru(VARIANT_CACHE.entries, VARIANT_CACHE.bytes);
   private readonly pageSince = new Map<string, Date>();
   private readonly settings: string;
 
@@ -102,7 +150,10 @@ export class Site {
     this.language = options.language ?? detectLanguage(catalog.articles);
     this.slugs = new Map(catalog.categories.map((c) => [c.name, c.slug]));
     this.ctx = { siteTitle: options.siteTitle, language: this.language, urls: this.urls, slugs: this.slugs };
-    this.settings = shortHash(JSON.stringify([RENDERER_VERSION, options.baseUrl, options.siteTitle, this.language, options.icon, options.limit]));
+    this.archivePageSize = options.archivePageSize ?? DEFAULT_ARCHIVE_PAGE_SIZE;
+    this.settings = shortHash(
+      JSON.stringify([RENDERER_VERSION, options.baseUrl, options.siteTitle, this.language, options.icon, options.limit, options.hubUrl, this.archivePageSize]),
+    );
     for (const a of catalog.articles) {
       // What else shapes the article's outputs: the settings, and the slugs of its own categories.
       const context = `${this.settings}|${a.categories.map((c) => this.slugs.get(c)).join('\0')}`;
@@ -124,16 +175,34 @@ export class Site {
     };
 
     const keyOf = (ids: readonly string[]) => ids.map((id) => this.prints.get(id)).join(',');
-    const allIds = catalog.articles.map((a) => a.id);
-    this.addFeeds(add, undefined, allIds, keyOf);
-    add(paths.index, CONTENT_TYPES.html, `index|${keyOf(allIds.slice(0, NEWEST_ON_INDEX))}|${this.categoriesKey()}|${allIds.length}`, () =>
-      renderIndexPage(this.ctx, { categories: catalog.categories, newest: catalog.articles.slice(0, NEWEST_ON_INDEX), total: catalog.articles.length }),
+    const all = allGroup(catalog);
+    const allIds = all.articleIds;
+    const { tags, authors } = extraGroups(catalog);
+    const listedGroups = (groups: readonly FeedGroup[]): GroupLink[] =>
+      [...groups].sort((a, b) => b.articleIds.length - a.articleIds.length).slice(0, GROUPS_ON_INDEX).map((g) => ({ name: g.name, page: g.page, count: g.articleIds.length }));
+    const indexTags = listedGroups(tags);
+    const indexAuthors = listedGroups(authors);
+    const groupsKey = JSON.stringify([indexTags, indexAuthors]);
+    this.addFeeds(add, all, keyOf);
+    add(paths.index, CONTENT_TYPES.html, `index|${keyOf(allIds.slice(0, NEWEST_ON_INDEX))}|${this.categoriesKey()}|${allIds.length}|${groupsKey}`, () =>
+      renderIndexPage(this.ctx, {
+        categories: catalog.categories, newest: catalog.articles.slice(0, NEWEST_ON_INDEX), total: catalog.articles.length, tags: indexTags, authors: indexAuthors,
+      }),
     );
-    for (const category of catalog.categories) {
-      this.addFeeds(add, category, category.articleIds, keyOf);
+    const categories = categoryGroups(catalog);
+    catalog.categories.forEach((category, i) => {
+      this.addFeeds(add, categories[i]!, keyOf);
       const listed = category.articleIds.slice(0, ARTICLES_ON_CATEGORY_PAGE);
       add(paths.category(category.slug), CONTENT_TYPES.html, `category|${category.name}|${category.articleIds.length}|${keyOf(listed)}`, () =>
         renderCategoryPage(this.ctx, { category, articles: listed.map((id) => catalog.byId.get(id)!) }),
+      );
+    });
+    for (const group of [...tags, ...authors]) {
+      this.addFeeds(add, group, keyOf);
+      const listed = group.articleIds.slice(0, ARTICLES_ON_CATEGORY_PAGE);
+      const text = GROUP_TEXT[group.kind](options.siteTitle, group.name);
+      add(group.page, CONTENT_TYPES.html, `${group.kind}|${group.name}|${group.articleIds.length}|${keyOf(listed)}`, () =>
+        renderGroupPage(this.ctx, { heading: text.heading, title: text.title, page: group.page, count: group.articleIds.length, articles: listed.map((id) => catalog.byId.get(id)!) }),
       );
     }
     add(paths.opml, CONTENT_TYPES.opml, `opml|${this.categoriesKey()}|${this.newestTime(allIds)}`, () =>
@@ -151,52 +220,118 @@ export class Site {
     return first ? first.date.getTime() : 0;
   }
 
-  private feedSpec(category: Category | undefined, ids: readonly string[], limit: number): FeedSpec {
+  /**
+   * One feed document of a group: its current feed (`archivePage` undefined) or an archive page.
+   * Current feeds carry bodies (they are in memory); archive pages carry each article's summary
+   * and link only, so that no body has to be read to render the whole history.
+   */
+  private feedSpec(group: FeedGroup, ids: readonly string[], archivePage?: number, history?: FeedHistory): FeedSpec {
     const { siteTitle, icon } = this.options;
-    const page = category ? paths.category(category.slug) : paths.index;
-    const feedPath = (f: FeedFormat) => (category ? paths.categoryFeed(category.slug, f) : paths.feed(f));
-    const items = ids.slice(0, limit).map((id) => {
+    const feedPath = (f: FeedFormat) => (archivePage === undefined ? paths.groupFeed(group.page, f) : paths.archive(group.page, archivePage, f));
+    const items = ids.map((id) => {
       const article = this.catalog.byId.get(id)!;
+      if (archivePage !== undefined) return toFeedItem(article, '', this.slugs, this.urls);
       const body = this.catalog.content.get(article.bodySource);
       if (body === undefined) throw new Error(`the body of ${article.id} is not loaded: build Sites with Site.create()`);
       return toFeedItem(article, body, this.slugs, this.urls);
     });
+    const text = GROUP_TEXT[group.kind](siteTitle, group.name);
     return {
-      title: category ? `${siteTitle} — ${category.name}` : `${siteTitle} — all articles`,
-      description: category ? `Articles in the category “${category.name}”, newest first.` : 'All articles, newest first.',
-      homePage: this.urls.absolute(page),
+      title: archivePage === undefined ? text.title : `${text.title} (archive ${archivePage})`,
+      description: text.description,
+      homePage: this.urls.absolute(group.page),
       selfUrls: { rss: this.urls.absolute(feedPath('rss')), atom: this.urls.absolute(feedPath('atom')), json: this.urls.absolute(feedPath('json')) },
       language: this.language,
       icon,
+      // Archive pages are no WebSub topics (they do not change), so they name no hub.
+      hub: archivePage === undefined ? this.options.hubUrl : undefined,
       items,
       updated: items.length ? newestUpdate(items) : new Date(0),
+      ...(history ? { history } : {}),
     };
   }
 
-  private addFeeds(
-    add: (path: string, type: string, key: string, render: () => string) => void,
-    category: Category | undefined,
-    ids: readonly string[],
-    keyOf: (ids: readonly string[]) => string,
-  ): void {
+  private feedUrls(page: string, archivePage: number): Record<FeedFormat, string> {
+    const url = (f: FeedFormat) => this.urls.absolute(paths.archive(page, archivePage, f));
+    return { rss: url('rss'), atom: url('atom'), json: url('json') };
+  }
+
+  /** RFC 5005 §4 links: the current feed points to the newest archive page; each page to its neighbours. */
+  private history(group: FeedGroup, layout: ArchiveLayout, archivePage?: number): FeedHistory | undefined {
+    if (archivePage === undefined) return layout.pages ? { archive: false, prevArchive: this.feedUrls(group.page, layout.pages - 1) } : undefined;
+    const current = (f: FeedFormat) => this.urls.absolute(paths.groupFeed(group.page, f));
+    return {
+      archive: true,
+      current: { rss: current('rss'), atom: current('atom'), json: current('json') },
+      ...(archivePage > 0 ? { prevArchive: this.feedUrls(group.page, archivePage - 1) } : {}),
+      ...(archivePage + 1 < layout.pages ? { nextArchive: this.feedUrls(group.page, archivePage + 1) } : {}),
+    };
+  }
+
+  private addFeeds(add: (path: string, type: string, key: string, render: () => string) => void, group: FeedGroup, keyOf: (ids: readonly string[]) => string): void {
     const limit = this.options.limit;
-    const key = `feed|${category?.name ?? ''}|${keyOf(ids.slice(0, limit))}`;
+    // Authors' feeds have no archive: their history is in the all-articles archive, and rendering
+    // it again would cost a quarter more of archive pages on every cold build.
+    const layout = group.kind === 'author' ? NO_ARCHIVE : archiveLayout(group.articleIds.length, limit, this.archivePageSize);
+    this.groups.set(group.page, { group, layout });
+    const ids = group.articleIds.slice(0, limit);
+    const key = `feed|${group.kind}|${group.name}|${keyOf(ids)}|${layout.pages}`;
     let spec: FeedSpec | undefined;
     for (const format of FORMATS) {
-      const path = category ? paths.categoryFeed(category.slug, format) : paths.feed(format);
-      this.feeds.set(path, { category, ids, format });
-      add(path, CONTENT_TYPES[format], `${format}|${key}`, () => RENDER[format]((spec ??= this.feedSpec(category, ids, limit))));
+      const path = paths.groupFeed(group.page, format);
+      this.feeds.set(path, { group, format });
+      add(path, CONTENT_TYPES[format], `${format}|${key}`, () => RENDER[format]((spec ??= this.feedSpec(group, ids, undefined, this.history(group, layout)))));
     }
+  }
+
+  /** The archive page at `path` (`<group page>archive/<n>/<feed file>`), if there is one. */
+  private archiveAt(path: string): (FeedSource & { archivePage: number; layout: ArchiveLayout }) | undefined {
+    const m = /^(\/(?:[^/]+\/[^/]+\/)?)archive\/(0|[1-9]\d{0,8})\/([a-z]+\.[a-z]+)$/.exec(path);
+    const known = m && this.groups.get(m[1]!);
+    const format = m && FORMAT_OF_FILE.get(m[3]!);
+    if (!known || !format) return undefined;
+    const archivePage = Number(m[2]);
+    return archivePage < known.layout.pages ? { group: known.group, format, archivePage, layout: known.layout } : undefined;
+  }
+
+  private archiveIds(source: { group: FeedGroup; archivePage: number; layout: ArchiveLayout }): readonly string[] {
+    return archivePageIds(source.group.articleIds, source.layout, source.archivePage, this.archivePageSize);
+  }
+
+  private archiveKey(path: string, source: FeedSource & { archivePage: number; layout: ArchiveLayout }): string {
+    const ids = this.archiveIds(source);
+    const next = source.archivePage + 1 < source.layout.pages;
+    const { group, format, archivePage } = source;
+    return shortHash(`${this.settings}|archive|${format}|${group.kind}|${group.name}|${path}|${archivePage}|${next}|${ids.map((id) => this.prints.get(id)).join(',')}`);
+  }
+
+  private archiveResource(path: string, source: FeedSource & { archivePage: number; layout: ArchiveLayout }): Resource {
+    const key = this.archiveKey(path, source);
+    const cached = this.variants.get(path);
+    if (cached && cached.key === key) return cached;
+    const ids = this.archiveIds(source);
+    const spec = this.feedSpec(source.group, ids, source.archivePage, this.history(source.group, source.layout, source.archivePage));
+    // Last-Modified moves when the bytes may have: an item updated, or its rendering changed.
+    let newest = spec.updated.getTime();
+    for (const id of ids) newest = Math.max(newest, this.pageSince.get(id)!.getTime());
+    const full = isFullPage(source.layout, source.archivePage, this.archivePageSize);
+    const resource = new Resource(path, CONTENT_TYPES[source.format], RENDER[source.format](spec), wholeSeconds(new Date(ids.length ? newest : this.builtAt.getTime())), key, full ? ARCHIVE_MAX_AGE : undefined);
+    return this.variants.set(path, resource);
   }
 
   /** Every path of the site, eager and lazy, in a stable order. */
   *paths(): Iterable<string> {
     yield* this.resources.keys();
+    for (const { group, layout } of this.groups.values()) {
+      for (let n = 0; n < layout.pages; n++) for (const format of FORMATS) yield paths.archive(group.page, n, format);
+    }
     for (const article of this.catalog.articles) yield paths.article(article.id);
   }
 
   get size(): number {
-    return this.resources.size + this.catalog.articles.length;
+    let archives = 0;
+    for (const { layout } of this.groups.values()) archives += layout.pages * FORMATS.length;
+    return this.resources.size + archives + this.catalog.articles.length;
   }
 
   private articleAt(path: string): Article | undefined {
@@ -208,6 +343,8 @@ export class Site {
   keyOf(path: string): string | undefined {
     const eager = this.resources.get(path);
     if (eager) return eager.key;
+    const archive = this.archiveAt(path);
+    if (archive) return this.archiveKey(path, archive);
     const article = this.articleAt(path);
     return article && `${this.settings}|${this.prints.get(article.id)}`;
   }
@@ -219,6 +356,8 @@ export class Site {
   get(path: string): Resource | undefined {
     const eager = this.resources.get(path);
     if (eager) return eager;
+    const archive = this.archiveAt(path);
+    if (archive) return this.archiveResource(path, archive);
     const article = this.articleAt(path);
     const body = article && this.catalog.content.get(article.bodySource);
     return article && body !== undefined ? this.articlePage(path, article, body) : undefined;
@@ -271,18 +410,76 @@ export class Site {
 
   /** A feed cut to fewer items (`?limit=N`), rendered on demand; undefined if `path` is no feed. */
   limited(path: string, limit: number): Resource | undefined {
-    const feed = this.feeds.get(path);
-    const full = this.resources.get(path);
-    if (!feed || !full) return undefined;
-    if (limit >= this.options.limit || limit >= feed.ids.length) return full;
-    const cacheKey = `${path}?limit=${limit}`;
-    let resource = this.lazy.get(cacheKey);
-    if (!resource) {
-      const spec = this.feedSpec(feed.category, feed.ids, limit);
-      resource = new Resource(path, full.contentType, RENDER[feed.format](spec), full.lastModified, cacheKey);
-      if (this.lazy.size >= LAZY_CACHE_SIZE) this.lazy.delete(this.lazy.keys().next().value!);
-      this.lazy.set(cacheKey, resource);
-    }
-    return resource;
+    return this.feedVariant(path, { limit, include: [], exclude: [], key: `limit=${limit}`, filters: false });
   }
+
+  /**
+   * A feed (current or archive page) answered for a query: filters select among its items, then
+   * `limit` cuts, then `?opencc=` converts. The item selection is made per request (filter_time
+   * depends on the clock) but each distinct result is rendered once and cached with its own ETag.
+   * A cut or filtered feed has no archive links: the archive continues the whole feed, not a part.
+   * Undefined if `path` is no feed.
+   */
+  feedVariant(path: string, query: FeedQuery, now = Date.now()): Resource | undefined {
+    const archive = this.archiveAt(path);
+    const source = archive ?? this.feeds.get(path);
+    const base = this.get(path);
+    if (!source || !base) return undefined;
+    const { group } = source;
+    const known = this.groups.get(group.page)!;
+    const all = archive ? this.archiveIds(archive) : group.articleIds.slice(0, this.options.limit);
+    let ids = query.filters ? all.filter((id) => passes(query, this.catalog.byId.get(id)!, now)) : all;
+    if (query.limit !== undefined) ids = ids.slice(0, query.limit);
+    const cut = ids.length !== all.length;
+    if (!cut && !query.opencc) return base;
+
+    const cacheKey = `${path}?opencc=${query.opencc ?? ''}${cut ? `&items=${shortHash(ids.join(','))}` : ''}`;
+    const cached = this.variants.get(cacheKey);
+    if (cached) return cached;
+    let history = cut ? undefined : this.history(group, known.layout, archive?.archivePage);
+    if (history && query.opencc) history = withQuery(history, `opencc=${query.opencc}`);
+    let spec = this.feedSpec(group, ids, archive?.archivePage, history);
+    // The variant's own address is its self link (JSON Feed's feed_url): the URL that was asked for.
+    // It names no hub: the hub takes only the plain feeds as topics.
+    const self = spec.selfUrls;
+    spec = { ...spec, hub: undefined, selfUrls: { rss: `${self.rss}?${query.key}`, atom: `${self.atom}?${query.key}`, json: `${self.json}?${query.key}` } };
+    if (query.opencc) spec = convertFeedSpec(spec, converter(query.opencc));
+    const resource = new Resource(path, base.contentType, RENDER[source.format](spec), base.lastModified, cacheKey, cut ? undefined : base.maxAge);
+    return this.variants.set(cacheKey, resource);
+  }
+
+  /** An HTML page with its text converted (`?opencc=`), made once per Site and variant. */
+  async pageVariant(path: string, variant: OpenccVariant): Promise<Resource | undefined> {
+    const base = await this.load(path);
+    if (!base || base.isFeed) return undefined;
+    return this.convertedPage(base, `${path}?opencc=${variant}`, variant);
+  }
+
+  private convertedPage(base: Resource, cacheKey: string, variant: OpenccVariant): Resource {
+    const cached = this.variants.get(cacheKey);
+    if (cached && cached.key === `${base.key}|${variant}`) return cached;
+    const converted = convertHtmlText(new TextDecoder().decode(base.body), converter(variant));
+    return this.variants.set(cacheKey, new Resource(base.path, base.contentType, converted, base.lastModified, `${base.key}|${variant}`));
+  }
+
+  /** The results page of `/?q=` (server only), cached per normalized query. */
+  search(q: string, variant?: OpenccVariant): Resource {
+    const normalized = normalizeQuery(q);
+    const cacheKey = `search?${normalized}`;
+    let page = this.variants.get(cacheKey);
+    if (!page) {
+      const { results, total } = searchArticles(this.catalog.articles, normalized);
+      const newest = results.reduce((t, a) => Math.max(t, a.updated.getTime(), this.pageSince.get(a.id)!.getTime()), 0);
+      const body = renderSearchPage(this.ctx, { q: normalized, results, total });
+      page = this.variants.set(cacheKey, new Resource(paths.index, CONTENT_TYPES.html, body, wholeSeconds(new Date(newest || this.builtAt.getTime())), cacheKey));
+    }
+    return variant ? this.convertedPage(page, `${cacheKey}&opencc=${variant}`, variant) : page;
+  }
+}
+
+/** History links of a variant: the same documents, asked for with the same query. */
+function withQuery(history: FeedHistory, query: string): FeedHistory {
+  const add = (urls: Record<FeedFormat, string> | undefined) =>
+    urls && { rss: `${urls.rss}?${query}`, atom: `${urls.atom}?${query}`, json: `${urls.json}?${query}` };
+  return { archive: history.archive, current: add(history.current), prevArchive: add(history.prevArchive), nextArchive: add(history.nextArchive) };
 }

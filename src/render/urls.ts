@@ -19,6 +19,12 @@ export const paths = {
   category: (slug: string) => `/categories/${slug}/`,
   categoryFeed: (slug: string, format: FeedFormat) => `/categories/${slug}/${FEED_FILES[format]}`,
   article: (id: string) => `/articles/${id}/`,
+  tag: (slug: string) => `/tags/${slug}/`,
+  author: (slug: string) => `/authors/${slug}/`,
+  /** A feed of the group whose page is `page` (`/`, `/categories/<slug>/`, `/tags/<slug>/`, …). */
+  groupFeed: (page: string, format: FeedFormat) => `${page}${FEED_FILES[format]}`,
+  /** Archive page `n` (RFC 5005 §4, numbered from the oldest) of the group whose page is `page`. */
+  archive: (page: string, n: number, format: FeedFormat) => `${page}archive/${n}/${FEED_FILES[format]}`,
   opml: '/opml.xml',
 };
 

@@ -1,6 +1,7 @@
 import { Feed, type Item } from 'feed';
 import { escapeHtml } from '../parse/text.js';
 import type { FeedItem, FeedSpec } from './feed-model.js';
+import { addAtomHistory, addRssHistory } from './history-links.js';
 import { imageMediaType } from './media-type.js';
 
 /**
@@ -36,6 +37,8 @@ function baseFeed(spec: FeedSpec): Feed {
     generator: GENERATOR,
     feedLinks: { rss: spec.selfUrls.rss, atom: spec.selfUrls.atom, json: spec.selfUrls.json },
     ...(spec.icon ? { image: spec.icon, favicon: spec.icon } : {}),
+    // rel="hub" next to rel="self" (W3C WebSub §4): RSS atom:link, Atom link.
+    ...(spec.hub ? { hub: spec.hub } : {}),
   });
 }
 
@@ -51,6 +54,11 @@ function commonItem(item: FeedItem): Item {
   };
 }
 
+/** `feed` declares `xmlns:dc` only next to item content; archived items have none but may have dc:creator. */
+function withDcNamespace(xml: string): string {
+  return xml.includes('<dc:creator>') && !xml.includes('xmlns:dc=') ? xml.replace('<rss version="2.0"', '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"') : xml;
+}
+
 export function renderRss(spec: FeedSpec): string {
   const feed = baseFeed(spec);
   for (const item of spec.items) {
@@ -63,7 +71,7 @@ export function renderRss(spec: FeedSpec): string {
       ...(item.author ? { extensions: [{ name: 'dc:creator', objects: { _cdata: defuseCdata(item.author) } }] } : {}),
     });
   }
-  return restorePlaceholders(feed.rss2());
+  return restorePlaceholders(addRssHistory(withDcNamespace(feed.rss2()), spec.history));
 }
 
 export function renderAtom(spec: FeedSpec): string {
@@ -92,5 +100,5 @@ export function renderAtom(spec: FeedSpec): string {
       const type = enclosureTypes.get(href);
       return type ? `<link rel="enclosure" href="${href}" type="${type}"` : match;
     });
-  return restorePlaceholders(xml);
+  return restorePlaceholders(addAtomHistory(xml, spec.history));
 }

@@ -70,6 +70,7 @@ const tooBig = (file: SeedFile, size: number, maxBytes: number): Rejection => ({
 
 const unreadable = (file: SeedFile, error: unknown): Rejection => {
   const e = error as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return { file: file.path, reason: 'removed while the scan was reading it' };
   return { file: file.path, reason: `could not be read: ${e.code ?? e.message}` };
 };
 

@@ -80,6 +80,7 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
       entries = readdirSync(dirAbs, { withFileTypes: true });
     } catch (error) {
       if (dirRel === '') throw error; // the seeds directory itself: the scan fails as a whole
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // removed since it was listed
       rejected.push({ file: `${dirRel}/`, reason: `skipped: directory could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
       return;
     }
@@ -88,7 +89,8 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
       const abs = `${dirAbs}${path.sep}${entry.name}`;
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        const st = lstatSync(abs);
+        const st = lstatSync(abs, { throwIfNoEntry: false });
+        if (!st) continue; // removed since it was listed
         const key = `${st.dev}:${st.ino}`;
         if (!visitedDirs.has(key)) {
           visitedDirs.add(key);

@@ -52,7 +52,7 @@ describe('seedfeed build over the five samples', () => {
   it('exits 0 and reports what it built', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^built .+: 46 files \(46 written, 0 unchanged, 0 removed\) from 5 seed files: 5 articles, 9 categories, 0 duplicates merged, 0 rejected in [\d.]+ s\n$/);
+    expect(result.stdout).toMatch(/^built .+: 62 files \(62 written, 0 unchanged, 0 removed\) from 5 seed files: 5 articles, 9 categories, 0 duplicates merged, 0 rejected in [\d.]+ s\n$/);
   });
 
   it('writes the index, the three site feeds and the OPML', () => {
@@ -88,7 +88,7 @@ describe('seedfeed build over the five samples', () => {
   it('a second build of unchanged seeds writes nothing', async () => {
     const again = await seedfeed(['build', '--seeds', SAMPLES, '--out', out, '--base-url', 'https://x.example']);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('(0 written, 46 unchanged, 0 removed)');
+    expect(again.stdout).toContain('(0 written, 62 unchanged, 0 removed)');
   });
 });
 

@@ -294,7 +294,7 @@ describe('errors and redirects', () => {
   it.each(['POST', 'PUT', 'DELETE', 'PATCH'])('%s → 405 with Allow', async (method) => {
     const response = await app.request('/rss.xml', { method });
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
     expect(await response.text()).toContain('Method not allowed');
   });
 

@@ -109,6 +109,6 @@ describe('over a real socket', () => {
     expect((await raw('GET', '/%E0%A4%A')).status).toBe(400);
     const post = await raw('POST', '/rss.xml');
     expect(post.status).toBe(405);
-    expect(post.headers.allow).toBe('GET, HEAD');
+    expect(post.headers.allow).toBe('GET, HEAD, OPTIONS');
   });
 });

@@ -28,6 +28,8 @@ export interface Dirs {
   readonly root: string;
   readonly seeds: string;
   readonly out: string;
+  /** Private state (`--data-dir`), e.g. WebSub subscriptions. */
+  readonly data: string;
 }
 
 export interface Served {
@@ -48,6 +50,7 @@ export function liveConfig(dirs: Dirs, flags: ConfigFlags = {}): Config {
     {
       seeds: dirs.seeds,
       out: dirs.out,
+      'data-dir': dirs.data,
       port: '0',
       cron: flags.cron ?? '* * * * *',
       'base-url': BASE_URL,
@@ -69,7 +72,7 @@ export class Sandbox {
     this.dirs.push(root);
     const seeds = path.join(root, 'seeds');
     await mkdir(seeds);
-    return { root, seeds, out: path.join(root, 'out') };
+    return { root, seeds, out: path.join(root, 'out'), data: path.join(root, 'data') };
   }
 
   /** A LiveSite (not started, not scanned) that cleanup() stops. */

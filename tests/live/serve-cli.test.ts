@@ -46,7 +46,8 @@ function longBody(seed: number, bytes: number): string {
   for (let length = 0; length < bytes; length += 600) {
     let p = '';
     for (let k = 0; k < 200; k++) {
-      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      // Math.imul: a plain product exceeds 2^53, loses its low bits and makes every body the same text.
+      x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff;
       p += chars[x % chars.length];
     }
     paragraphs.push(p);

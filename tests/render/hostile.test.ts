@@ -111,9 +111,9 @@ describe('well-formedness', () => {
 
   it('covers the site feeds, every category feed and the OPML', () => {
     const paths = xmlPaths(site);
-    // 2 XML documents per feed (rss, atom) = 2 × (1 + 5 categories) + OPML
-    expect(paths).toHaveLength(2 * (1 + 5) + 1);
-    expect(jsonPaths(site)).toHaveLength(1 + 5);
+    // 2 XML documents per feed (rss, atom) = 2 × (1 + 5 categories + 1 author) + OPML
+    expect(paths).toHaveLength(2 * (1 + 5 + 1) + 1);
+    expect(jsonPaths(site)).toHaveLength(1 + 5 + 1);
   });
 
   it('every RSS, Atom and OPML document is well-formed XML (xmllint)', async () => {

@@ -1,0 +1,223 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { gunzipSync } from 'node:zlib';
+import { rng, sentencesFrom } from '../bench/corpus.js';
+import { Checker, identityTag, type Observation } from './checks.js';
+import { seedFile } from './seed-file.js';
+
+/**
+ * `npm run loadtest [-- --duration 60 --clients 200 --articles 200]`: starts `seedfeed serve` over
+ * a temporary seeds directory, then lets `clients` concurrent clients poll every feed with
+ * conditional GETs while a writer adds or edits one seed file every second. Every response is
+ * checked (see checks.ts); the report ends with PASS or FAIL and the exit code follows it.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  const n = i >= 0 ? Number(args[i + 1]) : fallback;
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+  return n;
+};
+const durationS = option('duration', 60);
+const clients = option('clients', 200);
+const articles = option('articles', 200);
+const FEED_LIMIT = 50;
+const CATEGORIES = ['city', 'transport', 'economy', 'science', 'culture', 'sport', 'health', 'weather'];
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function writeCorpus(seeds: string, pool: readonly string[]): Promise<void> {
+  const random = rng(42);
+  for (let i = 0; i < articles; i++) {
+    const paragraphs = Array.from({ length: random.int(2, 4) }, () => Array.from({ length: 2 }, () => random.pick(pool)).join(''));
+    const date = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000);
+    const categories = [CATEGORIES[i % CATEGORIES.length]!, ...(i % 5 === 0 ? [CATEGORIES[(i + 3) % CATEGORIES.length]!] : [])];
+    await writeFile(path.join(seeds, `base-${String(i).padStart(4, '0')}.md`), seedFile(`Base article ${i}`, date, categories, paragraphs));
+  }
+}
+
+/** RSS of `pid` in bytes, from /proc (Linux). */
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+async function collectGarbage(server: ChildProcess): Promise<number> {
+  server.kill('SIGUSR2');
+  await sleep(1_000);
+  return rssOf(server.pid!);
+}
+
+function startServer(seeds: string, out: string): Promise<{ child: ChildProcess; origin: string }> {
+  const preload = pathToFileURL(path.join(here, 'gc-on-signal.js')).href;
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', preload, path.join(root, 'bin', 'seedfeed.js'), 'serve', '--seeds', seeds, '--out', out, '--port', '0', '--limit', String(FEED_LIMIT), '--log-format', 'json', '--log-level', 'warn'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stderr!.on('data', (c: Buffer) => {
+    for (const line of c.toString().split('\n')) if (line && !line.includes('loadtest_gc')) process.stderr.write(`server: ${line}\n`);
+  });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      text += c.toString();
+      const m = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(text);
+      if (m) resolve({ child, origin: m[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`seedfeed serve exited (${code}) before listening`)));
+  });
+}
+
+interface Got {
+  readonly status: number;
+  readonly etag: string | undefined;
+  readonly body: Buffer;
+}
+
+function request(agent: http.Agent, origin: string, sitePath: string, headers: Record<string, string>): Promise<Got> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${origin}${sitePath}`, { agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+        resolve({ status: res.statusCode!, etag: res.headers.etag, body });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Every feed: the three site-wide ones and each category's three (from the OPML). */
+async function feedPaths(agent: http.Agent, origin: string): Promise<string[]> {
+  const opml = (await request(agent, origin, '/opml.xml', {})).body.toString('utf8');
+  const rss = [...opml.matchAll(/xmlUrl="([^"]+)"/g)].map((m) => new URL(m[1]!.replace(/&amp;/g, '&')).pathname);
+  const paths = new Set(['/rss.xml', '/atom.xml', '/feed.json']);
+  for (const p of rss) for (const name of ['rss.xml', 'atom.xml', 'feed.json']) paths.add(p.replace(/[^/]+$/, name));
+  return [...paths];
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+}
+
+async function main(): Promise<number> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-loadtest-'));
+  const seeds = path.join(work, 'seeds');
+  await mkdir(seeds);
+  const pool = await sentencesFrom(path.join(root, 'seeds'));
+  await writeCorpus(seeds, pool);
+  const { child: server, origin } = await startServer(seeds, path.join(work, 'out'));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const checker = new Checker(FEED_LIMIT);
+  let writes = 0;
+  try {
+    const paths = await feedPaths(agent, origin);
+    // Warm-up: every feed once in each encoding, then settle and measure.
+    for (const p of paths) for (const enc of ['identity', 'gzip']) await request(agent, origin, p, { 'accept-encoding': enc });
+    await sleep(2_000);
+    const rssBefore = await collectGarbage(server);
+    const loadBefore = os.loadavg()[0]!.toFixed(1);
+
+    const latencies: number[] = [];
+    const socketErrors: string[] = [];
+    const endAt = performance.now() + durationS * 1000;
+    const random = rng(7);
+
+    // The writer runs in its own thread: 200 clients checking bodies keep this event loop busy,
+    // and its one change per second must not wait for them.
+    const writer = new Worker(path.join(here, 'writer.js'), { workerData: { seeds, articles, categories: CATEGORIES, pool, untilMs: durationS * 1000 - 500 } });
+    writer.on('message', (m: { created?: number; writes?: number }) => {
+      if (m.created !== undefined) checker.articleCreated(m.created);
+      if (m.writes !== undefined) writes = m.writes;
+    });
+    const writerDone = new Promise<void>((resolve, reject) => {
+      writer.once('exit', () => resolve());
+      writer.once('error', reject);
+    });
+
+    const client = async () => {
+      const copies = new Map<string, string>();
+      while (performance.now() < endAt) {
+        const sitePath = random.pick(paths);
+        const encoding = random.next() < 0.25 ? 'gzip' : 'identity';
+        const key = `${encoding} ${sitePath}`;
+        const sentEtag = copies.get(key);
+        const headers: Record<string, string> = { 'accept-encoding': encoding, ...(sentEtag ? { 'if-none-match': sentEtag } : {}) };
+        const sentAt = performance.now();
+        let got: Got;
+        try {
+          got = await request(agent, origin, sitePath, headers);
+        } catch (error) {
+          socketErrors.push(`${sitePath}: ${(error as Error).message}`);
+          continue;
+        }
+        const receivedAt = performance.now();
+        latencies.push(receivedAt - sentAt);
+        const observation: Observation = {
+          path: sitePath,
+          encoding,
+          sentAt,
+          receivedAt,
+          status: got.status,
+          sentEtag: sentEtag && identityTag(sentEtag),
+          etag: got.etag,
+          ...(got.status === 200 ? { body: got.body } : {}),
+        };
+        checker.check(observation);
+        if (got.status === 200 && got.etag) copies.set(key, got.etag);
+      }
+    };
+    await Promise.all([...Array.from({ length: clients }, client), writerDone]);
+
+    await sleep(2_000);
+    const rssAfter = await collectGarbage(server);
+    const sorted = Float64Array.from(latencies).sort();
+    const requests = latencies.length + socketErrors.length;
+    const byKind = new Map<string, number>();
+    for (const v of checker.violations) byKind.set(v.kind, (byKind.get(v.kind) ?? 0) + 1);
+    const malformed = byKind.get('malformed') ?? 0;
+    const statusErrors = byKind.get('status') ?? 0;
+    const errors = statusErrors + socketErrors.length;
+    const rssRatio = rssAfter / rssBefore;
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+    const lines = [
+      `seedfeed load test: ${clients} clients, ${durationS} s, ${paths.length} feeds, ${articles} seed articles, writer every 1 s, Node ${process.version}, ${os.cpus().length} CPUs, load average ${loadBefore} → ${os.loadavg()[0]!.toFixed(1)}`,
+      `requests            ${requests} (${(requests / durationS).toFixed(0)}/s): ${checker.counts.ok200} × 200, ${checker.counts.notModified} × 304; ${mb(checker.counts.bytes)} of bodies checked`,
+      `latency             p50 ${percentile(sorted, 50).toFixed(2)} ms, p90 ${percentile(sorted, 90).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${sorted.length ? sorted[sorted.length - 1]!.toFixed(1) : '-'} ms`,
+      `writer              ${writes} changes (${checker.writerSeen.size} new articles seen in /feed.json); ${checker.versionCount()} feed versions served`,
+      `errors              ${errors} (${statusErrors} non-2xx/304, ${socketErrors.length} socket errors)   ${verdict(errors === 0)}`,
+      `malformed bodies    ${malformed}   ${verdict(malformed === 0)}`,
+      `ETag ≠ body hash    ${byKind.get('etag') ?? 0}   ${verdict(!byKind.get('etag'))}`,
+      `304 for a changed feed  ${byKind.get('stale-304') ?? 0}   ${verdict(!byKind.get('stale-304'))}`,
+      `older version after a newer one  ${byKind.get('stale-200') ?? 0}   ${verdict(!byKind.get('stale-200'))}`,
+      `articles lost       ${byKind.get('lost-article') ?? 0}   ${verdict(!byKind.get('lost-article'))}`,
+      `server RSS          before ${mb(rssBefore)}, after ${mb(rssAfter)} (both after a full GC): ${((rssRatio - 1) * 100).toFixed(1)}%   ${verdict(rssRatio <= 1.1)}`,
+    ];
+    for (const v of checker.violations.slice(0, 20)) lines.push(`  ${v.kind} ${v.path}: ${v.detail}`);
+    for (const e of socketErrors.slice(0, 10)) lines.push(`  socket ${e}`);
+    const pass = errors === 0 && checker.violations.length === 0 && rssRatio <= 1.1 && requests > 0;
+    lines.push(pass ? 'PASS' : 'FAIL');
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return pass ? 0 : 1;
+  } finally {
+    agent.destroy();
+    server.kill('SIGTERM');
+    await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();

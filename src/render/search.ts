@@ -1,0 +1,30 @@
+import type { Article } from '../model.js';
+
+/** Most words in one query, and most results listed: a search costs one pass over the catalog. */
+const MAX_TERMS = 10;
+export const MAX_RESULTS = 100;
+
+/** The words of a query, lower-cased, at most MAX_TERMS; '' if there are none. */
+export function normalizeQuery(q: string): string {
+  return q.normalize('NFC').toLowerCase().split(/\s+/u).filter(Boolean).slice(0, MAX_TERMS).join(' ');
+}
+
+/**
+ * Articles (newest first) whose title or summary contains every word of the query, ignoring case:
+ * plain substring tests, so no input can make a search slow beyond one pass over the catalog.
+ */
+export function searchArticles(articles: readonly Article[], normalized: string, max = MAX_RESULTS): { results: Article[]; total: number } {
+  const terms = normalized.split(' ').filter(Boolean);
+  const results: Article[] = [];
+  let total = 0;
+  if (terms.length === 0) return { results, total };
+  for (const article of articles) {
+    const title = article.title.toLowerCase();
+    const summary = article.summary.toLowerCase();
+    if (terms.every((t) => title.includes(t) || summary.includes(t))) {
+      total++;
+      if (results.length < max) results.push(article);
+    }
+  }
+  return { results, total };
+}
