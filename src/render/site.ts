@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article, Catalog } from '../model.js';
+import { renderAtomArchive, renderRssArchive } from './archive-xml.js';
 import { archiveLayout, archivePageIds, DEFAULT_ARCHIVE_PAGE_SIZE, isFullPage, type ArchiveLayout } from './archive.js';
 import { ResourceLru } from './byte-lru.js';
 import { newestUpdate, toFeedItem, type FeedHistory, type FeedSpec } from './feed-model.js';
@@ -43,8 +44,10 @@ export type Previous = ReadonlyMap<string, Validator | Resource>;
 
 const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
 /** Bump when templates change, so exports and restored validators are not reused across versions. */
-const RENDERER_VERSION = 3;
+const RENDERER_VERSION = 4;
 const RENDER: Record<FeedFormat, (spec: FeedSpec) => string> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
+/** Archive pages carry no bodies; their XML is written directly (see archive-xml.ts). */
+const RENDER_ARCHIVE: Record<FeedFormat, (spec: FeedSpec) => string> = { rss: renderRssArchive, atom: renderAtomArchive, json: renderJsonFeed };
 const NEWEST_ON_INDEX = 30;
 /** A category page lists its newest articles; its feeds and the article pages carry the rest. */
 const ARTICLES_ON_CATEGORY_PAGE = 200;
@@ -315,7 +318,7 @@ export class Site {
     let newest = spec.updated.getTime();
     for (const id of ids) newest = Math.max(newest, this.pageSince.get(id)!.getTime());
     const full = isFullPage(source.layout, source.archivePage, this.archivePageSize);
-    const resource = new Resource(path, CONTENT_TYPES[source.format], RENDER[source.format](spec), wholeSeconds(new Date(ids.length ? newest : this.builtAt.getTime())), key, full ? ARCHIVE_MAX_AGE : undefined);
+    const resource = new Resource(path, CONTENT_TYPES[source.format], RENDER_ARCHIVE[source.format](spec), wholeSeconds(new Date(ids.length ? newest : this.builtAt.getTime())), key, full ? ARCHIVE_MAX_AGE : undefined);
     return this.variants.set(path, resource);
   }
 
@@ -444,7 +447,7 @@ export class Site {
     const self = spec.selfUrls;
     spec = { ...spec, hub: undefined, selfUrls: { rss: `${self.rss}?${query.key}`, atom: `${self.atom}?${query.key}`, json: `${self.json}?${query.key}` } };
     if (query.opencc) spec = convertFeedSpec(spec, converter(query.opencc));
-    const resource = new Resource(path, base.contentType, RENDER[source.format](spec), base.lastModified, cacheKey, cut ? undefined : base.maxAge);
+    const resource = new Resource(path, base.contentType, (archive ? RENDER_ARCHIVE : RENDER)[source.format](spec), base.lastModified, cacheKey, cut ? undefined : base.maxAge);
     return this.variants.set(cacheKey, resource);
   }
 

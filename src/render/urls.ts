@@ -28,7 +28,11 @@ export const paths = {
   opml: '/opml.xml',
 };
 
+/** Characters encodeURIComponent leaves alone, and `/`: most paths (articles, ASCII slugs) need no work. */
+const NOTHING_TO_ENCODE = /^[A-Za-z0-9\-_.!~*'()/]*$/;
+
 export function encodePath(sitePath: string): string {
+  if (NOTHING_TO_ENCODE.test(sitePath)) return sitePath;
   return sitePath.split('/').map(encodeURIComponent).join('/');
 }
 
