@@ -7,5 +7,5 @@ const gc = (globalThis as { gc?: () => void }).gc;
 process.on('SIGUSR2', () => {
   gc?.();
   gc?.();
-  process.stderr.write(`${JSON.stringify({ event: 'loadtest_gc', rss: process.memoryUsage().rss })}\n`);
+  process.stderr.write(`${JSON.stringify({ event: 'loadtest_gc', rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed })}\n`);
 });

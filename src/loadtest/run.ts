@@ -50,10 +50,27 @@ function rssOf(pid: number): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-async function collectGarbage(server: ChildProcess): Promise<number> {
+interface Memory {
+  readonly rss: number;
+  /** V8 heap in use after a full collection: what the server keeps alive. */
+  readonly heapUsed: number;
+}
+
+/** Asks the server (gc-on-signal.ts) for a full collection and reads back what it reports. */
+async function collectGarbage(server: ChildProcess): Promise<Memory> {
+  const reported = new Promise<number>((resolve) => {
+    const onData = (c: Buffer) => {
+      const line = c.toString().split('\n').find((l) => l.includes('"loadtest_gc"'));
+      if (!line) return;
+      server.stderr!.off('data', onData);
+      resolve((JSON.parse(line) as { heapUsed: number }).heapUsed);
+    };
+    server.stderr!.on('data', onData);
+  });
   server.kill('SIGUSR2');
+  const heapUsed = await reported;
   await sleep(1_000);
-  return rssOf(server.pid!);
+  return { rss: rssOf(server.pid!), heapUsed };
 }
 
 function startServer(seeds: string, out: string): Promise<{ child: ChildProcess; origin: string }> {
@@ -127,7 +144,7 @@ async function main(): Promise<number> {
     // Warm-up: every feed once in each encoding, then settle and measure.
     for (const p of paths) for (const enc of ['identity', 'gzip']) await request(agent, origin, p, { 'accept-encoding': enc });
     await sleep(2_000);
-    const rssBefore = await collectGarbage(server);
+    const before = await collectGarbage(server);
     const loadBefore = os.loadavg()[0]!.toFixed(1);
 
     const latencies: number[] = [];
@@ -181,8 +198,11 @@ async function main(): Promise<number> {
     };
     await Promise.all([...Array.from({ length: clients }, client), writerDone]);
 
+    // Compared like with like: before the run no client held a connection, so none does now
+    // (200 open keep-alive sockets alone hold ~10 MB of buffers in the server).
+    agent.destroy();
     await sleep(2_000);
-    const rssAfter = await collectGarbage(server);
+    const after = await collectGarbage(server);
     const sorted = Float64Array.from(latencies).sort();
     const requests = latencies.length + socketErrors.length;
     const byKind = new Map<string, number>();
@@ -190,7 +210,8 @@ async function main(): Promise<number> {
     const malformed = byKind.get('malformed') ?? 0;
     const statusErrors = byKind.get('status') ?? 0;
     const errors = statusErrors + socketErrors.length;
-    const rssRatio = rssAfter / rssBefore;
+    const heapRatio = after.heapUsed / before.heapUsed;
+    const rssRatio = after.rss / before.rss;
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
     const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
     const lines = [
@@ -204,11 +225,12 @@ async function main(): Promise<number> {
       `304 for a changed feed  ${byKind.get('stale-304') ?? 0}   ${verdict(!byKind.get('stale-304'))}`,
       `older version after a newer one  ${byKind.get('stale-200') ?? 0}   ${verdict(!byKind.get('stale-200'))}`,
       `articles lost       ${byKind.get('lost-article') ?? 0}   ${verdict(!byKind.get('lost-article'))}`,
-      `server RSS          before ${mb(rssBefore)}, after ${mb(rssAfter)} (both after a full GC): ${((rssRatio - 1) * 100).toFixed(1)}%   ${verdict(rssRatio <= 1.1)}`,
+      `server heap         before ${mb(before.heapUsed)}, after ${mb(after.heapUsed)} (live objects after a full GC): ${((heapRatio - 1) * 100).toFixed(1)}%   ${verdict(heapRatio <= 1.1)}`,
+      `server RSS          before ${mb(before.rss)}, after ${mb(after.rss)}: ${((rssRatio - 1) * 100).toFixed(1)}% (memory freed during the run is not all returned to the OS; the heap line is what stays alive)`,
     ];
     for (const v of checker.violations.slice(0, 20)) lines.push(`  ${v.kind} ${v.path}: ${v.detail}`);
     for (const e of socketErrors.slice(0, 10)) lines.push(`  socket ${e}`);
-    const pass = errors === 0 && checker.violations.length === 0 && rssRatio <= 1.1 && requests > 0;
+    const pass = errors === 0 && checker.violations.length === 0 && heapRatio <= 1.1 && requests > 0;
     lines.push(pass ? 'PASS' : 'FAIL');
     process.stdout.write(`${lines.join('\n')}\n`);
     return pass ? 0 : 1;
