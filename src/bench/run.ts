@@ -106,7 +106,7 @@ function wrk(url: string, headers: Record<string, string> = {}): { rps: number; 
   const cpu = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() === '1' ? [] : ['taskset', '-c', '1'];
   const cmd = [...cpu, 'wrk', '-t1', '-c50', '-d5s', '--latency', ...headerArgs, url];
   const out = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' }).stdout;
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?' };
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p99: /^\s*99%\s+(\S+)/m.exec(out)?.[1] ?? '?' };
 }
 
 async function httpRows(size: number): Promise<void> {
