@@ -14,8 +14,13 @@ import { imageMediaType } from './media-type.js';
  */
 
 const GENERATOR = 'seedfeed';
-/** Text content and attribute values alike: `&#39;`/`&#34;` are valid XML character references. */
-const esc = (text: string) => escapeHtml(stripXmlIllegal(text));
+/**
+ * Text content and attribute values alike: `&#39;`/`&#34;` are valid XML character references.
+ * Items come from toFeedItem(), already free of what XML forbids; the feed's own strings are
+ * cleaned here (`clean`).
+ */
+const esc = escapeHtml;
+const clean = (text: string) => escapeHtml(stripXmlIllegal(text));
 const I2 = ' '.repeat(8);
 const I3 = ' '.repeat(12);
 
@@ -36,14 +41,14 @@ function rssItem(item: FeedItem): string {
 
 export function renderRssArchive(spec: FeedSpec): string {
   const head = [
-    `<title>${esc(spec.title)}</title>`,
+    `<title>${clean(spec.title)}</title>`,
     `<link>${esc(spec.homePage)}</link>`,
-    `<description>${esc(spec.description)}</description>`,
+    `<description>${clean(spec.description)}</description>`,
     `<lastBuildDate>${spec.updated.toUTCString()}</lastBuildDate>`,
     '<docs>https://validator.w3.org/feed/docs/rss2.html</docs>',
     `<generator>${GENERATOR}</generator>`,
     `<language>${esc(spec.language)}</language>`,
-    ...(spec.icon ? [`<image>\n${I3}<title>${esc(spec.title)}</title>\n${I3}<url>${esc(spec.icon)}</url>\n${I3}<link>${esc(spec.homePage)}</link>\n${I2}</image>`] : []),
+    ...(spec.icon ? [`<image>\n${I3}<title>${clean(spec.title)}</title>\n${I3}<url>${esc(spec.icon)}</url>\n${I3}<link>${esc(spec.homePage)}</link>\n${I2}</image>`] : []),
     `<atom:link href="${esc(spec.selfUrls.rss)}" rel="self" type="application/rss+xml"/>`,
     ...(spec.hub ? [`<atom:link href="${esc(spec.hub)}" rel="hub"/>`] : []),
   ];
@@ -71,13 +76,13 @@ function atomEntry(item: FeedItem): string {
 export function renderAtomArchive(spec: FeedSpec): string {
   const head = [
     `<id>${esc(spec.selfUrls.atom)}</id>`,
-    `<title>${esc(spec.title)}</title>`,
+    `<title>${clean(spec.title)}</title>`,
     `<updated>${spec.updated.toISOString()}</updated>`,
     `<generator>${GENERATOR}</generator>`,
     `<link rel="alternate" href="${esc(spec.homePage)}"/>`,
     `<link rel="self" href="${esc(spec.selfUrls.atom)}"/>`,
     ...(spec.hub ? [`<link rel="hub" href="${esc(spec.hub)}"/>`] : []),
-    `<subtitle>${esc(spec.description)}</subtitle>`,
+    `<subtitle>${clean(spec.description)}</subtitle>`,
     ...(spec.icon ? [`<logo>${esc(spec.icon)}</logo>`, `<icon>${esc(spec.icon)}</icon>`] : []),
   ];
   const xml =

@@ -61,7 +61,7 @@ export function toFeedItem(article: Article, contentHtml: string, slugs: Readonl
     author: article.author === undefined ? undefined : clean(article.author),
     categories: article.categories.map((name) => {
       const slug = slugs.get(name)!;
-      return { name: clean(name), slug, url: urls.absolute(paths.category(slug)) };
+      return { name: clean(name), slug, url: urls.category(slug) };
     }),
     image: article.image,
     summary: clean(article.summary),

@@ -137,6 +137,7 @@ export class Site {
   /** Group page path → the group and its archive layout. */
   private readonly groups = new Map<string, { group: FeedGroup; layout: ArchiveLayout }>();
   private readonly archivePageSize: number;
+  private lastArchiveSpec?: { readonly group: FeedGroup; readonly page: number; readonly spec: FeedSpec };
   private readonly lazy = new Map<string, Resource>();
   /** Archive pages, `?opencc=` and filtered variants, searches: made on demand, kept within bounds. */
   private readonly variants = new ResourceLru(VARIANT_CACHE.entries, VARIANT_CACHE.bytes);
@@ -308,12 +309,24 @@ export class Site {
     return shortHash(`${this.settings}|archive|${format}|${group.kind}|${group.name}|${path}|${archivePage}|${next}|${ids.map((id) => this.prints.get(id)).join(',')}`);
   }
 
+  /**
+   * One spec serves the three formats of an archive page: they are asked for one after the other
+   * (the export walks every page's formats in a row), so the last spec is kept.
+   */
+  private archiveSpec(source: FeedSource & { archivePage: number; layout: ArchiveLayout }, ids: readonly string[]): FeedSpec {
+    const last = this.lastArchiveSpec;
+    if (last && last.group === source.group && last.page === source.archivePage) return last.spec;
+    const spec = this.feedSpec(source.group, ids, source.archivePage, this.history(source.group, source.layout, source.archivePage));
+    this.lastArchiveSpec = { group: source.group, page: source.archivePage, spec };
+    return spec;
+  }
+
   private archiveResource(path: string, source: FeedSource & { archivePage: number; layout: ArchiveLayout }): Resource {
     const key = this.archiveKey(path, source);
     const cached = this.variants.get(path);
     if (cached && cached.key === key) return cached;
     const ids = this.archiveIds(source);
-    const spec = this.feedSpec(source.group, ids, source.archivePage, this.history(source.group, source.layout, source.archivePage));
+    const spec = this.archiveSpec(source, ids);
     // Last-Modified moves when the bytes may have: an item updated, or its rendering changed.
     let newest = spec.updated.getTime();
     for (const id of ids) newest = Math.max(newest, this.pageSince.get(id)!.getTime());

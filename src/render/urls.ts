@@ -52,6 +52,15 @@ export class Urls {
     return `${this.base}${encodePath(sitePath)}`;
   }
 
+  private readonly categoryUrls = new Map<string, string>();
+
+  /** A category page's absolute URL, asked for by every item of every feed: made once per slug. */
+  category(slug: string): string {
+    let url = this.categoryUrls.get(slug);
+    if (url === undefined) this.categoryUrls.set(slug, (url = this.absolute(paths.category(slug))));
+    return url;
+  }
+
   /** A root-relative link, valid both on the server and in the exported directory. */
   link(sitePath: string): string {
     return `${this.prefix}${encodePath(sitePath)}`;

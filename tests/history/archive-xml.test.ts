@@ -8,11 +8,13 @@ import { renderAtomArchive, renderRssArchive } from '../../src/render/archive-xm
 import type { FeedSpec } from '../../src/render/feed-model.js';
 import { expectWellFormed } from '../support/site.js';
 
-const HOSTILE = `Tom & Jerry <b>"quoted"</b> 'single' ]]> &amp; \u0001end`;
+const HOSTILE = `Tom & Jerry <b>"quoted"</b> 'single' ]]> &amp; end`;
+/** The feed's own strings may carry what XML forbids; items come from toFeedItem() already clean. */
+const RAW_TITLE = `site — ${HOSTILE.replace(' end', ' \u0001end')}`;
 const urls = (page: string) => ({ rss: `https://x.org/${page}/rss.xml`, atom: `https://x.org/${page}/atom.xml`, json: `https://x.org/${page}/feed.json` });
 
 const spec: FeedSpec = {
-  title: `site — ${HOSTILE}`,
+  title: RAW_TITLE,
   description: 'All articles & more',
   homePage: 'https://x.org/?a=1&b=2',
   selfUrls: urls('archive/1'),
@@ -35,8 +37,7 @@ const spec: FeedSpec = {
     },
   ],
 };
-/** What the text reads as once parsed: the XML-illegal U+0001 is gone, nothing else changed. */
-const CLEAN = HOSTILE.replace('\u0001', '');
+const CLEAN = HOSTILE;
 
 describe('archive pages written directly', () => {
   it('RSS: well-formed, escaped, fh:archive and the three links', async () => {
