@@ -14,10 +14,10 @@ export async function runServe(config: Config, io: Io): Promise<number> {
   const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stderr.isTTY === true);
   const logger = createLogger({ level: config.logLevel, format: pretty ? 'pretty' : 'json' });
   const maxAge = Math.min(LiveSite.intervalSeconds(config.cron), MAX_AGE_CAP_SECONDS);
-  const service = assembleService(config, logger, { maxAge });
-  const { live, app } = service;
 
-  const server = createSiteServer(app.fetch, { hostname: config.host });
+  // The app is made once the port is known: with `--port 0` the links in feeds name the real one.
+  let fetch: (request: Request, env: unknown) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  const server = createSiteServer((request, env) => fetch(request, env), { hostname: config.host });
   try {
     await listen(server, config.host, config.port);
   } catch (error) {
@@ -25,6 +25,10 @@ export async function runServe(config: Config, io: Io): Promise<number> {
     return 1;
   }
   const { port } = server.address() as AddressInfo;
+  const listening = withListeningPort(config, port);
+  const service = assembleService(listening, logger, { maxAge });
+  const { live, app } = service;
+  fetch = app.fetch;
   // After listening, an error here (accept failing when out of file descriptors) must not end the process.
   server.on('error', (error) => logger.error('server_error', { error: error.message }));
   const closeServer = gracefulCloser(server);
@@ -55,8 +59,14 @@ export async function runServe(config: Config, io: Io): Promise<number> {
 
   await service.start();
   live.start();
-  const base = config.port === 0 ? config.baseUrl.replace(/:0$/, `:${port}`) : config.baseUrl;
-  logger.info('listening', { url: `http://${host}:${port}/`, base_url: base, seeds: config.seedsDir, out: config.outDir });
+  logger.info('listening', { url: `http://${host}:${port}/`, base_url: listening.baseUrl, seeds: config.seedsDir, out: config.outDir });
   io.out(`seedfeed is serving ${config.seedsDir} at http://${host}:${port}/\n`);
   return stopped;
+}
+
+/** With `--port 0` and no `--base-url`, the default base URL (and the built-in hub's) names the port the system chose. */
+export function withListeningPort(config: Config, port: number): Config {
+  if (config.port !== 0 || !/:0$/.test(config.baseUrl)) return config;
+  const baseUrl = config.baseUrl.replace(/:0$/, `:${port}`);
+  return { ...config, port, baseUrl, hubUrl: config.builtInHub ? `${baseUrl}/websub` : config.hubUrl };
 }

@@ -199,6 +199,23 @@ describe('seedfeed serve and SIGTERM', () => {
     keepAlive.destroy();
   }, 40_000);
 
+  it('with --port 0 the feeds link to the port the system chose, not :0', async () => {
+    const serving = await startServe('port0', async (dir) => {
+      await writeFile(path.join(dir, 'a.md'), seedText({ title: '小文章', day: 1, body: '一篇很短的文章。' }));
+    });
+    const agent = new http.Agent();
+    const rss = (await readAll(await openRequest(serving.port, '/rss.xml', agent))).toString();
+    const origin = `http://127.0.0.1:${serving.port}`;
+    expect(rss).toContain(`<atom:link href="${origin}/rss.xml" rel="self"`);
+    expect(rss).toContain(`href="${origin}/websub"`);
+    expect(rss).not.toContain('127.0.0.1:0/');
+    const exported = await readFile(path.join(serving.out, 'rss.xml'), 'utf8');
+    expect(exported).toBe(rss);
+    serving.child.kill('SIGTERM');
+    expect((await serving.exited).code).toBe(0);
+    agent.destroy();
+  }, 40_000);
+
   it('SIGINT exits 0 too', async () => {
     const serving = await startServe('sigint', async (dir) => {
       await writeFile(path.join(dir, 'a.md'), seedText({ title: '小文章', day: 1, body: '一篇很短的文章。' }));
