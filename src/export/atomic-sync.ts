@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempPathFor } from './atomic.js';
 
 /**
  * The synchronous twin of writeFileAtomic, for worker threads: there a blocking write costs
@@ -12,7 +12,7 @@ export function writeFileAtomicSync(file: string, data: Uint8Array | string, mad
     mkdirSync(dir, { recursive: true });
     madeDirs?.add(dir);
   }
-  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathFor(file);
   try {
     writeFileSync(temp, data);
     renameSync(temp, file);

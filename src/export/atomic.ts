@@ -2,10 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+/**
+ * Every temporary file seedfeed writes is named `.<name>.<12 hex>.tmp`, next to its final name:
+ * made here and recognised here, so that the cleanup after a killed export finds them all.
+ */
+const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+export function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+export function isTempName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
 /** Writes a file so that readers see the old bytes or the new ones, never half of them. */
 export async function writeFileAtomic(file: string, data: Uint8Array | string, options: { mode?: number } = {}): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathFor(file);
   try {
     await writeFile(temp, data, options.mode === undefined ? undefined : { mode: options.mode });
     await rename(temp, file);

@@ -1,18 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isTempName, tempPathFor } from './atomic.js';
 
 /**
  * Two-step writes for a whole export: every file is first written under a temporary name next to
  * its final one, and only once all of them are written are they renamed into place. A failing
  * write (a full disk, a read-only directory) then leaves the previous export as it was.
- * Temporary names are those of writeFileAtomic: `.<name>.<12 hex>.tmp`.
+ * Temporary names are those of writeFileAtomic (atomic.ts).
  */
-const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
-
-export function isTempName(name: string): boolean {
-  return TEMP_NAME.test(name);
-}
 
 export interface Staged {
   readonly temp: string;
@@ -22,7 +17,7 @@ export interface Staged {
 /** Writes `data` under a temporary name beside `file`; removes it again if the write fails. */
 export async function stageFile(file: string, data: Uint8Array | string): Promise<Staged> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathFor(file);
   try {
     await writeFile(temp, data);
   } catch (error) {
