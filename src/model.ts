@@ -6,10 +6,18 @@ import type { ContentSource } from './ingest/content.js';
 export interface SeedFile {
   /** Path relative to the seeds directory, with `/` separators. */
   readonly path: string;
+  /** Where it is read from: a real path (for an in-tree symbolic link, its target's, as the walk resolved it). */
   readonly absPath: string;
   readonly size: number;
   readonly mtimeMs: number;
   readonly ino: number;
+  /**
+   * With `ino`, the file the walk saw: a read refuses any other (scan/opened.ts). Set by the walk;
+   * absent only where a caller made the SeedFile itself (a test reading one fixture).
+   */
+  readonly dev?: number;
+  /** Real path of the seeds directory: a read refuses a file no longer inside it. Set by the walk, like `dev`. */
+  readonly root?: string;
 }
 
 /** A file that could not be used, and why, in words a user can act on. */
