@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Rejection, SeedFile } from '../model.js';
+import { notRegular, notTheWalkedFile, openFailure, realPathOf, realPathOfSync, SEED_OPEN_FLAGS } from './opened.js';
 
 export type Decoded = { readonly text: string } | { readonly reason: string };
 
@@ -71,28 +72,91 @@ const tooBig = (file: SeedFile, size: number, maxBytes: number): Rejection => ({
 const unreadable = (file: SeedFile, error: unknown): Rejection => {
   const e = error as NodeJS.ErrnoException;
   if (e.code === 'ENOENT') return { file: file.path, reason: 'removed while the scan was reading it' };
-  return { file: file.path, reason: `could not be read: ${e.code ?? e.message}` };
+  return { file: file.path, reason: openFailure(e.code) ?? `could not be read: ${e.code ?? e.message}` };
 };
 
-/** Reads a seed's bytes, refusing files over `maxBytes` without reading them whole. */
+const refused = (file: SeedFile, reason: string | undefined): Rejection | undefined => (reason === undefined ? undefined : { file: file.path, reason });
+
+/**
+ * A buffer for a file fstat says is `size` bytes: one byte more, so that a file that grew since
+ * shows it, and never more than `maxBytes + 1` (enough to know a file is over the cap).
+ */
+const firstBuffer = (size: number, maxBytes: number): Buffer => Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+
+function grown(buffer: Buffer, maxBytes: number): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2));
+  buffer.copy(bigger);
+  return bigger;
+}
+
+/**
+ * Reads a seed's bytes, refusing files over `maxBytes` without reading them whole, and refusing
+ * anything but the regular file the walk listed (see opened.ts): a link, FIFO or device swapped
+ * in since, another file renamed into place, a file whose real path has left the seeds directory.
+ */
 export async function readSeedBytes(file: SeedFile, maxBytes: number): Promise<Uint8Array | Rejection> {
   if (file.size > maxBytes) return tooBig(file, file.size, maxBytes);
+  let handle: FileHandle;
   try {
-    const bytes = await readFile(file.absPath);
-    // The file may have grown since it was listed.
-    return bytes.length > maxBytes ? tooBig(file, bytes.length, maxBytes) : bytes;
+    handle = await open(file.absPath, SEED_OPEN_FLAGS);
   } catch (error) {
     return unreadable(file, error);
   }
-}
-
-/** The same, blocking: for worker threads, where a blocking read costs nobody anything. */
-export function readSeedBytesSync(file: SeedFile, maxBytes: number): Uint8Array | Rejection {
-  if (file.size > maxBytes) return tooBig(file, file.size, maxBytes);
   try {
-    const bytes = readFileSync(file.absPath);
-    return bytes.length > maxBytes ? tooBig(file, bytes.length, maxBytes) : bytes;
+    const st = await handle.stat();
+    const refusal = refused(file, notRegular(st) ?? notTheWalkedFile(file, st, await realPathOf(handle.fd, file.absPath)));
+    if (refusal) return refusal;
+    if (st.size > maxBytes) return tooBig(file, st.size, maxBytes);
+    let buffer = firstBuffer(st.size, maxBytes);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        // Grown since its fstat: read on, but never past the cap.
+        if (length > maxBytes) return tooBig(file, Math.max((await handle.stat()).size, length), maxBytes);
+        buffer = grown(buffer, maxBytes);
+      }
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) return buffer.subarray(0, length);
+      length += bytesRead;
+    }
   } catch (error) {
     return unreadable(file, error);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The same, blocking: for worker threads, where a blocking read costs nobody anything. Costs one
+ * fstat, one readlink and one read more than readFileSync per file (the read that sees the end).
+ */
+export function readSeedBytesSync(file: SeedFile, maxBytes: number): Uint8Array | Rejection {
+  if (file.size > maxBytes) return tooBig(file, file.size, maxBytes);
+  let fd: number;
+  try {
+    fd = openSync(file.absPath, SEED_OPEN_FLAGS);
+  } catch (error) {
+    return unreadable(file, error);
+  }
+  try {
+    const st = fstatSync(fd);
+    const refusal = refused(file, notRegular(st) ?? notTheWalkedFile(file, st, realPathOfSync(fd, file.absPath)));
+    if (refusal) return refusal;
+    if (st.size > maxBytes) return tooBig(file, st.size, maxBytes);
+    let buffer = firstBuffer(st.size, maxBytes);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > maxBytes) return tooBig(file, Math.max(fstatSync(fd).size, length), maxBytes);
+        buffer = grown(buffer, maxBytes);
+      }
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) return buffer.subarray(0, length);
+      length += bytesRead;
+    }
+  } catch (error) {
+    return unreadable(file, error);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -3,6 +3,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
 import type { Rejection, SeedFile } from '../model.js';
+import { isInside } from './inside.js';
 
 export interface WalkOptions {
   /** Lower-case extensions with their dot, e.g. `.md`. */
@@ -29,18 +30,16 @@ function hasSeedExtension(name: string, extensions: readonly string[]): boolean 
   return extensions.includes(path.extname(name).toLowerCase());
 }
 
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-
 /**
  * Lists candidate seed files under `root`, recursively.
  *
  * Symbolic links are followed only while they resolve inside `root`; a directory reached twice
  * (a symlink loop, or two links to one place) is walked once. Throws only when `root` itself
  * cannot be read: per-file problems are returned as rejections.
+ *
+ * Every file's `absPath` is a real path (a link's is its target's), and it carries the device and
+ * inode seen here and the seeds directory's real path: the read (read.ts) opens exactly that file
+ * or nothing, whatever is swapped in after this listing.
  */
 export async function walkSeeds(root: string, options: WalkOptions): Promise<WalkResult> {
   const rootReal = await realpath(root);
@@ -51,11 +50,11 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
   const rejected: Rejection[] = [];
   const visitedDirs = new Set<string>([`${rootStat.dev}:${rootStat.ino}`]);
   /** Directories reached through a link: walked after every real directory, so which path lists a file never depends on timing. */
-  const linkedDirs: Array<[key: string, abs: string, rel: string]> = [];
+  const linkedDirs: Array<[key: string, real: string, rel: string]> = [];
 
   const addFile = (rel: string, abs: string, st: Stats) => {
     if (st.isFile()) {
-      files.push({ path: rel, absPath: abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+      files.push({ path: rel, absPath: abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev, root: rootReal });
     } else {
       const kind = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'not a regular file';
       rejected.push({ file: rel, reason: `skipped: ${kind}, not a regular file` });
@@ -91,6 +90,12 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
       if (entry.isDirectory()) {
         const st = lstatSync(abs, { throwIfNoEntry: false });
         if (!st) continue; // removed since it was listed
+        if (st.isSymbolicLink()) {
+          // Swapped for a link since it was listed: vetted as a link, never entered as the directory it was.
+          visitLink(abs, rel);
+          continue;
+        }
+        if (!st.isDirectory()) continue; // replaced by a file since it was listed: the next scan sees it
         const key = `${st.dev}:${st.ino}`;
         if (!visitedDirs.has(key)) {
           visitedDirs.add(key);
@@ -123,10 +128,11 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
       rejected.push({ file: rel, reason: 'skipped: symbolic link points outside the seeds directory' });
       return;
     }
+    // Entered, and read, by the real path just checked: what the link points to later is never followed.
     if (st.isDirectory()) {
-      linkedDirs.push([`${st.dev}:${st.ino}`, abs, rel]);
+      linkedDirs.push([`${st.dev}:${st.ino}`, target, rel]);
     } else if (hasSeedExtension(rel, options.extensions)) {
-      addFile(rel, abs, st);
+      addFile(rel, target, st);
     }
   }
 
