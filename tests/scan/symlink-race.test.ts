@@ -10,7 +10,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, rename, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rename, rm, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeSite } from '../../src/export/write-site.js';
 import { parseOnThisThread, Scanner } from '../../src/ingest/scanner.js';
@@ -18,7 +18,6 @@ import type { Catalog, Rejection, SeedFile } from '../../src/model.js';
 import { readSeedBytes, readSeedBytesSync } from '../../src/scan/read.js';
 import { walkSeeds } from '../../src/scan/walk.js';
 import { listFiles, makeApp, makeSite, makeTempDir } from '../support/site.js';
-import { readFile } from 'node:fs/promises';
 
 /** Hook into node:fs: off unless a test sets it. */
 const hooks = vi.hoisted(() => ({ afterReaddir: undefined as ((dir: string) => void) | undefined }));
@@ -192,6 +191,32 @@ describe('a directory swapped for a link outside in the middle of the walk', () 
     const { catalog } = await new Scanner({ seedsDir: seeds, extensions: EXTENSIONS, maxFileBytes: MAX }).scan();
     expect(await published(catalog, path.join(root, 'out'))).not.toContain(SECRET);
     expect(catalog.rejected).toContainEqual({ file: 'sub/secret.md', reason: 'is outside the seeds directory when opened (a directory on its path changed while being scanned); not read' });
+  });
+
+  it('swapped between being listed and being looked at: the walk vets it as the link it now is', async () => {
+    const { seeds, outside } = await tree();
+    hooks.afterReaddir = (dir) => {
+      if (path.basename(dir) !== 'seeds') return;
+      hooks.afterReaddir = undefined;
+      execFileSync('sh', ['-c', 'mv "$1" "$1.gone" && ln -s "$2" "$1"', 'sh', path.join(seeds, 'sub'), outside]);
+    };
+    const { files, rejected } = await walkSeeds(seeds, { extensions: EXTENSIONS });
+    expect(files.map((f) => f.path)).toEqual(['a.md', 'b.md']);
+    expect(rejected).toEqual([{ file: 'sub', reason: 'skipped: symbolic link points outside the seeds directory' }]);
+  });
+});
+
+describe('what the walk hands to the read', () => {
+  it('real paths (a link’s target’s), the device and inode it saw, and the seeds directory’s real path', async () => {
+    const { root, seeds } = await tree();
+    await symlink('a.md', path.join(seeds, 'alias.md'));
+    const viaLink = path.join(root, 'seeds-link');
+    await symlink(seeds, viaLink);
+    const { files } = await walkSeeds(viaLink, { extensions: EXTENSIONS });
+    const st = await stat(path.join(seeds, 'a.md'));
+    const real = await realpath(seeds);
+    expect(files.find((f) => f.path === 'alias.md')).toMatchObject({ absPath: path.join(real, 'a.md'), ino: st.ino, dev: st.dev, root: real });
+    expect(files.find((f) => f.path === 'sub/c.md')).toMatchObject({ absPath: path.join(real, 'sub', 'c.md'), root: real });
   });
 });
 
