@@ -2,6 +2,7 @@ import { validate as validateCron } from 'node-cron';
 import path from 'node:path';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from './dedupe/defaults.js';
 import { cleanLine } from './parse/text.js';
+import { parseAllowList } from './websub/allow.js';
 
 /** Everything seedfeed can be told, resolved once at start: defaults ← environment ← flags. */
 export interface Config {
@@ -28,7 +29,7 @@ export interface Config {
   readonly hubUrl?: string;
   /** Whether seedfeed is its own hub (serves POST /websub). */
   readonly builtInHub: boolean;
-  /** Hosts the built-in hub may call back (`--hub-allow`); undefined: any host. */
+  /** Hosts and address ranges the built-in hub may call back (`--hub-allow`, websub/allow.ts); undefined: any host with global addresses. */
   readonly hubAllow?: readonly string[];
   /** Private state that must never be published with the export: WebSub subscriptions and their secrets. */
   readonly dataDir: string;
@@ -71,7 +72,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'nearDupThreshold', flag: 'near-dup-threshold', env: 'SEEDFEED_NEAR_DUP_THRESHOLD', type: 'string', default: String(DEFAULT_NEAR_DUP_THRESHOLD), help: 'merge near-duplicate articles from this text similarity (0 to 1); 0 turns it off' },
   { key: 'hubUrl', flag: 'hub', env: 'SEEDFEED_HUB', type: 'string', help: 'WebSub hub advertised in feeds: a URL, or none (default: the built-in hub at <base-url>/websub)' },
   { key: 'dataDir', flag: 'data-dir', env: 'SEEDFEED_DATA_DIR', type: 'string', default: './.seedfeed', help: 'private state kept outside the export (WebSub subscriptions and their secrets)' },
-  { key: 'hubAllow', flag: 'hub-allow', env: 'SEEDFEED_HUB_ALLOW', type: 'string', help: 'hosts the built-in hub may call back, comma-separated; .example.org allows subdomains (default: any)' },
+  { key: 'hubAllow', flag: 'hub-allow', env: 'SEEDFEED_HUB_ALLOW', type: 'string', help: 'callbacks the built-in hub may call, comma-separated: hosts, .example.org for subdomains, * for any host, addresses and CIDR ranges (10.0.0.5, 192.168.1.0/24, fd00::/8) also when private (default: any host whose addresses are all public)' },
 ];
 
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
@@ -157,9 +158,8 @@ export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<R
   }
   const hubAllowRaw = str('hubAllow');
   const hubAllow = hubAllowRaw?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
-  for (const host of hubAllow ?? []) {
-    if (!/^(\*\.|\.)?(\[[0-9a-f:.]+\]|[a-z0-9._-]+)$/.test(host)) fail('hub-allow', host, 'is not a host name, address, or .domain pattern');
-  }
+  const allowList = parseAllowList(hubAllow);
+  if ('error' in allowList) fail('hub-allow', allowList.entry, allowList.error);
   const icon = str('icon');
   if (icon !== undefined && !/^https?:\/\//.test(icon)) fail('icon', icon, 'is not an absolute http(s) URL');
   const language = str('language');

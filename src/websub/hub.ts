@@ -1,9 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Previous, Site } from '../render/site.js';
+import { normaliseHost, parseAllowList, type AllowList } from './allow.js';
+import { DeliveryQueue, type QueueLimits } from './delivery-queue.js';
+import { Counts, RateLimiter, type Rate } from './limits.js';
 import { callOut, type OutboundOptions } from './outbound.js';
 import { DEFAULT_LEASE, isRefusal, parseIntent, type Intent, type LeasePolicy } from './request.js';
+import { systemResolver, type Resolver } from './resolve.js';
 import { loadSubscriptions, saveSubscriptions, subscriptionKey, type Subscription } from './store.js';
+import { isTarget, machineKey, resolveTarget, type Target } from './target.js';
 
 export interface RetryPolicy {
   /** Delivery attempts of one content before the subscription is dropped. */
@@ -19,24 +24,40 @@ export interface HubOptions {
   readonly baseUrl: string;
   /** The Site subscriptions are checked against (undefined before the first scan). */
   readonly site: () => Site | undefined;
-  /** Callback host patterns (--hub-allow); undefined allows any host. */
+  /** --hub-allow entries (allow.ts); undefined: any host whose addresses are all global. */
   readonly allow: readonly string[] | undefined;
   /** Where the subscriptions file lives (the data directory, not the export). */
   readonly dir: string;
   readonly logger: Logger;
   readonly lease?: LeasePolicy;
   readonly retry?: Partial<RetryPolicy>;
+  /** Notifications (POSTs to subscribers). */
   readonly outbound?: Partial<OutboundOptions>;
-  /** Most active subscriptions; more are denied (§5.2). */
+  /** Verification and denial GETs: shorter, so a callback that never answers holds a slot briefly. */
+  readonly verification?: Partial<OutboundOptions>;
+  /** Host name resolution (tests give their own; no real DNS there). */
+  readonly resolve?: Resolver;
+  /** Most active subscriptions, pending ones counted; more are denied (§5.2). */
   readonly maxSubscriptions?: number;
-  /** Most verifications in flight; more requests get 429, so the hub cannot be used to flood. */
+  /** Most subscriptions, pending ones counted, whose callbacks are on one host. */
+  readonly maxSubscriptionsPerHost?: number;
+  /** Most requests being checked or verified at once, over all clients; more get 429. */
   readonly maxPendingVerifications?: number;
+  /** Most requests one client (an IPv4 address, an IPv6 /64) has being checked or verified at once. */
+  readonly clientInFlight?: number;
+  /** Subscription requests one client may make: each can cost a DNS lookup and a GET. */
+  readonly clientRate?: Rate;
+  /** Verification and denial GETs to one target machine, whoever asks for them. */
+  readonly targetRate?: Rate;
+  readonly delivery?: Partial<QueueLimits>;
   readonly now?: () => number;
 }
 
 export interface HubAnswer {
   readonly status: 202 | 400 | 403 | 404 | 429 | 503;
   readonly message: string;
+  /** Seconds, for a Retry-After header (429, 503). */
+  readonly retryAfter?: number;
 }
 
 export interface HubStats {
@@ -61,82 +82,190 @@ interface Outbox {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 60_000, maxDelayMs: 3_600_000 };
-const DEFAULT_OUTBOUND: OutboundOptions = { timeoutMs: 10_000, maxBodyBytes: 1024 };
+
+/** The hub's defaults; README "WebSub" and the security model section quote them. */
+export const HUB_DEFAULTS = {
+  outbound: { timeoutMs: 10_000, maxBodyBytes: 1024 } satisfies OutboundOptions,
+  verification: { timeoutMs: 5_000, maxBodyBytes: 1024 } satisfies OutboundOptions,
+  maxSubscriptions: 10_000,
+  maxSubscriptionsPerHost: 1_000,
+  maxPendingVerifications: 100,
+  clientInFlight: 4,
+  clientRate: { perSecond: 1, burst: 20 } satisfies Rate,
+  targetRate: { perSecond: 1, burst: 20 } satisfies Rate,
+  delivery: { concurrency: 16, perHost: 2 } satisfies QueueLimits,
+} as const;
+
 const SWEEP_INTERVAL_MS = 60_000;
+
+/** The host a subscription's callback is counted under (lower case, no brackets or trailing dot). */
+const callbackHost = (callback: string) => normaliseHost(new URL(callback).hostname.replace(/^\[(.*)\]$/, '$1'));
 
 /**
  * The hub side of WebSub (W3C Recommendation, https://www.w3.org/TR/websub/) for seedfeed's own
  * feeds: subscription requests are answered 202 and their intent verified afterwards (§5.3); when
  * a scan changes a feed, its new bytes go to every subscriber (§7), signed when a secret was
  * given (§8), retried with exponential backoff, then the subscription is dropped.
+ *
+ * Anyone may send it requests, so it calls only callbacks whose addresses are all globally
+ * routable or allowed by --hub-allow, connecting to the addresses it checked (target.ts,
+ * outbound.ts); each client and each target machine has a rate and a share of the verification
+ * slots; the caps count pending subscriptions; deliveries go through a bounded queue.
  */
 export class WebSubHub {
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly outboxes = new Map<string, Outbox>();
   private readonly tasks = new Set<Promise<void>>();
-  private pendingVerifications = 0;
+  /** Requests being checked (DNS) or verified, and by whom. */
+  private pending = 0;
+  private readonly clientPending = new Counts();
+  /** Keys with a verification under way: one at a time per subscription. */
+  private readonly verifying = new Set<string>();
+  /** New subscriptions being verified: counted toward the caps so concurrency cannot overshoot them. */
+  private readonly reserved = new Set<string>();
+  /** Active plus reserved subscriptions per callback host. */
+  private readonly perHost = new Counts();
   private readonly counts = { verificationsOk: 0, verificationsFailed: 0, deliveriesOk: 0, deliveriesFailed: 0, dropped: 0 };
   private saving: Promise<void> = Promise.resolve();
   private saveQueued = false;
   private sweeper: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly stopping = new AbortController();
+  private readonly allow: AllowList;
+  private readonly resolve: Resolver;
   private readonly lease: LeasePolicy;
   private readonly retry: RetryPolicy;
   private readonly outbound: OutboundOptions;
+  private readonly verification: OutboundOptions;
+  private readonly clientRate: RateLimiter;
+  private readonly targetRate: RateLimiter;
+  private readonly queue: DeliveryQueue;
   private readonly now: () => number;
 
   constructor(private readonly options: HubOptions) {
+    const allow = parseAllowList(options.allow);
+    // The configuration checked the list already (config.ts); this is for other callers.
+    if ('error' in allow) throw new Error(`--hub-allow: ${JSON.stringify(allow.entry)} ${allow.error}`);
+    this.allow = allow;
+    this.resolve = options.resolve ?? systemResolver();
     this.lease = options.lease ?? DEFAULT_LEASE;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.outbound = { ...DEFAULT_OUTBOUND, ...options.outbound, signal: this.stopping.signal };
+    this.outbound = { ...HUB_DEFAULTS.outbound, ...options.outbound, signal: this.stopping.signal };
+    this.verification = { ...HUB_DEFAULTS.verification, ...options.verification, signal: this.stopping.signal };
     this.now = options.now ?? Date.now;
+    this.clientRate = new RateLimiter(options.clientRate ?? HUB_DEFAULTS.clientRate, this.now);
+    this.targetRate = new RateLimiter(options.targetRate ?? HUB_DEFAULTS.targetRate, this.now);
+    this.queue = new DeliveryQueue({ ...HUB_DEFAULTS.delivery, ...options.delivery }, (key) => this.deliver(key));
+  }
+
+  private get maxSubscriptions(): number {
+    return this.options.maxSubscriptions ?? HUB_DEFAULTS.maxSubscriptions;
   }
 
   /** Restores the persisted subscriptions (expired ones are dropped) and starts the lease sweep. */
   async start(): Promise<void> {
     for (const s of await loadSubscriptions(this.options.dir)) {
-      if (s.expiresAt > this.now()) this.subscriptions.set(subscriptionKey(s), s);
+      if (s.expiresAt <= this.now()) continue;
+      const key = subscriptionKey(s);
+      if (!this.subscriptions.has(key)) this.perHost.add(callbackHost(s.callback));
+      this.subscriptions.set(key, s);
     }
     this.options.logger.info('websub_restored', { subscriptions: this.subscriptions.size });
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 
-  /** A subscriber's form-encoded request: refused now (4xx), or accepted and verified later. */
-  request(form: URLSearchParams): HubAnswer {
+  /**
+   * A subscriber's form-encoded request from `client` (its address): refused now (4xx, 429,
+   * 503), or accepted (202) and verified later. Only a request that passed the per-client limits
+   * costs a DNS lookup, and only one whose addresses passed the checks costs a GET.
+   */
+  async request(form: URLSearchParams, client = 'unknown'): Promise<HubAnswer> {
     const site = this.options.site();
-    if (!site) return { status: 503, message: 'The hub starts after the first scan; try again in a moment.' };
-    const intent = parseIntent(form, {
-      baseUrl: this.options.baseUrl,
-      isFeed: (path) => isFeedResource(site.resources.get(path)),
-      allow: this.options.allow,
-      lease: this.lease,
-    });
+    if (!site || this.stopped) return { status: 503, message: 'The hub starts after the first scan; try again in a moment.', retryAfter: 2 };
+    const intent = parseIntent(form, { baseUrl: this.options.baseUrl, isFeed: (path) => isFeedResource(site.resources.get(path)), lease: this.lease });
     if (isRefusal(intent)) return { status: intent.status, message: intent.reason };
-    if (this.pendingVerifications >= (this.options.maxPendingVerifications ?? 100)) {
-      return { status: 429, message: 'Too many subscription requests are being verified; try again later.' };
+
+    const clientKey = machineKey(client);
+    const key = subscriptionKey(intent);
+    const busy = Math.ceil(this.verification.timeoutMs / 1000);
+    const clientInFlight = this.options.clientInFlight ?? HUB_DEFAULTS.clientInFlight;
+    if (this.clientPending.get(clientKey) >= clientInFlight) {
+      return this.tooMany(clientKey, `You have ${clientInFlight} subscription requests being verified; send more when they are done.`, busy);
     }
-    this.pendingVerifications++;
-    this.track(this.verify(intent).finally(() => this.pendingVerifications--));
+    if (this.pending >= (this.options.maxPendingVerifications ?? HUB_DEFAULTS.maxPendingVerifications)) {
+      return this.tooMany(clientKey, 'Too many subscription requests are being verified; try again later.', busy);
+    }
+    if (this.verifying.has(key)) return this.tooMany(clientKey, 'A request for this subscription is being verified; try again when it is done.', busy);
+    const taken = this.clientRate.take(clientKey);
+    if (!taken.ok) return this.tooMany(clientKey, 'Too many subscription requests from your address; try again later.', taken.retryAfter);
+
+    // From here the request holds a slot, until its verification (or denial) ends.
+    this.pending++;
+    this.clientPending.add(clientKey);
+    this.verifying.add(key);
+    let reservedHost: string | undefined;
+    const release = () => {
+      this.pending--;
+      this.clientPending.add(clientKey, -1);
+      this.verifying.delete(key);
+      if (reservedHost !== undefined && this.reserved.delete(key) && !this.subscriptions.has(key)) this.perHost.add(reservedHost, -1);
+    };
+    let target: Target;
+    try {
+      const checked = await resolveTarget(new URL(intent.callback), this.allow, this.resolve);
+      if (!isTarget(checked)) {
+        release();
+        this.options.logger.info('websub_refused', { client: clientKey, callback: intent.callback, status: checked.status, reason: checked.reason });
+        return { status: checked.status, message: checked.reason, ...(checked.status === 503 ? { retryAfter: 30 } : {}) };
+      }
+      target = checked;
+    } catch (error) {
+      release();
+      throw error;
+    }
+    if (this.stopped) {
+      release();
+      return { status: 503, message: 'The hub is stopping.', retryAfter: 5 };
+    }
+    const targetTaken = this.targetRate.take(target.key);
+    if (!targetTaken.ok) {
+      release();
+      return this.tooMany(clientKey, `Too many requests to ${target.host} are being verified; try again later.`, targetTaken.retryAfter);
+    }
+
+    // The caps count subscriptions still being verified, so no number of concurrent requests
+    // takes the hub past them.
+    let denial: string | undefined;
+    if (intent.mode === 'subscribe' && !this.subscriptions.has(key)) {
+      const maxPerHost = this.options.maxSubscriptionsPerHost ?? HUB_DEFAULTS.maxSubscriptionsPerHost;
+      if (this.subscriptions.size + this.reserved.size >= this.maxSubscriptions) denial = 'the hub has as many subscriptions as it takes';
+      else if (this.perHost.get(target.host) >= maxPerHost) denial = `the hub has as many subscriptions (${maxPerHost}) for callbacks on host ${target.host} as it takes from one host`;
+      else {
+        this.reserved.add(key);
+        this.perHost.add((reservedHost = target.host));
+      }
+    }
+    this.track((denial === undefined ? this.verify(intent, target) : this.deny(intent, target, denial)).finally(release));
     return { status: 202, message: `Accepted: the ${intent.mode} request will be verified at the callback.` };
   }
 
+  private tooMany(client: string, message: string, retryAfter: number): HubAnswer {
+    this.options.logger.debug('websub_limited', { client, reason: message });
+    return { status: 429, message, retryAfter };
+  }
+
   /** §5.3: the callback must echo hub.challenge with a 2xx before anything changes. */
-  private async verify(intent: Intent): Promise<void> {
+  private async verify(intent: Intent, target: Target): Promise<void> {
     const { logger } = this.options;
     const key = subscriptionKey(intent);
-    if (intent.mode === 'subscribe' && !this.subscriptions.has(key) && this.subscriptions.size >= (this.options.maxSubscriptions ?? 10_000)) {
-      await this.deny(intent, 'the hub has as many subscriptions as it takes');
-      return;
-    }
     const challenge = randomBytes(24).toString('base64url');
     const url = new URL(intent.callback);
     url.searchParams.set('hub.mode', intent.mode);
     url.searchParams.set('hub.topic', intent.topic);
     url.searchParams.set('hub.challenge', challenge);
     if (intent.mode === 'subscribe') url.searchParams.set('hub.lease_seconds', String(intent.leaseSeconds));
-    const answer = await callOut(url.href, { method: 'GET' }, this.outbound);
+    const answer = await callOut(url, { method: 'GET' }, this.verification, target.addresses);
     const confirmed = answer.status >= 200 && answer.status < 300 && answer.body === challenge;
     if (!confirmed || this.stopped) {
       this.counts.verificationsFailed++;
@@ -146,6 +275,7 @@ export class WebSubHub {
     this.counts.verificationsOk++;
     if (intent.mode === 'subscribe') {
       const { mode: _mode, ...rest } = intent;
+      // A renewal keeps its count; a new one takes over its reservation's.
       this.subscriptions.set(key, { ...rest, expiresAt: this.now() + intent.leaseSeconds * 1000 });
       logger.info('websub_subscribed', { topic: intent.topic, callback: intent.callback, lease_seconds: intent.leaseSeconds, signed: intent.secret !== undefined });
     } else {
@@ -155,19 +285,24 @@ export class WebSubHub {
     this.save();
   }
 
-  /** §5.2: a subscription the hub will not take is announced to the callback with hub.mode=denied. */
-  private async deny(intent: Intent, reason: string): Promise<void> {
+  /**
+   * §5.2: a subscription the hub will not take is announced to the callback with hub.mode=denied.
+   * It costs what a verification costs — a token of the client's and of the target's, a slot —
+   * so denials are no cheaper a way to make the hub send GETs.
+   */
+  private async deny(intent: Intent, target: Target, reason: string): Promise<void> {
     const url = new URL(intent.callback);
     url.searchParams.set('hub.mode', 'denied');
     url.searchParams.set('hub.topic', intent.topic);
     url.searchParams.set('hub.reason', reason);
-    await callOut(url.href, { method: 'GET' }, this.outbound);
+    await callOut(url, { method: 'GET' }, this.verification, target.addresses);
     this.options.logger.warn('websub_denied', { topic: intent.topic, callback: intent.callback, reason });
   }
 
   /**
    * Content distribution after a scan swapped the Site: every subscribed feed whose ETag is not
    * what it was (`before`: the previous Site's resources, or the validators restored at start).
+   * Only queues: serving never waits on deliveries.
    */
   siteChanged(before: Previous | undefined, site: Site): void {
     if (this.stopped) return;
@@ -181,21 +316,23 @@ export class WebSubHub {
       if (!changed.has(subscription.topicPath)) {
         const resource = site.resources.get(subscription.topicPath);
         const old = before?.get(subscription.topicPath);
+        // One Content per feed version: every delivery of it sends these same bytes.
         changed.set(subscription.topicPath, resource && isFeedResource(resource) && old?.etag !== resource.etag ? { body: resource.body, contentType: resource.contentType } : undefined);
       }
       const content = changed.get(subscription.topicPath);
-      if (content) this.enqueue(key, content);
+      if (content) this.enqueue(key, subscription, content);
     }
   }
 
-  private enqueue(key: string, content: Content): void {
+  private enqueue(key: string, subscription: Subscription, content: Content): void {
     let outbox = this.outboxes.get(key);
     if (!outbox) this.outboxes.set(key, (outbox = { inFlight: false, failures: 0 }));
     // A newer version replaces one still waiting: the subscriber wants the feed as it is now.
     outbox.content = content;
-    if (!outbox.inFlight && !outbox.timer) this.track(this.deliver(key));
+    if (!outbox.inFlight && !outbox.timer) this.queue.push(key, callbackHost(subscription.callback));
   }
 
+  /** One delivery, run by the queue (which bounds how many run at once). */
   private async deliver(key: string): Promise<void> {
     const outbox = this.outboxes.get(key);
     const subscription = this.subscriptions.get(key);
@@ -206,12 +343,21 @@ export class WebSubHub {
     const content = outbox.content;
     outbox.content = undefined;
     outbox.inFlight = true;
+    // Resolved and checked again for every delivery: a name verified weeks ago may point
+    // elsewhere now, and the POST goes to what is checked here.
+    const target = await resolveTarget(new URL(subscription.callback), this.allow, this.resolve);
+    if (!isTarget(target)) {
+      outbox.inFlight = false;
+      if (!this.subscriptions.has(key) || this.stopped) return;
+      if (target.policy) return this.drop(key, target.reason);
+      return this.failed(key, subscription, outbox, content, { status: 0, error: target.reason });
+    }
     const headers: Record<string, string> = {
       'Content-Type': content.contentType,
       Link: `<${this.options.hubUrl}>; rel="hub", <${subscription.topic}>; rel="self"`,
     };
     if (subscription.secret !== undefined) headers['X-Hub-Signature'] = `sha256=${createHmac('sha256', subscription.secret).update(content.body).digest('hex')}`;
-    const answer = await callOut(subscription.callback, { method: 'POST', headers, body: content.body }, this.outbound);
+    const answer = await callOut(target.url, { method: 'POST', headers, body: content.body }, this.outbound, target.addresses);
     outbox.inFlight = false;
     // Unsubscribed or dropped while the request was out: nothing more goes to this callback.
     // Stopping cut the request short: that is no failure of the subscriber's.
@@ -220,24 +366,38 @@ export class WebSubHub {
     if (answer.status >= 200 && answer.status < 300) {
       this.counts.deliveriesOk++;
       outbox.failures = 0;
-      if (outbox.content) this.track(this.deliver(key));
+      if (outbox.content) this.queue.push(key, target.host);
       else this.outboxes.delete(key);
       return;
     }
-    this.counts.deliveriesFailed++;
     // §7: a 410 Gone from the callback ends the subscription.
-    if (answer.status === 410) return this.drop(key, 'callback answered 410 Gone');
+    if (answer.status === 410) {
+      this.counts.deliveriesFailed++;
+      return this.drop(key, 'callback answered 410 Gone');
+    }
+    this.failed(key, subscription, outbox, content, { status: answer.status, ...(answer.error ? { error: answer.error } : {}) });
+  }
+
+  /** A failed attempt: retried with backoff, the newest content kept, dropped after `attempts`. */
+  private failed(key: string, subscription: Subscription, outbox: Outbox, content: Content, outcome: { status: number; error?: string }): void {
+    this.counts.deliveriesFailed++;
     outbox.failures++;
     outbox.content ??= content;
-    const fields = { topic: subscription.topic, callback: subscription.callback, status: answer.status, ...(answer.error ? { error: answer.error } : {}), attempt: outbox.failures };
+    const fields = { topic: subscription.topic, callback: subscription.callback, ...outcome, attempt: outbox.failures };
     if (outbox.failures >= this.retry.attempts) return this.drop(key, `delivery failed ${outbox.failures} times`, fields);
     const delay = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (outbox.failures - 1));
     this.options.logger.info('websub_delivery_failed', { ...fields, retry_in_ms: delay });
-    outbox.timer = setTimeout(() => this.track(this.deliver(key)), delay);
+    const host = callbackHost(subscription.callback);
+    outbox.timer = setTimeout(() => {
+      outbox.timer = undefined;
+      if (!this.stopped) this.queue.push(key, host);
+    }, delay);
     outbox.timer.unref();
   }
 
   private remove(key: string): void {
+    const subscription = this.subscriptions.get(key);
+    if (subscription) this.perHost.add(callbackHost(subscription.callback), -1);
     this.subscriptions.delete(key);
     const outbox = this.outboxes.get(key);
     if (outbox?.timer) clearTimeout(outbox.timer);
@@ -253,10 +413,12 @@ export class WebSubHub {
     this.save();
   }
 
-  /** Drops expired leases (also done on every distribution). */
+  /** Drops expired leases (also done on every distribution) and forgets clients that are quiet again. */
   sweep(): void {
     const now = this.now();
     for (const [key, subscription] of this.subscriptions) if (subscription.expiresAt <= now) this.drop(key, 'lease expired');
+    this.clientRate.forgetFull(now);
+    this.targetRate.forgetFull(now);
   }
 
   /** Writes the subscriptions; writes never overlap and the last one holds the latest state. */
@@ -279,9 +441,9 @@ export class WebSubHub {
     void tracked.finally(() => this.tasks.delete(tracked));
   }
 
-  /** Resolves when no verification or delivery is in flight and the file is written (tests, shutdown). */
+  /** Resolves when no verification or delivery is queued or in flight and the file is written (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.tasks.size) await Promise.all([...this.tasks]);
+    while (this.tasks.size || this.queue.running || this.queue.waiting) await Promise.all([...this.tasks, this.queue.idle()]);
     await this.saving;
   }
 
@@ -289,7 +451,7 @@ export class WebSubHub {
     const c = this.counts;
     return {
       active: this.subscriptions.size,
-      pending: this.pendingVerifications,
+      pending: this.pending,
       verifications: { ok: c.verificationsOk, failed: c.verificationsFailed },
       deliveries: { ok: c.deliveriesOk, failed: c.deliveriesFailed },
       dropped: c.dropped,
@@ -301,11 +463,12 @@ export class WebSubHub {
     return [...this.subscriptions.values()];
   }
 
-  /** Stops retries and the sweep, cuts requests in flight short, and waits for the last write. */
+  /** Stops retries and the sweep, forgets queued deliveries, cuts requests in flight short, and waits for the last write. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.sweeper);
     for (const outbox of this.outboxes.values()) clearTimeout(outbox.timer);
+    this.queue.clear();
     this.stopping.abort();
     await this.idle();
   }

@@ -36,8 +36,6 @@ export interface RequestContext {
   readonly baseUrl: string;
   /** Whether `path` is one of the current Site's feeds. */
   readonly isFeed: (path: string) => boolean;
-  /** Callback host patterns; undefined allows any host. */
-  readonly allow: readonly string[] | undefined;
   readonly lease: LeasePolicy;
 }
 
@@ -67,7 +65,7 @@ export function parseIntent(form: URLSearchParams, ctx: RequestContext): Intent 
   }
   if (callback.protocol !== 'http:' && callback.protocol !== 'https:') return { status: 400, reason: 'hub.callback must be an http or https URL' };
   if (callback.username || callback.password) return { status: 400, reason: 'hub.callback must not carry credentials' };
-  if (!hostAllowed(callback.hostname, ctx.allow)) return { status: 403, reason: 'hub.callback host is not allowed by --hub-allow' };
+  // Whether the host may be called is decided on its addresses, after a lookup (target.ts).
   callback.hash = '';
 
   const secret = form.get('hub.secret') ?? undefined;
@@ -106,20 +104,4 @@ export function topicPathOf(topic: string, baseUrl: string): string | undefined 
   } catch {
     return undefined;
   }
-}
-
-/**
- * `--hub-allow` patterns: `example.org` allows that host only, `.example.org` or `*.example.org`
- * its subdomains (not itself). Host names are compared as the URL parser normalised them
- * (lower case, IPv6 in brackets, IPv4 in dotted decimal).
- */
-export function hostAllowed(hostname: string, allow: readonly string[] | undefined): boolean {
-  if (allow === undefined) return true;
-  const host = hostname.toLowerCase();
-  return allow.some((pattern) => {
-    const p = pattern.toLowerCase();
-    if (p.startsWith('*.')) return host.endsWith(p.slice(1));
-    if (p.startsWith('.')) return host.endsWith(p);
-    return host === p;
-  });
 }

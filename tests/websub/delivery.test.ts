@@ -119,7 +119,7 @@ describe('content distribution when the subscriber fails', () => {
   it('does not wait for a subscriber that never answers (request timeout)', async () => {
     const dirs = await sandbox.makeDirs();
     await writeSeed(dirs.seeds, 'first.md', { title: 'First post', day: 1, body: 'The first article.' });
-    const r = await startService(dirs, {}, { hub: { outbound: { timeoutMs: 200 } } });
+    const r = await startService(dirs, {}, { hub: { verification: { timeoutMs: 200 } } });
     running.push(r);
     // A callback that accepts the connection and never answers.
     const { createServer } = await import('node:net');

@@ -56,20 +56,28 @@ describe('the hub refuses bad subscription requests with 4xx, and calls nobody',
     expect(r.service.hub!.list()).toEqual([]);
   });
 
-  it('calls back only hosts on --hub-allow', async () => {
+  it('calls back only hosts on --hub-allow, and a listed name only on allowed addresses', async () => {
     const { r, sub } = await setup({ 'hub-allow': 'localhost,.example.org' });
     const refused = await hubRequest(r.hubEndpoint, { 'hub.mode': 'subscribe', 'hub.topic': `${BASE_URL}/rss.xml`, 'hub.callback': sub.callback() });
     expect(refused.status).toBe(403);
-    expect(refused.text).toMatch(/not allowed/);
+    expect(refused.text).toMatch(/not allowed by --hub-allow/);
+    // localhost is listed, but it is the loopback (RFC 6761 §6.3), and no range allows that.
+    const loopback = await hubRequest(r.hubEndpoint, { 'hub.mode': 'subscribe', 'hub.topic': `${BASE_URL}/rss.xml`, 'hub.callback': sub.callback().replace('127.0.0.1', 'localhost') });
+    expect([loopback.status, loopback.text]).toEqual([403, expect.stringMatching(/localhost resolves to 127\.0\.0\.1: loopback/)]);
+    await r.service.hub!.idle();
+    expect(sub.connections).toBe(0);
+  });
 
+  it('calls a listed name whose addresses are listed too', async () => {
+    const { r, sub } = await setup({ 'hub-allow': 'localhost,127.0.0.1,::1' });
     const allowed = await hubRequest(r.hubEndpoint, {
       'hub.mode': 'subscribe',
       'hub.topic': `${BASE_URL}/rss.xml`,
       'hub.callback': sub.callback().replace('127.0.0.1', 'localhost'),
     });
-    expect(allowed.status).toBe(202);
+    expect(allowed.status, allowed.text).toBe(202);
     await r.service.hub!.idle();
-    expect(sub.verifications.map((v) => v.mode)).toEqual(['subscribe']);
+    expect(sub.verifications.map((v) => [v.mode, v.host])).toEqual([['subscribe', `localhost:${sub.port}`]]);
   });
 
   it('with an external --hub: feeds name it, POST /websub is not ours, and changed feeds are published to it', async () => {

@@ -20,13 +20,20 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/**
+ * The subscribers in these tests listen on loopback addresses, which the hub refuses by default
+ * (a callback must resolve to globally routable addresses only): every service here allows the
+ * IPv4 loopback range explicitly. Pass `'hub-allow': ''` for the default, or another list.
+ */
+export const TEST_HUB_ALLOW = '127.0.0.0/8';
+
 export async function startService(
   dirs: Dirs,
   flags: Record<string, string> = {},
   overrides: ServiceOverrides = {},
   logger: Logger = silentLogger,
 ): Promise<Running> {
-  const config = loadConfig({ seeds: dirs.seeds, out: dirs.out, 'data-dir': dirs.data, port: '0', cron: NEVER, watch: false, 'base-url': BASE_URL, ...flags }, {});
+  const config = loadConfig({ seeds: dirs.seeds, out: dirs.out, 'data-dir': dirs.data, port: '0', cron: NEVER, watch: false, 'base-url': BASE_URL, 'hub-allow': TEST_HUB_ALLOW, ...flags }, {});
   const service = assembleService(config, logger, { maxAge: 60, ...overrides });
   const server = serve({ fetch: service.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await new Promise<void>((resolve, reject) => {
