@@ -2,6 +2,7 @@ import { escapeHtml, stripXmlIllegal } from '../parse/text.js';
 import type { FeedItem, FeedSpec } from './feed-model.js';
 import { addAtomHistory, addRssHistory } from './history-links.js';
 import { imageMediaType } from './media-type.js';
+import { htmlTextAsXml, markupSafeText } from './xml-text.js';
 
 /**
  * RSS 2.0 and Atom 1.0 archive pages (RFC 5005 §4), written directly rather than through `feed`.
@@ -10,7 +11,7 @@ import { imageMediaType } from './media-type.js';
  * that cost ~60 µs an item — a third of a 10,000-file build — while archive items are small and
  * fixed in shape: no body, only title, link, guid, dates, summary, author, categories and image.
  * Element for element this is what xml-feeds.ts makes of the same spec, without the corrections
- * `feed` needs: every string is escaped here, once.
+ * `feed` needs: every string is escaped here, once, by the rules of xml-text.ts for its field.
  */
 
 const GENERATOR = 'seedfeed';
@@ -21,34 +22,38 @@ const GENERATOR = 'seedfeed';
  */
 const esc = escapeHtml;
 const clean = (text: string) => escapeHtml(stripXmlIllegal(text));
+/** RSS title, dc:creator, category: undeclared type, so no markup for a text or an HTML reading (xml-text.ts). */
+const safe = (text: string) => markupSafeText(text, esc);
 const I2 = ' '.repeat(8);
 const I3 = ' '.repeat(12);
 
 function rssItem(item: FeedItem): string {
   const lines = [
-    `<title>${esc(item.title)}</title>`,
+    `<title>${safe(item.title)}</title>`,
     `<link>${esc(item.url)}</link>`,
     `<guid isPermaLink="false">${esc(item.guid)}</guid>`,
     `<pubDate>${item.published.toUTCString()}</pubDate>`,
     // RSS descriptions are HTML: the summary is plain text, so it is HTML-escaped, then XML-escaped.
     `<description>${esc(escapeHtml(item.summary))}</description>`,
-    ...item.categories.map((c) => `<category domain="${esc(c.url)}">${esc(c.name)}</category>`),
+    ...item.categories.map((c) => `<category domain="${esc(c.url)}">${safe(c.name)}</category>`),
     ...(item.image ? [`<enclosure length="0" type="${imageMediaType(item.image)}" url="${esc(item.image)}"/>`] : []),
-    ...(item.author ? [`<dc:creator>${esc(item.author)}</dc:creator>`] : []),
+    ...(item.author ? [`<dc:creator>${safe(item.author)}</dc:creator>`] : []),
   ];
   return `${I2}<item>\n${I3}${lines.join(`\n${I3}`)}\n${I2}</item>\n`;
 }
 
 export function renderRssArchive(spec: FeedSpec): string {
+  const title = safe(stripXmlIllegal(spec.title));
   const head = [
-    `<title>${clean(spec.title)}</title>`,
+    `<title>${title}</title>`,
     `<link>${esc(spec.homePage)}</link>`,
-    `<description>${clean(spec.description)}</description>`,
+    // The channel description is HTML like an item's: its text (a category name…) is escaped as HTML first.
+    `<description>${htmlTextAsXml(stripXmlIllegal(spec.description))}</description>`,
     `<lastBuildDate>${spec.updated.toUTCString()}</lastBuildDate>`,
     '<docs>https://validator.w3.org/feed/docs/rss2.html</docs>',
     `<generator>${GENERATOR}</generator>`,
     `<language>${esc(spec.language)}</language>`,
-    ...(spec.icon ? [`<image>\n${I3}<title>${clean(spec.title)}</title>\n${I3}<url>${esc(spec.icon)}</url>\n${I3}<link>${esc(spec.homePage)}</link>\n${I2}</image>`] : []),
+    ...(spec.icon ? [`<image>\n${I3}<title>${title}</title>\n${I3}<url>${esc(spec.icon)}</url>\n${I3}<link>${esc(spec.homePage)}</link>\n${I2}</image>`] : []),
     `<atom:link href="${esc(spec.selfUrls.rss)}" rel="self" type="application/rss+xml"/>`,
     ...(spec.hub ? [`<atom:link href="${esc(spec.hub)}" rel="hub"/>`] : []),
   ];
@@ -60,7 +65,7 @@ export function renderRssArchive(spec: FeedSpec): string {
 
 function atomEntry(item: FeedItem): string {
   const lines = [
-    `<title>${esc(item.title)}</title>`,
+    `<title type="text">${esc(item.title)}</title>`,
     `<id>${esc(item.guid)}</id>`,
     `<link href="${esc(item.url)}"/>`,
     ...(item.image ? [`<link rel="enclosure" href="${esc(item.image)}" type="${imageMediaType(item.image)}"/>`] : []),

@@ -44,7 +44,7 @@ export type Previous = ReadonlyMap<string, Validator | Resource>;
 
 const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
 /** Bump when templates change, so exports and restored validators are not reused across versions. */
-const RENDERER_VERSION = 4;
+const RENDERER_VERSION = 5;
 const RENDER: Record<FeedFormat, (spec: FeedSpec) => string> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
 /** Archive pages carry no bodies; their XML is written directly (see archive-xml.ts). */
 const RENDER_ARCHIVE: Record<FeedFormat, (spec: FeedSpec) => string> = { rss: renderRssArchive, atom: renderAtomArchive, json: renderJsonFeed };

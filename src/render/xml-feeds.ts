@@ -3,13 +3,16 @@ import { escapeHtml } from '../parse/text.js';
 import type { FeedItem, FeedSpec } from './feed-model.js';
 import { addAtomHistory, addRssHistory } from './history-links.js';
 import { imageMediaType } from './media-type.js';
+import { cdata, htmlTextAsXml, markupSafeText, xmlAttr, xmlText } from './xml-text.js';
 
 /**
  * RSS 2.0 and Atom 1.0 through the `feed` package, with its faults (judge/README.md, "feed@6")
  * corrected around it:
- * - xml-js splits only the first `]]>` of a CDATA section, so every `]]>` is defused first;
- * - `<` in an attribute (Atom category label) is never escaped: it travels as a placeholder;
- * - Atom titles and summaries are `type="html"` CDATA, so plain text is HTML-escaped first;
+ * - every string goes through `feed` as a token and is written afterwards, escaped by xml-text.ts
+ *   for what its field is: `feed` (xml-js) escapes text its own way (`&amp;` loses a level), never
+ *   escapes `<` in attributes, puts RSS titles and dc:creator raw in CDATA and splits only the
+ *   first `]]>` of a CDATA section;
+ * - Atom entry titles are `type="text"` (feed writes `type="html"`): a title is plain text;
  * - a name-only author would be an invalid RSS `<author>`: it goes to `dc:creator` instead;
  * - enclosure types are guessed from the URL by `feed` (`image//` for proxy URLs): RSS takes
  *   ours, and Atom's are rewritten after rendering;
@@ -17,19 +20,35 @@ import { imageMediaType } from './media-type.js';
  */
 
 const GENERATOR = 'seedfeed';
-/** A noncharacter that cleanLine() strips from every input, so it can only come from us. */
-const LT_PLACEHOLDER = '\uFDD0';
-/** xml-js turns `&amp;` in text nodes back into `&` before escaping: a literal `&amp;` would lose a level. */
-const AMP_PLACEHOLDER = '\uFDD1';
-const textNode = (text: string) => text.replaceAll('&', AMP_PLACEHOLDER);
-const restorePlaceholders = (xml: string) => xml.replaceAll(AMP_PLACEHOLDER, '&amp;').replaceAll(LT_PLACEHOLDER, '&lt;');
 
-const defuseCdata = (text: string) => text.replaceAll(']]>', ']]&gt;');
+/**
+ * Noncharacters that toFeedItem() and cleanLine() strip from every input (parse/text.ts), so a
+ * token can only come from here. Tokens hold no character `feed` or xml-js would escape.
+ */
+const TOKEN_OPEN = '\uFDD0';
+const TOKEN_CLOSE = '\uFDD1';
+/** A token, with the CDATA section `feed` may have put around it: the XML put in its place brings its own. */
+const TOKEN = /(?:<!\[CDATA\[)?\uFDD0(\d+)\uFDD1(?:\]\]>)?/g;
 
-function baseFeed(spec: FeedSpec): Feed {
+/** XML fragments carried through `feed` as tokens and put in place after rendering. */
+class Verbatim {
+  private readonly parts: string[] = [];
+
+  /** A token standing for `xml`, which is already escaped for the place it goes. */
+  put(xml: string): string {
+    return `${TOKEN_OPEN}${this.parts.push(xml) - 1}${TOKEN_CLOSE}`;
+  }
+
+  /** `document` with each token replaced in one pass (what a token stands for is never scanned again). */
+  fill(document: string): string {
+    return document.replace(TOKEN, (_, index: string) => this.parts[Number(index)]!);
+  }
+}
+
+function baseFeed(spec: FeedSpec, title: string, description: string): Feed {
   return new Feed({
-    title: textNode(spec.title),
-    description: textNode(spec.description),
+    title,
+    description,
     id: spec.selfUrls.atom,
     link: spec.homePage,
     language: spec.language,
@@ -42,7 +61,7 @@ function baseFeed(spec: FeedSpec): Feed {
   });
 }
 
-function commonItem(item: FeedItem): Item {
+function commonItem(item: FeedItem, v: Verbatim): Item {
   return {
     title: '',
     id: item.guid,
@@ -50,7 +69,10 @@ function commonItem(item: FeedItem): Item {
     link: item.url,
     date: item.updated,
     published: item.published,
-    content: defuseCdata(item.contentHtml),
+    // Sanitized HTML (parse/sanitize.ts); an archived item has none, and `feed` then writes no element.
+    content: item.contentHtml ? v.put(cdata(item.contentHtml)) : '',
+    // The summary is plain text and the field is HTML: HTML-escaped (it then holds no `]]>`).
+    description: item.summary && v.put(cdata(escapeHtml(item.summary))),
   };
 }
 
@@ -59,46 +81,54 @@ function withDcNamespace(xml: string): string {
   return xml.includes('<dc:creator>') && !xml.includes('xmlns:dc=') ? xml.replace('<rss version="2.0"', '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"') : xml;
 }
 
+/**
+ * RSS: `description` is HTML (RSS 2.0, "entity-encoded HTML is allowed"); title, dc:creator and
+ * category are of undeclared type, written so that neither a text nor an HTML reading finds markup.
+ */
 export function renderRss(spec: FeedSpec): string {
-  const feed = baseFeed(spec);
+  const v = new Verbatim();
+  const feed = baseFeed(spec, v.put(markupSafeText(spec.title)), v.put(htmlTextAsXml(spec.description)));
   for (const item of spec.items) {
     feed.addItem({
-      ...commonItem(item),
-      title: defuseCdata(item.title),
-      description: defuseCdata(escapeHtml(item.summary)),
-      category: item.categories.map((c) => ({ name: textNode(c.name), domain: c.url })),
+      ...commonItem(item, v),
+      // In CDATA when it reads the same as HTML (as `feed` always wrote it: the same bytes as before).
+      title: item.title && v.put(markupSafeText(item.title, cdata)),
+      category: item.categories.map((c) => ({ name: v.put(markupSafeText(c.name)), domain: c.url })),
       ...(item.image ? { image: { url: item.image, type: imageMediaType(item.image), length: 0 } } : {}),
-      ...(item.author ? { extensions: [{ name: 'dc:creator', objects: { _cdata: defuseCdata(item.author) } }] } : {}),
+      ...(item.author ? { extensions: [{ name: 'dc:creator', objects: { _text: v.put(markupSafeText(item.author, cdata)) } }] } : {}),
     });
   }
-  return restorePlaceholders(addRssHistory(withDcNamespace(feed.rss2()), spec.history));
+  return v.fill(addRssHistory(withDcNamespace(feed.rss2()), spec.history));
 }
 
+/** Atom: every text construct says its type (RFC 4287 §3.1); titles, names and labels are text. */
 export function renderAtom(spec: FeedSpec): string {
-  const feed = baseFeed(spec);
+  const v = new Verbatim();
+  const feed = baseFeed(spec, v.put(xmlText(spec.title)), v.put(xmlText(spec.description)));
   const enclosureTypes = new Map<string, string>();
   for (const item of spec.items) {
     if (item.image) enclosureTypes.set(new URL(item.image).href.replace(/&/g, '&amp;'), imageMediaType(item.image));
     feed.addItem({
-      ...commonItem(item),
-      title: defuseCdata(escapeHtml(item.title)),
-      description: defuseCdata(escapeHtml(item.summary)),
+      ...commonItem(item, v),
+      title: v.put(xmlText(item.title)),
       // term is the name (what readers show and match on, as RSS and JSON Feed do); scheme says where it lives.
       category: item.categories.map((c) => {
-        const name = c.name.replaceAll('<', LT_PLACEHOLDER);
         // `feed` writes Atom's `label` attribute from `name`.
+        const name = v.put(xmlAttr(c.name));
         return { term: name, name, scheme: c.url };
       }),
-      ...(item.author ? { author: [{ name: textNode(item.author) }] } : {}),
+      ...(item.author ? { author: [{ name: v.put(xmlText(item.author)) }] } : {}),
       ...(item.image ? { image: item.image } : {}),
     });
   }
   const xml = feed
     .atom1()
     .replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${spec.language}">`)
+    // Before the tokens are filled in, `feed`'s entry titles are the only `type="html"` titles.
+    .replaceAll('<title type="html">', '<title type="text">')
     .replace(/<link rel="enclosure" href="([^"]*)" type="[^"]*"/g, (match, href: string) => {
       const type = enclosureTypes.get(href);
       return type ? `<link rel="enclosure" href="${href}" type="${type}"` : match;
     });
-  return restorePlaceholders(addAtomHistory(xml, spec.history));
+  return v.fill(addAtomHistory(xml, spec.history));
 }

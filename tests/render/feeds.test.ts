@@ -212,12 +212,12 @@ describe('Atom 1.0', () => {
     expect(feed.children('updated').text()).toBe(catalog.articles[0]!.updated.toISOString());
   });
 
-  it('every entry: id is the guid, title type=html, link, updated, published, summary and content', () => {
+  it('every entry: id is the guid, title type=text (a title is plain text), link, updated, published, summary and content', () => {
     expect($('feed > entry').length).toBe(5);
     for (const article of catalog.articles) {
       const entry = entryOf(article.title);
       expect(entry.children('id').text()).toBe(article.guid);
-      expect(entry.children('title').attr('type')).toBe('html');
+      expect(entry.children('title').attr('type')).toBe('text');
       expect(entry.children('link:not([rel])').attr('href')).toBe(expectedLink(article));
       expect(entry.children('updated').text()).toBe(article.updated.toISOString());
       expect(entry.children('published').text()).toBe(article.date.toISOString());

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { escapeHtml } from '../../src/parse/text.js';
+import { load } from 'cheerio';
 import type { Article, Catalog } from '../../src/model.js';
 import type { Site } from '../../src/render/site.js';
 import {
@@ -82,6 +82,14 @@ afterAll(() => temp.remove());
 const xmlPaths = (s: Site) => [...s.paths()].filter((p) => /\.xml$/.test(p));
 const jsonPaths = (s: Site) => [...s.paths()].filter((p) => p.endsWith('.json'));
 
+/**
+ * What a reader that renders the field as HTML shows. RSS title, dc:creator and category have no
+ * declared type: they are written so that this reading and a plain-text one find no markup
+ * (render/xml-text.ts), and the HTML reading is the exact text.
+ */
+const shownAsHtml = (text: string) => load(text, null, false).root().text();
+const liveElements = (text: string) => load(text, null, false)('*').length;
+
 function everyString(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) for (const v of value) everyString(v, out);
@@ -142,10 +150,12 @@ describe('what a reader sees is what the file said', () => {
     const $ = xml(resourceText(site, '/rss.xml'));
     const item = $('item').filter((_, el) => $(el).children('guid').text() === article.guid);
     expect(item.length).toBe(1);
-    // `]]>` cannot appear inside CDATA: the renderer writes `]]&gt;`, which an HTML reader shows as `]]>`.
-    expect(item.children('title').text()).toBe(CLEAN_TITLE.replace(']]>', ']]&gt;'));
-    expect(item.children('category').map((_, el) => $(el).text()).get()).toEqual(CATEGORY_NAMES);
-    expect(item.children('dc\\:creator').text()).toBe(CLEAN_AUTHOR.replace(']]>', ']]&gt;'));
+    // Undeclared type: HTML-escaped when it holds markup, so an HTML reading shows the exact text, `]]>` included.
+    const title = item.children('title').text();
+    expect(liveElements(title)).toBe(0);
+    expect(shownAsHtml(title)).toBe(CLEAN_TITLE);
+    expect(item.children('category').map((_, el) => shownAsHtml($(el).text())).get()).toEqual(CATEGORY_NAMES);
+    expect(shownAsHtml(item.children('dc\\:creator').text())).toBe(CLEAN_AUTHOR);
     const content = item.children('content\\:encoded').text();
     expect(content.match(/]]&gt;/g)).toHaveLength(2);
     expect(content).toContain('&amp; literal &amp;amp;');
@@ -155,22 +165,21 @@ describe('what a reader sees is what the file said', () => {
     expect(item.children('enclosure').attr('type')).toBe('image/png');
   });
 
-  it('RSS of a category named "&amp;": the literal text survives one level of escaping', () => {
+  it('RSS of a category named "&amp;": the literal text survives an HTML reading of title and description', () => {
     const slug = catalog.categories.find((c) => c.name === '&amp;')!.slug;
     const $ = xml(resourceText(site, `/categories/${slug}/rss.xml`));
-    expect($('channel > title').text()).toBe('seedfeed — &amp;');
-    expect($('channel > description').text()).toBe('Articles in the category “&amp;”, newest first.');
+    expect(shownAsHtml($('channel > title').text())).toBe('seedfeed — &amp;');
+    expect(shownAsHtml($('channel > description').text())).toBe('Articles in the category “&amp;”, newest first.');
   });
 
-  it('Atom: title is escaped HTML of the clean title; category term/label keep < and &', () => {
+  it('Atom: title is type="text" and exactly the clean title; category term/label keep < and &', () => {
     const $ = xml(resourceText(site, '/atom.xml'));
     const entry = $('entry').filter((_, el) => $(el).children('id').text() === article.guid);
     expect(entry.length).toBe(1);
     const title = entry.children('title');
-    expect(title.attr('type')).toBe('html');
-    // type="html": the text is HTML, so the plain title arrives escaped — `]]>` as `]]&#62;` included.
-    expect(title.text()).toBe(escapeHtml(CLEAN_TITLE));
-    expect(title.text()).not.toContain('<b>');
+    // type="text" (RFC 4287 §3.1.1.1): a reader shows the characters, `<b>` and `]]>` included.
+    expect(title.attr('type')).toBe('text');
+    expect(title.text()).toBe(CLEAN_TITLE);
     const categories = entry.children('category').map((_, el) => ({ term: $(el).attr('term'), label: $(el).attr('label') })).get();
     expect(categories).toEqual(CATEGORY_NAMES.map((name) => ({ term: name, label: name })));
     expect(entry.children('author').children('name').text()).toBe(CLEAN_AUTHOR);
@@ -200,7 +209,8 @@ describe('what a reader sees is what the file said', () => {
     const text = resourceText(site, '/opml.xml');
     await expectWellFormed('/opml.xml', text);
     const $ = xml(text);
-    const texts = $('outline').map((_, el) => $(el).attr('text')).get();
+    for (const el of $('outline').get()) expect(liveElements($(el).attr('text')!)).toBe(0);
+    const texts = $('outline').map((_, el) => shownAsHtml($(el).attr('text')!)).get();
     for (const name of CATEGORY_NAMES) expect(texts).toContain(`seedfeed — ${name}`);
   });
 
