@@ -21,7 +21,8 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
   await mkdir(path.dirname(file), { recursive: true });
   const temp = tempPathFor(file);
   try {
-    await writeFile(temp, data, options.mode === undefined ? undefined : { mode: options.mode });
+    // wx: a fresh file or an error, never through whatever (a link) might wait at that name.
+    await writeFile(temp, data, options.mode === undefined ? { flag: 'wx' } : { flag: 'wx', mode: options.mode });
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });

@@ -1,6 +1,7 @@
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isTempName, tempPathFor } from './atomic.js';
+import { isTempName, tempPathFor, writeFileAtomic } from './atomic.js';
+import type { OutputDirs } from './real-dirs.js';
 
 /**
  * Two-step writes for a whole export: every file is first written under a temporary name next to
@@ -14,12 +15,16 @@ export interface Staged {
   readonly file: string;
 }
 
-/** Writes `data` under a temporary name beside `file`; removes it again if the write fails. */
-export async function stageFile(file: string, data: Uint8Array | string): Promise<Staged> {
-  await mkdir(path.dirname(file), { recursive: true });
+/**
+ * Writes `data` under a temporary name beside `file`; removes it again if the write fails. The
+ * directory is made through `dirs`, which refuses symbolic links inside the output directory.
+ */
+export async function stageFile(file: string, data: Uint8Array | string, dirs: OutputDirs): Promise<Staged> {
+  await dirs.ensure(path.dirname(file));
   const temp = tempPathFor(file);
   try {
-    await writeFile(temp, data);
+    // wx: a fresh file or an error, never through whatever (a link) might wait at that name.
+    await writeFile(temp, data, { flag: 'wx' });
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
@@ -39,8 +44,8 @@ export async function discardStaged(staged: readonly Staged[]): Promise<void> {
 export const EXPORT_MARKER = '.seedfeed-export-running';
 
 export async function markExportStarted(marker: string): Promise<void> {
-  await mkdir(path.dirname(marker), { recursive: true });
-  await writeFile(marker, `${process.pid}\n`);
+  // Renamed into place: a link left at that name is replaced, not written through.
+  await writeFileAtomic(marker, `${process.pid}\n`);
 }
 
 /**

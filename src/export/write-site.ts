@@ -1,18 +1,15 @@
-import { access, readFile, rm, rmdir } from 'node:fs/promises';
+import { access, lstat, mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { PageJob, PageSettings } from '../ingest/parse-worker.js';
 import type { Site } from '../render/site.js';
 import { fileForPath } from '../render/urls.js';
 import { writeFileAtomic } from './atomic.js';
+import { damagedManifestWarning, emptyManifest, MANIFEST, readManifest, type Manifest } from './manifest.js';
+import { linkOnTheWay, OutputDirs } from './real-dirs.js';
+import { removeStale } from './removal.js';
 import { commitStaged, discardStaged, EXPORT_MARKER, ExportError, markExportStarted, removeLeftoverTemps, stageFile, type Staged } from './staging.js';
 
-/** Written next to the export: which files seedfeed owns there, and the render key of each. */
-export const MANIFEST = '.seedfeed-manifest.json';
-
-export interface Manifest {
-  readonly version: 1;
-  readonly files: Record<string, string>;
-}
+export { MANIFEST, type Manifest };
 
 export interface ExportStats {
   readonly written: number;
@@ -20,15 +17,8 @@ export interface ExportStats {
   readonly removed: number;
   /** What the directory now holds: pass it as `previous` next time to skip reading it back. */
   readonly manifest: Manifest;
-}
-
-async function readManifest(outDir: string): Promise<Manifest> {
-  try {
-    const parsed = JSON.parse(await readFile(path.join(outDir, MANIFEST), 'utf8')) as Manifest;
-    return parsed.version === 1 && parsed.files ? parsed : { version: 1, files: {} };
-  } catch {
-    return { version: 1, files: {} };
-  }
+  /** Things the operator should hear of that did not stop the export (a damaged manifest). */
+  readonly warnings: readonly string[];
 }
 
 const PARALLEL_WRITES = 32;
@@ -56,12 +46,26 @@ export interface WriteOptions {
 
 export async function writeSite(site: Site, outDir: string, options: WriteOptions = {}): Promise<ExportStats> {
   const { verify = true, onProgress, pageWriter } = options;
+  // --out is the operator's choice, a link perhaps: followed once, here. Everything below is then
+  // addressed by its real path, and a link met below it is never written or deleted through.
+  let out: string;
+  try {
+    await mkdir(outDir, { recursive: true });
+    out = await realpath(outDir);
+  } catch (error) {
+    throw new ExportError(outDir, error);
+  }
+  const warnings: string[] = [];
   // A crash between writing and renaming leaves temporaries behind: the first export of a process
   // clears them — the whole tree only if the last export never finished (its marker is still there).
-  const marker = path.join(outDir, EXPORT_MARKER);
-  if (verify) await removeLeftoverTemps(outDir, { recursive: await exists(marker) });
-  const before = options.previous ?? (await readManifest(outDir));
-  const files: Record<string, string> = {};
+  const marker = path.join(out, EXPORT_MARKER);
+  if (verify) await removeLeftoverTemps(out, { recursive: await exists(marker) });
+  let before = options.previous;
+  if (!before) {
+    const loaded = await readManifest(out);
+    if (loaded.damaged) warnings.push(damagedManifestWarning(outDir, loaded.damaged));
+    before = loaded.manifest;
+  }
   const total = site.size;
   let done = 0;
   const progress = (n: number) => onProgress?.((done += n), total);
@@ -69,22 +73,34 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
   // Index and OPML last: a reader who follows them finds every feed and page already there.
   const last = new Set(['/', '/opml.xml']);
   const ordered = [...site.paths()].filter((p) => !last.has(p)).concat(...last);
+  const files: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const sitePath of ordered) files[fileForPath(sitePath)] = site.keyOf(sitePath)!;
+
+  // What the manifest would have removed is checked before anything is written: an entry on the
+  // way through a link inside --out makes it damaged (manifest.ts says why none of it is trusted then).
+  let stale = Object.keys(before.files).filter((file) => !Object.hasOwn(files, file));
+  for (const file of stale) {
+    const link = await linkOnTheWay(out, file);
+    if (link === undefined) continue;
+    warnings.push(damagedManifestWarning(outDir, `entry ${JSON.stringify(file)}: its way passes through a symbolic link, ${link}`));
+    before = emptyManifest();
+    stale = [];
+    break;
+  }
 
   // What changed is decided in memory first; only those paths cost any I/O (or rendering).
   let changed: string[] = [];
   const maybeUnchanged: string[] = [];
   for (const sitePath of ordered) {
-    const file = fileForPath(sitePath);
-    const key = site.keyOf(sitePath)!;
-    files[file] = key;
-    if (before.files[file] !== key) changed.push(sitePath);
+    if (before.files[fileForPath(sitePath)] !== files[fileForPath(sitePath)]) changed.push(sitePath);
     else maybeUnchanged.push(sitePath);
   }
   if (verify) {
     const missing: string[] = [];
     for (let i = 0; i < maybeUnchanged.length; i += PARALLEL_WRITES) {
       const batch = maybeUnchanged.slice(i, i + PARALLEL_WRITES);
-      const present = await Promise.all(batch.map((p) => exists(path.join(outDir, fileForPath(p)))));
+      // A link where the file should be counts as missing: the rewrite replaces the link itself.
+      const present = await Promise.all(batch.map((p) => isRegularFile(path.join(out, fileForPath(p)))));
       batch.forEach((p, k) => present[k] || missing.push(p));
     }
     const rewrite = new Set([...changed, ...missing]);
@@ -103,12 +119,13 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
   // Everything is written under temporary names first and renamed into place only once all of it
   // is on disk: a full disk or a refused write leaves the previous feeds and pages as they were.
   const staged: Staged[] = [];
+  const dirs = new OutputDirs(out);
   try {
     if (changed.length) await markExportStarted(marker);
     for (let i = 0; i < local.length; i += PARALLEL_WRITES) {
       const batch = local.slice(i, i + PARALLEL_WRITES);
       // Rendered only now, when it must be written: article pages are not kept in memory.
-      const results = await Promise.allSettled(batch.map(async (p) => stageFile(path.join(outDir, fileForPath(p)), (await site.load(p))!.body)));
+      const results = await Promise.allSettled(batch.map(async (p) => stageFile(path.join(out, fileForPath(p)), (await site.load(p))!.body, dirs)));
       for (const r of results) if (r.status === 'fulfilled') staged.push(r.value);
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
@@ -118,7 +135,7 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
     // They replace each page atomically at once (pages of new or changed articles only).
     for (let i = 0; i < remote.length && pageWriter; i += 4096) {
       const batch = remote.slice(i, i + 4096);
-      await pageWriter.writePages(site.pageSettings(), outDir, batch);
+      await pageWriter.writePages(site.pageSettings(), out, batch);
       progress(batch.length);
     }
   } catch (error) {
@@ -126,24 +143,18 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
     await rm(marker, { force: true }).catch(() => undefined); // cleaned up: nothing for the next start to repair
     throw new ExportError(outDir, error);
   }
-  const lastStaged = staged.filter((s) => last.has(sitePathOf(s.file, outDir)));
+  const lastStaged = staged.filter((s) => last.has(sitePathOf(s.file, out)));
   const firstStaged = staged.filter((s) => !lastStaged.includes(s));
   for (let i = 0; i < firstStaged.length; i += PARALLEL_WRITES) await Promise.all(firstStaged.slice(i, i + PARALLEL_WRITES).map(commitStaged));
   for (const s of lastStaged) await commitStaged(s);
 
-  let removed = 0;
-  for (const file of Object.keys(before.files)) {
-    if (files[file] !== undefined) continue;
-    await rm(path.join(outDir, file), { force: true });
-    await removeEmptyParents(path.dirname(path.join(outDir, file)), outDir);
-    removed++;
-  }
+  const removed = await removeStale(out, stale);
   const manifest: Manifest = { version: 1, files };
   if (changed.length || removed || !options.previous) {
-    await writeFileAtomic(path.join(outDir, MANIFEST), `${JSON.stringify(manifest)}\n`);
+    await writeFileAtomic(path.join(out, MANIFEST), `${JSON.stringify(manifest)}\n`);
   }
   await rm(marker, { force: true });
-  return { written: changed.length, unchanged, removed, manifest };
+  return { written: changed.length, unchanged, removed, manifest, warnings };
 }
 
 /** `/opml.xml` of `<outDir>/opml.xml`, `/` of `<outDir>/index.html` (only these two are asked for). */
@@ -161,13 +172,6 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-async function removeEmptyParents(dir: string, stopAt: string): Promise<void> {
-  const root = path.resolve(stopAt);
-  for (let current = path.resolve(dir); current !== root && current.startsWith(root); current = path.dirname(current)) {
-    try {
-      await rmdir(current);
-    } catch {
-      return; // not empty (or already gone)
-    }
-  }
+async function isRegularFile(file: string): Promise<boolean> {
+  return (await lstat(file).catch(() => undefined))?.isFile() === true;
 }
