@@ -1,6 +1,7 @@
 import type { Io } from '../cli.js';
 import { describeFsError } from '../cli.js';
 import type { Config } from '../config.js';
+import { layoutRefusal } from '../export/layout.js';
 import { writeSite } from '../export/write-site.js';
 import { Scanner } from '../ingest/scanner.js';
 import { ParsePool } from '../ingest/worker-pool.js';
@@ -11,6 +12,11 @@ import { progressReporter } from './progress.js';
 /** `seedfeed build`: one scan, the whole URL space exported, state saved for the next run. */
 export async function runBuild(config: Config, io: Io, isTty = process.stderr.isTTY === true): Promise<number> {
   const started = performance.now();
+  const refused = layoutRefusal(config); // before anything is read or written
+  if (refused) {
+    io.err(`seedfeed: ${refused}\n`);
+    return 2;
+  }
   const state = await loadState(config.outDir);
   if (state.damaged) io.err(`seedfeed: warning: ${STATE_FILE} in ${config.outDir} is damaged (${state.damaged}); starting afresh\n`);
   const parsing = progressReporter(isTty, io.err, 'parsing');
@@ -31,6 +37,7 @@ export async function runBuild(config: Config, io: Io, isTty = process.stderr.is
     try {
       const exported = await writeSite(site, config.outDir, { onProgress: progress.update, pageWriter: pool });
       progress.done();
+      for (const warning of exported.warnings) io.err(`seedfeed: warning: ${warning}\n`);
       await saveState(config.outDir, state.memory, site);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       io.out(

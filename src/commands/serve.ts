@@ -3,6 +3,7 @@ import type { Io } from '../cli.js';
 import type { Config } from '../config.js';
 import { gracefulCloser } from '../http/graceful.js';
 import { createSiteServer, listen } from '../http/server.js';
+import { layoutRefusal } from '../export/layout.js';
 import { assembleService } from '../live/assemble.js';
 import { LiveSite } from '../live/service.js';
 import { createLogger } from '../log.js';
@@ -11,6 +12,11 @@ const MAX_AGE_CAP_SECONDS = 300;
 
 /** `seedfeed serve`: scan, export, serve, and follow the seeds directory until SIGINT/SIGTERM. */
 export async function runServe(config: Config, io: Io): Promise<number> {
+  const refused = layoutRefusal(config); // before anything is read, written or listened on
+  if (refused) {
+    io.err(`seedfeed: ${refused}\n`);
+    return 2;
+  }
   const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stderr.isTTY === true);
   const logger = createLogger({ level: config.logLevel, format: pretty ? 'pretty' : 'json' });
   const maxAge = Math.min(LiveSite.intervalSeconds(config.cron), MAX_AGE_CAP_SECONDS);

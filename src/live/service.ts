@@ -159,6 +159,7 @@ export class LiveSite {
         this.pool.close(),
       );
       this.manifest = exported.manifest;
+      for (const warning of exported.warnings) logger.warn('export_warning', { warning });
       // Bodies of articles no feed shows go; pages re-read them from their files on demand.
       this.scanner.retainContent(site.hotContent());
       this.exportedOnce = true;
