@@ -9,13 +9,20 @@ import { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { rng, sentencesFrom } from '../bench/corpus.js';
 import { Checker, identityTag, type Observation } from './checks.js';
+import { hubDeliveries, startHubSubscribers, SUBSCRIBER_HOSTS } from './hub-subscribers.js';
 import { seedFile } from './seed-file.js';
 
 /**
- * `npm run loadtest [-- --duration 60 --clients 200 --articles 200]`: starts `seedfeed serve` over
- * a temporary seeds directory, then lets `clients` concurrent clients poll every feed with
- * conditional GETs while a writer adds or edits one seed file every second. Every response is
- * checked (see checks.ts); the report ends with PASS or FAIL and the exit code follows it.
+ * `npm run loadtest [-- --duration 60 --clients 200 --articles 200 --subscribers 10000]`: starts
+ * `seedfeed serve` over a temporary seeds directory, then lets `clients` concurrent clients poll
+ * every feed with conditional GETs while a writer adds or edits one seed file every second. Every
+ * response is checked (see checks.ts); the report ends with PASS or FAIL and the exit code follows
+ * it.
+ *
+ * With `--subscribers N`, the built-in WebSub hub starts with N subscriptions to /rss.xml
+ * (hub-subscribers.ts): every change is then a wave of N deliveries while the clients poll, and
+ * every response is still checked. (The clients here saturate both cores, so latencies are
+ * queueing; hub-latency.ts measures what a wave adds to feed requests at a steady rate.)
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -29,6 +36,7 @@ const option = (name: string, fallback: number) => {
 const durationS = option('duration', 60);
 const clients = option('clients', 200);
 const articles = option('articles', 200);
+const subscribers = args.includes('--subscribers') ? Math.floor(option('subscribers', 1)) : 0;
 const FEED_LIMIT = 50;
 const CATEGORIES = ['city', 'transport', 'economy', 'science', 'culture', 'sport', 'health', 'weather'];
 
@@ -73,11 +81,16 @@ async function collectGarbage(server: ChildProcess): Promise<Memory> {
   return { rss: rssOf(server.pid!), heapUsed };
 }
 
-function startServer(seeds: string, out: string): Promise<{ child: ChildProcess; origin: string }> {
+function startServer(seeds: string, out: string, data: string): Promise<{ child: ChildProcess; origin: string }> {
   const preload = pathToFileURL(path.join(here, 'gc-on-signal.js')).href;
+  // The subscribers are on loopback addresses, which the hub refuses unless told otherwise.
+  const hub = subscribers > 0 ? ['--hub-allow', '127.0.0.0/8'] : [];
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', preload, path.join(root, 'bin', 'seedfeed.js'), 'serve', '--seeds', seeds, '--out', out, '--port', '0', '--limit', String(FEED_LIMIT), '--log-format', 'json', '--log-level', 'warn'],
+    [
+      '--expose-gc', '--import', preload, path.join(root, 'bin', 'seedfeed.js'), 'serve', '--seeds', seeds, '--out', out, '--data-dir', data,
+      '--port', '0', '--limit', String(FEED_LIMIT), '--log-format', 'json', '--log-level', 'warn', ...hub,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stderr!.on('data', (c: Buffer) => {
@@ -125,6 +138,11 @@ async function feedPaths(agent: http.Agent, origin: string): Promise<string[]> {
   return [...paths];
 }
 
+/** The hub's delivery counters. */
+async function deliveries(agent: http.Agent, origin: string): Promise<{ ok: number; failed: number }> {
+  return hubDeliveries((await request(agent, origin, '/metrics', {})).body.toString('utf8'));
+}
+
 function percentile(sorted: Float64Array, p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 }
@@ -135,7 +153,9 @@ async function main(): Promise<number> {
   await mkdir(seeds);
   const pool = await sentencesFrom(path.join(root, 'seeds'));
   await writeCorpus(seeds, pool);
-  const { child: server, origin } = await startServer(seeds, path.join(work, 'out'));
+  const data = path.join(work, 'data');
+  const hubSubscribers = subscribers > 0 ? await startHubSubscribers(data, subscribers) : undefined;
+  const { child: server, origin } = await startServer(seeds, path.join(work, 'out'), data);
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const checker = new Checker(FEED_LIMIT);
   let writes = 0;
@@ -147,6 +167,12 @@ async function main(): Promise<number> {
     const before = await collectGarbage(server);
     const loadBefore = os.loadavg()[0]!.toFixed(1);
 
+    // Resident memory sampled through the run: a delivery wave must not hold a body per subscriber.
+    let peakRss = before.rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssOf(server.pid!));
+    }, 250);
+    const hubBefore = hubSubscribers ? await deliveries(agent, origin) : undefined;
     const latencies: number[] = [];
     const socketErrors: string[] = [];
     const endAt = performance.now() + durationS * 1000;
@@ -197,6 +223,9 @@ async function main(): Promise<number> {
       }
     };
     await Promise.all([...Array.from({ length: clients }, client), writerDone]);
+    clearInterval(sampler);
+    const hubAfter = hubSubscribers ? await deliveries(agent, origin) : undefined;
+    const received = hubSubscribers ? await hubSubscribers.report() : undefined;
 
     // Compared like with like: before the run no client held a connection, so none does now
     // (200 open keep-alive sockets alone hold ~10 MB of buffers in the server).
@@ -228,9 +257,19 @@ async function main(): Promise<number> {
       `server heap         before ${mb(before.heapUsed)}, after ${mb(after.heapUsed)} (live objects after a full GC): ${((heapRatio - 1) * 100).toFixed(1)}%   ${verdict(heapRatio <= 1.1)}`,
       `server RSS          before ${mb(before.rss)}, after ${mb(after.rss)}: ${((rssRatio - 1) * 100).toFixed(1)}% (memory freed during the run is not all returned to the OS; the heap line is what stays alive)`,
     ];
+    lines.push(`server RSS peak     ${mb(peakRss)} during the run (sampled every 250 ms)`);
+    let hubOk = true;
+    if (hubAfter && hubBefore && received) {
+      const delivered = hubAfter.ok - hubBefore.ok;
+      hubOk = delivered > 0 && received.badSignatures === 0;
+      lines.push(
+        `websub              ${subscribers} subscribers of /rss.xml on ${SUBSCRIBER_HOSTS} hosts: ${delivered} deliveries during the run (${(delivered / durationS).toFixed(0)}/s), ${hubAfter.failed - hubBefore.failed} failed; ` +
+          `subscribers received ${received.notifications} in all (${mb(received.bytes)}, ${received.signed} signed, ${received.badSignatures} bad signatures)   ${verdict(hubOk)}`,
+      );
+    }
     for (const v of checker.violations.slice(0, 20)) lines.push(`  ${v.kind} ${v.path}: ${v.detail}`);
     for (const e of socketErrors.slice(0, 10)) lines.push(`  socket ${e}`);
-    const pass = errors === 0 && checker.violations.length === 0 && heapRatio <= 1.1 && requests > 0;
+    const pass = errors === 0 && checker.violations.length === 0 && heapRatio <= 1.1 && requests > 0 && hubOk;
     lines.push(pass ? 'PASS' : 'FAIL');
     process.stdout.write(`${lines.join('\n')}\n`);
     return pass ? 0 : 1;
@@ -238,6 +277,7 @@ async function main(): Promise<number> {
     agent.destroy();
     server.kill('SIGTERM');
     await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+    await hubSubscribers?.close();
     await rm(work, { recursive: true, force: true });
   }
 }

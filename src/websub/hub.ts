@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log.js';
 import type { Previous, Site } from '../render/site.js';
 import { normaliseHost, parseAllowList, type AllowList } from './allow.js';
@@ -150,6 +151,8 @@ export class WebSubHub {
     this.resolve = options.resolve ?? systemResolver();
     this.lease = options.lease ?? DEFAULT_LEASE;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    // Every request in flight listens for the stop (bounded by the queue and the slots, not by 10).
+    setMaxListeners(0, this.stopping.signal);
     this.outbound = { ...HUB_DEFAULTS.outbound, ...options.outbound, signal: this.stopping.signal };
     this.verification = { ...HUB_DEFAULTS.verification, ...options.verification, signal: this.stopping.signal };
     this.now = options.now ?? Date.now;
