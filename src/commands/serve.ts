@@ -64,7 +64,7 @@ export async function runServe(config: Config, io: Io): Promise<number> {
   });
 
   await service.start();
-  live.start();
+  await live.start();
   logger.info('listening', { url: `http://${host}:${port}/`, base_url: listening.baseUrl, seeds: config.seedsDir, out: config.outDir });
   io.out(`seedfeed is serving ${config.seedsDir} at http://${host}:${port}/\n`);
   return stopped;

@@ -1,4 +1,3 @@
-import { statSync, watch, type FSWatcher } from 'node:fs';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config.js';
 import { writeSite, type Manifest } from '../export/write-site.js';
@@ -9,12 +8,15 @@ import { RACY_WINDOW_MS, Scanner } from '../ingest/scanner.js';
 import type { Logger } from '../log.js';
 import { Site, type Previous } from '../render/site.js';
 import { loadState, saveState, STATE_FILE } from './state.js';
+import { treeWatcher, type SeedsWatcher, type WatcherFactory } from './watcher.js';
 
 export interface LiveOptions {
   readonly config: Config;
   readonly logger: Logger;
   /** Quiet period after the last file event before a rescan starts. */
   readonly debounceMs?: number;
+  /** Makes the file watcher (with `watch` on); one watch per directory unless given (the churn bench compares others). */
+  readonly watcher?: WatcherFactory;
   readonly clock?: () => Date;
   /** Parses big scans and writes their pages in worker threads; made here unless given. */
   readonly pool?: ParsePool;
@@ -56,11 +58,8 @@ export class LiveSite {
   /** What the export directory holds, as the last export left it. */
   private manifest: Manifest | undefined;
   private task: ScheduledTask | undefined;
-  private watcher: FSWatcher | undefined;
-  private debounce: NodeJS.Timeout | undefined;
+  private watcher: SeedsWatcher | undefined;
   private settle: NodeJS.Timeout | undefined;
-  /** Identity of the directory the watcher follows (see dirId). */
-  private watched: string | undefined;
   private stopped = false;
   private readonly pool: ParsePool;
   /** Number of scans started, for tests and logs. */
@@ -113,7 +112,8 @@ export class LiveSite {
         await this.scanOnce(why);
         const last = this.lastScan;
         if (last) for (const o of this.options.observers ?? []) o.scanned?.({ ok: last.ok, durationMs: last.stats.durationMs, at: last.at });
-        this.rewatchIfReplaced();
+        // A watcher follows a directory, not a path: a replaced seeds directory is watched anew.
+        await this.watcher?.follow();
         why = 'changes during the previous scan';
       } while (this.again && !this.stopped);
     } finally {
@@ -200,8 +200,8 @@ export class LiveSite {
     this.settle.unref();
   }
 
-  /** Starts the cron schedule and, if configured, the file watcher. */
-  start(): void {
+  /** Starts the cron schedule and, if configured, the file watcher; resolves once the directories are watched. */
+  async start(): Promise<void> {
     if (this.stopped) return; // a signal arrived during the first scan
     const { config, logger } = this.options;
     this.task = cron.schedule(config.cron, () => this.trigger('schedule'), {
@@ -215,41 +215,23 @@ export class LiveSite {
       },
     });
     this.task.on('execution:overlap', () => logger.warn('scan_overran', { note: 'a scan outlasted the schedule interval; the next starts after it' }));
-    if (config.watch) this.startWatcher();
+    if (!config.watch) return;
+    this.watcher = (this.options.watcher ?? treeWatcher)({
+      root: config.seedsDir,
+      logger,
+      debounceMs: this.options.debounceMs ?? 200,
+      onChange: () => void this.trigger('file change'),
+    });
+    await this.watcher.follow();
   }
 
   /**
-   * A watcher follows a directory, not a path: once the seeds directory is replaced (removed and
-   * made again, a symlink switched) it hears nothing more. After each scan: the directory gone,
-   * the watcher goes; another directory at the path, it is watched instead.
+   * SIGHUP: rescan, as daemons reload, and watch the seeds directory again if watching it had
+   * failed. Resolves when a scan that started after this call has finished.
    */
-  private rewatchIfReplaced(): void {
-    if (!this.options.config.watch || !this.task || this.stopped) return;
-    const id = dirId(this.options.config.seedsDir);
-    if (id === this.watched) return;
-    this.watcher?.close();
-    this.watcher = undefined;
-    this.watched = undefined;
-    if (id !== undefined) this.startWatcher();
-  }
-
-  private startWatcher(): void {
-    const { config, logger } = this.options;
-    const debounceMs = this.options.debounceMs ?? 200;
-    try {
-      this.watched = dirId(config.seedsDir);
-      this.watcher = watch(config.seedsDir, { recursive: true }, () => {
-        clearTimeout(this.debounce);
-        this.debounce = setTimeout(() => void this.trigger('file change'), debounceMs);
-      });
-      this.watcher.on('error', (error) => {
-        logger.warn('watch_failed', { error: error.message, note: 'the schedule still rescans' });
-        this.watcher?.close();
-        this.watcher = undefined;
-      });
-    } catch (error) {
-      logger.warn('watch_failed', { error: (error as Error).message, note: 'the schedule still rescans' });
-    }
+  reload(reason: string): Promise<void> {
+    this.watcher?.retry();
+    return this.trigger(reason);
   }
 
   /** Seconds between scheduled rescans: what Cache-Control max-age is tied to. */
@@ -266,22 +248,11 @@ export class LiveSite {
   /** Stops scheduling and watching, then waits for a scan or export in progress to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.debounce);
     clearTimeout(this.settle);
     this.watcher?.close();
     await this.task?.stop();
     await this.running;
     await this.task?.destroy();
     await this.pool.close();
-  }
-}
-
-/** A directory's identity: the inode, and its birth time (a new directory may reuse the inode). */
-function dirId(dir: string): string | undefined {
-  try {
-    const st = statSync(dir);
-    return `${st.dev}:${st.ino}:${st.birthtimeMs}`;
-  } catch {
-    return undefined;
   }
 }

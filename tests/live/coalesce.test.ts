@@ -169,7 +169,7 @@ describe('a burst of file events with the watcher on', () => {
     await writeSeed(dirs.seeds, 'a.md', A);
     const { live, origin } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 200 });
     await live.trigger('start');
-    live.start();
+    await live.start();
     const before = live.scans;
 
     // Dates one minute apart, so the newest 50 are known: 999 down to 950.
@@ -195,7 +195,7 @@ describe('a burst of file events with the watcher on', () => {
     await writeSeed(dirs.seeds, 'a.md', A);
     const { live, origin } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 200 });
     await live.trigger('start');
-    live.start();
+    await live.start();
     const guid = (await feedItems(origin))[0]!.guid;
     const before = live.scans;
 

@@ -140,7 +140,7 @@ describe('a scan that fails as a whole', () => {
     await writeSeed(dirs.seeds, 'a.md', A);
     const { live, origin } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 50 });
     await live.trigger('start');
-    live.start();
+    await live.start();
     const good = await get200(origin, '/rss.xml');
 
     const away = path.join(dirs.root, 'seeds-away');
@@ -163,7 +163,7 @@ describe('a scan that fails as a whole', () => {
     await writeSeed(dirs.seeds, 'a.md', A);
     const { live, origin } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 50 });
     await live.trigger('start');
-    live.start();
+    await live.start();
 
     await rm(dirs.seeds, { recursive: true });
     if (noticeGone) {

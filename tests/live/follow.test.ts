@@ -164,7 +164,7 @@ describe('with the file watcher on (debounce 50 ms)', () => {
     await initialSeeds(dirs);
     const { live, origin } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 50 });
     await live.trigger('start');
-    live.start();
+    await live.start();
     const scansBefore = live.scans;
     await followScenario(dirs, origin, live, byWatcher);
     // Every step was picked up without a trigger from the test.
@@ -176,7 +176,7 @@ describe('with the file watcher on (debounce 50 ms)', () => {
     await initialSeeds(dirs);
     const { live, origin } = await sandbox.start(dirs, { watch: false, cron: NEVER }, { debounceMs: 50 });
     await live.trigger('start');
-    live.start();
+    await live.start();
     await writeSeed(dirs.seeds, 'c.md', C);
     // Longer than debounce + a scan: with a watcher, C would be served by now.
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -193,7 +193,7 @@ describe('on a schedule', () => {
     await initialSeeds(dirs);
     const { live, origin } = await sandbox.start(dirs, { watch: false, cron: '* * * * * *' });
     await live.trigger('start');
-    live.start();
+    await live.start();
     await writeSeed(dirs.seeds, 'c.md', C);
     const items = await until('the scheduled rescan to serve C', async () => {
       const got = await feedItems(origin);
@@ -246,7 +246,7 @@ describe('the export directory', () => {
     await initialSeeds(dirs);
     const { live, origin } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 50 });
     await live.trigger('start');
-    live.start();
+    await live.start();
     await rm(path.join(dirs.seeds, 'b.md'));
     // The served site is swapped after the export is written: once it is served, it is exported.
     await until('财经 to be gone from the served site', async () => ((await get(origin, FINANCE)).status === 404 ? true : undefined));

@@ -77,6 +77,22 @@ describe('the watcher and new directories', () => {
     await writeAndSee(origin, dirs.seeds, 'gone/w.md', { title: '重建之后写入', day: 5, body: '重建后的目录。' });
   });
 
+  it('a directory moved into another watched directory (with a subdirectory of its own): files written into both later are served', async () => {
+    const { dirs, live, origin } = await watching();
+    await writeSeed(dirs.seeds, 'from/inner/deep/x.md', { title: '移动之前', day: 2, body: '在 from 里。' });
+    await writeSeed(dirs.seeds, 'to/y.md', { title: '目标目录', day: 3, body: '在 to 里。' });
+    await until('the first files', served(origin, '移动之前'));
+    await quiet(live);
+    // Both parents report the move; whichever is listed first, the directory ends up watched where it now is.
+    await rename(path.join(dirs.seeds, 'from', 'inner'), path.join(dirs.seeds, 'to', 'inner'));
+    await until('the moved file under its new path', async () =>
+      live.current()?.catalog.articles.some((a) => a.sources.includes('to/inner/deep/x.md')) ? true : undefined,
+    );
+    await quiet(live);
+    await writeAndSee(origin, dirs.seeds, 'to/inner/z.md', { title: '移动之后写入', day: 4, body: '移动后的目录。' });
+    await writeAndSee(origin, dirs.seeds, 'to/inner/deep/w.md', { title: '移动之后写入更深处', day: 5, body: '移动后的子目录。' });
+  });
+
   it('the seeds directory swapped for another by renames is followed: its files, and files written into it later', async () => {
     const { dirs, live, origin } = await watching();
     const next = path.join(dirs.root, 'seeds-next');
