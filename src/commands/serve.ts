@@ -7,10 +7,11 @@ import { layoutRefusal } from '../export/layout.js';
 import { assembleService } from '../live/assemble.js';
 import { LiveSite } from '../live/service.js';
 import { createLogger } from '../log.js';
+import { handleSignals } from './signals.js';
 
 const MAX_AGE_CAP_SECONDS = 300;
 
-/** `seedfeed serve`: scan, export, serve, and follow the seeds directory until SIGINT/SIGTERM. */
+/** `seedfeed serve`: scan, export, serve, and follow the seeds directory until SIGINT/SIGTERM; SIGHUP rescans. */
 export async function runServe(config: Config, io: Io): Promise<number> {
   const refused = layoutRefusal(config); // before anything is read, written or listened on
   if (refused) {
@@ -40,7 +41,7 @@ export async function runServe(config: Config, io: Io): Promise<number> {
   const closeServer = gracefulCloser(server);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
-  // Signals are handled from here on, also during a long first scan.
+  // Signals are handled from here on, also during a long first scan (docs/signals.md).
   const stopped = new Promise<number>((resolve) => {
     let closing = false;
     const shutdown = (signal: string) => {
@@ -55,12 +56,21 @@ export async function runServe(config: Config, io: Io): Promise<number> {
       // Stop taking requests; let in-flight ones and a running scan or export finish.
       void Promise.all([closeServer(), service.stop()]).then(() => {
         clearTimeout(force);
+        unhandle();
         logger.info('stopped');
         resolve(0);
       });
     };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    const unhandle = handleSignals(
+      {
+        stop: shutdown,
+        // A SIGHUP during the first scan queues one more scan after it.
+        reload: (signal) => void live.reload(signal),
+        status: (signal) =>
+          logger.info('status', { signal, pid: process.pid, uptime_s: Math.round(process.uptime()), rss_bytes: process.memoryUsage.rss(), health: live.health().body }),
+      },
+      logger,
+    );
   });
 
   await service.start();
