@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../export/atomic.js';
@@ -34,7 +35,9 @@ const toMap = <V>(record: Record<string, V> | undefined, valid: (v: unknown) => 
 export async function loadState(outDir: string): Promise<State> {
   let raw: Partial<StateFile>;
   try {
-    raw = JSON.parse(await readFile(path.join(outDir, STATE_FILE), 'utf8')) as Partial<StateFile>;
+    // Not through a link: a parse error quotes the first bytes, and they must not be another file's.
+    const flag = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+    raw = JSON.parse(await readFile(path.join(outDir, STATE_FILE), { encoding: 'utf8', flag })) as Partial<StateFile>;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
     if (raw.version !== 1) throw new Error(`unknown version ${JSON.stringify(raw.version)}`);
   } catch (error) {

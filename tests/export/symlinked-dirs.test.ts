@@ -15,6 +15,7 @@ import { EXPORT_MARKER } from '../../src/export/staging.js';
 import { writeSite } from '../../src/export/write-site.js';
 import { Scanner } from '../../src/ingest/scanner.js';
 import { ParsePool } from '../../src/ingest/worker-pool.js';
+import { loadState, STATE_FILE } from '../../src/live/state.js';
 import { Site } from '../../src/render/site.js';
 import { SAMPLES, listFiles, makeTempDir, siteFor } from '../support/site.js';
 
@@ -152,6 +153,20 @@ describe('links where files of the site belong', () => {
     await writeSite(site, out);
     expect(await readFile(victim, 'utf8')).toBe('victim');
     expect(existsSync(path.join(out, EXPORT_MARKER))).toBe(false);
+  });
+});
+
+describe('the state file', () => {
+  it('a link to a file elsewhere is not read: not a byte of that file reaches the warning', async () => {
+    const { out, elsewhere } = await dirs();
+    await mkdir(out);
+    const victim = path.join(elsewhere, 'shadow');
+    await writeFile(victim, 'root:x:0:0:SECRET-HASH\n');
+    await symlink(victim, path.join(out, STATE_FILE));
+    const state = await loadState(out);
+    expect(state.damaged).toBeDefined();
+    expect(state.damaged).not.toContain('root');
+    expect(await readFile(victim, 'utf8')).toBe('root:x:0:0:SECRET-HASH\n');
   });
 });
 
