@@ -1,6 +1,7 @@
 import { validate as validateCron } from 'node-cron';
 import path from 'node:path';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from './dedupe/defaults.js';
+import { DEFAULT_METRICS_NETWORKS, parseNetworks } from './metrics/allow-list.js';
 import { cleanLine } from './parse/text.js';
 import { parseAllowList } from './websub/allow.js';
 
@@ -33,6 +34,8 @@ export interface Config {
   readonly hubAllow?: readonly string[];
   /** Private state that must never be published with the export: WebSub subscriptions and their secrets. */
   readonly dataDir: string;
+  /** Networks (`address/prefix`) whose peers may read /metrics (`--metrics-allow`, metrics/allow-list.ts); [] for nobody. */
+  readonly metricsAllow: readonly string[];
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -72,6 +75,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'nearDupThreshold', flag: 'near-dup-threshold', env: 'SEEDFEED_NEAR_DUP_THRESHOLD', type: 'string', default: String(DEFAULT_NEAR_DUP_THRESHOLD), help: 'merge near-duplicate articles from this text similarity (0 to 1); 0 turns it off' },
   { key: 'hubUrl', flag: 'hub', env: 'SEEDFEED_HUB', type: 'string', help: 'WebSub hub advertised in feeds: a URL, or none (default: the built-in hub at <base-url>/websub)' },
   { key: 'dataDir', flag: 'data-dir', env: 'SEEDFEED_DATA_DIR', type: 'string', default: './.seedfeed', help: 'private state kept outside the export (WebSub subscriptions and their secrets)' },
+  { key: 'metricsAllow', flag: 'metrics-allow', env: 'SEEDFEED_METRICS_ALLOW', type: 'string', default: DEFAULT_METRICS_NETWORKS, help: 'networks whose clients may read /metrics, comma-separated CIDRs (10.0.0.0/8, fd00::/8), matched on the connection\'s address, never X-Forwarded-For; none for nobody (serve)' },
   { key: 'hubAllow', flag: 'hub-allow', env: 'SEEDFEED_HUB_ALLOW', type: 'string', help: 'callbacks the built-in hub may call, comma-separated: hosts, .example.org for subdomains, * for any host, addresses and CIDR ranges (10.0.0.5, 192.168.1.0/24, fd00::/8) also when private (default: any host whose addresses are all public)' },
 ];
 
@@ -160,6 +164,9 @@ export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<R
   const hubAllow = hubAllowRaw?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
   const allowList = parseAllowList(hubAllow);
   if ('error' in allowList) fail('hub-allow', allowList.entry, allowList.error);
+  const metricsNetworks = parseNetworks(String(get('metricsAllow')));
+  const metricsAllow =
+    'invalid' in metricsNetworks ? fail('metrics-allow', metricsNetworks.invalid, 'is not an IP address or a CIDR network such as 10.0.0.0/8 or fd00::/8') : metricsNetworks.networks;
   const icon = str('icon');
   if (icon !== undefined && !/^https?:\/\//.test(icon)) fail('icon', icon, 'is not an absolute http(s) URL');
   const language = str('language');
@@ -186,5 +193,6 @@ export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<R
     builtInHub: hubRaw === undefined,
     hubAllow,
     dataDir: path.resolve(str('dataDir')!),
+    metricsAllow,
   };
 }

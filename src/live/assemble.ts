@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
 import type { Logger } from '../log.js';
+import { NetworkAllowList } from '../metrics/allow-list.js';
 import { Metrics, mountMetrics } from '../metrics/metrics.js';
 import { mountWebSub } from '../websub/endpoint.js';
 import { WebSubHub, type HubOptions } from '../websub/hub.js';
@@ -49,7 +50,8 @@ export function assembleService(config: Config, logger: Logger, overrides: Servi
     logger,
     requests: metrics.requests,
     mount: (app) => {
-      mountMetrics(app, metrics);
+      // Only to the peers --metrics-allow names (loopback by default), by the socket's address.
+      mountMetrics(app, metrics, new NetworkAllowList(config.metricsAllow));
       if (hub && config.hubUrl) mountWebSub(app, new URL(config.hubUrl).pathname, hub, metrics.requests);
     },
   });

@@ -7,6 +7,7 @@ import { ParsePool } from '../ingest/worker-pool.js';
 import { RACY_WINDOW_MS, Scanner } from '../ingest/scanner.js';
 import type { Logger } from '../log.js';
 import { Site, type Previous } from '../render/site.js';
+import { publicScanError } from '../http/scan-error.js';
 import { loadState, saveState, STATE_FILE } from './state.js';
 import { treeWatcher, type SeedsWatcher, type WatcherFactory } from './watcher.js';
 
@@ -37,6 +38,7 @@ interface LastScan {
   readonly at: Date;
   readonly stats: ScanStats;
   readonly ok: boolean;
+  /** What /healthz shows: no path, no raw message (http/scan-error.ts); the log has the full message. */
   readonly error?: string;
 }
 
@@ -188,7 +190,7 @@ export class LiveSite {
       });
     } catch (error) {
       const message = (error as Error).message ?? String(error);
-      this.lastScan = { at: clock(), stats: { files: 0, changed: 0, removed: 0, durationMs: performance.now() - started }, ok: false, error: message };
+      this.lastScan = { at: clock(), stats: { files: 0, changed: 0, removed: 0, durationMs: performance.now() - started }, ok: false, error: publicScanError(error, config.seedsDir) };
       logger.error('scan_failed', { reason, error: message, serving: this.site ? 'last good result' : 'nothing yet' });
     }
   }

@@ -1,6 +1,8 @@
 import type { Hono } from 'hono';
+import type { IncomingMessage } from 'node:http';
 import type { Site } from '../render/site.js';
 import type { HubStats } from '../websub/hub.js';
+import type { NetworkAllowList } from './allow-list.js';
 import { Exposition, Histogram, PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
 import { ROUTE, RequestCounters } from './request-counters.js';
 
@@ -97,9 +99,24 @@ export class Metrics {
   }
 }
 
-/** Mounts `GET /metrics` on the app. */
-export function mountMetrics(app: Hono, metrics: Metrics): void {
+const FORBIDDEN = 'Forbidden: /metrics answers only to the networks of --metrics-allow.\n';
+
+/**
+ * Mounts `GET /metrics` on the app, answered only to peers in `allowed` (the socket's address;
+ * see allow-list.ts). The figures are for the operator: request and scan counts, the catalog's
+ * size, and WebSub state whose `pending` gauge told a closed port from a silent open one while a
+ * subscription's verification was under way — a port-scan oracle through the hub.
+ *
+ * Others get 403, as Miniflux answers: the path is no secret (it is in the README), and a scraper
+ * set up from the wrong network then sees why, where a 404 would look like a wrong path.
+ */
+export function mountMetrics(app: Hono, metrics: Metrics, allowed: NetworkAllowList): void {
   app.get('/metrics', (c) => {
+    const peer = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress;
+    if (!allowed.allows(peer)) {
+      metrics.requests.count(ROUTE.metrics, 403, c.req.method === 'HEAD' ? 0 : Buffer.byteLength(FORBIDDEN));
+      return c.body(FORBIDDEN, 403, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    }
     const body = metrics.render();
     // Counted before rendering would miss this request; counted after, it shows in the next scrape.
     metrics.requests.count(ROUTE.metrics, 200, c.req.method === 'HEAD' ? 0 : Buffer.byteLength(body));

@@ -119,7 +119,8 @@ describe('/metrics', () => {
     const { silentLogger } = await import('../../src/log.js');
     const config = loadConfig({ seeds: dirs.seeds, out: dirs.out, 'data-dir': dirs.data, 'base-url': BASE_URL, watch: false }, {});
     const service = assembleService(config, silentLogger);
-    const response = await service.app.request('/metrics');
+    // As @hono/node-server hands the request over: /metrics reads the socket's address (loopback here).
+    const response = await service.app.request('/metrics', {}, { incoming: { headers: {}, url: '/metrics', socket: { remoteAddress: '127.0.0.1' } } });
     const families = parsePrometheusTextFormat(await response.text());
     expect(value(families, 'seedfeed_scans_total', { result: 'ok' })).toBe(0);
     expect(value(families, 'seedfeed_articles')).toBe(0);
