@@ -136,6 +136,32 @@ describe('the watcher and new directories', () => {
   });
 });
 
+describe('LiveSite and its watcher', () => {
+  it('follow() after every scan, retry() on reload (SIGHUP) before the rescan, close() on stop; none with --no-watch', async () => {
+    const calls: string[] = [];
+    let made = 0;
+    const factory = (options: { root: string; debounceMs: number }) => {
+      made++;
+      calls.push(`made ${path.basename(options.root)} ${options.debounceMs}`);
+      return { follow: async () => void calls.push('follow'), retry: () => void calls.push('retry'), close: () => void calls.push('close') };
+    };
+    const dirs = await sandbox.makeDirs();
+    await writeSeed(dirs.seeds, 'a.md', A);
+    const { live } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 70, watcher: factory });
+    await live.trigger('start');
+    await live.start();
+    await live.reload('SIGHUP');
+    await live.stop();
+    expect(calls).toEqual(['made seeds 70', 'follow', 'retry', 'follow', 'close']);
+
+    const off = await sandbox.start(await sandbox.makeDirs(), { watch: false, cron: NEVER }, { watcher: factory });
+    await off.live.trigger('start');
+    await off.live.start();
+    await off.live.reload('SIGHUP');
+    expect(made).toBe(1);
+  });
+});
+
 /** Inotify watches this process holds (Linux: one `inotify wd:` line per watch in the fd's fdinfo). */
 function inotifyWatches(): number {
   let count = 0;
