@@ -28,11 +28,26 @@ export class DeliveryQueue {
   private pumpScheduled = false;
   private idleWaiters: Array<() => void> = [];
 
+  /** How many may run now: at most `limits.concurrency`, lowered while serving needs the time (pacing.ts). */
+  private allowed: number;
+
   constructor(
     private readonly limits: QueueLimits,
     /** Delivers one key; the slot is held until the promise settles. */
     private readonly run: (key: string) => Promise<void>,
-  ) {}
+  ) {
+    this.allowed = limits.concurrency;
+  }
+
+  get concurrency(): number {
+    return this.allowed;
+  }
+
+  /** Runs at most `n` (1 to `limits.concurrency`) from now on; running ones are not stopped. */
+  setConcurrency(n: number): void {
+    this.allowed = Math.max(1, Math.min(this.limits.concurrency, n));
+    this.pump();
+  }
 
   /** Queues `key` (once: a key already waiting keeps its place). */
   push(key: string, host: string): void {
@@ -84,7 +99,7 @@ export class DeliveryQueue {
   }
 
   private pump(): void {
-    while (this.active < this.limits.concurrency && this.ringHead < this.ring.length) {
+    while (this.active < this.allowed && this.ringHead < this.ring.length) {
       const host = this.ring[this.ringHead++]!;
       if (this.ringHead > 1024 && this.ringHead * 2 > this.ring.length) {
         this.ring.splice(0, this.ringHead);

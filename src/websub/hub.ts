@@ -5,6 +5,7 @@ import type { Previous, Site } from '../render/site.js';
 import { normaliseHost, parseAllowList, type AllowList } from './allow.js';
 import { DeliveryQueue, type QueueLimits } from './delivery-queue.js';
 import { Counts, RateLimiter, type Rate } from './limits.js';
+import { Pacer } from './pacing.js';
 import { callOut, type OutboundOptions } from './outbound.js';
 import { DEFAULT_LEASE, isRefusal, parseIntent, type Intent, type LeasePolicy } from './request.js';
 import { systemResolver, type Resolver } from './resolve.js';
@@ -50,7 +51,8 @@ export interface HubOptions {
   readonly clientRate?: Rate;
   /** Verification and denial GETs to one target machine, whoever asks for them. */
   readonly targetRate?: Rate;
-  readonly delivery?: Partial<QueueLimits>;
+  /** Deliveries at once and per host; `pacing: false` keeps `concurrency` whatever the event loop's delay. */
+  readonly delivery?: Partial<QueueLimits> & { readonly pacing?: boolean };
   readonly now?: () => number;
 }
 
@@ -95,6 +97,8 @@ export const HUB_DEFAULTS = {
   clientRate: { perSecond: 1, burst: 20 } satisfies Rate,
   targetRate: { perSecond: 1, burst: 20 } satisfies Rate,
   delivery: { concurrency: 16, perHost: 2 } satisfies QueueLimits,
+  /** Deliveries back off while the event loop is this late (pacing.ts). */
+  deliveryTargetDelayMs: 10,
 } as const;
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -141,6 +145,7 @@ export class WebSubHub {
   private readonly clientRate: RateLimiter;
   private readonly targetRate: RateLimiter;
   private readonly queue: DeliveryQueue;
+  private readonly pacer: Pacer | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: HubOptions) {
@@ -158,7 +163,12 @@ export class WebSubHub {
     this.now = options.now ?? Date.now;
     this.clientRate = new RateLimiter(options.clientRate ?? HUB_DEFAULTS.clientRate, this.now);
     this.targetRate = new RateLimiter(options.targetRate ?? HUB_DEFAULTS.targetRate, this.now);
-    this.queue = new DeliveryQueue({ ...HUB_DEFAULTS.delivery, ...options.delivery }, (key) => this.deliver(key));
+    const delivery = { ...HUB_DEFAULTS.delivery, ...options.delivery };
+    this.queue = new DeliveryQueue(delivery, (key) => this.deliver(key));
+    this.pacer =
+      delivery.pacing === false
+        ? undefined
+        : new Pacer({ min: 1, max: delivery.concurrency, targetDelayMs: HUB_DEFAULTS.deliveryTargetDelayMs }, (n) => this.queue.setConcurrency(n), () => this.queue.concurrency);
   }
 
   private get maxSubscriptions(): number {
@@ -332,7 +342,13 @@ export class WebSubHub {
     if (!outbox) this.outboxes.set(key, (outbox = { inFlight: false, failures: 0 }));
     // A newer version replaces one still waiting: the subscriber wants the feed as it is now.
     outbox.content = content;
-    if (!outbox.inFlight && !outbox.timer) this.queue.push(key, callbackHost(subscription.callback));
+    if (!outbox.inFlight && !outbox.timer) this.schedule(key, callbackHost(subscription.callback));
+  }
+
+  /** Queues a delivery; the pacer watches the event loop while any is queued or running. */
+  private schedule(key: string, host: string): void {
+    this.queue.push(key, host);
+    this.pacer?.start(() => this.queue.running > 0 || this.queue.waiting > 0);
   }
 
   /** One delivery, run by the queue (which bounds how many run at once). */
@@ -369,7 +385,7 @@ export class WebSubHub {
     if (answer.status >= 200 && answer.status < 300) {
       this.counts.deliveriesOk++;
       outbox.failures = 0;
-      if (outbox.content) this.queue.push(key, target.host);
+      if (outbox.content) this.schedule(key, target.host);
       else this.outboxes.delete(key);
       return;
     }
@@ -393,7 +409,7 @@ export class WebSubHub {
     const host = callbackHost(subscription.callback);
     outbox.timer = setTimeout(() => {
       outbox.timer = undefined;
-      if (!this.stopped) this.queue.push(key, host);
+      if (!this.stopped) this.schedule(key, host);
     }, delay);
     outbox.timer.unref();
   }
@@ -472,6 +488,7 @@ export class WebSubHub {
     clearInterval(this.sweeper);
     for (const outbox of this.outboxes.values()) clearTimeout(outbox.timer);
     this.queue.clear();
+    this.pacer?.stop();
     this.stopping.abort();
     await this.idle();
   }

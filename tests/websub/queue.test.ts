@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryQueue } from '../../src/websub/delivery-queue.js';
+import { nextConcurrency } from '../../src/websub/pacing.js';
 import { Counts, RateLimiter } from '../../src/websub/limits.js';
 
 /** A run function whose deliveries the test finishes by hand. */
@@ -106,5 +107,30 @@ describe('Counts', () => {
     expect(counts.get('h')).toBe(1);
     counts.add('h', -1);
     expect(counts.size).toBe(0);
+  });
+});
+
+describe('nextConcurrency (pacing)', () => {
+  const limits = { min: 1, max: 16, targetDelayMs: 10 };
+  it('halves while the event loop is late, grows by one while it is on time, and stays within bounds', () => {
+    expect(nextConcurrency(16, 25, limits)).toBe(8);
+    expect(nextConcurrency(1, 250, limits)).toBe(1);
+    expect(nextConcurrency(8, 1, limits)).toBe(9);
+    expect(nextConcurrency(16, 0, limits)).toBe(16);
+    expect(nextConcurrency(8, 7, limits)).toBe(8);
+  });
+
+  it('lets the queue start no more than the lowered number, and more again when raised', async () => {
+    const started: string[] = [];
+    const open: Array<() => void> = [];
+    const queue = new DeliveryQueue({ concurrency: 4, perHost: 4 }, (key) => new Promise<void>((resolve) => (started.push(key), open.push(resolve))));
+    queue.setConcurrency(1);
+    for (const key of ['a', 'b', 'c']) queue.push(key, 'h');
+    await Promise.resolve();
+    expect(started).toEqual(['a']);
+    queue.setConcurrency(3);
+    expect(started).toEqual(['a', 'b', 'c']);
+    for (const resolve of open) resolve();
+    await queue.idle();
   });
 });
