@@ -57,17 +57,16 @@ export class OutputDirs {
   private async make(dir: string): Promise<void> {
     if (!isInside(this.root, dir)) throw new Error(`${dir} is outside the output directory ${this.root}`);
     await this.ensure(path.dirname(dir));
-    let st = await lstat(dir).catch((error: unknown) => {
-      if (isCode(error, 'ENOENT')) return undefined;
-      throw error;
-    });
-    if (!st) {
-      // Non-recursive: the parent was just checked; a recursive mkdir would follow links.
-      await mkdir(dir).catch((error: unknown) => {
-        if (!isCode(error, 'EEXIST')) throw error;
-      });
-      st = await lstat(dir);
-    }
+    // Made here, in a parent just checked, it is a real directory. Not recursive: that would follow links.
+    const made = await mkdir(dir).then(
+      () => true,
+      (error: unknown) => {
+        if (isCode(error, 'EEXIST')) return false;
+        throw error;
+      },
+    );
+    if (made) return;
+    const st = await lstat(dir);
     if (st.isSymbolicLink()) throw new LinkInOutputError(dir, await readlink(dir).catch(() => undefined));
     if (!st.isDirectory()) throw notADirectory(dir);
   }
@@ -82,14 +81,17 @@ export function ensureRealDirSync(dir: string, made: Set<string>): void {
   if (made.has(dir)) return;
   const parent = path.dirname(dir);
   if (parent !== dir) ensureRealDirSync(parent, made);
+  // Looked at first (not made first, as above): the way up passes directories outside --out.
   let st = lstatSync(dir, { throwIfNoEntry: false });
   if (!st) {
     try {
-      mkdirSync(dir);
+      mkdirSync(dir); // made here, in a parent just checked: a real directory
+      made.add(dir);
+      return;
     } catch (error) {
       if (!isCode(error, 'EEXIST')) throw error;
     }
-    st = lstatSync(dir);
+    st = lstatSync(dir); // made meanwhile by another worker: checked like any other
   }
   if (st.isSymbolicLink()) throw new LinkInOutputError(dir, readlinkOrUndefined(dir));
   if (!st.isDirectory()) throw notADirectory(dir);
