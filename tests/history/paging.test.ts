@@ -13,7 +13,7 @@ import { load } from 'cheerio';
 import { writeSite } from '../../src/export/write-site.js';
 import { fileForPath } from '../../src/render/urls.js';
 import { ARCHIVE_MAX_AGE } from '../../src/render/site.js';
-import { expectWellFormed } from '../support/site.js';
+import { expectAllWellFormed } from '../support/site.js';
 import { distinctText, requestPathOf, seedDir, serveDir, type SeedArticle } from '../support/articles.js';
 
 const LIMIT = 5;
@@ -177,11 +177,9 @@ describe('walking the archive', () => {
     const paths = [...served.site.paths()].filter((p) => /\/archive\/\d+\/(rss|atom)\.xml$/.test(p));
     expect(paths).toHaveLength((3 * 5 + 2) * 2);
     expect(paths).toContain('/categories/even/archive/0/atom.xml');
-    for (const p of paths) {
-      const text = (await served.site.load(p))!.body;
-      await expectWellFormed(p, text);
-      expect(Buffer.from(text).toString('utf8')).toContain(`xmlns:fh="${FH}"`);
-    }
+    const documents = await Promise.all(paths.map(async (p) => ({ name: p, contents: (await served.site.load(p))!.body })));
+    await expectAllWellFormed(documents);
+    for (const { name, contents } of documents) expect(Buffer.from(contents).toString('utf8'), name).toContain(`xmlns:fh="${FH}"`);
   });
 });
 

@@ -5,17 +5,14 @@
  * of runs, so the same cases run every time, in a few seconds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { Scanner } from '../../src/ingest/scanner.js';
 import { scanConfig } from '../support/seeds.js';
-import { XMLLINT, makeSite, makeTempDir } from '../support/site.js';
+import { makeSite, makeTempDir, xmllint } from '../support/site.js';
 import { findExecutable } from './executable.js';
 
-const run = promisify(execFile);
 const SEED = 20261123;
 const RUNS = 60;
 
@@ -114,21 +111,8 @@ async function scanAndRender(files: readonly string[]): Promise<Rendered> {
 
 /** xmllint over all the documents at once; '' when every one is well-formed. */
 async function xmllintAll(documents: ReadonlyArray<[string, string]>): Promise<string> {
-  const dir = path.join(temp.dir, `xml-${runNumber}`);
-  await mkdir(dir, { recursive: true });
-  const files = await Promise.all(documents.map(async ([, text], i) => {
-    const file = path.join(dir, `${i}.xml`);
-    await writeFile(file, text);
-    return file;
-  }));
-  try {
-    const { stderr } = await run(XMLLINT, ['--noout', ...files]);
-    return stderr;
-  } catch (error) {
-    return (error as { stderr?: string }).stderr || String(error);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const { code, stderr } = await xmllint(documents.map(([name, contents]) => ({ name, contents })));
+  return stderr || (code === 0 ? '' : `xmllint exit code ${code}`);
 }
 
 function jsonFeedProblems(p: string, text: string): string[] {

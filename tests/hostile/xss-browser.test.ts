@@ -6,24 +6,23 @@
  * sanitizer stands between a payload and the browser). Every XSS payload in the fixtures, if it
  * ran, would set `window.__pwned` and request the test's canary URL. Neither may ever happen; a
  * control page that does run such a payload proves the test would see it.
- * Needs /usr/bin/chromium (Debian package `chromium`).
+ * Uses the machine's chromium, else the one from @sparticuz/chromium (tests/support/chromium.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { writeSite } from '../../src/export/write-site.js';
 import { Scanner } from '../../src/ingest/scanner.js';
 import { fileForPath } from '../../src/render/urls.js';
+import { launchChromium } from '../support/chromium.js';
 import { scanConfig } from '../support/seeds.js';
 import { makeApp, makeSite, makeTempDir, requestPath } from '../support/site.js';
 import { writeHostileSeeds } from './corpus.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CONTROL_PATH = '/__control/';
 /** The same control page, sent with the security headers seedfeed's server puts on its pages. */
 const LOCKED_CONTROL_PATH = '/__control-with-seedfeed-headers/';
@@ -79,7 +78,6 @@ function staticServer(root: string, controlPage: string, pageHeaders: Record<str
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the XSS browser test needs Chromium (Debian: apt-get install -y chromium)`);
   temp = await makeTempDir('seedfeed-xss-');
   canary = await listen(
     http.createServer((req, res) => {
@@ -107,20 +105,10 @@ beforeAll(async () => {
   );
   staticOrigin = await listen(staticServer(out, control, pageHeaders));
 
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
+  browser = await launchChromium({
     userDataDir: path.join(temp.dir, 'profile'),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // Only 127.0.0.1 exists: images of img.example.com and evil.example fail at once.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    ],
+    // Only 127.0.0.1 exists: images of img.example.com and evil.example fail at once.
+    args: ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
   });
   tabs = await Promise.all(Array.from({ length: TABS }, () => browser.newPage()));
   for (const tab of tabs) {

@@ -1,29 +1,28 @@
 /**
  * The index page as a browser sees it: a real server over the five samples, loaded by headless
- * Chromium (`--dump-dom`), which runs the HTML parser, our CSP and the encoding sniffing for real.
- * Needs /usr/bin/chromium (Debian package `chromium`).
+ * Chromium (the DOM after load, as `--dump-dom` prints it), which runs the HTML parser, our CSP and
+ * the encoding sniffing for real. Uses the machine's chromium, else the one from @sparticuz/chromium
+ * (tests/support/chromium.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { load } from 'cheerio';
+import type { Browser } from 'puppeteer-core';
 import type { Catalog } from '../../src/model.js';
+import { findChromium, launchChromium } from '../support/chromium.js';
+import { systemTool } from '../support/system-tools.js';
 import { SAMPLE, SAMPLES, articleFrom, makeTempDir, siteFor } from '../support/site.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const run = promisify(execFile);
-
+let browser: Browser;
 let server: http.Server;
 let origin: string;
 let catalog: Catalog;
 let profile: Awaited<ReturnType<typeof makeTempDir>>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the browser test needs Chromium (Debian: apt-get install -y chromium)`);
   const built = await siteFor(SAMPLES);
   catalog = built.catalog;
   server = serve({ fetch: built.app.fetch, port: 0, hostname: '127.0.0.1' }) as http.Server;
@@ -34,36 +33,37 @@ beforeAll(async () => {
   });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   profile = await makeTempDir('seedfeed-chromium-');
-});
+  browser = await launchChromium({ userDataDir: path.join(profile.dir, 'profile') });
+}, 60_000);
 
 afterAll(async () => {
+  await browser?.close();
   server?.closeAllConnections();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   await profile?.remove();
 });
 
+/** The document after load, serialized as `--dump-dom` prints it (`documentElement.outerHTML`). */
 async function dumpDom(url: string): Promise<string> {
-  const { stdout } = await run(
-    CHROMIUM,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${profile.dir}`,
-      '--dump-dom',
-      url,
-    ],
-    { timeout: 25_000, maxBuffer: 16 << 20 },
-  );
-  return stdout;
+  const page = await browser.newPage();
+  try {
+    const response = await page.goto(url, { waitUntil: 'load', timeout: 25_000 });
+    expect(response?.status(), url).toBe(200);
+    // Evaluated in the page (the test's tsconfig has no DOM types, so the document is reached untyped).
+    return await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { outerHTML: string } } }).document.documentElement.outerHTML);
+  } finally {
+    await page.close();
+  }
 }
 
 describe('headless Chromium', () => {
+  it("is the machine's chromium where there is one, else the one from @sparticuz/chromium (SEEDFEED_TEST_NO_SYSTEM_TOOLS=1 hides the machine's)", async () => {
+    const chromium = await findChromium();
+    expect(chromium.source).toBe(systemTool('chromium') ? 'system' : 'bundled');
+    if (process.env.SEEDFEED_TEST_NO_SYSTEM_TOOLS === '1') expect(chromium.source).toBe('bundled');
+    expect(await browser.version()).toMatch(/^HeadlessChrome\/\d+\./);
+  });
+
   it('renders the index with the site title, every category and every article title', async () => {
     const dom = await dumpDom(`${origin}/`);
     expect(dom).toContain('<h1>seedfeed</h1>');

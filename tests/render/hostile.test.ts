@@ -12,6 +12,7 @@ import type { Site } from '../../src/render/site.js';
 import {
   BASE_URL,
   XML_ILLEGAL_OR_REPLACEMENT,
+  expectAllWellFormed,
   expectWellFormed,
   loadText,
   makeSite,
@@ -125,7 +126,7 @@ describe('well-formedness', () => {
   });
 
   it('every RSS, Atom and OPML document is well-formed XML (xmllint)', async () => {
-    for (const p of xmlPaths(site)) await expectWellFormed(p, site.get(p)!.body);
+    await expectAllWellFormed(xmlPaths(site).map((p) => ({ name: p, contents: site.get(p)!.body })));
   });
 
   it('every JSON Feed parses, and no string in it holds an XML-illegal character', () => {

@@ -24,7 +24,7 @@ import type { Element } from 'domhandler';
 import { SaxesParser } from 'saxes';
 import type { Catalog } from '../../src/model.js';
 import { Site } from '../../src/render/site.js';
-import { BASE_URL, BUILT_AT, SITE_TITLE, expectWellFormed, loadText, makeTempDir, resourceText, scanCatalog } from '../support/site.js';
+import { BASE_URL, BUILT_AT, SITE_TITLE, expectAllWellFormed, loadText, makeTempDir, resourceText, scanCatalog } from '../support/site.js';
 
 const IMG = '<img src=x onerror=alert(1)>';
 const SVG = '<svg onload=alert(3)>';
@@ -171,7 +171,7 @@ describe('the premises', () => {
 
 describe('RSS 2.0 (current feeds and archive pages, every group)', () => {
   it('every document is well-formed (xmllint)', async () => {
-    for (const p of [...documents('rss.xml'), ...documents('atom.xml'), '/opml.xml']) await expectWellFormed(p, text(p));
+    await expectAllWellFormed([...documents('rss.xml'), ...documents('atom.xml'), '/opml.xml'].map((p) => ({ name: p, contents: text(p) })));
   });
 
   it('channel description (HTML): the category, tag or author name is text, never markup', () => {

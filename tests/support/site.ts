@@ -1,7 +1,5 @@
 /** Shared helpers for the render, HTTP and export tests: a real scan → Site → Hono app, and XML checks. */
 import { expect } from 'vitest';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,28 +89,8 @@ export const xml = (text: string): CheerioAPI => load(text, { xml: true });
 /** Anything XML 1.0 does not allow in a document, plus U+FFFD (what a lone surrogate becomes when encoded). */
 export const XML_ILLEGAL_OR_REPLACEMENT = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFC\u{10000}-\u{10FFFF}]/u;
 
-export const XMLLINT = '/usr/bin/xmllint';
-
-/** Runs `xmllint --noout -` on the document; resolves with its exit code and complaints. */
-export function xmllint(document: string | Uint8Array): Promise<{ code: number | null; stderr: string }> {
-  if (!existsSync(XMLLINT)) {
-    throw new Error(`${XMLLINT} is missing: the well-formedness tests need xmllint (Debian/Ubuntu: apt-get install -y libxml2-utils)`);
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(XMLLINT, ['--noout', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-    child.stdin.end(document);
-  });
-}
-
-export async function expectWellFormed(label: string, document: string | Uint8Array): Promise<void> {
-  const { code, stderr } = await xmllint(document);
-  expect(stderr, `${label}: xmllint complaints`).toBe('');
-  expect(code, `${label}: xmllint exit code`).toBe(0);
-}
+/** xmllint: the machine's, else xmllint-wasm (tests/support/xmllint.ts). */
+export { expectAllWellFormed, expectWellFormed, xmllint, type XmlDocument } from './xmllint.js';
 
 export async function makeTempDir(prefix = 'seedfeed-render-'): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
