@@ -43,9 +43,9 @@ export class DeliveryQueue {
     return this.allowed;
   }
 
-  /** Runs at most `n` (1 to `limits.concurrency`) from now on; running ones are not stopped. */
+  /** Runs at most `n` (0, a pause, to `limits.concurrency`) from now on; running ones are not stopped. */
   setConcurrency(n: number): void {
-    this.allowed = Math.max(1, Math.min(this.limits.concurrency, n));
+    this.allowed = Math.max(0, Math.min(this.limits.concurrency, n));
     this.pump();
   }
 

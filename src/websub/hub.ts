@@ -168,7 +168,7 @@ export class WebSubHub {
     this.pacer =
       delivery.pacing === false
         ? undefined
-        : new Pacer({ min: 1, max: delivery.concurrency, targetDelayMs: HUB_DEFAULTS.deliveryTargetDelayMs }, (n) => this.queue.setConcurrency(n), () => this.queue.concurrency);
+        : new Pacer({ min: 0, max: delivery.concurrency, targetDelayMs: HUB_DEFAULTS.deliveryTargetDelayMs }, (n) => this.queue.setConcurrency(n), () => this.queue.concurrency);
   }
 
   private get maxSubscriptions(): number {

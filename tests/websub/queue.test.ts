@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryQueue } from '../../src/websub/delivery-queue.js';
-import { nextConcurrency } from '../../src/websub/pacing.js';
+import { MAX_PAUSED_PERIODS, nextConcurrency, pace } from '../../src/websub/pacing.js';
 import { Counts, RateLimiter } from '../../src/websub/limits.js';
 
 /** A run function whose deliveries the test finishes by hand. */
@@ -111,22 +111,38 @@ describe('Counts', () => {
 });
 
 describe('nextConcurrency (pacing)', () => {
-  const limits = { min: 1, max: 16, targetDelayMs: 10 };
-  it('halves while the event loop is late, grows by one while it is on time, and stays within bounds', () => {
+  const limits = { min: 0, max: 16, targetDelayMs: 10 };
+  it('halves while the event loop is late (down to a pause), grows by one while it is on time, and stays within bounds', () => {
     expect(nextConcurrency(16, 25, limits)).toBe(8);
-    expect(nextConcurrency(1, 250, limits)).toBe(1);
+    expect(nextConcurrency(1, 250, limits)).toBe(0);
+    expect(nextConcurrency(0, 250, limits)).toBe(0);
+    expect(nextConcurrency(0, 1, limits)).toBe(1);
+    expect(nextConcurrency(1, 250, { ...limits, min: 1 })).toBe(1);
     expect(nextConcurrency(8, 1, limits)).toBe(9);
     expect(nextConcurrency(16, 0, limits)).toBe(16);
     expect(nextConcurrency(8, 7, limits)).toBe(8);
+  });
+
+  it('pauses at most MAX_PAUSED_PERIODS periods in a row, then lets one delivery run', () => {
+    let state = { next: 1, paused: 0 };
+    const seen: number[] = [];
+    for (let i = 0; i < 2 * (MAX_PAUSED_PERIODS + 1); i++) {
+      state = pace(state.next, 100, state.paused, limits);
+      seen.push(state.next);
+    }
+    const pause = Array<number>(MAX_PAUSED_PERIODS).fill(0);
+    expect(seen).toEqual([...pause, 1, ...pause, 1]);
   });
 
   it('lets the queue start no more than the lowered number, and more again when raised', async () => {
     const started: string[] = [];
     const open: Array<() => void> = [];
     const queue = new DeliveryQueue({ concurrency: 4, perHost: 4 }, (key) => new Promise<void>((resolve) => (started.push(key), open.push(resolve))));
-    queue.setConcurrency(1);
+    queue.setConcurrency(0);
     for (const key of ['a', 'b', 'c']) queue.push(key, 'h');
     await Promise.resolve();
+    expect(started).toEqual([]);
+    queue.setConcurrency(1);
     expect(started).toEqual(['a']);
     queue.setConcurrency(3);
     expect(started).toEqual(['a', 'b', 'c']);
