@@ -61,7 +61,7 @@ describe('headless Chromium', () => {
     const chromium = await findChromium();
     expect(chromium.source).toBe(systemTool('chromium') ? 'system' : 'bundled');
     if (process.env.SEEDFEED_TEST_NO_SYSTEM_TOOLS === '1') expect(chromium.source).toBe('bundled');
-    expect(await browser.version()).toMatch(/^HeadlessChrome\/\d+\./);
+    expect(await browser.version()).toMatch(/^(Headless)?Chrome\/\d+\./);
   });
 
   it('renders the index with the site title, every category and every article title', async () => {
