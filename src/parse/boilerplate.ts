@@ -39,6 +39,11 @@ export function isBoilerplateLine(text: string): boolean {
 /** A cheap test first: the block pattern below is slow on long bodies. */
 const RELATED_WORD = /推荐阅读|相关阅读|延伸阅读|相关文章|相关新闻|热门推荐|更多精彩|related|read more/i;
 const RELATED_BLOCK = /<(p|h[1-6]|div|section)>\s*(?:<(?:strong|b|span)>\s*)*([^<]{2,24}?)\s*(?:<\/(?:strong|b|span)>\s*)*<\/\1>/giu;
+/**
+ * How many related-reading headings are tried: each try reads the whole rest of the body, and
+ * 10,000 `<p>推荐阅读</p>` took minutes. A page has one such list, two or three with neighbours.
+ */
+const MAX_RELATED_HEADINGS = 16;
 /** What may follow a related-reading heading: links, list markup, separators, short labels. */
 const MAX_NON_LINK_TEXT = 16;
 
@@ -48,8 +53,10 @@ const MAX_NON_LINK_TEXT = 16;
  */
 export function cutRelatedReading(html: string): string {
   if (!RELATED_WORD.test(html)) return html;
+  let headings = 0;
   for (const m of html.matchAll(RELATED_BLOCK)) {
     if (!RELATED_HEADING.test(m[2]!.trim())) continue;
+    if (++headings > MAX_RELATED_HEADINGS) break;
     const rest = html.slice(m.index + m[0].length);
     const nonLinkText = rest
       .replace(/<a\b[^>]*>[\s\S]*?<\/a>/giu, '')

@@ -24,10 +24,24 @@ export function parseDateValue(value: unknown): DateResult {
     const ms = Math.abs(value) < 1e11 ? value * 1000 : value;
     return inRange(ms) ? { date: new Date(ms) } : { invalid: String(value) };
   }
-  if (typeof value !== 'string') return { invalid: String(value) };
+  if (typeof value !== 'string') return { invalid: describe(value) };
   const text = value.trim();
   const date = parseIsoLike(text) ?? parseRfc2822(text);
   return date === null || date === undefined ? { invalid: text } : { date };
+}
+
+/** Lists longer than this are described, not written out. */
+const MAX_LISTED = 100;
+
+/**
+ * A value that is no date, as the notice quotes it. `String()` of a list writes out every item,
+ * and through YAML aliases 5.6 KB of front matter is a list of 64 million: only short flat lists
+ * are written out.
+ */
+function describe(value: unknown): string {
+  if (!Array.isArray(value)) return String(value);
+  const flat = value.length <= MAX_LISTED && value.every((item) => item === null || typeof item !== 'object');
+  return flat ? String(value) : `a list of ${value.length} items`;
 }
 
 function inRange(ms: number): boolean {

@@ -35,37 +35,122 @@ function scalarText(value: unknown): string | undefined {
 export const MAX_NAMES = 50;
 
 /**
+ * The most entries of one list field that are read. YAML aliases are references: 5.6 KB of front
+ * matter (`a: &a [400 names]`, `b: &b [*a × 400]`, `categories: [*b × 400]`) is a list of 64 million
+ * names that costs nothing to load and 11 s to walk. Entries are therefore counted first, each
+ * aliased list once (aliases.ts), and no more than this many are read.
+ */
+export const MAX_NAME_ENTRIES = 10_000;
+
+export interface NameList {
+  /** The first `max` distinct names among the entries read. */
+  readonly names: string[];
+  /** Distinct names among the entries read. */
+  readonly total: number;
+  /** How many entries the field holds (aliases expanded), when that is more than were read. */
+  readonly entries?: number;
+}
+
+/**
  * A list of names: a YAML list (Hexo; nested lists are Hexo's category hierarchy and are
  * flattened) or a string (Jekyll: space-separated). Trimmed, NFC, empty ones and duplicates
- * dropped; `names` holds the first `max`, `total` counts them all.
+ * dropped; `names` holds the first `max`, `total` counts them all — of the first `maxEntries`
+ * entries, when the field holds more (then `entries` says how many).
  */
-export function readNameList(value: unknown, max = MAX_NAMES): { names: string[]; total: number } {
+export function readNameList(value: unknown, max = MAX_NAMES, maxEntries = MAX_NAME_ENTRIES): NameList {
+  const tree = new NameTree();
+  const entries = tree.count(value, 0);
   const out: string[] = [];
   const seen = new Set<string>();
-  const add = (item: unknown, depth: number) => {
-    if (Array.isArray(item)) {
-      if (depth < 3) for (const inner of item) add(inner, depth + 1);
-    } else if (typeof item === 'string' && depth === 0) {
-      for (const word of item.split(/\s+/u)) push(word);
-    } else if (typeof item === 'string' || typeof item === 'number') {
-      push(String(item));
-    }
-  };
+  let read = 0;
   const push = (name: string) => {
+    read++;
     const clean = cleanLine(name).slice(0, 200);
     if (!clean || seen.has(clean)) return;
     seen.add(clean);
     if (out.length < max) out.push(clean);
   };
+  // In document order, stepping only into lists that hold entries, until enough are read.
+  const add = (item: unknown, depth: number) => {
+    if (read >= maxEntries) return;
+    if (Array.isArray(item)) {
+      for (const inner of tree.contributing(item, depth)) {
+        add(inner, depth + 1);
+        if (read >= maxEntries) return;
+      }
+    } else if (typeof item === 'string' && depth === 0) {
+      for (const word of item.split(WHITESPACE, maxEntries - read)) push(word);
+    } else if (typeof item === 'string' || typeof item === 'number') {
+      push(String(item));
+    }
+  };
   add(value, 0);
-  return { names: out, total: seen.size };
+  return entries > read ? { names: out, total: seen.size, entries } : { names: out, total: seen.size };
 }
 
+const WHITESPACE = /\s+/u;
+/** Lists nested deeper than this are not names (nor read). */
+const MAX_LIST_DEPTH = 3;
+
+/**
+ * Entry counts of the lists in a YAML value, each list counted once per depth however many
+ * aliases point at it: linear in the size of the YAML, whatever it expands to. A list that holds
+ * itself (`&a [*a]`) ends at MAX_LIST_DEPTH like any other.
+ */
+class NameTree {
+  private readonly memo = new Map<readonly unknown[], Array<{ count: number; contributing: readonly unknown[] } | undefined>>();
+
+  count(item: unknown, depth: number): number {
+    if (Array.isArray(item)) return depth < MAX_LIST_DEPTH ? this.node(item, depth).count : 0;
+    if (typeof item === 'string' && depth === 0) return countWords(item);
+    return typeof item === 'string' || typeof item === 'number' ? 1 : 0;
+  }
+
+  /** The items of a list (at `depth`) that hold at least one entry: the walk steps into no others. */
+  contributing(list: readonly unknown[], depth: number): readonly unknown[] {
+    return depth < MAX_LIST_DEPTH ? this.node(list, depth).contributing : [];
+  }
+
+  private node(list: readonly unknown[], depth: number) {
+    let byDepth = this.memo.get(list);
+    if (!byDepth) this.memo.set(list, (byDepth = []));
+    let node = byDepth[depth];
+    if (!node) {
+      let count = 0;
+      const contributing: unknown[] = [];
+      for (const inner of list) {
+        const n = this.count(inner, depth + 1);
+        if (n === 0) continue;
+        count += n;
+        contributing.push(inner);
+      }
+      node = byDepth[depth] = { count, contributing };
+    }
+    return node;
+  }
+}
+
+/** What `text.split(/\s+/u)` would return the length of, without making the array. */
+function countWords(text: string): number {
+  let count = 1;
+  const separators = new RegExp(WHITESPACE.source, 'gu');
+  while (separators.exec(text)) count++;
+  return count;
+}
+
+/** The first author of a list (of lists): a list that holds itself (`&a [*a]`) has none. */
 function readAuthor(value: unknown): string | undefined {
-  if (Array.isArray(value)) return readAuthor(value[0]);
+  const visited = new Set<unknown>();
+  while (Array.isArray(value) && !visited.has(value)) {
+    visited.add(value);
+    value = value[0];
+  }
+  if (Array.isArray(value)) return undefined;
   if (value && typeof value === 'object') return scalarText((value as Record<string, unknown>).name);
   return scalarText(value);
 }
+
+const count = (n: number) => n.toLocaleString('en-US');
 
 export interface FrontMatterFields {
   readonly title?: string;
@@ -85,7 +170,11 @@ export function readFields(data: Data): FrontMatterFields {
   const tags = readNameList(pick(data, KEYS.tags));
   const notes: string[] = [];
   for (const [what, list] of [['categories', categories], ['tags', tags]] as const) {
-    if (list.total > list.names.length) notes.push(`${list.total} ${what}; only the first ${list.names.length} are used`);
+    if (list.entries !== undefined) {
+      notes.push(`${what}: ${count(list.entries)} names once YAML aliases are expanded, more than the ${count(MAX_NAME_ENTRIES)} read; the first ${list.names.length} names are used`);
+    } else if (list.total > list.names.length) {
+      notes.push(`${list.total} ${what}; only the first ${list.names.length} are used`);
+    }
   }
   const linkValue = KEYS.link.map((k) => absoluteUrl(data[k])).find(Boolean);
   const imageValue = KEYS.image.map((k) => absoluteUrl(data[k])).find(Boolean);

@@ -43,7 +43,7 @@ function split(text: string, file: string): Parts | Rejection {
       return { title: fields.title, html: markup.html, link: fields.link ?? markup.sourceLink, fields };
     }
     case 'html': {
-      const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+      const title = htmlTitle(text);
       return { title: title ? cleanLine(decodeBasicEntities(title)) : undefined, html: text };
     }
     case 'markdown':
@@ -52,6 +52,26 @@ function split(text: string, file: string): Parts | Rejection {
       const plain = readPlainText(text);
       return plain ? { title: plain.title, html: plain.html } : { file, reason: 'file has no text' };
     }
+  }
+}
+
+/**
+ * `/<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]` in linear time. The pattern, failing at one
+ * `<title`, tried the next one again up to the same `>`: 100 KB of `<title` took seconds. Every
+ * `<title` before that `>` fails the same way, so the search goes on after it.
+ */
+export function htmlTitle(text: string): string | undefined {
+  const open = /<title/gi;
+  for (let from = 0; ; ) {
+    open.lastIndex = from;
+    const start = open.exec(text)?.index;
+    if (start === undefined) return undefined;
+    const close = text.indexOf('>', start + 6);
+    if (close === -1) return undefined;
+    const next = text.indexOf('<', close + 1);
+    if (next === -1) return undefined;
+    if (/^<\/title>/i.test(text.slice(next, next + 8))) return text.slice(close + 1, next);
+    from = close + 1;
   }
 }
 

@@ -28,7 +28,10 @@ export function limitNesting(html: string, maxDepth = MAX_NESTING): string {
   if (countOf(html, '<', maxDepth + 1) <= maxDepth) return html;
   const stack: Open[] = [];
   let changed = false;
-  const out = html.replace(TAG, (tag: string, slash: string, rawName: string) => {
+  // Only text before the last `>` can hold a tag. Past it, TAG would try every `<a ` against the
+  // whole rest of the text (50,000 of them took minutes); before it, every try ends at a `>`.
+  const end = html.lastIndexOf('>') + 1;
+  const out = html.slice(0, end).replace(TAG, (tag: string, slash: string, rawName: string) => {
     const name = rawName.toLowerCase();
     if (VOID.has(name) || tag.endsWith('/>')) return tag;
     if (slash === '') {
@@ -47,7 +50,7 @@ export function limitNesting(html: string, maxDepth = MAX_NESTING): string {
     }
     return tag;
   });
-  return changed ? out : html;
+  return changed ? out + html.slice(end) : html;
 }
 
 /** Occurrences of `char` in `text`, counting no further than `limit`. */
