@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { writeFileAtomicSync } from '../export/atomic-sync.js';
 import type { Article, Draft, Rejection, SeedFile } from '../model.js';
 import type { ParseOptions } from '../parse/index.js';
@@ -7,16 +7,28 @@ import { renderArticlePage } from '../render/pages.js';
 import { Urls } from '../render/urls.js';
 import { readSeedBytesSync } from '../scan/read.js';
 import { ByteArena, type ArenaRef } from './byte-arena.js';
+import { betweenRequests, startFile, type WorkerFaults, type WorkerSetup } from './progress.js';
 import { parseBytes } from './scanner.js';
 
 /**
  * A parse worker. It reads (synchronously: this thread has nothing else to do) and parses files,
  * and keeps the bodies it parsed, sending back only the metadata. The main thread later asks
  * for the few bodies the feeds need, and has the worker render and write the article pages
- * itself — so 100,000 bodies never cross to, or pile up in, the main thread.
+ * itself — so 100,000 bodies never cross to, or pile up in, the main thread. A parse request with
+ * `keep: false` (a few files, or a body a page needs again) sends the bodies back instead.
+ *
+ * As it starts each file it says so in the shared progress cells (progress.ts): the pool ends a
+ * worker that stays on one file too long.
  */
 export type WorkerRequest =
-  | { readonly type: 'parse'; readonly id: number; readonly files: readonly SeedFile[]; readonly maxFileBytes: number; readonly options: ParseOptions }
+  | {
+      readonly type: 'parse';
+      readonly id: number;
+      readonly files: readonly SeedFile[];
+      readonly maxFileBytes: number;
+      readonly options: ParseOptions;
+      readonly keep: boolean;
+    }
   | { readonly type: 'bodies'; readonly id: number; readonly sources: readonly string[] }
   | { readonly type: 'pages'; readonly id: number; readonly settings: PageSettings; readonly outDir: string; readonly pages: readonly PageJob[] }
   | { readonly type: 'forget'; readonly id: number };
@@ -44,16 +56,33 @@ export interface PageJob {
 const arena = new ByteArena();
 const bodies = new Map<string, ArenaRef>();
 
-function parse(files: readonly SeedFile[], maxFileBytes: number, options: ParseOptions): Array<Draft | Rejection> {
-  return files.map((file) => {
+const setup = workerData as WorkerSetup | undefined;
+const progress = setup ? new Int32Array(setup.progress) : new Int32Array(3);
+
+function parse(id: number, files: readonly SeedFile[], maxFileBytes: number, options: ParseOptions, keep: boolean): Array<Draft | Rejection> {
+  const out = files.map((file, index) => {
+    startFile(progress, id, index);
+    misbehave(file.path, setup?.faults);
     const result = parseBytes(file, readSeedBytesSync(file, maxFileBytes), options);
-    if ('reason' in result) {
+    if ('reason' in result || !keep) {
       bodies.delete(file.path);
       return result;
     }
     bodies.set(file.path, arena.put(result.contentHtml));
     return { ...result, contentHtml: '' };
   });
+  betweenRequests(progress);
+  return out;
+}
+
+/** The test-only faults (progress.ts): never finishing a file, or allocating until out of memory. */
+function misbehave(file: string, faults: WorkerFaults | undefined): void {
+  if (!faults) return;
+  if (faults.spinOn === file) for (;;);
+  if (faults.exhaustMemoryOn === file) {
+    const hog: number[][] = [];
+    for (;;) hog.push(new Array<number>(1 << 16).fill(hog.length));
+  }
 }
 
 function writePages(settings: PageSettings, outDir: string, pages: readonly PageJob[]): number {
@@ -70,7 +99,7 @@ function writePages(settings: PageSettings, outDir: string, pages: readonly Page
 function handle(request: WorkerRequest): WorkerResponse {
   switch (request.type) {
     case 'parse':
-      return { id: request.id, results: parse(request.files, request.maxFileBytes, request.options) };
+      return { id: request.id, results: parse(request.id, request.files, request.maxFileBytes, request.options, request.keep) };
     case 'bodies':
       return { id: request.id, bodies: request.sources.flatMap((s) => (bodies.has(s) ? [[s, arena.get(bodies.get(s)!)] as [string, string]] : [])) };
     case 'pages':

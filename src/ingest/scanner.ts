@@ -44,12 +44,17 @@ export const emptyMemory = (): Memory => ({
 
 type ParseResult = Draft | Rejection;
 
-/** Parses many files; the default runs on this thread, the worker pool replaces it for big scans. */
+/** Parses many files; the default runs on this thread, a ParsePool in worker threads. */
 export type ParseBatch = (files: readonly SeedFile[], maxFileBytes: number, options?: ParseOptions) => Promise<ParseResult[]>;
 
-/** How files get parsed: on this thread, or by a ParsePool (which also keeps their bodies). */
+/**
+ * How files get parsed: on this thread (a library default, for tests and one-off tools), or by a
+ * ParsePool (`build`, `serve`), which also keeps the bodies of big scans.
+ */
 export interface Parser extends Partial<RemoteBodies> {
   readonly parseBatch: ParseBatch;
+  /** One file parsed again, body included, when a page needs a body no longer in memory. */
+  parseOne?(file: SeedFile, maxFileBytes: number): Promise<ParseResult>;
 }
 
 export async function parseFile(file: SeedFile, maxFileBytes: number): Promise<ParseResult> {
@@ -114,6 +119,7 @@ export class Scanner {
   private readonly memo: MergeMemo = new WeakMap();
   readonly content: ContentStore;
   private readonly parseBatch: ParseBatch;
+  private readonly parseOne: (file: SeedFile, maxFileBytes: number) => Promise<ParseResult>;
 
   constructor(
     private readonly options: ScanOptions,
@@ -121,6 +127,7 @@ export class Scanner {
     parser: Parser = { parseBatch: parseOnThisThread },
   ) {
     this.parseBatch = parser.parseBatch;
+    this.parseOne = parser.parseOne ? parser.parseOne.bind(parser) : parseFile;
     const remote = parser.holds && parser.bodies ? { holds: parser.holds.bind(parser), bodies: parser.bodies.bind(parser) } : undefined;
     this.content = new ContentStore((source) => this.reload(source), remote);
   }
@@ -213,7 +220,7 @@ export class Scanner {
 
   private async reload(source: string): Promise<Draft | Rejection | undefined> {
     const file = this.files.get(source);
-    return file && parseFile(file, this.options.maxFileBytes);
+    return file && this.parseOne(file, this.options.maxFileBytes);
   }
 
   /**

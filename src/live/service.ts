@@ -19,7 +19,7 @@ export interface LiveOptions {
   /** Makes the file watcher (with `watch` on); one watch per directory unless given (the churn bench compares others). */
   readonly watcher?: WatcherFactory;
   readonly clock?: () => Date;
-  /** Parses big scans and writes their pages in worker threads; made here unless given. */
+  /** Parses every scan and body reload in worker threads (and writes big scans' pages); made here unless given. */
   readonly pool?: ParsePool;
   /** Told about every scan and every new Site (metrics, WebSub content distribution). */
   readonly observers?: readonly LiveObserver[];
@@ -155,10 +155,10 @@ export class LiveSite {
         return;
       }
       const site = await Site.create(catalog, config, clock(), this.previous);
-      // Workers hold the bodies of what they parsed until their pages are written; closing them
-      // afterwards hands their whole heaps back (they start again for the next big scan).
+      // Workers hold the bodies of what they parsed until their pages are written; releasing them
+      // afterwards hands their heaps back after a big scan (one warm worker stays for rescans).
       const exported = await writeSite(site, config.outDir, { verify: !this.exportedOnce, pageWriter: this.pool, previous: this.manifest }).finally(() =>
-        this.pool.close(),
+        this.pool.release(),
       );
       this.manifest = exported.manifest;
       for (const warning of exported.warnings) logger.warn('export_warning', { warning });
