@@ -201,17 +201,8 @@ export class WebSubHub {
 
     const clientKey = machineKey(client);
     const key = subscriptionKey(intent);
-    const busy = Math.ceil(this.verification.timeoutMs / 1000);
-    const clientInFlight = this.options.clientInFlight ?? HUB_DEFAULTS.clientInFlight;
-    if (this.clientPending.get(clientKey) >= clientInFlight) {
-      return this.tooMany(clientKey, `You have ${clientInFlight} subscription requests being verified; send more when they are done.`, busy);
-    }
-    if (this.pending >= (this.options.maxPendingVerifications ?? HUB_DEFAULTS.maxPendingVerifications)) {
-      return this.tooMany(clientKey, 'Too many subscription requests are being verified; try again later.', busy);
-    }
-    if (this.verifying.has(key)) return this.tooMany(clientKey, 'A request for this subscription is being verified; try again when it is done.', busy);
-    const taken = this.clientRate.take(clientKey);
-    if (!taken.ok) return this.tooMany(clientKey, 'Too many subscription requests from your address; try again later.', taken.retryAfter);
+    const limited = this.admit(clientKey, key);
+    if (limited) return limited;
 
     // From here the request holds a slot, until its verification (or denial) ends.
     this.pending++;
@@ -247,20 +238,41 @@ export class WebSubHub {
       return this.tooMany(clientKey, `Too many requests to ${target.host} are being verified; try again later.`, targetTaken.retryAfter);
     }
 
-    // The caps count subscriptions still being verified, so no number of concurrent requests
-    // takes the hub past them.
-    let denial: string | undefined;
-    if (intent.mode === 'subscribe' && !this.subscriptions.has(key)) {
-      const maxPerHost = this.options.maxSubscriptionsPerHost ?? HUB_DEFAULTS.maxSubscriptionsPerHost;
-      if (this.subscriptions.size + this.reserved.size >= this.maxSubscriptions) denial = 'the hub has as many subscriptions as it takes';
-      else if (this.perHost.get(target.host) >= maxPerHost) denial = `the hub has as many subscriptions (${maxPerHost}) for callbacks on host ${target.host} as it takes from one host`;
-      else {
-        this.reserved.add(key);
-        this.perHost.add((reservedHost = target.host));
-      }
-    }
+    const denial = intent.mode === 'subscribe' ? this.reserve(key, target.host) : undefined;
+    if (denial === undefined && this.reserved.has(key)) reservedHost = target.host;
     this.track((denial === undefined ? this.verify(intent, target) : this.deny(intent, target, denial)).finally(release));
     return { status: 202, message: `Accepted: the ${intent.mode} request will be verified at the callback.` };
+  }
+
+  /** The limits checked before a request costs anything: the client's share and rate, the hub's slots. */
+  private admit(clientKey: string, key: string): HubAnswer | undefined {
+    const busy = Math.ceil(this.verification.timeoutMs / 1000);
+    const clientInFlight = this.options.clientInFlight ?? HUB_DEFAULTS.clientInFlight;
+    if (this.clientPending.get(clientKey) >= clientInFlight) {
+      return this.tooMany(clientKey, `You have ${clientInFlight} subscription requests being verified; send more when they are done.`, busy);
+    }
+    if (this.pending >= (this.options.maxPendingVerifications ?? HUB_DEFAULTS.maxPendingVerifications)) {
+      return this.tooMany(clientKey, 'Too many subscription requests are being verified; try again later.', busy);
+    }
+    if (this.verifying.has(key)) return this.tooMany(clientKey, 'A request for this subscription is being verified; try again when it is done.', busy);
+    const taken = this.clientRate.take(clientKey);
+    if (!taken.ok) return this.tooMany(clientKey, 'Too many subscription requests from your address; try again later.', taken.retryAfter);
+    return undefined;
+  }
+
+  /**
+   * A place under the caps for a new subscription, or why there is none (§5.2 denial). The caps
+   * count subscriptions still being verified, so no number of concurrent requests takes the hub
+   * past them. A renewal needs no place.
+   */
+  private reserve(key: string, host: string): string | undefined {
+    if (this.subscriptions.has(key)) return undefined;
+    const maxPerHost = this.options.maxSubscriptionsPerHost ?? HUB_DEFAULTS.maxSubscriptionsPerHost;
+    if (this.subscriptions.size + this.reserved.size >= this.maxSubscriptions) return 'the hub has as many subscriptions as it takes';
+    if (this.perHost.get(host) >= maxPerHost) return `the hub has as many subscriptions (${maxPerHost}) for callbacks on host ${host} as it takes from one host`;
+    this.reserved.add(key);
+    this.perHost.add(host);
+    return undefined;
   }
 
   private tooMany(client: string, message: string, retryAfter: number): HubAnswer {
