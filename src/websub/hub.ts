@@ -102,9 +102,19 @@ export const HUB_DEFAULTS = {
 } as const;
 
 const SWEEP_INTERVAL_MS = 60_000;
+/** Subscriptions looked at per turn of the event loop when a scan changed feeds. */
+const DISTRIBUTION_CHUNK = 1_000;
 
-/** The host a subscription's callback is counted under (lower case, no brackets or trailing dot). */
+/** The host a callback is counted and queued under (lower case, no brackets or trailing dot). */
 const callbackHost = (callback: string) => normaliseHost(new URL(callback).hostname.replace(/^\[(.*)\]$/, '$1'));
+
+/** Each subscription's callback host, parsed once: a wave to 10,000 subscribers must not parse 10,000 URLs while serving waits. */
+const hosts = new WeakMap<Subscription, string>();
+function hostOf(subscription: Subscription): string {
+  let host = hosts.get(subscription);
+  if (host === undefined) hosts.set(subscription, (host = callbackHost(subscription.callback)));
+  return host;
+}
 
 /**
  * The hub side of WebSub (W3C Recommendation, https://www.w3.org/TR/websub/) for seedfeed's own
@@ -132,6 +142,8 @@ export class WebSubHub {
   private readonly perHost = new Counts();
   private readonly counts = { verificationsOk: 0, verificationsFailed: 0, deliveriesOk: 0, deliveriesFailed: 0, dropped: 0 };
   private saving: Promise<void> = Promise.resolve();
+  /** The last distribution pass (siteChanged); the next one starts after it. */
+  private distributing: Promise<void> = Promise.resolve();
   private saveQueued = false;
   private sweeper: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -180,7 +192,7 @@ export class WebSubHub {
     for (const s of await loadSubscriptions(this.options.dir)) {
       if (s.expiresAt <= this.now()) continue;
       const key = subscriptionKey(s);
-      if (!this.subscriptions.has(key)) this.perHost.add(callbackHost(s.callback));
+      if (!this.subscriptions.has(key)) this.perHost.add(hostOf(s));
       this.subscriptions.set(key, s);
     }
     this.options.logger.info('websub_restored', { subscriptions: this.subscriptions.size });
@@ -327,13 +339,28 @@ export class WebSubHub {
   /**
    * Content distribution after a scan swapped the Site: every subscribed feed whose ETag is not
    * what it was (`before`: the previous Site's resources, or the validators restored at start).
-   * Only queues: serving never waits on deliveries.
+   * Only queues, and a thousand subscriptions at a time: serving never waits on deliveries, nor
+   * on 10,000 subscriptions being looked at in one go. Passes run one after another, so a newer
+   * version always lands in the outboxes after an older one.
    */
   siteChanged(before: Previous | undefined, site: Site): void {
     if (this.stopped) return;
+    const pass = this.distributing.then(() => this.distribute(before, site));
+    this.distributing = pass.catch(() => undefined);
+    this.track(pass);
+  }
+
+  private async distribute(before: Previous | undefined, site: Site): Promise<void> {
     const now = this.now();
     const changed = new Map<string, Content | undefined>();
-    for (const [key, subscription] of this.subscriptions) {
+    const keys = [...this.subscriptions.keys()];
+    for (let i = 0; i < keys.length; i++) {
+      if (i > 0 && i % DISTRIBUTION_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.stopped) return;
+      const key = keys[i]!;
+      // Looked up now: it may have been renewed or dropped since the pass began.
+      const subscription = this.subscriptions.get(key);
+      if (!subscription) continue;
       if (subscription.expiresAt <= now) {
         this.drop(key, 'lease expired');
         continue;
@@ -354,7 +381,7 @@ export class WebSubHub {
     if (!outbox) this.outboxes.set(key, (outbox = { inFlight: false, failures: 0 }));
     // A newer version replaces one still waiting: the subscriber wants the feed as it is now.
     outbox.content = content;
-    if (!outbox.inFlight && !outbox.timer) this.schedule(key, callbackHost(subscription.callback));
+    if (!outbox.inFlight && !outbox.timer) this.schedule(key, hostOf(subscription));
   }
 
   /** Queues a delivery; the pacer watches the event loop while any is queued or running. */
@@ -418,7 +445,7 @@ export class WebSubHub {
     if (outbox.failures >= this.retry.attempts) return this.drop(key, `delivery failed ${outbox.failures} times`, fields);
     const delay = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (outbox.failures - 1));
     this.options.logger.info('websub_delivery_failed', { ...fields, retry_in_ms: delay });
-    const host = callbackHost(subscription.callback);
+    const host = hostOf(subscription);
     outbox.timer = setTimeout(() => {
       outbox.timer = undefined;
       if (!this.stopped) this.schedule(key, host);
@@ -428,7 +455,7 @@ export class WebSubHub {
 
   private remove(key: string): void {
     const subscription = this.subscriptions.get(key);
-    if (subscription) this.perHost.add(callbackHost(subscription.callback), -1);
+    if (subscription) this.perHost.add(hostOf(subscription), -1);
     this.subscriptions.delete(key);
     const outbox = this.outboxes.get(key);
     if (outbox?.timer) clearTimeout(outbox.timer);

@@ -170,3 +170,28 @@ describe('deliveries go through a bounded queue', () => {
     expect(r.service.hub!.stats().deliveries.failed).toBe(0);
   });
 });
+
+describe('distribution to many subscribers', () => {
+  it('a newer version reaches every subscriber last, though each pass looks at 1,000 subscriptions per turn of the event loop', async () => {
+    const { WebSubHub } = await import('../../src/websub/hub.js');
+    const { silentLogger } = await import('../../src/log.js');
+    const dirs = await sandbox.makeDirs();
+    const sub = await subscriber('127.0.0.1');
+    const expiresAt = Date.now() + 3_600_000;
+    const subscriptions = Array.from({ length: 2_500 }, (_, i) => ({ topic: TOPIC, topicPath: '/rss.xml', callback: sub.callback(`/n/${i}`), leaseSeconds: 3600, expiresAt }));
+    await mkdir(dirs.data, { recursive: true });
+    await writeFile(path.join(dirs.data, SUBSCRIPTIONS_FILE), JSON.stringify({ version: 1, subscriptions }));
+    const hub = new WebSubHub({ hubUrl: `${BASE_URL}/websub`, baseUrl: BASE_URL, site: () => undefined, allow: ['127.0.0.0/8'], dir: dirs.data, logger: silentLogger, delivery: { concurrency: 16, perHost: 16 } });
+    cleanups.push(() => hub.stop());
+    await hub.start();
+    const site = (version: string) => ({ resources: new Map([['/rss.xml', { isFeed: true, contentType: 'application/rss+xml', etag: `"${version}"`, body: new TextEncoder().encode(version) }]]) });
+    type Site = Parameters<typeof hub.siteChanged>[1];
+    hub.siteChanged(new Map([['/rss.xml', { etag: '"v0"' }]]) as never, site('v1') as unknown as Site);
+    hub.siteChanged(new Map([['/rss.xml', { etag: '"v1"' }]]) as never, site('v2') as unknown as Site);
+    await hub.idle();
+    const last = new Map<string, string>();
+    for (const n of sub.notifications) last.set(n.path, n.body.toString('utf8'));
+    expect(last.size).toBe(2_500);
+    expect(new Set(last.values())).toEqual(new Set(['v2']));
+  });
+});
