@@ -21,23 +21,26 @@ const SMALL_CHUNK = 8;
  * back, so that a one-file rescan costs a message, not a worker's start-up.
  */
 const BIG_BATCH = 300;
+/** …or from this many bytes: a few large files are worth every core, and their bodies stay out of the main thread. */
+const BIG_BATCH_BYTES = 64 * 1024 * 1024;
 /** A request whose worker ended before it started any file is sent again at most this often. */
 const MAX_TRIES = 3;
 
 /**
  * The longest one file may take to parse: DEADLINE_BASE_MS, plus DEADLINE_PER_MB_MS for each MB.
- * Measured (2 shared cores): a 5 MB Markdown article of lists, tables and emphasis parses in 16–19 s,
- * 5 MB of crawled HTML in 1–10 s, a 100 KB file in well under 1 s; the defaults leave a machine
- * three times slower room for the largest legitimate file (60 s at 5 MB), and stop a small file
- * that spins after 10 s.
+ * Measured on 2 shared cores, 5 MB legitimate articles: Markdown tables or nested lists 9–12 s
+ * alone and 16–19 s while other work ran, crawled HTML 1–5 s; 100 KB parses in well under 1 s. The
+ * defaults leave a machine three times slower room for the largest legitimate file (60 s at 5 MB),
+ * and end a small file that spins after about 10 s.
  */
 export const DEADLINE_BASE_MS = 10_000;
 export const DEADLINE_PER_MB_MS = 10_000;
 /**
- * Heap (V8 old generation) of each parse worker. Parsing the largest legitimate file (5 MB of
- * Markdown) needs about 400 MB; a 1,000-level nested list needed 457 MB (it needs 40 MB now).
+ * Heap (V8 old generation) of each parse worker, in MB. The largest legitimate files need most: a
+ * 5 MB Markdown table or nested list failed at 512 MB and parsed at 768 MB; a list nested 1,000
+ * levels deep needed 457 MB (it needs little now). Twice the largest need measured.
  */
-export const WORKER_MEMORY_MB = 1024;
+export const WORKER_MEMORY_MB = 1536;
 
 export interface PoolOptions {
   /** Workers for a big batch; one per core by default. */
@@ -149,7 +152,7 @@ export class ParsePool {
 
   readonly parseBatch: ParseBatch = (files, maxFileBytes, options = {}) => {
     for (const file of files) this.holders.delete(file.path);
-    const big = files.length >= BIG_BATCH;
+    const big = files.length >= BIG_BATCH || files.reduce((sum, file) => sum + file.size, 0) >= BIG_BATCH_BYTES;
     if (big) {
       this.wanted = this.size;
       this.bigSinceRelease = true;

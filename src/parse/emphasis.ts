@@ -88,6 +88,8 @@ interface Pass {
 export class OpenerGuard {
   private readonly passes = new Map<string, Pass>();
   private readonly skips = new Map<string, RegExp>();
+  /** The pass of the last call: most calls come from the pass before them. */
+  private last: { masked: string; pass: Pass } | undefined;
 
   /**
    * False when the opener at the start of `src` cannot be closed, so that marked would return
@@ -95,10 +97,11 @@ export class OpenerGuard {
    * of the opening run and the character after it, `kind` names the walk (with `rule`).
    */
   mayOpen(src: string, masked: string, opener: string, kind: string, rule: WalkRule): boolean {
-    const pass = this.pass(masked);
+    const pass = this.last?.masked === masked ? this.last.pass : this.pass(masked);
     if (++pass.calls <= CALLS_BEFORE_WALK) return true;
-    // The opening run (ASCII: one character, one code unit each) and the character after it.
-    const length = [...opener].length - 1;
+    // The opening run (one ASCII character repeated) and the character after it.
+    let length = 1;
+    while (opener.charCodeAt(length) === opener.charCodeAt(0)) length++;
     const walkStart = masked.length - src.length + length;
     if (rule.skipAtStart && this.skip(rule.pattern, rule.skipAtStart).test(masked.slice(walkStart))) return true;
     const key = rule.sameLength ? `${kind}${length}` : kind;
@@ -110,6 +113,7 @@ export class OpenerGuard {
   /** Forgets every pass (after a document: its strings are not kept). */
   clear(): void {
     this.passes.clear();
+    this.last = undefined;
   }
 
   private pass(masked: string): Pass {
@@ -121,6 +125,7 @@ export class OpenerGuard {
       if (this.passes.size >= RECENT_PASSES) this.passes.delete(this.passes.keys().next().value!);
     }
     this.passes.set(masked, pass);
+    this.last = { masked, pass };
     return pass;
   }
 

@@ -1,4 +1,4 @@
-import { Marked, Tokenizer, type Rules, type Tokens } from 'marked';
+import { Lexer, Parser, Tokenizer, getDefaults, type MarkedOptions, type Rules, type Token, type Tokens } from 'marked';
 import { OpenerGuard, type WalkRule } from './emphasis.js';
 
 /**
@@ -30,12 +30,17 @@ const EMAIL_LOCAL_PARTS: ReadonlyArray<{ rule: 'url' | 'text'; part: string; cou
   { rule: 'text', part: "(?=[a-zA-Z0-9.!#$%&'*+\\/=?_`{\\|}~-]+@)", count: 2 },
 ];
 
-const bounded = new WeakMap<Rules['inline'], Rules['inline']>();
+/** A parse's rules (marked makes the object for each parse) with the e-mail local parts bounded. */
+function boundedRules(rules: Rules): Rules {
+  return { ...rules, inline: withBoundedEmails(rules.inline) };
+}
 
-/** marked's inline rules with the e-mail local parts bounded; made once per rule set. */
+const boundedInline = new WeakMap<Rules['inline'], Rules['inline']>();
+
+/** marked's inline rules (one object per flavour, shared by every parse) with the local parts bounded. */
 function withBoundedEmails(inline: Rules['inline']): Rules['inline'] {
-  let out = bounded.get(inline);
-  if (out) return out;
+  const known = boundedInline.get(inline);
+  if (known) return known;
   const patched = { ...inline };
   for (const { rule, part, count } of EMAIL_LOCAL_PARTS) {
     const source = inline[rule].source;
@@ -45,9 +50,8 @@ function withBoundedEmails(inline: Rules['inline']): Rules['inline'] {
     const limited = part.replace(/\]\+(\(?@)/, `]{1,${MAX_LOCAL_PART}}$1`);
     patched[rule] = new RegExp(source.split(part).join(limited), inline[rule].flags);
   }
-  out = patched;
-  bounded.set(inline, out);
-  return out;
+  boundedInline.set(inline, patched);
+  return patched;
 }
 
 /**
@@ -61,27 +65,28 @@ const WALKS: Record<'*' | '_' | '~', Omit<WalkRule, 'pattern'>> = {
   '~': { opening: [3, 4], sameLength: true },
 };
 
+const OWN_EM_STRONG = Tokenizer.prototype.emStrong;
+const OWN_DEL = Tokenizer.prototype.del;
+
 class BoundedTokenizer extends Tokenizer {
   private depth = 0;
 
-  constructor() {
-    super();
-    // marked's lexer hands every tokenizer its rules at the start of each parse; the e-mail
-    // patterns are swapped on the way in. (`rules` is a field, so it is redefined per instance.)
-    let rules: Rules | undefined;
-    Object.defineProperty(this, 'rules', {
-      configurable: true,
-      enumerable: true,
-      get: () => rules,
-      set: (value: Rules) => {
-        rules = { ...value, inline: withBoundedEmails(value.inline) };
-      },
-    });
-  }
-
   private readonly openers = new OpenerGuard();
 
-  override emStrong(src: string, maskedSrc: string, prevChar?: string) {
+  /**
+   * marked masks a pass's text (code spans, links) for the emphasis tokenizers only when the pass
+   * holds a delimiter, unless emStrong or del is not its own: then it masks every pass, which made
+   * Markdown 30% slower. So the guarded ones are put in place for passes with a delimiter only
+   * (BoundedLexer.inlineTokens), and marked's own stand there otherwise.
+   */
+  guard(on: boolean): boolean {
+    const was = this.emStrong === this.guardedEmStrong;
+    this.emStrong = on ? this.guardedEmStrong : OWN_EM_STRONG;
+    this.del = on ? this.guardedDel : OWN_DEL;
+    return was;
+  }
+
+  private readonly guardedEmStrong = (src: string, maskedSrc: string, prevChar?: string) => {
     const opener = this.rules.inline.emStrongLDelim.exec(src);
     // Without a capture marked returns at once; otherwise it would walk the rest of the pass.
     if (opener && (opener[1] || opener[2] || opener[3] || opener[4])) {
@@ -89,14 +94,14 @@ class BoundedTokenizer extends Tokenizer {
       const rule = star ? this.walkRule('*', this.rules.inline.emStrongRDelimAst) : this.walkRule('_', this.rules.inline.emStrongRDelimUnd);
       if (!this.openers.mayOpen(src, maskedSrc, opener[0], star ? '*' : '_', rule)) return undefined;
     }
-    return super.emStrong(src, maskedSrc, prevChar);
-  }
+    return OWN_EM_STRONG.call(this, src, maskedSrc, prevChar);
+  };
 
-  override del(src: string, maskedSrc: string, prevChar?: string) {
+  private readonly guardedDel = (src: string, maskedSrc: string, prevChar?: string) => {
     const opener = src.charCodeAt(0) === 126 ? this.rules.inline.delLDelim.exec(src) : null;
     if (opener && !this.openers.mayOpen(src, maskedSrc, opener[0], '~', this.walkRule('~', this.rules.inline.delRDelim))) return undefined;
-    return super.del(src, maskedSrc, prevChar);
-  }
+    return OWN_DEL.call(this, src, maskedSrc, prevChar);
+  };
 
   /** Forgets what it learnt of the last document's paragraphs. */
   done(): void {
@@ -115,18 +120,22 @@ class BoundedTokenizer extends Tokenizer {
   }
 
   // Past the bound the token is text, not a list or quote: marked's lexer takes any token here.
+  // (Called at the start of every block: no closure per call, which cost 10%.)
   override list(src: string) {
-    return this.depth < MAX_BLOCK_NESTING ? this.nested(() => super.list(src)) : (this.asText(src, 'list') as Tokens.List | undefined);
+    if (this.depth >= MAX_BLOCK_NESTING) return this.asText(src, 'list') as Tokens.List | undefined;
+    this.depth++;
+    try {
+      return super.list(src);
+    } finally {
+      this.depth--;
+    }
   }
 
   override blockquote(src: string) {
-    return this.depth < MAX_BLOCK_NESTING ? this.nested(() => super.blockquote(src)) : (this.asText(src, 'blockquote') as Tokens.Blockquote | undefined);
-  }
-
-  private nested<T>(lex: () => T): T {
+    if (this.depth >= MAX_BLOCK_NESTING) return this.asText(src, 'blockquote') as Tokens.Blockquote | undefined;
     this.depth++;
     try {
-      return lex();
+      return super.blockquote(src);
     } finally {
       this.depth--;
     }
@@ -151,13 +160,36 @@ class BoundedTokenizer extends Tokenizer {
 /** Lines up to a blank line (or the end), with the line break that ends the last. */
 const BLOCK_TEXT = /^[^\n]*(?:\n(?![ \t]*(?:\n|$))[^\n]*)*\n?/;
 
-const marked = new Marked({ async: false, gfm: true });
 const tokenizer = new BoundedTokenizer();
+tokenizer.guard(false);
 
-/** Markdown → HTML (not yet sanitized), GitHub-flavoured, as marked makes it within the bounds above. */
+/** marked's lexer with the bounded tokenizer: the e-mail patterns swapped in, the opener guard where it can matter. */
+class BoundedLexer extends Lexer {
+  constructor(options: MarkedOptions) {
+    super(options);
+    // The lexer has just handed the tokenizer marked's rules.
+    tokenizer.rules = boundedRules(tokenizer.rules);
+  }
+
+  override inlineTokens(src: string, tokens?: Token[]): Token[] {
+    const was = tokenizer.guard(src.includes('*') || src.includes('_') || src.includes('~'));
+    try {
+      return super.inlineTokens(src, tokens);
+    } finally {
+      tokenizer.guard(was);
+    }
+  }
+}
+
+const OPTIONS: MarkedOptions = { ...getDefaults(), async: false, gfm: true, tokenizer };
+
+/**
+ * Markdown → HTML (not yet sanitized), GitHub-flavoured, as marked makes it within the bounds
+ * above: what `marked.parse` does (lex, then render), with the bounded lexer.
+ */
 export function markdownToHtml(text: string): string {
   try {
-    return marked.parse(text, { async: false, gfm: true, tokenizer });
+    return Parser.parse(new BoundedLexer(OPTIONS).lex(text), OPTIONS);
   } finally {
     tokenizer.done();
   }
