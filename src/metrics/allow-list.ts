@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { formatRange, inRange, parseAddress, parseRange, type Address, type Range } from '../net/address.js';
 
 /**
  * Which peers may read /metrics: networks in CIDR notation, matched on the address of the TCP
@@ -15,41 +15,44 @@ export const DEFAULT_METRICS_NETWORKS = '127.0.0.0/8,::1/128';
  * `none` or an empty list: nobody. Returns the first entry that is no network instead.
  */
 export function parseNetworks(text: string): { readonly networks: readonly string[] } | { readonly invalid: string } {
-  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (entries.length === 1 && entries[0]!.toLowerCase() === 'none') return { networks: [] };
   const networks: string[] = [];
   for (const entry of entries) {
-    const m = /^\[?([^\]/]+)\]?(?:\/(\d{1,3}))?$/.exec(entry);
-    const family = m ? isIP(m[1]!) : 0;
-    const max = family === 4 ? 32 : 128;
-    const prefix = m?.[2] === undefined ? max : Number(m[2]);
-    if (!family || prefix > max) return { invalid: entry };
-    networks.push(`${m![1]!.toLowerCase()}/${prefix}`);
+    const range = asRange(entry);
+    if (!range) return { invalid: entry };
+    networks.push(formatRange(range));
   }
   return { networks };
 }
 
+function asRange(text: string): Range | undefined {
+  const range = parseRange(text);
+  return typeof range === 'object' ? range : undefined;
+}
+
+/** `::ffff:a.b.c.d`, what a dual-stack socket reports for an IPv4 peer, is that IPv4 peer. */
+const MAPPED_PREFIX = 0xffffn << 32n;
+function unmapped(address: Address): Address {
+  return address.family === 6 && address.value >> 32n === MAPPED_PREFIX >> 32n ? { family: 4, value: address.value & 0xffffffffn } : address;
+}
+
 export class NetworkAllowList {
-  private readonly list = new BlockList();
-  private readonly empty: boolean;
+  private readonly networks: readonly Range[];
 
   /** `networks` as parseNetworks() gives them. */
   constructor(networks: readonly string[]) {
-    for (const network of networks) {
-      const [address, prefix] = network.split('/') as [string, string];
-      this.list.addSubnet(address, Number(prefix), isIP(address) === 4 ? 'ipv4' : 'ipv6');
-    }
-    this.empty = networks.length === 0;
+    this.networks = networks.flatMap((text) => asRange(text) ?? []);
   }
 
-  /**
-   * Whether the peer at `address` (a socket's remoteAddress) may be answered. An IPv4-mapped IPv6
-   * address (`::ffff:127.0.0.1`, what a dual-stack socket reports for an IPv4 peer) is its IPv4
-   * address: node's BlockList matches it against IPv4 networks. No address (no socket): no.
-   */
+  /** Whether the peer at `address` (a socket's remoteAddress) may be answered. No address (no socket): no. */
   allows(address: string | undefined): boolean {
-    if (this.empty || address === undefined) return false;
-    const family = isIP(address);
-    return family !== 0 && this.list.check(address, family === 4 ? 'ipv4' : 'ipv6');
+    const parsed = address === undefined ? undefined : parseAddress(address);
+    if (!parsed) return false;
+    const peer = unmapped(parsed);
+    return this.networks.some((network) => inRange(peer, network));
   }
 }

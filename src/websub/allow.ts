@@ -1,4 +1,4 @@
-import { embeddedIpv4, formatRange, inRange, parseAddress, parseRange, type Address, type Range } from './address.js';
+import { embeddedIpv4, formatRange, inRange, parseAddress, parseRange, type Address, type Range } from '../net/address.js';
 
 /**
  * `--hub-allow`: which callbacks the built-in hub may call. Entries are

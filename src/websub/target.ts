@@ -1,4 +1,4 @@
-import { classifyAddress, embeddedIpv4, formatAddress, inRange, parseAddress, parseRange, type Range } from './address.js';
+import { classifyAddress, embeddedIpv4, formatAddress, inRange, parseAddress, parseRange, type Range } from '../net/address.js';
 import { listedRange, nameAllowed, normaliseHost, type AllowList } from './allow.js';
 import { NOT_FOUND, type ResolvedAddress, type Resolver } from './resolve.js';
 

@@ -108,7 +108,7 @@ describe('article pages written by the worker threads', () => {
     temp = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-links-workers-'));
     const seeds = path.join(temp, 'seeds');
     await generateCorpus({ dir: seeds, files: 320, samplesDir: SAMPLES, seed: 3 });
-    pool = new ParsePool(2);
+    pool = new ParsePool({ size: 2 });
     const { catalog } = await new Scanner({ seedsDir: seeds, extensions: ['.md', '.txt'], maxFileBytes: 5 << 20 }, undefined, pool).scan();
     workerSite = await Site.create(catalog, { baseUrl: 'https://news.example.org', siteTitle: 'seedfeed', limit: 20 }, new Date('2026-01-01T00:00:00Z'));
   }, 120_000);

@@ -29,7 +29,7 @@ beforeAll(async () => {
   seeds = path.join(temp, 'seeds');
   out = path.join(temp, 'out');
   await generateCorpus({ dir: seeds, files: FILES, samplesDir: SAMPLES, seed: 7 });
-  pool = new ParsePool(2);
+  pool = new ParsePool({ size: 2 });
   scanner = new Scanner({ seedsDir: seeds, extensions: ['.md', '.txt'], maxFileBytes: 5 << 20 }, undefined, pool);
   const { catalog } = await scanner.scan();
   // Before any body is fetched, the main thread holds none: the workers have them.

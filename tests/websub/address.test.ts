@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAddress, formatAddress, parseAddress, parseRange, type Address } from '../../src/websub/address.js';
+import { classifyAddress, formatAddress, parseAddress, parseRange, type Address } from '../../src/net/address.js';
 import { DEFAULT_ALLOW, listedRange, nameAllowed, parseAllowList, type AllowList } from '../../src/websub/allow.js';
 import { machineKey } from '../../src/websub/target.js';
 
