@@ -9,19 +9,22 @@ import { DEADLINE_BASE_MS, DEADLINE_PER_MB_MS, ParsePool, WORKER_MEMORY_MB } fro
 import type { SeedFile } from '../model.js';
 
 /**
- * `npx tsx src/bench/stall.ts [--only name,…] [--no-grown] [--clients 2]`: does one seed file still
+ * `npx tsx src/bench/stall.ts [--only name,…] [--no-grown] [--clients 2] [--no-parse] [--repo DIR]`: does one seed file still
  * stall the server? Writes the hostile files of issue #3 (and the other shapes found while fixing
  * it), each as in the issue and grown to the 5 MB size cap, next to the sample articles and three
  * legitimate 5 MB articles, then:
  *
  * 1. parses each file alone through a ParsePool with the default deadline and memory limit, and
  *    prints its outcome and how long it took;
- * 2. starts the real service (`node bin/seedfeed.js serve`, dist/ built first) on 127.0.0.1 over a
- *    copy of that directory, asks /healthz from the moment it listens until its first scan is
- *    over, and prints p50, p99 and max; then touches every file, has it rescan (SIGHUP), and does
- *    the same for /healthz during the rescan (with /rss.xml asked every 100 ms besides).
+ * 2. starts the real service (`node bin/seedfeed.js serve`, dist/ built first) on 127.0.0.1 over
+ *    that directory, asks /healthz from the moment it listens until its first scan is over, and prints p50, p99 and max; then touches every file, has it rescan (SIGHUP), and does
+ *    the same during the rescan (with /rss.xml asked every 250 ms besides). /healthz is asked by
+ *    clients back to back (load), and by one due every 10 ms whose latency counts from when it
+ *    was due: a stall is then as many slow answers as it is long.
  *
- * A measurement, not a test: nothing passes or fails. Numbers depend on the machine.
+ * `--repo DIR` measures the service of another checkout in part 2 (its dist/ as built there), for
+ * a before-and-after; `--no-parse` skips part 1. A measurement, not a test: nothing passes or
+ * fails. Numbers depend on the machine.
  */
 
 const args = process.argv.slice(2);
@@ -30,6 +33,9 @@ const option = (name: string) => {
   return i === -1 ? undefined : args[i + 1];
 };
 const ONLY = option('only')?.split(',');
+/** Another checkout (built) whose service is measured in part 2, to compare with an older version. */
+const SERVED_REPO = option('repo');
+const PARSE_EACH = !args.includes('--no-parse');
 const GROWN = !args.includes('--no-grown');
 const CLIENTS = Number(option('clients') ?? 2);
 const CAP = 5 * 1024 * 1024;
@@ -211,12 +217,37 @@ async function hammer(port: number, urlPath: string, until: () => boolean, clien
   return samples;
 }
 
+/**
+ * A client due to ask every `intervalMs`: each ask's latency counts from when it was due, so a
+ * stall of 10 s is a thousand late asks, not one slow answer ("coordinated omission").
+ */
+async function probe(port: number, urlPath: string, until: () => boolean, intervalMs = 10): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let due = performance.now();
+  while (!until()) {
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    let status = 0;
+    try {
+      status = (await get(agent, port, urlPath)).status;
+    } catch {
+      due += intervalMs; // not listening yet
+      continue;
+    }
+    const done = performance.now();
+    for (; due <= done; due += intervalMs) samples.push({ ms: done - due, status });
+  }
+  agent.destroy();
+  return samples;
+}
+
 function summary(label: string, samples: readonly Sample[]): string {
   if (samples.length === 0) return `${label}: no answers`;
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
   const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!.toFixed(1);
   const statuses = [...new Set(samples.map((s) => s.status))].join('/');
-  return `${label.padEnd(28)} ${String(samples.length).padStart(6)} answers (${statuses})  p50 ${at(0.5).padStart(6)} ms  p99 ${at(0.99).padStart(6)} ms  max ${ms.at(-1)!.toFixed(1).padStart(7)} ms`;
+  return `${label.padEnd(40)} ${String(samples.length).padStart(6)} (${statuses})  p50 ${at(0.5).padStart(6)} ms  p99 ${at(0.99).padStart(7)} ms  max ${ms.at(-1)!.toFixed(1).padStart(8)} ms`;
 }
 
 interface Health {
@@ -247,15 +278,18 @@ async function waitFor(check: () => Promise<boolean>, what: string, ms = 20 * 60
 }
 
 async function serveAndHammer(root: string, seeds: string): Promise<void> {
-  console.log('\n2. The service (node bin/seedfeed.js serve) over the same files; dist/ built from src/ first\n');
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'ignore' });
-  } catch {
-    console.log('   (tsc reported errors elsewhere in the tree; dist/ was emitted anyway)');
+  const repo = SERVED_REPO ?? REPO;
+  console.log(`\n2. The service (node bin/seedfeed.js serve${SERVED_REPO ? ` of ${repo}, as built there` : ', dist/ built from src/ first'}) over the same files\n`);
+  if (!SERVED_REPO) {
+    try {
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'ignore' });
+    } catch {
+      console.log('   (tsc reported errors elsewhere in the tree; dist/ was emitted anyway)');
+    }
   }
   const port = await freePort();
   const flags = ['--seeds', seeds, '--out', path.join(root, 'out'), '--data-dir', path.join(root, 'data'), '--host', '127.0.0.1', '--port', String(port)];
-  const child: ChildProcess = spawn(process.execPath, [path.join(REPO, 'bin/seedfeed.js'), 'serve', ...flags, '--no-watch', '--cron', '0 0 1 1 *', '--log-format', 'json', '--log-level', 'warn'], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(repo, 'bin/seedfeed.js'), 'serve', ...flags, '--no-watch', '--cron', '0 0 1 1 *', '--log-format', 'json', '--log-level', 'warn'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -268,11 +302,12 @@ async function serveAndHammer(root: string, seeds: string): Promise<void> {
       firstDone = !!h?.lastScan && h.scanning === false;
       return firstDone;
     }, 'the first scan');
-    const first = await hammer(port, '/healthz', () => firstDone);
+    const [first, firstProbe] = await Promise.all([hammer(port, '/healthz', () => firstDone), probe(port, '/healthz', () => firstDone)]);
     await watcher;
     const h1 = (await health(port))!;
     console.log(`first scan: ${(h1.lastScan!.durationMs / 1000).toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s from start), ${h1.articles} articles, ${h1.rejected} rejected`);
-    console.log(summary('/healthz during the scan', first));
+    console.log(summary('/healthz due every 10 ms (from when due)', firstProbe));
+    console.log(summary(`/healthz, ${CLIENTS} clients back to back`, first));
 
     // Every file touched: the rescan parses each again (in the warm worker, or all of them after a big scan).
     const now = new Date();
@@ -285,13 +320,18 @@ async function serveAndHammer(root: string, seeds: string): Promise<void> {
       return rescanDone;
     }, 'the rescan');
     child.kill('SIGHUP');
-    // /rss.xml (megabytes here: the feeds carry the hostile bodies) one request at a time, 100 ms apart.
-    const [healthz, rss] = await Promise.all([hammer(port, '/healthz', () => rescanDone), hammer(port, '/rss.xml', () => rescanDone, 1, 100)]);
+    // /rss.xml (megabytes here: the feeds carry the hostile bodies) one request at a time, 250 ms apart.
+    const [healthz, healthzProbe, rss] = await Promise.all([
+      hammer(port, '/healthz', () => rescanDone),
+      probe(port, '/healthz', () => rescanDone),
+      hammer(port, '/rss.xml', () => rescanDone, 1, 250),
+    ]);
     await rescanWatcher;
     const h2 = (await health(port))!;
     console.log(`rescan (SIGHUP, every file touched): ${(h2.lastScan!.durationMs / 1000).toFixed(1)} s, ${h2.articles} articles, ${h2.rejected} rejected`);
-    console.log(summary('/healthz during the rescan', healthz));
-    console.log(summary('/rss.xml during the rescan', rss));
+    console.log(summary('/healthz due every 10 ms (from when due)', healthzProbe));
+    console.log(summary(`/healthz, ${CLIENTS} clients back to back`, healthz));
+    console.log(summary('/rss.xml, one every 250 ms', rss));
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -305,7 +345,7 @@ try {
   mkdirSync(seeds);
   const names = writeSeeds(seeds);
   console.log(`seedfeed stall bench, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.availableParallelism()} cores; ${names.length} files in ${seeds}`);
-  await parseEach(seeds, names);
+  if (PARSE_EACH) await parseEach(seeds, names);
   await serveAndHammer(root, seeds);
 } finally {
   rmSync(root, { recursive: true, force: true });
