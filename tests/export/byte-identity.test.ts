@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, utimes } from 'node:fs/promises';
+import { cp, readdir, readFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { writeSite } from '../../src/export/write-site.js';
 import { writeHostileSeeds } from '../hostile/corpus.js';
@@ -54,9 +54,13 @@ describe('the export is byte-identical to the recorded one', () => {
   beforeAll(async () => {
     const root = await makeTempDir('seedfeed-identity-seeds-');
     removeHostile = root.remove;
-    const hostile = await writeHostileSeeds(root.dir);
+    const hostile = await writeHostileSeeds(path.join(root.dir, 'hostile'));
     await pinTimes(hostile.seeds);
-    actual.samples = await exportDigests(SAMPLES);
+    // A sample without a date of its own is dated by its mtime, which a fresh clone sets to now.
+    const samples = path.join(root.dir, 'samples');
+    await cp(SAMPLES, samples, { recursive: true });
+    await pinTimes(samples);
+    actual.samples = await exportDigests(samples);
     actual.hostile = await exportDigests(hostile.seeds);
     if (process.env.SEEDFEED_UPDATE_DIGESTS === '1') writeFileSync(RECORD, `${JSON.stringify(actual, null, 1)}\n`);
   }, 120_000);
