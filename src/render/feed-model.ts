@@ -1,5 +1,5 @@
 import type { Article } from '../model.js';
-import { stripXmlIllegal } from '../parse/text.js';
+import { escapeHtml, stripXmlIllegal } from '../parse/text.js';
 import type { Urls } from './urls.js';
 import { paths, type FeedFormat } from './urls.js';
 
@@ -48,6 +48,21 @@ export interface FeedItem {
   readonly contentHtml: string;
 }
 
+/**
+ * Most characters of HTML one feed item carries (a long book chapter is ~150,000). A body past it
+ * goes into feeds as its summary and a link to the article's page, which has all of it: a feed
+ * holds many items in three formats, is rebuilt on the serving thread at every scan and is fetched
+ * whole by every reader, so one 20 MB body (a 5 MB seed can expand to that) must not ride in it.
+ */
+export const FEED_BODY_LIMIT = 256 * 1024;
+
+function feedBody(article: Article, contentHtml: string, urls: Urls): string {
+  if (contentHtml.length <= FEED_BODY_LIMIT) return contentHtml;
+  const page = escapeHtml(urls.absolute(paths.article(article.id)));
+  const size = Math.round(contentHtml.length / 1024).toLocaleString('en');
+  return `<p>${escapeHtml(article.summary)}</p>\n<p><a href="${page}">Read the whole article (${size} KB) on its page.</a></p>`;
+}
+
 /** An item's text fields with everything XML 1.0 forbids removed: hostile input never breaks a feed. */
 export function toFeedItem(article: Article, contentHtml: string, slugs: ReadonlyMap<string, string>, urls: Urls): FeedItem {
   const clean = stripXmlIllegal;
@@ -65,7 +80,7 @@ export function toFeedItem(article: Article, contentHtml: string, slugs: Readonl
     }),
     image: article.image,
     summary: clean(article.summary),
-    contentHtml: clean(contentHtml),
+    contentHtml: clean(feedBody(article, contentHtml, urls)),
   };
 }
 
