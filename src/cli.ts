@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, OPTIONS, type Config } from './config.js';
-import { Scanner } from './ingest/scanner.js';
-import { ParsePool } from './ingest/worker-pool.js';
-import { formatScanSummary, scanReport } from './report.js';
+import { processIo, type Io } from './commands/io.js';
 
 const COMMANDS = {
   scan: 'scan the seeds directory and report articles, categories and rejected files (--json for JSON)',
@@ -31,15 +29,6 @@ export function usage(): string {
   ].join('\n');
 }
 
-export interface Io {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
-const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
 
 function parse(argv: readonly string[]) {
   const options: Record<string, { type: 'string' | 'boolean' }> = { json: { type: 'boolean' }, help: { type: 'boolean' } };
@@ -78,33 +67,10 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   }
   switch (command) {
     case 'scan':
-      return runScan(config, values.json === true, io);
+      return (await import('./commands/scan.js')).runScan(config, values.json === true, io);
     case 'build':
       return (await import('./commands/build.js')).runBuild(config, io);
     case 'serve':
       return (await import('./commands/serve.js')).runServe(config, io);
   }
-}
-
-async function runScan(config: Config, json: boolean, io: Io): Promise<number> {
-  let result;
-  const pool = new ParsePool();
-  try {
-    result = await new Scanner(config, undefined, pool).scan();
-  } catch (error) {
-    io.err(`seedfeed: cannot scan ${config.seedsDir}: ${describeFsError(error)}\n`);
-    return 1;
-  } finally {
-    await pool.close();
-  }
-  io.out(json ? `${JSON.stringify(scanReport(result.catalog), null, 2)}\n` : `${formatScanSummary(result.catalog, config.seedsDir)}\n`);
-  return 0;
-}
-
-export function describeFsError(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return 'no such directory';
-  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
-  if (e.code === 'ENOTDIR') return 'not a directory';
-  return e.message ?? String(error);
 }

@@ -1,6 +1,4 @@
-/** The types that cross module boundaries: what ingest produces and render consumes. */
-import type { LearnedLine } from './dedupe/learned-boilerplate.js';
-import type { ContentSource } from './ingest/content.js';
+/** The types that cross module boundaries, from a seed file to a catalog. It imports nothing. */
 
 /** One file in the seeds directory that the walker accepted as a candidate. */
 export interface SeedFile {
@@ -46,6 +44,12 @@ export interface Draft {
   readonly sketch?: Uint32Array;
   /** Things worth telling the user that did not stop the file from being used. */
   readonly notes: readonly string[];
+}
+
+/** A parsed file with its date settled (its own, or the fallback ingest chose). */
+export interface DatedDraft {
+  readonly draft: Draft;
+  readonly date: Date;
 }
 
 export interface Article {
@@ -99,6 +103,30 @@ export interface Category {
   readonly slug: string;
   /** Article ids, newest first. */
   readonly articleIds: readonly string[];
+}
+
+export interface LearnedLine {
+  readonly publisher: string;
+  /** The paragraph's key (see sketch.ts) in hex. */
+  readonly key: string;
+  /** Distinct articles of the publisher that have it. */
+  readonly articles: number;
+  /** One of them, and the paragraph's position there (1-based), to look it up. */
+  readonly example: { readonly source: string; readonly paragraph: number };
+}
+
+/**
+ * Article bodies, by the source file they come from, kept apart from the metadata so that a catalog of 100,000
+ * articles need not hold 100,000 bodies: after each scan only the bodies the feeds show stay in
+ * memory ("hot"); any other is read and parsed again from its source file when a page needs it.
+ */
+export interface ContentSource {
+  /** The sanitized HTML of a source file's body, if it is in memory. */
+  get(source: string): string | undefined;
+  /** An article's sanitized HTML, reading its body's source file again if needed. */
+  require(article: Pick<Article, 'bodySource' | 'contentHash' | 'summary'>): Promise<string>;
+  /** Brings many articles' bodies into memory at once. */
+  requireMany(articles: ReadonlyArray<Pick<Article, 'bodySource' | 'contentHash' | 'summary'>>): Promise<void>;
 }
 
 export interface Notice {

@@ -1,11 +1,10 @@
-import type { Io } from '../cli.js';
-import { describeFsError } from '../cli.js';
+import { describeFsError, type Io } from './io.js';
 import type { Config } from '../config.js';
 import { layoutRefusal } from '../export/layout.js';
 import { writeSite } from '../export/write-site.js';
-import { Scanner } from '../ingest/scanner.js';
-import { ParsePool } from '../ingest/worker-pool.js';
-import { loadState, saveState, STATE_FILE } from '../live/state.js';
+import { Scanner } from '../scan/scanner.js';
+import { ParsePool } from '../workers/pool.js';
+import { loadState, saveState, STATE_FILE } from '../export/state.js';
 import { Site } from '../render/site.js';
 import { progressReporter } from './progress.js';
 

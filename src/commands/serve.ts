@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Io } from '../cli.js';
+import type { Io } from './io.js';
 import type { Config } from '../config.js';
 import { gracefulCloser } from '../http/graceful.js';
 import { createSiteServer, listen } from '../http/server.js';

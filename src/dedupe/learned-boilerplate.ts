@@ -1,3 +1,4 @@
+import type { LearnedLine } from '../model.js';
 import { paragraphKeys, shortParagraphKeys } from './sketch.js';
 
 /**
@@ -31,15 +32,6 @@ export function publisherOf(draft: { readonly link?: string; readonly author?: s
   return slash === -1 ? 'dir:.' : `dir:${draft.source.slice(0, slash)}`;
 }
 
-export interface LearnedLine {
-  readonly publisher: string;
-  /** The paragraph's key (see sketch.ts) in hex. */
-  readonly key: string;
-  /** Distinct articles of the publisher that have it. */
-  readonly articles: number;
-  /** One of them, and the paragraph's position there (1-based), to look it up. */
-  readonly example: { readonly source: string; readonly paragraph: number };
-}
 
 export interface Learned {
   readonly byPublisher: ReadonlyMap<string, ReadonlySet<number>>;

@@ -1,5 +1,4 @@
-import type { DatedDraft } from '../ingest/catalog.js';
-import type { MergeNote, TextDiff } from '../model.js';
+import type { DatedDraft, MergeNote, TextDiff } from '../model.js';
 import { learnBoilerplate, publisherOf, type Learned } from './learned-boilerplate.js';
 import { clusterNearDuplicates, type NearDupStats } from './near-dup.js';
 import { finalSignature, paragraphKeys, similarity } from './sketch.js';

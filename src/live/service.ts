@@ -2,13 +2,13 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config.js';
 import { writeSite, type Manifest } from '../export/write-site.js';
 import type { Health } from '../http/app.js';
-import type { ScanStats } from '../ingest/scanner.js';
-import { ParsePool } from '../ingest/worker-pool.js';
-import { RACY_WINDOW_MS, Scanner } from '../ingest/scanner.js';
+import type { ScanStats } from '../scan/scanner.js';
+import { ParsePool } from '../workers/pool.js';
+import { RACY_WINDOW_MS, Scanner } from '../scan/scanner.js';
 import type { Logger } from '../log.js';
 import { Site, type Previous } from '../render/site.js';
 import { publicScanError } from '../http/scan-error.js';
-import { loadState, saveState, STATE_FILE } from './state.js';
+import { loadState, saveState, STATE_FILE } from '../export/state.js';
 import { treeWatcher, type SeedsWatcher, type WatcherFactory } from './watcher.js';
 
 export interface LiveOptions {

@@ -5,7 +5,7 @@ import { archiveLayout, archivePageIds, DEFAULT_ARCHIVE_PAGE_SIZE, isFullPage, t
 import { ResourceLru } from './byte-lru.js';
 import { newestUpdate, toFeedItem, type FeedHistory, type FeedSpec } from './feed-model.js';
 import { passes, type FeedQuery } from './filters.js';
-import { allGroup, authorGroups, categoryGroups, tagGroups, type FeedGroup } from './groups.js';
+import { allGroup, authorGroups, categoryGroups, tagGroups, type FeedGroup } from '../catalog/groups.js';
 import { renderJsonFeed } from './json-feed.js';
 import { detectLanguage } from './language.js';
 import { converter, convertFeedSpec, convertHtmlText, type OpenccVariant } from './opencc.js';
@@ -13,7 +13,7 @@ import { renderOpml } from './opml.js';
 import {
   renderArticlePage, renderCategoryPage, renderGroupPage, renderIndexPage, renderNotFoundPage, renderSearchPage, type GroupLink, type PageContext,
 } from './pages.js';
-import type { PageSettings } from '../ingest/parse-worker.js';
+import type { PageSettings } from '../workers/worker.js';
 import { Resource, wholeSeconds } from './resource.js';
 import { normalizeQuery, searchArticles } from './search.js';
 import { CONTENT_TYPES, FEED_FILES, paths, Urls, type FeedFormat } from './urls.js';

@@ -6,16 +6,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { rng, sentencesFrom } from '../../src/bench/corpus.js';
+import { rng, sentencesFrom } from '../../tools/bench/corpus.js';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
-import { evaluate } from '../../src/dedupe/evaluate.js';
-import { generateLabelledSet } from '../../src/dedupe/labelled-set.js';
+import { evaluate } from '../../tools/near-dup-eval/evaluate.js';
+import { generateLabelledSet } from '../../tools/near-dup-eval/labelled-set.js';
 import { clusterNearDuplicates } from '../../src/dedupe/near-dup.js';
 import { finalSignature, similarAtLeast, similarity } from '../../src/dedupe/sketch.js';
-import { buildCatalog, type DatedDraft } from '../../src/ingest/catalog.js';
-import type { Catalog, Draft } from '../../src/model.js';
+import { buildCatalog } from '../../src/catalog/catalog.js';
+import type { Catalog, DatedDraft, Draft } from '../../src/model.js';
 import { parseSeed } from '../../src/parse/index.js';
-import { formatScanSummary, scanReport } from '../../src/report.js';
+import { formatScanSummary, scanReport } from '../../src/commands/report.js';
 import { SAMPLES, expectDraft } from '../support/seeds.js';
 
 let pool: string[];

@@ -9,13 +9,13 @@ import { existsSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { generateCorpus } from '../../src/bench/corpus.js';
+import { generateCorpus } from '../../tools/bench/corpus.js';
 import { writeFileAtomicSync } from '../../src/export/atomic-sync.js';
 import { EXPORT_MARKER } from '../../src/export/staging.js';
 import { writeSite } from '../../src/export/write-site.js';
-import { Scanner } from '../../src/ingest/scanner.js';
-import { ParsePool } from '../../src/ingest/worker-pool.js';
-import { loadState, STATE_FILE } from '../../src/live/state.js';
+import { Scanner } from '../../src/scan/scanner.js';
+import { ParsePool } from '../../src/workers/pool.js';
+import { loadState, STATE_FILE } from '../../src/export/state.js';
 import { Site } from '../../src/render/site.js';
 import { SAMPLES, listFiles, makeTempDir, siteFor } from '../support/site.js';
 

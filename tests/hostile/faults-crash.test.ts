@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { EXPORT_MARKER } from '../../src/export/staging.js';
 import { MANIFEST } from '../../src/export/write-site.js';
-import { STATE_FILE } from '../../src/live/state.js';
+import { STATE_FILE } from '../../src/export/state.js';
 import { seedText } from '../live/harness.js';
 
 const run = promisify(execFile);

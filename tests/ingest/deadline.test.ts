@@ -8,8 +8,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Scanner } from '../../src/ingest/scanner.js';
-import { ParsePool, type PoolOptions } from '../../src/ingest/worker-pool.js';
+import { Scanner } from '../../src/scan/scanner.js';
+import { ParsePool, type PoolOptions } from '../../src/workers/pool.js';
 import type { Catalog } from '../../src/model.js';
 import { makeTempDir, scanConfig } from '../support/seeds.js';
 

@@ -6,8 +6,8 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { buildCatalog, type DatedDraft } from '../../src/ingest/catalog.js';
-import type { Catalog, Draft } from '../../src/model.js';
+import { buildCatalog } from '../../src/catalog/catalog.js';
+import type { Catalog, DatedDraft, Draft } from '../../src/model.js';
 import { FIXTURES, articleFrom, expectDraft, fixturePath, makeTempDir, parseFixture, scanDir } from '../support/seeds.js';
 
 const COPIES = ['dup-hexo.md', 'dup-jekyll.md', 'dup-rewrapped.md'] as const;
@@ -190,7 +190,7 @@ describe('a file caught half-written', () => {
     const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
     const os = await import('node:os');
     const path = await import('node:path');
-    const { Scanner } = await import('../../src/ingest/scanner.js');
+    const { Scanner } = await import('../../src/scan/scanner.js');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-halfwritten-'));
     try {
       const file = path.join(dir, 'post.md');

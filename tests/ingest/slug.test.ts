@@ -1,7 +1,7 @@
 /** Category slugs: readable, one safe path segment and file name everywhere, unique and deterministic. */
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { assignSlugs, baseSlug } from '../../src/ingest/slug.js';
+import { assignSlugs, baseSlug } from '../../src/catalog/slug.js';
 
 const hash8 = (name: string) => createHash('sha256').update(name).digest('hex').slice(0, 8);
 

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Scanner } from '../../src/ingest/scanner.js';
+import { Scanner } from '../../src/scan/scanner.js';
 import { NEVER, Sandbox, feedItems, get, get200, health, rssItems, seedText, sleep, until, writeSeed } from './harness.js';
 
 const sandbox = new Sandbox();

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { STATE_FILE } from '../../src/live/state.js';
+import { STATE_FILE } from '../../src/export/state.js';
 import { Sandbox, get, get200, itemTitled, liveConfig, recordingLogger, rssItems, writeSeed, type Dirs, type Got } from './harness.js';
 
 const sandbox = new Sandbox();

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { copyFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseSeed } from '../../src/parse/index.js';
-import { scanReport } from '../../src/report.js';
-import { Scanner } from '../../src/ingest/scanner.js';
+import { scanReport } from '../../src/commands/report.js';
+import { Scanner } from '../../src/scan/scanner.js';
 import { articleFrom, expectDraft, fixturePath, makeTempDir, parseFixture, scanConfig, scanDir } from '../support/seeds.js';
 
 describe('missing title', () => {

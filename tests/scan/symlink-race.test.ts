@@ -13,7 +13,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readFile, realpath, rename, rm, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeSite } from '../../src/export/write-site.js';
-import { parseOnThisThread, Scanner } from '../../src/ingest/scanner.js';
+import { parseOnThisThread, Scanner } from '../../src/scan/scanner.js';
 import type { Catalog, Rejection, SeedFile } from '../../src/model.js';
 import { readSeedBytes, readSeedBytesSync } from '../../src/scan/read.js';
 import { walkSeeds } from '../../src/scan/walk.js';

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/http/app.js';
-import { Scanner } from '../../src/ingest/scanner.js';
+import { Scanner } from '../../src/scan/scanner.js';
 import { silentLogger } from '../../src/log.js';
 import { Site, type SiteOptions } from '../../src/render/site.js';
 

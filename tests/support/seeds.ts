@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
-import { Scanner, parseFile } from '../../src/ingest/scanner.js';
+import { Scanner, parseFile } from '../../src/scan/scanner.js';
 import type { Article, Catalog, Draft, Rejection } from '../../src/model.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));

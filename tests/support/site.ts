@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load, type CheerioAPI } from 'cheerio';
 import { createApp, type Health } from '../../src/http/app.js';
-import { Scanner } from '../../src/ingest/scanner.js';
+import { Scanner } from '../../src/scan/scanner.js';
 import { silentLogger } from '../../src/log.js';
 import type { Article, Catalog } from '../../src/model.js';
 import { Site } from '../../src/render/site.js';

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sentencesFrom } from '../bench/corpus.js';
-import { DEFAULT_NEAR_DUP_THRESHOLD } from './defaults.js';
+import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
 import { evaluate, type Score } from './evaluate.js';
 import { generateLabelledSet } from './labelled-set.js';
-import { BANDS, ROWS, candidateProbability } from './near-dup.js';
+import { BANDS, ROWS, candidateProbability } from '../../src/dedupe/near-dup.js';
 
 /**
  * `npm run near-dup-eval [-- --stories N --seeds 7,8,9]`: generates the labelled sets (one per

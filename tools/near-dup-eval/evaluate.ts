@@ -1,5 +1,6 @@
-import { buildCatalog, type DatedDraft } from '../ingest/catalog.js';
-import { parseSeed } from '../parse/index.js';
+import type { DatedDraft } from '../../src/model.js';
+import { buildCatalog } from '../../src/catalog/catalog.js';
+import { parseSeed } from '../../src/parse/index.js';
 import type { LabelledFile } from './labelled-set.js';
 
 /**

@@ -8,7 +8,7 @@ import { Urls } from '../render/urls.js';
 import { readSeedBytesSync } from '../scan/read.js';
 import { ByteArena, type ArenaRef } from './byte-arena.js';
 import { betweenRequests, startFile, type WorkerFaults, type WorkerSetup } from './progress.js';
-import { parseBytes } from './scanner.js';
+import { parseBytes } from '../scan/scanner.js';
 
 /**
  * A parse worker. It reads (synchronously: this thread has nothing else to do) and parses files,

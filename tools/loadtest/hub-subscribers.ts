@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { SUBSCRIPTIONS_FILE } from '../websub/store.js';
+import { SUBSCRIPTIONS_FILE } from '../../src/websub/store.js';
 
 /**
  * WebSub subscribers for the load tests: the worker (subscribers.ts) listening on `hosts`

@@ -1,6 +1,6 @@
-import { assignSlugs } from '../ingest/slug.js';
+import { assignSlugs } from './slug.js';
 import type { Catalog } from '../model.js';
-import { paths } from './urls.js';
+import { paths } from '../render/urls.js';
 
 /** Every set of articles that has its own feeds: all of them, each category, each tag, each author. */
 export type GroupKind = 'all' | 'category' | 'tag' | 'author';

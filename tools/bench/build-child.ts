@@ -1,10 +1,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeSite } from '../export/write-site.js';
-import { Scanner } from '../ingest/scanner.js';
-import { ParsePool } from '../ingest/worker-pool.js';
-import { Site } from '../render/site.js';
-import { DEFAULT_NEAR_DUP_THRESHOLD } from '../dedupe/defaults.js';
+import { writeSite } from '../../src/export/write-site.js';
+import { Scanner } from '../../src/scan/scanner.js';
+import { ParsePool } from '../../src/workers/pool.js';
+import { Site } from '../../src/render/site.js';
+import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
 import { readAndHashFloor, statWalkFloor } from './floor.js';
 
 /**

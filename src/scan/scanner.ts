@@ -1,11 +1,11 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { Catalog, Draft, Notice, Rejection, SeedFile } from '../model.js';
+import type { Catalog, DatedDraft, Draft, Notice, Rejection, SeedFile } from '../model.js';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from '../dedupe/defaults.js';
 import { isRejection, parseSeed, type ParseOptions } from '../parse/index.js';
-import { decodeSeed, readSeedBytes } from '../scan/read.js';
-import { compareStrings, walkSeeds } from '../scan/walk.js';
-import { buildCatalog, type DatedDraft, type MergeMemo } from './catalog.js';
-import { ContentStore, type RemoteBodies } from './content.js';
+import { decodeSeed, readSeedBytes } from './read.js';
+import { compareStrings, walkSeeds } from './walk.js';
+import { buildCatalog, type MergeMemo } from '../catalog/catalog.js';
+import { ContentStore, type RemoteBodies } from '../catalog/content.js';
 
 export interface ScanOptions {
   readonly seedsDir: string;

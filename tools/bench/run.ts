@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DEFAULT_NEAR_DUP_THRESHOLD } from '../dedupe/defaults.js';
+import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
 import { generateCorpus } from './corpus.js';
 import { hugoVersion, prepareHugoSite, timeHugo } from './hugo.js';
 

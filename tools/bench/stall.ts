@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEADLINE_BASE_MS, DEADLINE_PER_MB_MS, ParsePool, WORKER_MEMORY_MB } from '../ingest/worker-pool.js';
-import type { SeedFile } from '../model.js';
+import { DEADLINE_BASE_MS, DEADLINE_PER_MB_MS, ParsePool, WORKER_MEMORY_MB } from '../../src/workers/pool.js';
+import type { SeedFile } from '../../src/model.js';
 
 /**
  * `npx tsx src/bench/stall.ts [--only name,…] [--no-grown] [--clients 2] [--no-parse] [--repo DIR]`: does one seed file still

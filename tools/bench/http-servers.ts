@@ -2,13 +2,13 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../http/app.js';
-import { Scanner } from '../ingest/scanner.js';
-import { ParsePool } from '../ingest/worker-pool.js';
-import { silentLogger } from '../log.js';
-import { RequestCounters } from '../metrics/request-counters.js';
-import { Site } from '../render/site.js';
-import { encodePath } from '../render/urls.js';
+import { createApp } from '../../src/http/app.js';
+import { Scanner } from '../../src/scan/scanner.js';
+import { ParsePool } from '../../src/workers/pool.js';
+import { silentLogger } from '../../src/log.js';
+import { RequestCounters } from '../../src/metrics/request-counters.js';
+import { Site } from '../../src/render/site.js';
+import { encodePath } from '../../src/render/urls.js';
 
 /**
  * The HTTP benchmark's servers, in one process (pinned to one core by the runner): seedfeed's

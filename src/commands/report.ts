@@ -1,4 +1,4 @@
-import type { Catalog, MergeNote } from './model.js';
+import type { Catalog, MergeNote } from '../model.js';
 
 /** The `scan --json` contract: every file seen appears once, in one article's sources or in rejected. */
 export function scanReport(catalog: Catalog) {

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { loadConfig } from '../config.js';
-import { createSiteServer, listen } from '../http/server.js';
-import { assembleService } from '../live/assemble.js';
-import { treeWatcher, type SeedsWatcher, type WatcherFactory, type WatcherOptions } from '../live/watcher.js';
-import { silentLogger } from '../log.js';
+import { loadConfig } from '../../src/config.js';
+import { createSiteServer, listen } from '../../src/http/server.js';
+import { assembleService } from '../../src/live/assemble.js';
+import { treeWatcher, type SeedsWatcher, type WatcherFactory, type WatcherOptions } from '../../src/live/watcher.js';
+import { silentLogger } from '../../src/log.js';
 
 /**
  * `npx tsx src/bench/watch-churn.ts [--files 5000] [--modes fs.watch,tree,none]`: how long

@@ -1,9 +1,9 @@
 import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../export/atomic.js';
-import type { Memory } from '../ingest/scanner.js';
-import { emptyMemory } from '../ingest/scanner.js';
+import { writeFileAtomic } from './atomic.js';
+import type { Memory } from '../scan/scanner.js';
+import { emptyMemory } from '../scan/scanner.js';
 import type { Site, Validator } from '../render/site.js';
 
 /**

@@ -6,9 +6,9 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Draft, Rejection, SeedFile } from '../model.js';
 import type { ParseOptions } from '../parse/index.js';
 import { formatBytes } from '../scan/read.js';
-import type { PageJob, PageSettings, WorkerRequest, WorkerResponse } from './parse-worker.js';
+import type { PageJob, PageSettings, WorkerRequest, WorkerResponse } from './worker.js';
 import { FILE, newProgress, REQUEST, STARTED, type WorkerFaults, type WorkerSetup } from './progress.js';
-import type { ParseBatch } from './scanner.js';
+import type { ParseBatch } from '../scan/scanner.js';
 
 type ParseResult = Draft | Rejection;
 
@@ -59,10 +59,10 @@ export interface PoolOptions {
  */
 function spawnParseWorker(setup: WorkerSetup, resourceLimits: ResourceLimits): Worker {
   const options = { workerData: setup, resourceLimits };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url), options);
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), options);
   const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
-  const worker = new URL('./parse-worker.ts', import.meta.url).href;
+  const worker = new URL('./worker.ts', import.meta.url).href;
   return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`, { ...options, eval: true });
 }
 

@@ -1,5 +1,5 @@
 import { SaxesParser } from 'saxes';
-import { strongEtag } from '../render/resource.js';
+import { strongEtag } from '../../src/render/resource.js';
 
 /**
  * What the load test verifies of every response, kept apart from the sockets: pure bookkeeping

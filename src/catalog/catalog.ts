@@ -1,14 +1,9 @@
 import { mergeNotes, planNearDuplicates } from '../dedupe/merge-plan.js';
-import type { Article, Catalog, Category, Draft, Notice, Rejection } from '../model.js';
+import type { Article, Catalog, Category, ContentSource, DatedDraft, Draft, Notice, Rejection } from '../model.js';
 import { compareStrings } from '../scan/walk.js';
-import { ContentStore, type ContentSource } from './content.js';
+import { ContentStore } from './content.js';
 import { assignSlugs } from './slug.js';
 
-/** A parsed file with its date settled (its own, or the fallback ingest chose). */
-export interface DatedDraft {
-  readonly draft: Draft;
-  readonly date: Date;
-}
 
 /** Remembered guids, so an edited or moved article keeps the identity readers already know. */
 export interface GuidMemory {

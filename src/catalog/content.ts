@@ -1,19 +1,6 @@
-import type { Article, Draft, Rejection } from '../model.js';
+import type { Article, ContentSource, Draft, Rejection } from '../model.js';
 import { escapeHtml } from '../parse/text.js';
 
-/**
- * Article bodies, by the source file they come from, kept apart from the metadata so that a catalog of 100,000
- * articles need not hold 100,000 bodies: after each scan only the bodies the feeds show stay in
- * memory ("hot"); any other is read and parsed again from its source file when a page needs it.
- */
-export interface ContentSource {
-  /** The sanitized HTML of a source file's body, if it is in memory. */
-  get(source: string): string | undefined;
-  /** An article's sanitized HTML, reading its body's source file again if needed. */
-  require(article: Pick<Article, 'bodySource' | 'contentHash' | 'summary'>): Promise<string>;
-  /** Brings many articles' bodies into memory at once. */
-  requireMany(articles: ReadonlyArray<Pick<Article, 'bodySource' | 'contentHash' | 'summary'>>): Promise<void>;
-}
 
 export type Reload = (source: string) => Promise<Draft | Rejection | undefined>;
 
