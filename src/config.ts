@@ -1,6 +1,7 @@
 import { validate as validateCron } from 'node-cron';
 import path from 'node:path';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from './dedupe/defaults.js';
+import type { LogLevel } from './log.js';
 import { DEFAULT_METRICS_NETWORKS, parseNetworks } from './metrics/allow-list.js';
 import { cleanLine } from './parse/text.js';
 import { parseAllowList } from './websub/allow.js';
@@ -38,7 +39,6 @@ export interface Config {
   readonly metricsAllow: readonly string[];
 }
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

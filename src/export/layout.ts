@@ -1,6 +1,5 @@
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../config.js';
 import { isInside } from '../scan/inside.js';
 import { isIgnoredName } from '../scan/walk.js';
 
@@ -24,7 +23,8 @@ export interface Layout {
   readonly dataDir: string;
 }
 
-export function checkLayout(layout: Layout): void {
+/** Why the layout is refused, in one line naming the flags and the fix, or undefined when it is fine. */
+export function layoutRefusal(layout: Layout): string | undefined {
   const seeds = { flag: '--seeds', given: layout.seedsDir, real: realPathOfFuture(layout.seedsDir) };
   const out = { flag: '--out', given: layout.outDir, real: realPathOfFuture(layout.outDir) };
   const data = { flag: '--data-dir', given: layout.dataDir, real: realPathOfFuture(layout.dataDir) };
@@ -40,22 +40,21 @@ export function checkLayout(layout: Layout): void {
   /** Below a directory or file name the walk skips (walk.ts): the scan never reads it. */
   const skippedByScan = (inner: Dir, outer: Dir) =>
     inner.real !== outer.real && path.relative(outer.real, inner.real).split(path.sep).some(isIgnoredName);
-  const refuse = (inner: Dir, how: string, why: string, fix: string): never => {
-    throw new ConfigError(`${name(inner)} ${how}: ${why}; ${fix}`);
-  };
+  const refuse = (inner: Dir, how: string, why: string, fix: string) => `${name(inner)} ${how}: ${why}; ${fix}`;
 
   let how = relation(data, out);
-  if (how) refuse(data, how, "the private data (WebSub subscribers' secrets) would be published with the export", 'choose a --data-dir outside --out');
+  if (how) return refuse(data, how, "the private data (WebSub subscribers' secrets) would be published with the export", 'choose a --data-dir outside --out');
   how = relation(out, seeds);
   if (how && !skippedByScan(out, seeds)) {
-    refuse(out, how, 'the export would be read back as seeds', 'choose an --out outside --seeds (or below a hidden directory such as .site, which the scan skips)');
+    return refuse(out, how, 'the export would be read back as seeds', 'choose an --out outside --seeds (or below a hidden directory such as .site, which the scan skips)');
   }
   how = relation(seeds, out);
-  if (how) refuse(seeds, how, 'the seed files would be published, and could be overwritten by the export', 'choose an --out outside --seeds');
+  if (how) return refuse(seeds, how, 'the seed files would be published, and could be overwritten by the export', 'choose an --out outside --seeds');
   how = relation(data, seeds);
   if (how && !skippedByScan(data, seeds)) {
-    refuse(data, how, 'its files could be read as seeds and published', 'choose a --data-dir outside --seeds (or below a hidden directory such as .seedfeed)');
+    return refuse(data, how, 'its files could be read as seeds and published', 'choose a --data-dir outside --seeds (or below a hidden directory such as .seedfeed)');
   }
+  return undefined;
 }
 
 /**
@@ -82,15 +81,4 @@ export function realPathOfFuture(p: string): string {
     }
   }
   return path.resolve(p);
-}
-
-/** checkLayout's message, or undefined when the layout is fine: for the commands' one-line checks. */
-export function layoutRefusal(layout: Layout): string | undefined {
-  try {
-    checkLayout(layout);
-    return undefined;
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
 }

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../log.js';
-import { routeOfPath, routeOfResource, ROUTE, type RequestCounter } from '../metrics/request-counters.js';
+import { routeOfPath, routeOfResource, ROUTE, type RequestCounter } from './request-counters.js';
 import type { Encoded, Resource } from '../render/resource.js';
 import type { Site } from '../render/site.js';
 import { chooseEncoding, isNotModified } from './conditional.js';

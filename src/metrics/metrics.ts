@@ -4,7 +4,7 @@ import type { Site } from '../render/site.js';
 import type { HubStats } from '../websub/hub.js';
 import type { NetworkAllowList } from './allow-list.js';
 import { Exposition, Histogram, PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
-import { ROUTE, RequestCounters } from './request-counters.js';
+import { ROUTE, RequestCounters } from '../http/request-counters.js';
 
 export interface ScanRecord {
   readonly ok: boolean;

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { IncomingMessage } from 'node:http';
-import { ROUTE, type RequestCounter } from '../metrics/request-counters.js';
+import { ROUTE, type RequestCounter } from '../http/request-counters.js';
 import type { WebSubHub } from './hub.js';
 
 /** A subscription request is a few form fields; anything bigger is not one. */

@@ -6,7 +6,7 @@ import { createApp } from '../../src/http/app.js';
 import { Scanner } from '../../src/scan/scanner.js';
 import { ParsePool } from '../../src/workers/pool.js';
 import { silentLogger } from '../../src/log.js';
-import { RequestCounters } from '../../src/metrics/request-counters.js';
+import { RequestCounters } from '../../src/http/request-counters.js';
 import { Site } from '../../src/render/site.js';
 import { encodePath } from '../../src/render/urls.js';
 
