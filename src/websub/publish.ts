@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { Previous, Site } from '../render/site.js';
 import { callOut } from './outbound.js';
+import { isFeedResource } from './topic.js';
 
 /**
  * With an external hub (`--hub URL`), tells it which feeds changed after a scan, the way hubs
@@ -22,7 +23,7 @@ export class HubPinger {
     if (!before || before.size === 0) return;
     const topics: string[] = [];
     for (const [path, resource] of site.resources) {
-      if (!resource.isFeed || resource.contentType.startsWith('text/x-opml')) continue;
+      if (!isFeedResource(resource)) continue;
       if (before.get(path)?.etag !== resource.etag) topics.push(site.urls.absolute(path));
     }
     for (const topic of topics) this.queue = this.queue.then(() => this.ping(topic));
