@@ -1,6 +1,6 @@
 import { access, lstat, mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { PageJob, PageSettings } from '../workers/worker.js';
+import type { PageJob, PageSettings } from './article-pages.js';
 import type { Site } from '../render/site.js';
 import { fileForPath } from '../render/urls.js';
 import { writeFileAtomic } from './atomic.js';

@@ -27,18 +27,14 @@ export function betweenRequests(cells: Int32Array): void {
   Atomics.store(cells, FILE, -1);
 }
 
-/**
- * Test-only misbehaviour, by file path: a worker that never finishes one file, or that allocates
- * until it runs out of memory. Given to a ParsePool by code only (tests), never by configuration,
- * and matched on the path the walk gave, never on anything a seed file contains.
- */
-export interface WorkerFaults {
-  readonly spinOn?: string;
-  readonly exhaustMemoryOn?: string;
+/** Read by the pool: the request and the index in it of the file the worker is on; undefined between requests. */
+export function fileOn(cells: Int32Array): { readonly request: number; readonly file: number } | undefined {
+  const request = Atomics.load(cells, REQUEST);
+  const file = Atomics.load(cells, FILE);
+  return file >= 0 ? { request, file } : undefined;
 }
 
-/** What a parse worker is started with (its workerData). */
-export interface WorkerSetup {
-  readonly progress: SharedArrayBuffer;
-  readonly faults?: WorkerFaults;
+/** Read by the pool's watchdog: how many files the worker has started. */
+export function filesStarted(cells: Int32Array): number {
+  return Atomics.load(cells, STARTED);
 }

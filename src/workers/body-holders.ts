@@ -1,0 +1,70 @@
+import type { PageJob, PageSettings } from '../export/article-pages.js';
+import type { WorkerSlot } from './worker-slot.js';
+
+/** Article pages sent to a worker in one request. */
+const PAGES_PER_REQUEST = 256;
+
+/**
+ * Which worker holds the body of which source file, and the requests that use those bodies where
+ * they are: hand some over, or write their article pages.
+ */
+export class BodyHolders<T> {
+  private readonly holders = new Map<string, WorkerSlot<T>>();
+
+  holds(source: string): boolean {
+    return this.holders.has(source);
+  }
+
+  record(source: string, slot: WorkerSlot<T>): void {
+    this.holders.set(source, slot);
+  }
+
+  /** The body is parsed again: whichever worker held it, it is no longer asked for. */
+  drop(source: string): void {
+    this.holders.delete(source);
+  }
+
+  /** The worker ended: the bodies it held are gone. */
+  dropWorker(slot: WorkerSlot<T>): void {
+    for (const [source, holder] of this.holders) if (holder === slot) this.holders.delete(source);
+  }
+
+  clear(): void {
+    this.holders.clear();
+  }
+
+  /** The bodies the workers hold for these sources (one a worker lost in ending is simply missing). */
+  async bodies(sources: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    await Promise.all(
+      [...this.group(sources, (s) => s)].map(async ([slot, list]) => {
+        const response = await slot.call({ type: 'bodies', sources: list }).catch(() => undefined);
+        if (response && 'bodies' in response) for (const [source, html] of response.bodies) out.set(source, html);
+      }),
+    );
+    return out;
+  }
+
+  /** Has the workers render and atomically write the article pages whose bodies they hold. */
+  async writePages(settings: PageSettings, outDir: string, pages: readonly PageJob[]): Promise<void> {
+    await Promise.all(
+      [...this.group(pages, (p) => p.article.bodySource)].map(async ([slot, jobs]) => {
+        for (let i = 0; i < jobs.length; i += PAGES_PER_REQUEST) {
+          await slot.call({ type: 'pages', settings, outDir, pages: jobs.slice(i, i + PAGES_PER_REQUEST) });
+        }
+      }),
+    );
+  }
+
+  private group<I>(items: readonly I[], sourceOf: (item: I) => string): Map<WorkerSlot<T>, I[]> {
+    const bySlot = new Map<WorkerSlot<T>, I[]>();
+    for (const item of items) {
+      const slot = this.holders.get(sourceOf(item));
+      if (!slot) continue;
+      const list = bySlot.get(slot);
+      if (list) list.push(item);
+      else bySlot.set(slot, [item]);
+    }
+    return bySlot;
+  }
+}
