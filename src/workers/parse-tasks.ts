@@ -54,9 +54,10 @@ export function fail(job: Job, error: Error): void {
 }
 
 /**
- * The tasks a worker had in hand when it ended, sorted out. The file it was on is rejected (for
- * the reason `rejectionFor` gives) and every other file is returned to be sent again. A worker
- * that ended on no file is not blamed on one: its tasks are tried again, a few times at most.
+ * The tasks a worker had in hand when it ended, sorted out. The file it was on (`on`: file `file`
+ * of the task sent as request `id`) is rejected, for the reason `rejectionFor` gives, and every
+ * other file is returned to be sent again. A worker that ended on no file is not blamed on one:
+ * its tasks are tried again, a few times at most.
  */
 export function afterWorkerEnded(
   tasks: ReadonlyMap<number, Task>,
@@ -64,14 +65,14 @@ export function afterWorkerEnded(
   rejectionFor: (file: SeedFile) => string,
   whyEnded: string,
 ): Task[] {
-  const culprit = on ? tasks.get(on.id)?.files[on.file] : undefined;
   const resend: Task[] = [];
   for (const [id, task] of tasks) {
-    if (culprit && id === on!.id) {
-      settle(task.job, task.at[on!.file]!, { file: culprit.path, reason: rejectionFor(culprit) });
-      const others = task.files.flatMap((f, k) => (k === on!.file ? [] : [k]));
+    if (on && id === on.id) {
+      const culprit = task.files[on.file]!;
+      settle(task.job, task.at[on.file]!, { file: culprit.path, reason: rejectionFor(culprit) });
+      const others = task.files.flatMap((f, k) => (k === on.file ? [] : [k]));
       if (others.length) resend.push({ job: task.job, files: others.map((k) => task.files[k]!), at: others.map((k) => task.at[k]!), tries: task.tries });
-    } else if (culprit) {
+    } else if (on) {
       resend.push(task); // queued behind the file that ended the worker: not its fault
     } else if (task.tries + 1 >= MAX_TRIES) {
       fail(task.job, new Error(`parse workers keep ending before parsing (${whyEnded})`));

@@ -221,7 +221,7 @@ export class ParsePool {
    */
   private ended(slot: Slot, ending: Ending): void {
     if (slot.dead) return;
-    const on = slot.onNow();
+    const on = slot.onNow(); // read before retiring it, which lets go of its tasks
     this.slots = this.slots.filter((s) => s !== slot);
     this.holders.dropWorker(slot);
     const why = describeEnding(ending, this.memoryMb);

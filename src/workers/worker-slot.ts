@@ -59,8 +59,9 @@ export class WorkerSlot<T> {
   /** The task the worker is on, and the index of the file in it; undefined between tasks. */
   onNow(): { readonly id: number; readonly task: T; readonly file: number } | undefined {
     const on = fileOn(this.progress);
-    const entry = on && this.inflight.get(on.request);
-    return entry?.kind === 'task' ? { id: on!.request, task: entry.task, file: on!.file } : undefined;
+    if (!on) return undefined;
+    const entry = this.inflight.get(on.request);
+    return entry?.kind === 'task' ? { id: on.request, task: entry.task, file: on.file } : undefined;
   }
 
   sendTask(request: UnsentRequest, task: T): void {
