@@ -1,6 +1,5 @@
 import { assignSlugs } from './slug.js';
 import type { Catalog } from '../model.js';
-import { paths } from '../render/urls.js';
 
 /** Every set of articles that has its own feeds: all of them, each category, each tag, each author. */
 export type GroupKind = 'all' | 'category' | 'tag' | 'author';
@@ -9,9 +8,8 @@ export interface FeedGroup {
   readonly kind: GroupKind;
   /** The category, tag or author as written; '' for all articles. */
   readonly name: string;
+  /** '' for all articles. Where the group lives in the URL space is render's business (render/site-groups.ts). */
   readonly slug: string;
-  /** The group's HTML page (ends with `/`); its feeds and archive live under it. */
-  readonly page: string;
   /** Newest first. */
   readonly articleIds: readonly string[];
 }
@@ -27,15 +25,15 @@ function groupsBy(catalog: Catalog, kind: 'tag' | 'author', namesOf: (a: Catalog
     }
   }
   const slugs = assignSlugs(members.keys());
-  return [...slugs].map(([name, slug]) => ({ kind, name, slug, page: kind === 'tag' ? paths.tag(slug) : paths.author(slug), articleIds: members.get(name)! }));
+  return [...slugs].map(([name, slug]) => ({ kind, name, slug, articleIds: members.get(name)! }));
 }
 
 export function allGroup(catalog: Catalog): FeedGroup {
-  return { kind: 'all', name: '', slug: '', page: paths.index, articleIds: catalog.articles.map((a) => a.id) };
+  return { kind: 'all', name: '', slug: '', articleIds: catalog.articles.map((a) => a.id) };
 }
 
 export function categoryGroups(catalog: Catalog): FeedGroup[] {
-  return catalog.categories.map((c) => ({ kind: 'category', name: c.name, slug: c.slug, page: paths.category(c.slug), articleIds: c.articleIds }));
+  return catalog.categories.map((c) => ({ kind: 'category', name: c.name, slug: c.slug, articleIds: c.articleIds }));
 }
 
 export function tagGroups(catalog: Catalog): FeedGroup[] {

@@ -1,7 +1,7 @@
 import { parseFeedQuery } from '../render/filters.js';
 import { isOpenccVariant } from '../render/opencc.js';
-import { MAX_QUERY_LENGTH } from '../render/pages.js';
 import type { Resource } from '../render/resource.js';
+import { MAX_QUERY_LENGTH } from '../render/search.js';
 import type { Site } from '../render/site.js';
 
 /**

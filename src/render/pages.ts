@@ -1,7 +1,8 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Article, Category } from '../model.js';
-import { paths, type FeedFormat, type Urls } from './urls.js';
+import { MAX_QUERY_LENGTH } from './search.js';
+import { FEED_FORMATS, paths, type FeedFormat, type Urls } from './urls.js';
 
 /** HTML pages for people: the index, one per category, one per article. Escaped by hono/html. */
 
@@ -17,7 +18,6 @@ const FEED_LABELS: Record<FeedFormat, { label: string; type: string }> = {
   atom: { label: 'Atom', type: 'application/atom+xml' },
   json: { label: 'JSON Feed', type: 'application/feed+json' },
 };
-const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
 
 const STYLE = `
 :root{color-scheme:light dark;--fg:#1d1d1f;--muted:#6e6e73;--line:#e5e5ea;--accent:#0a66c2;--bg:#fff}
@@ -58,13 +58,13 @@ function formatDate(date: Date): string {
 }
 
 function feedLinks(ctx: PageContext, feedPath: (f: FeedFormat) => string, title: string) {
-  return FORMATS.map(
+  return FEED_FORMATS.map(
     (f) => html`<link rel="alternate" type="${FEED_LABELS[f].type}" title="${title} (${FEED_LABELS[f].label})" href="${ctx.urls.link(feedPath(f))}">`,
   );
 }
 
 function feedButtons(ctx: PageContext, feedPath: (f: FeedFormat) => string) {
-  return FORMATS.map((f) => html`<a href="${ctx.urls.link(feedPath(f))}" type="${FEED_LABELS[f].type}">${FEED_LABELS[f].label}</a>`);
+  return FEED_FORMATS.map((f) => html`<a href="${ctx.urls.link(feedPath(f))}" type="${FEED_LABELS[f].type}">${FEED_LABELS[f].label}</a>`);
 }
 
 function layout(ctx: PageContext, page: { title: string; head?: unknown; body: unknown }): string {
@@ -121,8 +121,6 @@ function groupTable(ctx: PageContext, groups: readonly GroupLink[]) {
 function searchForm(ctx: PageContext, q = '') {
   return html`<form class="search" method="get" action="${ctx.urls.link(paths.index)}" role="search"><input type="search" name="q" value="${q}" maxlength="${MAX_QUERY_LENGTH}" placeholder="Search titles and summaries" aria-label="Search titles and summaries"> <button type="submit">Search</button></form>`;
 }
-
-export const MAX_QUERY_LENGTH = 200;
 
 export function renderIndexPage(
   ctx: PageContext,

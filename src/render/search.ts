@@ -3,6 +3,8 @@ import type { Article } from '../model.js';
 /** Most words in one query, and most results listed: a search costs one pass over the catalog. */
 const MAX_TERMS = 10;
 export const MAX_RESULTS = 100;
+/** Longest `?q=` answered; the search box says so too (its maxlength). */
+export const MAX_QUERY_LENGTH = 200;
 
 /** The words of a query, lower-cased, at most MAX_TERMS; '' if there are none. */
 export function normalizeQuery(q: string): string {

@@ -2,6 +2,8 @@
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
+export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
+
 export const FEED_FILES: Record<FeedFormat, string> = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
 
 export const CONTENT_TYPES = {

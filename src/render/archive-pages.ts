@@ -1,0 +1,57 @@
+import type { ResourceLru } from './byte-lru.js';
+import type { FeedSpec } from './feed-model.js';
+import { feedSpec, historyLinks, renderFeed } from './feed-specs.js';
+import type { ArchivePage, FeedRoutes } from './feed-routes.js';
+import { shortHash } from './fingerprint.js';
+import { Resource, wholeSeconds } from './resource.js';
+import type { SiteGroup } from './site-groups.js';
+import type { SiteInputs } from './site-inputs.js';
+import { CONTENT_TYPES } from './urls.js';
+
+/** A full archive page changes only if an article older than it is added or removed. */
+export const ARCHIVE_MAX_AGE = 86_400;
+
+/** RFC 5005 archive pages, rendered on demand and kept in the Site's cache of variants. */
+export class ArchivePages {
+  private lastSpec?: { readonly group: SiteGroup; readonly page: number; readonly spec: FeedSpec };
+
+  constructor(
+    private readonly inputs: SiteInputs,
+    private readonly routes: FeedRoutes,
+    private readonly cache: ResourceLru,
+  ) {}
+
+  /** What the page at `path` is rendered from: equal keys, equal bytes. */
+  key(path: string, page: ArchivePage): string {
+    const ids = this.routes.archiveIds(page);
+    const next = page.archivePage + 1 < page.layout.pages;
+    const { group, format, archivePage } = page;
+    return shortHash(`${this.inputs.settings}|archive|${format}|${group.kind}|${group.name}|${path}|${archivePage}|${next}|${this.inputs.prints.printsOf(ids)}`);
+  }
+
+  resource(path: string, page: ArchivePage): Resource {
+    const key = this.key(path, page);
+    const cached = this.cache.get(path);
+    if (cached && cached.key === key) return cached;
+    const ids = this.routes.archiveIds(page);
+    const spec = this.spec(page, ids);
+    // Last-Modified moves when the bytes may have: an item updated, or its rendering changed.
+    let newest = spec.updated.getTime();
+    for (const id of ids) newest = Math.max(newest, this.inputs.prints.since(id).getTime());
+    const lastModified = wholeSeconds(new Date(ids.length ? newest : this.inputs.builtAt.getTime()));
+    const maxAge = this.routes.isFull(page) ? ARCHIVE_MAX_AGE : undefined;
+    return this.cache.set(path, new Resource(path, CONTENT_TYPES[page.format], renderFeed(page.format, spec, true), lastModified, key, maxAge));
+  }
+
+  /**
+   * One spec serves the three formats of an archive page: they are asked for one after the other
+   * (the export walks every page's formats in a row), so the last spec is kept.
+   */
+  private spec(page: ArchivePage, ids: readonly string[]): FeedSpec {
+    const last = this.lastSpec;
+    if (last && last.group === page.group && last.page === page.archivePage) return last.spec;
+    const spec = feedSpec(this.inputs, page.group, ids, page.archivePage, historyLinks(this.inputs.urls, page.group, page.layout, page.archivePage));
+    this.lastSpec = { group: page.group, page: page.archivePage, spec };
+    return spec;
+  }
+}

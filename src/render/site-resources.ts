@@ -1,0 +1,116 @@
+import type { FeedSpec } from './feed-model.js';
+import { feedSpec, GROUP_TEXT, historyLinks, renderFeed } from './feed-specs.js';
+import type { FeedRoutes } from './feed-routes.js';
+import { shortHash, type FingerprintMemo } from './fingerprint.js';
+import { renderOpml } from './opml.js';
+import { renderCategoryPage, renderGroupPage, renderIndexPage, type GroupLink } from './pages.js';
+import { Resource, wholeSeconds } from './resource.js';
+import type { SiteGroup } from './site-groups.js';
+import type { SiteInputs } from './site-inputs.js';
+import { CONTENT_TYPES, FEED_FORMATS, paths } from './urls.js';
+
+const NEWEST_ON_INDEX = 30;
+/** A category page lists its newest articles; its feeds and the article pages carry the rest. */
+const ARTICLES_ON_CATEGORY_PAGE = 200;
+/** Tags and authors listed on the index (all of them have pages and feeds). */
+const GROUPS_ON_INDEX = 100;
+
+/** What is known of a path from before: the last Site's Resource, or validators from the state file. */
+export interface Validator {
+  readonly key: string;
+  readonly etag: string;
+  readonly lastModified: Date;
+}
+
+/** What the previous scan knew, so unchanged outputs keep their bytes, ETag and Last-Modified. */
+export interface Previous extends ReadonlyMap<string, Validator | Resource> {
+  /** Set when these are the last Site's resources: its articles' fingerprints and their dates. */
+  readonly fingerprints?: FingerprintMemo;
+}
+
+/** A Site's eager resources by path. As the next Site's Previous, they hand on its fingerprints too. */
+export interface SiteResources extends ReadonlyMap<string, Resource> {
+  readonly fingerprints: FingerprintMemo;
+}
+
+class ResourceMap extends Map<string, Resource> implements SiteResources {
+  constructor(readonly fingerprints: FingerprintMemo) {
+    super();
+  }
+}
+
+/**
+ * Every feed and list page of a site, rendered now, in a stable order. An output whose key is
+ * the previous one's is taken over as it was, bytes, ETag and Last-Modified.
+ */
+export function eagerResources(inputs: SiteInputs, routes: FeedRoutes, previous: Previous | undefined): SiteResources {
+  const { catalog, options, urls, prints, groups, page: ctx } = inputs;
+  const resources = new ResourceMap(inputs.memo);
+  const add = (path: string, contentType: string, key: string, render: () => string) => {
+    const fullKey = shortHash(`${inputs.settings}|${key}`);
+    const old = previous?.get(path);
+    if (old instanceof Resource && old.key === fullKey) {
+      resources.set(path, old);
+      return;
+    }
+    const fresh = new Resource(path, contentType, render(), wholeSeconds(inputs.builtAt), fullKey);
+    // Same bytes as before (a restart, or a change that shows nowhere): keep the old date.
+    resources.set(path, old && old.etag === fresh.etag ? fresh.withLastModified(old.lastModified) : fresh);
+  };
+  const addFeeds = (group: SiteGroup) => {
+    const layout = routes.layoutOf(group);
+    const ids = group.articleIds.slice(0, options.limit);
+    const key = `feed|${group.kind}|${group.name}|${prints.printsOf(ids)}|${layout.pages}`;
+    let spec: FeedSpec | undefined;
+    for (const format of FEED_FORMATS) {
+      add(paths.groupFeed(group.page, format), CONTENT_TYPES[format], `${format}|${key}`, () =>
+        renderFeed(format, (spec ??= feedSpec(inputs, group, ids, undefined, historyLinks(urls, group, layout))), false),
+      );
+    }
+  };
+
+  const allIds = groups.all.articleIds;
+  const indexTags = listedGroups(groups.tags);
+  const indexAuthors = listedGroups(groups.authors);
+  const groupsKey = JSON.stringify([indexTags, indexAuthors]);
+  addFeeds(groups.all);
+  add(paths.index, CONTENT_TYPES.html, `index|${prints.printsOf(allIds.slice(0, NEWEST_ON_INDEX))}|${categoriesKey(inputs)}|${allIds.length}|${groupsKey}`, () =>
+    renderIndexPage(ctx, {
+      categories: catalog.categories, newest: catalog.articles.slice(0, NEWEST_ON_INDEX), total: catalog.articles.length, tags: indexTags, authors: indexAuthors,
+    }),
+  );
+  catalog.categories.forEach((category, i) => {
+    addFeeds(groups.categories[i]!);
+    const listed = category.articleIds.slice(0, ARTICLES_ON_CATEGORY_PAGE);
+    add(paths.category(category.slug), CONTENT_TYPES.html, `category|${category.name}|${category.articleIds.length}|${prints.printsOf(listed)}`, () =>
+      renderCategoryPage(ctx, { category, articles: listed.map((id) => catalog.byId.get(id)!) }),
+    );
+  });
+  for (const group of [...groups.tags, ...groups.authors]) {
+    addFeeds(group);
+    const listed = group.articleIds.slice(0, ARTICLES_ON_CATEGORY_PAGE);
+    const text = GROUP_TEXT[group.kind](options.siteTitle, group.name);
+    add(group.page, CONTENT_TYPES.html, `${group.kind}|${group.name}|${group.articleIds.length}|${prints.printsOf(listed)}`, () =>
+      renderGroupPage(ctx, { heading: text.heading, title: text.title, page: group.page, count: group.articleIds.length, articles: listed.map((id) => catalog.byId.get(id)!) }),
+    );
+  }
+  const newest = newestTime(inputs, allIds);
+  add(paths.opml, CONTENT_TYPES.opml, `opml|${categoriesKey(inputs)}|${newest}`, () =>
+    renderOpml({ siteTitle: options.siteTitle, categories: catalog.categories, updated: new Date(newest), urls }),
+  );
+  return resources;
+}
+
+/** The biggest groups first, as the index lists them. */
+function listedGroups(groups: readonly SiteGroup[]): GroupLink[] {
+  return [...groups].sort((a, b) => b.articleIds.length - a.articleIds.length).slice(0, GROUPS_ON_INDEX).map((g) => ({ name: g.name, page: g.page, count: g.articleIds.length }));
+}
+
+function categoriesKey({ catalog }: SiteInputs): string {
+  return catalog.categories.map((c) => `${c.name}:${c.slug}:${c.articleIds.length}`).join('|');
+}
+
+function newestTime({ catalog }: SiteInputs, ids: readonly string[]): number {
+  const first = ids[0] ? catalog.byId.get(ids[0]) : undefined;
+  return first ? first.date.getTime() : 0;
+}
