@@ -48,7 +48,7 @@ interface Failure {
  * Not Node 20's `fs.watch(…, { recursive: true })`: on Linux it is emulated in JavaScript with a
  * synchronous stat and an inotify watch per *file*, and drops a deleted file by walking every
  * watched path, so 5,000 files made and deleted in a new subdirectory held the event loop for
- * 5–8 s (`npx tsx src/bench/watch-churn.ts`). Here an event only marks its directory and restarts
+ * 5–8 s (`npx tsx tools/bench/watch-churn.ts`). Here an event only marks its directory and restarts
  * the quiet period; the directories that had entries come or go are listed once it has passed.
  * Nothing needs a file's name: any change means "rescan", and the scan finds what changed.
  *

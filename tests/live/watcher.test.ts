@@ -3,7 +3,7 @@
  * watched before the rescan they cause, directories renamed or made again are followed, the
  * seeds directory swapped for another is followed, and it costs one watch per directory — not
  * one per file, as Node 20's recursive fs.watch did (the cause of multi-second event-loop stalls
- * under churn: `npx tsx src/bench/watch-churn.ts`).
+ * under churn: `npx tsx tools/bench/watch-churn.ts`).
  *
  * Each "written later" step proves a directory is watched: the rescan caused by making the
  * directory has finished before the file is written, so only the watcher can bring it.

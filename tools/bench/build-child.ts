@@ -6,16 +6,25 @@ import { ParsePool } from '../../src/workers/pool.js';
 import { Site } from '../../src/render/site.js';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
 import { readAndHashFloor, statWalkFloor } from './floor.js';
+import { parseToolArgs, usageError } from '../shared/args.js';
 
 /**
  * One benchmark run in a process of its own (so its memory figures are its own): a cold build of
  * `seeds` into `out`, then rescans with nothing changed and with one file changed, each next to
  * its floor measured in the same process. Prints one JSON object.
  */
-const [seedsDir, outDir, threshold] = process.argv.slice(2) as [string, string, string | undefined];
+const OPTIONS = {
+  seeds: { type: 'string', value: 'DIR', help: 'the corpus (required)' },
+  out: { type: 'string', value: 'DIR', help: 'where to export it, emptied first (required)' },
+  // 0 is the exact-hash-only scan the near-dup cost is measured against.
+  'near-dup-threshold': { type: 'string', value: 'T', default: String(DEFAULT_NEAR_DUP_THRESHOLD), help: 'near-duplicate threshold; 0: exact hashes only' },
+} as const;
+const TOOL = { command: 'node --expose-gc --import tsx tools/bench/build-child.ts', about: 'One run of the benchmark, started by tools/bench/run.ts; prints one JSON object.' };
+const args = parseToolArgs(TOOL, OPTIONS);
+const seedsDir = args.seeds ?? usageError(TOOL, OPTIONS, '--seeds is required');
+const outDir = args.out ?? usageError(TOOL, OPTIONS, '--out is required');
+const nearDupThreshold = Number(args['near-dup-threshold']);
 const options = { baseUrl: 'https://bench.example', siteTitle: 'seedfeed bench', limit: 50 };
-// The near-duplicate threshold: 0 is the exact-hash-only scan the near-dup cost is measured against.
-const nearDupThreshold = threshold === undefined ? DEFAULT_NEAR_DUP_THRESHOLD : Number(threshold);
 const scanOptions = { seedsDir, extensions: ['.md', '.markdown', '.txt', '.html', '.htm'], maxFileBytes: 5 << 20, nearDupThreshold };
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

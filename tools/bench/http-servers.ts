@@ -9,13 +9,16 @@ import { silentLogger } from '../../src/log.js';
 import { RequestCounters } from '../../src/http/request-counters.js';
 import { Site } from '../../src/render/site.js';
 import { encodePath } from '../../src/render/urls.js';
+import { parseToolArgs, usageError } from '../shared/args.js';
 
 /**
  * The HTTP benchmark's servers, in one process (pinned to one core by the runner): seedfeed's
  * app over a scanned corpus, a Hono hello-world, and a raw node:http server answering with the
  * very bytes seedfeed would send. Prints their ports and the paths to load, as JSON.
  */
-const seedsDir = process.argv[2]!;
+const OPTIONS = { seeds: { type: 'string', value: 'DIR', help: 'the corpus to serve (required)' } } as const;
+const TOOL = { command: 'npx tsx tools/bench/http-servers.ts', about: "The HTTP benchmark's servers, started by tools/bench/run.ts; prints their ports as JSON." };
+const seedsDir = parseToolArgs(TOOL, OPTIONS).seeds ?? usageError(TOOL, OPTIONS, '--seeds is required');
 const pool = new ParsePool();
 const scanner = new Scanner({ seedsDir, extensions: ['.md', '.txt', '.html'], maxFileBytes: 5 << 20 }, undefined, pool);
 const { catalog } = await scanner.scan();

@@ -8,22 +8,25 @@ import { promisify } from 'node:util';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
 import { generateCorpus } from './corpus.js';
 import { hugoVersion, prepareHugoSite, timeHugo } from './hugo.js';
+import { parseToolArgs, usageError } from '../shared/args.js';
+import { tsxNodeArgs } from '../shared/tsx.js';
 
-/**
- * `npm run bench [-- --sizes 10000,100000 --skip-http --skip-hugo]`: generates the corpora (once,
- * under .bench/), then prints one table in which every seedfeed figure stands next to a baseline
- * measured in the same run. Not a test: nothing here passes or fails.
- */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const work = path.join(root, '.bench');
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const value = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+const OPTIONS = {
+  sizes: { type: 'string', value: 'N,N', default: '10000,100000', help: 'corpus sizes in files, each generated once under .bench/' },
+  'skip-http': { type: 'boolean', help: 'no HTTP rows (they need wrk)' },
+  'skip-hugo': { type: 'boolean', help: 'no Hugo row (it needs hugo)' },
+} as const;
+const TOOL = {
+  command: 'npx tsx tools/bench/run.ts',
+  about:
+    'Generates the corpora (once, under .bench/), then prints one table in which every seedfeed figure\n' +
+    'stands next to a baseline measured in the same run. Not a test: nothing here passes or fails.',
 };
-const sizes = value('sizes', '10000,100000').split(',').map(Number);
+const args = parseToolArgs(TOOL, OPTIONS);
+const sizes = args.sizes.split(',').map(Number);
+if (!sizes.every((n) => Number.isInteger(n) && n > 0)) usageError(TOOL, OPTIONS, '--sizes must be whole numbers from 1, comma-separated');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const work = path.join(root, '.bench');
 const run = promisify(execFile);
 
 interface Row {
@@ -51,7 +54,10 @@ async function buildRows(size: number): Promise<void> {
   const seeds = await corpus(size);
   const child = async (threshold: number) => {
     process.stderr.write(`cold build + rescans of ${size} files, near-dup threshold ${threshold} …\n`);
-    const { stdout } = await run(process.execPath, ['--expose-gc', path.join(here, 'build-child.js'), seeds, path.join(work, `out-${size}`), String(threshold)], {
+    const { stdout } = await run(
+      process.execPath,
+      ['--expose-gc', ...tsxNodeArgs(new URL('./build-child.ts', import.meta.url), '--seeds', seeds, '--out', path.join(work, `out-${size}`), '--near-dup-threshold', String(threshold))],
+      {
       maxBuffer: 1 << 20,
     });
     return JSON.parse(stdout) as Record<string, number>;
@@ -62,7 +68,7 @@ async function buildRows(size: number): Promise<void> {
   const n = size.toLocaleString('en');
   const perSecond = (ms: number) => `${Math.round((r.files! / ms) * 1000).toLocaleString('en')} files/s`;
   rows.push({ what: `cold build, ${n} files (${r.articles} articles, ${r.duplicates} dup.)`, seedfeed: `${fmt(r.coldMs!)} (${perSecond(r.coldMs!)})`, baseline: `read+sha256 floor ${fmt(r.floorColdMs!)}`, ratio: ratio(r.coldMs!, r.floorColdMs!) });
-  if (!flag('skip-hugo') && hugoVersion()) {
+  if (!args['skip-hugo'] && hugoVersion()) {
     const site = path.join(work, `hugo-${size}`);
     prepareHugoSite(seeds, site);
     const hugoMs = timeHugo(site);
@@ -116,7 +122,7 @@ async function httpRows(size: number): Promise<void> {
   }
   const seeds = await corpus(size);
   process.stderr.write(`HTTP over the ${size}-file site (server on CPU 0, wrk on CPU 1) …\n`);
-  const child = spawn('taskset', ['-c', '0', process.execPath, path.join(here, 'http-servers.js'), seeds], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...tsxNodeArgs(new URL('./http-servers.ts', import.meta.url), '--seeds', seeds)], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
     const s = JSON.parse(line) as { seedfeed: number; hello: number; raw: number; feedPath: string; feedBytes: number; gzipBytes: number; etag: string; indexBytes: number };
@@ -145,7 +151,7 @@ async function httpRows(size: number): Promise<void> {
 
 await mkdir(work, { recursive: true });
 for (const size of sizes) await buildRows(size);
-if (!flag('skip-http')) await httpRows(Math.min(...sizes));
+if (!args['skip-http']) await httpRows(Math.min(...sizes));
 
 const widths = (['what', 'seedfeed', 'baseline', 'ratio'] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

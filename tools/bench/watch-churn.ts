@@ -1,20 +1,21 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../../src/config.js';
 import { createSiteServer, listen } from '../../src/http/server.js';
 import { assembleService } from '../../src/live/assemble.js';
-import { treeWatcher, type SeedsWatcher, type WatcherFactory, type WatcherOptions } from '../../src/live/watcher.js';
 import { silentLogger } from '../../src/log.js';
+import { parseToolArgs, usageError } from '../shared/args.js';
+import { tsxNodeArgs } from '../shared/tsx.js';
+import { WATCHERS } from './churn-watchers.js';
 
 /**
- * `npx tsx src/bench/watch-churn.ts [--files 5000] [--modes fs.watch,tree,none]`: how long
+ * `npx tsx tools/bench/watch-churn.ts [--files 5000] [--modes fs.watch,tree,none]`: how long
  * /healthz takes while 5,000 files are made and then deleted in a new subdirectory of the seeds
  * directory, for each way of watching it. Each mode runs in a process of its own: the service as
  * `seedfeed serve` wires it (127.0.0.1, port 0), the churn in one worker thread, and /healthz
@@ -27,12 +28,18 @@ import { silentLogger } from '../../src/log.js';
  * run only where those packages can be imported (`npm install --no-save @parcel/watcher
  * chokidar@4`); they are not dependencies. A measurement, not a test: nothing passes or fails.
  */
-const args = process.argv.slice(2);
-const value = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+const OPTIONS = {
+  files: { type: 'string', value: 'N', default: '5000', help: 'files made and deleted' },
+  modes: { type: 'string', value: 'a,b', default: 'fs.watch,tree,none', help: `watchers compared, from ${Object.keys(WATCHERS).join(', ')}` },
+  mode: { type: 'string', value: 'NAME', help: 'run this one mode in this process and print its result as JSON (what each child does)' },
+} as const;
+const TOOL = {
+  command: 'npx tsx tools/bench/watch-churn.ts',
+  about: 'How long /healthz takes while files are made and deleted in a new subdirectory of the seeds directory,\nfor each way of watching it, each in a process of its own. A measurement: nothing passes or fails.',
 };
-const FILES = Number(value('files', '5000'));
+const args = parseToolArgs(TOOL, OPTIONS);
+const FILES = Number(args.files);
+if (!Number.isInteger(FILES) || FILES < 1) usageError(TOOL, OPTIONS, '--files must be a whole number from 1');
 const NEVER = '0 0 1 1 *';
 
 interface Result {
@@ -51,73 +58,6 @@ interface Result {
   readonly newFileMs: number | null;
   readonly error?: string;
 }
-
-// ---- The watchers compared (the service's own is treeWatcher) ----
-
-function dirId(dir: string): string | undefined {
-  try {
-    const st = statSync(dir);
-    return `${st.dev}:${st.ino}:${st.birthtimeMs}`;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A watcher made of `open` (start watching, return a closer), re-opened when the root is replaced, as LiveSite did. */
-function rewatching(options: WatcherOptions, open: (onEvent: () => void) => Promise<() => Promise<void> | void>): SeedsWatcher {
-  let debounce: NodeJS.Timeout | undefined;
-  let close: (() => Promise<void> | void) | undefined;
-  let watched: string | undefined;
-  let closed = false;
-  const onEvent = () => {
-    clearTimeout(debounce);
-    debounce = setTimeout(options.onChange, options.debounceMs);
-  };
-  return {
-    async follow() {
-      const id = dirId(options.root);
-      if (closed || (close && id === watched)) return;
-      await close?.();
-      close = undefined;
-      watched = id;
-      if (id !== undefined) close = await open(onEvent);
-    },
-    retry() {},
-    close() {
-      closed = true;
-      clearTimeout(debounce);
-      void close?.();
-    },
-  };
-}
-
-/** The watcher before: Node 20's recursive fs.watch (emulated in JavaScript on Linux). */
-const recursiveFsWatch: WatcherFactory = (options) =>
-  rewatching(options, async (onEvent) => {
-    const watcher = watch(options.root, { recursive: true }, onEvent);
-    return () => watcher.close();
-  });
-
-/** Imported by a name TypeScript does not resolve: neither package is a dependency. */
-const optional = async (name: string): Promise<any> => import(name); // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const parcelWatch: WatcherFactory = (options) =>
-  rewatching(options, async (onEvent) => {
-    const parcel = (await optional('@parcel/watcher')).default;
-    const subscription = await parcel.subscribe(options.root, () => onEvent());
-    return () => subscription.unsubscribe().catch(() => undefined);
-  });
-
-const chokidarWatch: WatcherFactory = (options) =>
-  rewatching(options, async (onEvent) => {
-    const chokidar = await optional('chokidar');
-    const watcher = chokidar.watch(options.root, { ignoreInitial: true });
-    await new Promise((resolve) => watcher.once('ready', resolve));
-    watcher.on('all', onEvent);
-    return () => watcher.close();
-  });
-
-const FACTORIES: Record<string, WatcherFactory | undefined> = { 'fs.watch': recursiveFsWatch, tree: treeWatcher, parcel: parcelWatch, chokidar: chokidarWatch, none: undefined };
 
 // ---- One mode, in this process ----
 
@@ -187,7 +127,7 @@ async function runMode(mode: string): Promise<Result> {
     { seeds, out: path.join(root, 'out'), 'data-dir': path.join(root, 'data'), host: '127.0.0.1', port: '0', cron: NEVER, watch: mode !== 'none', 'base-url': 'http://127.0.0.1:1' },
     {},
   );
-  const factory = FACTORIES[mode];
+  const factory = WATCHERS[mode];
   const service = assembleService(config, silentLogger, { live: factory ? { watcher: factory } : {} });
   const server = createSiteServer((request, env) => service.app.fetch(request, env), { hostname: config.host });
   await listen(server, config.host, 0);
@@ -276,21 +216,20 @@ async function runMode(mode: string): Promise<Result> {
 const fmt = (ms: number | null) => (ms === null ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 
 async function main(): Promise<void> {
-  const child = value('mode', '');
+  const child = args.mode;
   if (child) {
     const result = await runMode(child).catch((error: Error) => ({ mode: child, error: error.message }));
     process.stdout.write(`${JSON.stringify(result)}\n`);
     // A watcher that keeps the process alive (or a native thread) must not hold the run up.
     process.exit(0);
   }
-  const modes = value('modes', 'fs.watch,tree,none').split(',');
-  const self = fileURLToPath(import.meta.url);
+  const modes = args.modes.split(',');
   process.stdout.write(`/healthz during ${FILES} files made and deleted in a new subdirectory (Node ${process.version}, ${os.cpus().length} cores)\n\n`);
   process.stdout.write('| watcher | polls (failed) | p50 | p99 | max | event loop max | churn | until idle | CPU | scans | new file in new subdir served |\n');
   process.stdout.write('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
   for (const mode of modes) {
     const out = await new Promise<string>((resolve) => {
-      const proc = spawn(process.execPath, [...process.execArgv, self, '--mode', mode, '--files', String(FILES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const proc = spawn(process.execPath, tsxNodeArgs(new URL(import.meta.url), '--mode', mode, '--files', String(FILES)), { stdio: ['ignore', 'pipe', 'inherit'] });
       let text = '';
       proc.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
       proc.on('close', () => resolve(text));

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -8,9 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { rng, sentencesFrom } from '../bench/corpus.js';
 import { startHubSubscribers, SUBSCRIBER_HOSTS } from './hub-subscribers.js';
 import { seedFile } from './seed-file.js';
+import { rssOf, startServe } from './server.js';
+import { parseToolArgs, usageError } from '../shared/args.js';
 
 /**
- * `npm run build && node dist/loadtest/hub-latency.js [--subscribers 10000] [--rate 200]
+ * `npm run build && npx tsx tools/loadtest/hub-latency.ts [--subscribers 10000] [--rate 200]
  * [--waves 3] [--quiet 10] [--window 8]`: what a WebSub delivery wave costs the feed requests
  * served at the same time. Starts `seedfeed serve` whose hub has `subscribers` subscriptions to
  * /rss.xml (callbacks on 8 loopback hosts, hub-subscribers.ts), requests feeds at a steady `rate`
@@ -21,47 +22,37 @@ import { seedFile } from './seed-file.js';
  * latency percentiles, how long each wave's deliveries took, and the server's resident memory
  * before the waves and at its peak. PASS when p99 after the changes is under 50 ms.
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number, min = 1) => {
-  const i = args.indexOf(`--${name}`);
-  const n = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number from ${min}`);
+const OPTIONS = {
+  subscribers: { type: 'string', value: 'N', default: '10000', help: 'subscriptions to /rss.xml; 0 is the control (no hub work)' },
+  rate: { type: 'string', value: 'N', default: '200', help: 'feed requests per second' },
+  waves: { type: 'string', value: 'N', default: '3', help: 'changes of /rss.xml, each a delivery wave' },
+  quiet: { type: 'string', value: 'S', default: '10', help: 'seconds measured with nothing changing' },
+  window: { type: 'string', value: 'S', default: '8', help: 'seconds measured after each change' },
+} as const;
+const TOOL = {
+  command: 'npx tsx tools/loadtest/hub-latency.ts',
+  about: 'What a WebSub delivery wave costs the feed requests served at the same time, by `seedfeed serve`\n(dist/ built: npm run build). PASS when p99 after the changes is under 50 ms.',
+};
+const args = parseToolArgs(TOOL, OPTIONS);
+const option = (name: keyof typeof OPTIONS, min = 1) => {
+  const n = Number(args[name]);
+  if (!Number.isFinite(n) || n < min) usageError(TOOL, OPTIONS, `--${name} must be a number from ${min}`);
   return n;
 };
-const subscribers = option('subscribers', 10_000, 0);
-const windowS = option('window', 8);
-const rate = option('rate', 200);
-const waves = option('waves', 3);
-const quietS = option('quiet', 10);
+const subscribers = option('subscribers', 0);
+const windowS = option('window');
+const rate = option('rate');
+const waves = option('waves');
+const quietS = option('quiet');
 const P99_BUDGET_MS = 50;
 const CATEGORIES = ['city', 'transport', 'economy', 'science', 'culture', 'sport', 'health', 'weather'];
 const WAVE_DEADLINE_MS = 300_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function rssOf(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
 function startServer(seeds: string, out: string, data: string): Promise<{ child: ChildProcess; origin: string }> {
-  const child = spawn(
-    process.execPath,
-    [path.join(root, 'bin', 'seedfeed.js'), 'serve', '--seeds', seeds, '--out', out, '--data-dir', data, '--port', '0', '--limit', '50', '--log-format', 'json', '--log-level', 'warn', '--hub-allow', '127.0.0.0/8'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stderr!.on('data', (c: Buffer) => process.stderr.write(`server: ${c.toString()}`));
-  return new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      text += c.toString();
-      const m = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(text);
-      if (m) resolve({ child, origin: m[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`seedfeed serve exited (${code}) before listening`)));
-  });
+  const onStderr = (chunk: string) => process.stderr.write(`server: ${chunk}`);
+  return startServe({ seeds, out, data, limit: 50, serveArgs: ['--hub-allow', '127.0.0.0/8'], onStderr });
 }
 
 function get(agent: http.Agent, url: string): Promise<{ status: number; body: Buffer }> {
@@ -123,7 +114,7 @@ async function main(): Promise<number> {
   const seeds = path.join(work, 'seeds');
   const data = path.join(work, 'data');
   await mkdir(seeds);
-  const pool = await sentencesFrom(path.join(root, 'seeds'));
+  const pool = await sentencesFrom(fileURLToPath(new URL('../../seeds', import.meta.url)));
   const random = rng(42);
   for (let i = 0; i < 200; i++) {
     const paragraphs = Array.from({ length: random.int(2, 4) }, () => Array.from({ length: 2 }, () => random.pick(pool)).join(''));

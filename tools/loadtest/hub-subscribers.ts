@@ -1,8 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { SUBSCRIPTIONS_FILE } from '../../src/websub/store.js';
+import { tsxWorker } from '../shared/tsx.js';
 
 /**
  * WebSub subscribers for the load tests: the worker (subscribers.ts) listening on `hosts`
@@ -26,10 +25,8 @@ export interface HubSubscribers {
   close(): Promise<void>;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
 export async function startHubSubscribers(dataDir: string, count: number): Promise<HubSubscribers> {
-  const worker = new Worker(path.join(here, 'subscribers.js'), { workerData: { hosts: SUBSCRIBER_HOSTS, secret: SUBSCRIBER_SECRET } });
+  const worker = tsxWorker(new URL('./subscribers.ts', import.meta.url), { workerData: { hosts: SUBSCRIBER_HOSTS, secret: SUBSCRIBER_SECRET } });
   const origins = await new Promise<string[]>((resolve, reject) => {
     worker.once('message', (m: { origins: string[] }) => resolve(m.origins));
     worker.once('error', reject);

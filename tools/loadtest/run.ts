@@ -1,16 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { rng, sentencesFrom } from '../bench/corpus.js';
 import { Checker, identityTag, type Observation } from './checks.js';
 import { hubDeliveries, startHubSubscribers, SUBSCRIBER_HOSTS } from './hub-subscribers.js';
 import { seedFile } from './seed-file.js';
+import { collectGarbage, GC_ON_SIGNAL, rssOf, startServe } from './server.js';
+import { parseToolArgs, usageError } from '../shared/args.js';
+import { tsxWorker } from '../shared/tsx.js';
 
 /**
  * `npm run loadtest [-- --duration 60 --clients 200 --articles 200 --subscribers 10000]`: starts
@@ -24,19 +25,26 @@ import { seedFile } from './seed-file.js';
  * every response is still checked. (The clients here saturate both cores, so latencies are
  * queueing; hub-latency.ts measures what a wave adds to feed requests at a steady rate.)
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  const n = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+const OPTIONS = {
+  duration: { type: 'string', value: 'S', default: '60', help: 'seconds of polling and writing' },
+  clients: { type: 'string', value: 'N', default: '200', help: 'concurrent polling clients' },
+  articles: { type: 'string', value: 'N', default: '200', help: 'seed articles to start with' },
+  subscribers: { type: 'string', value: 'N', help: 'WebSub subscriptions to /rss.xml (none without it)' },
+} as const;
+const TOOL = {
+  command: 'npx tsx tools/loadtest/run.ts',
+  about: 'Polls every feed of `seedfeed serve` (dist/ built: npm run build) while a writer changes a seed file\nevery second, and checks every response. Ends with PASS or FAIL; the exit code follows it.',
+};
+const args = parseToolArgs(TOOL, OPTIONS);
+const positive = (name: keyof typeof OPTIONS, text: string) => {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) usageError(TOOL, OPTIONS, `--${name} must be a positive number`);
   return n;
 };
-const durationS = option('duration', 60);
-const clients = option('clients', 200);
-const articles = option('articles', 200);
-const subscribers = args.includes('--subscribers') ? Math.floor(option('subscribers', 1)) : 0;
+const durationS = positive('duration', args.duration);
+const clients = positive('clients', args.clients);
+const articles = positive('articles', args.articles);
+const subscribers = args.subscribers === undefined ? 0 : Math.floor(positive('subscribers', args.subscribers));
 const FEED_LIMIT = 50;
 const CATEGORIES = ['city', 'transport', 'economy', 'science', 'culture', 'sport', 'health', 'weather'];
 
@@ -52,58 +60,19 @@ async function writeCorpus(seeds: string, pool: readonly string[]): Promise<void
   }
 }
 
-/** RSS of `pid` in bytes, from /proc (Linux). */
-function rssOf(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
-interface Memory {
-  readonly rss: number;
-  /** V8 heap in use after a full collection: what the server keeps alive. */
-  readonly heapUsed: number;
-}
-
-/** Asks the server (gc-on-signal.ts) for a full collection and reads back what it reports. */
-async function collectGarbage(server: ChildProcess): Promise<Memory> {
-  const reported = new Promise<number>((resolve) => {
-    const onData = (c: Buffer) => {
-      const line = c.toString().split('\n').find((l) => l.includes('"loadtest_gc"'));
-      if (!line) return;
-      server.stderr!.off('data', onData);
-      resolve((JSON.parse(line) as { heapUsed: number }).heapUsed);
-    };
-    server.stderr!.on('data', onData);
-  });
-  server.kill('SIGUSR2');
-  const heapUsed = await reported;
-  await sleep(1_000);
-  return { rss: rssOf(server.pid!), heapUsed };
-}
-
 function startServer(seeds: string, out: string, data: string): Promise<{ child: ChildProcess; origin: string }> {
-  const preload = pathToFileURL(path.join(here, 'gc-on-signal.js')).href;
   // The subscribers are on loopback addresses, which the hub refuses unless told otherwise.
   const hub = subscribers > 0 ? ['--hub-allow', '127.0.0.0/8'] : [];
-  const child = spawn(
-    process.execPath,
-    [
-      '--expose-gc', '--import', preload, path.join(root, 'bin', 'seedfeed.js'), 'serve', '--seeds', seeds, '--out', out, '--data-dir', data,
-      '--port', '0', '--limit', String(FEED_LIMIT), '--log-format', 'json', '--log-level', 'warn', ...hub,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stderr!.on('data', (c: Buffer) => {
-    for (const line of c.toString().split('\n')) if (line && !line.includes('loadtest_gc')) process.stderr.write(`server: ${line}\n`);
-  });
-  return new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      text += c.toString();
-      const m = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(text);
-      if (m) resolve({ child, origin: m[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`seedfeed serve exited (${code}) before listening`)));
+  return startServe({
+    seeds,
+    out,
+    data,
+    limit: FEED_LIMIT,
+    nodeArgs: GC_ON_SIGNAL,
+    serveArgs: hub,
+    onStderr: (chunk) => {
+      for (const line of chunk.split('\n')) if (line && !line.includes('loadtest_gc')) process.stderr.write(`server: ${line}\n`);
+    },
   });
 }
 
@@ -151,7 +120,7 @@ async function main(): Promise<number> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-loadtest-'));
   const seeds = path.join(work, 'seeds');
   await mkdir(seeds);
-  const pool = await sentencesFrom(path.join(root, 'seeds'));
+  const pool = await sentencesFrom(fileURLToPath(new URL('../../seeds', import.meta.url)));
   await writeCorpus(seeds, pool);
   const data = path.join(work, 'data');
   const hubSubscribers = subscribers > 0 ? await startHubSubscribers(data, subscribers) : undefined;
@@ -180,7 +149,7 @@ async function main(): Promise<number> {
 
     // The writer runs in its own thread: 200 clients checking bodies keep this event loop busy,
     // and its one change per second must not wait for them.
-    const writer = new Worker(path.join(here, 'writer.js'), { workerData: { seeds, articles, categories: CATEGORIES, pool, untilMs: durationS * 1000 - 500 } });
+    const writer = tsxWorker(new URL('./writer.ts', import.meta.url), { workerData: { seeds, articles, categories: CATEGORIES, pool, untilMs: durationS * 1000 - 500 } });
     writer.on('message', (m: { created?: number; writes?: number }) => {
       if (m.created !== undefined) checker.articleCreated(m.created);
       if (m.writes !== undefined) writes = m.writes;

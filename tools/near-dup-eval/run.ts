@@ -5,20 +5,24 @@ import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
 import { evaluate, type Score } from './evaluate.js';
 import { generateLabelledSet } from './labelled-set.js';
 import { BANDS, ROWS, candidateProbability } from '../../src/dedupe/near-dup.js';
+import { parseToolArgs, usageError } from '../shared/args.js';
 
-/**
- * `npm run near-dup-eval [-- --stories N --seeds 7,8,9]`: generates the labelled sets (one per
- * seed) and prints precision and recall of duplicate detection over thresholds, counted over the
- * pooled pairs of all sets (0 = exact copies only).
- */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const args = process.argv.slice(2);
-const value = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+const OPTIONS = {
+  stories: { type: 'string', value: 'N', default: '400', help: 'stories in each labelled set' },
+  seeds: { type: 'string', value: 'N,N', default: '7,8,9', help: 'one labelled set per seed' },
+} as const;
+const TOOL = {
+  command: 'npx tsx tools/near-dup-eval/run.ts',
+  about:
+    'Generates the labelled sets (one per seed) and prints precision and recall of duplicate detection\n' +
+    'over thresholds, counted over the pooled pairs of all sets (0 = exact copies only).',
 };
-const stories = Number(value('stories', '400'));
-const seeds = value('seeds', '7,8,9').split(',').map(Number);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = parseToolArgs(TOOL, OPTIONS);
+const stories = Number(args.stories);
+const seeds = args.seeds.split(',').map(Number);
+if (!Number.isInteger(stories) || stories < 1) usageError(TOOL, OPTIONS, '--stories must be a whole number from 1');
+if (!seeds.every(Number.isInteger)) usageError(TOOL, OPTIONS, '--seeds must be whole numbers, comma-separated');
 const thresholds = [0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
 
 const sentences = await sentencesFrom(path.join(root, 'seeds'));
