@@ -1,11 +1,9 @@
 import { describeFsError, type Io } from './io.js';
 import type { Config } from '../config.js';
 import { layoutRefusal } from '../export/layout.js';
-import { writeSite } from '../export/write-site.js';
-import { Scanner } from '../scan/scanner.js';
+import { STATE_FILE } from '../export/state.js';
+import { Pipeline } from '../pipeline.js';
 import { ParsePool } from '../workers/pool.js';
-import { loadState, saveState, STATE_FILE } from '../export/state.js';
-import { Site } from '../render/site.js';
 import { progressReporter } from './progress.js';
 
 /** `seedfeed build`: one scan, the whole URL space exported, state saved for the next run. */
@@ -16,40 +14,44 @@ export async function runBuild(config: Config, io: Io, isTty = process.stderr.is
     io.err(`seedfeed: ${refused}\n`);
     return 2;
   }
-  const state = await loadState(config.outDir);
-  if (state.damaged) io.err(`seedfeed: warning: ${STATE_FILE} in ${config.outDir} is damaged (${state.damaged}); starting afresh\n`);
   const parsing = progressReporter(isTty, io.err, 'parsing');
   const progress = progressReporter(isTty, io.err, 'writing');
   const pool = new ParsePool();
   pool.onProgress = parsing.update;
+  const pipeline = new Pipeline({
+    settings: config,
+    parser: pool,
+    export: { outDir: config.outDir, state: true, pageWriter: pool },
+    hooks: {
+      stateDamaged: (reason) => io.err(`seedfeed: warning: ${STATE_FILE} in ${config.outDir} is damaged (${reason}); starting afresh\n`),
+      scanned: parsing.done,
+      exportProgress: progress.update,
+      exported: progress.done,
+      exportWarning: (warning) => io.err(`seedfeed: warning: ${warning}\n`),
+    },
+  });
   try {
-    let result;
-    try {
-      result = await new Scanner(config, state.memory, pool).scan();
-    } catch (error) {
-      io.err(`seedfeed: cannot scan ${config.seedsDir}: ${describeFsError(error)}\n`);
+    const run = await pipeline.run();
+    if (run.outcome === 'failed' && run.stage === 'scan') {
+      io.err(`seedfeed: cannot scan ${config.seedsDir}: ${describeFsError(run.error)}\n`);
       return 1;
     }
-    parsing.done();
-    const { catalog } = result;
-    const site = await Site.create(catalog, config, new Date(), state.validators);
-    try {
-      const exported = await writeSite(site, config.outDir, { onProgress: progress.update, pageWriter: pool });
+    if (run.outcome === 'failed') {
       progress.done();
-      for (const warning of exported.warnings) io.err(`seedfeed: warning: ${warning}\n`);
-      await saveState(config.outDir, state.memory, site);
-      const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      io.out(
-        `built ${config.outDir}: ${site.size} files (${exported.written} written, ${exported.unchanged} unchanged, ${exported.removed} removed) ` +
-          `from ${catalog.files} seed files: ${catalog.articles.length} articles, ${catalog.categories.length} categories, ` +
-          `${catalog.duplicates} duplicates merged${catalog.nearDuplicates ? ` (${catalog.nearDuplicates} near-duplicates)` : ''}, ${catalog.rejected.length} rejected in ${seconds} s\n`,
-      );
-      for (const r of catalog.rejected) io.out(`  rejected ${r.file}: ${r.reason}\n`);
-    } catch (error) {
-      progress.done();
-      io.err(`seedfeed: cannot write ${config.outDir}: ${describeFsError(error)}\n`);
+      io.err(`seedfeed: cannot write ${config.outDir}: ${describeFsError(run.error)}\n`);
       return 1;
     }
+    // 'unchanged' only ever follows an earlier run of the same pipeline.
+    if (run.outcome !== 'built' || !run.exported) throw new Error('the first run of a pipeline with an export target did not export');
+    const { site, exported } = run;
+    const { catalog } = site;
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    io.out(
+      `built ${config.outDir}: ${site.size} files (${exported.written} written, ${exported.unchanged} unchanged, ${exported.removed} removed) ` +
+        `from ${catalog.files} seed files: ${catalog.articles.length} articles, ${catalog.categories.length} categories, ` +
+        `${catalog.duplicates} duplicates merged${catalog.nearDuplicates ? ` (${catalog.nearDuplicates} near-duplicates)` : ''}, ${catalog.rejected.length} rejected in ${seconds} s\n`,
+    );
+    for (const r of catalog.rejected) io.out(`  rejected ${r.file}: ${r.reason}\n`);
   } finally {
     await pool.close();
   }

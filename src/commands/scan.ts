@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { Scanner } from '../scan/scanner.js';
+import { CatalogScanner } from '../pipeline.js';
 import { ParsePool } from '../workers/pool.js';
 import { describeFsError, type Io } from './io.js';
 import { formatScanSummary, scanReport } from './report.js';
@@ -9,7 +9,7 @@ export async function runScan(config: Config, json: boolean, io: Io): Promise<nu
   let result;
   const pool = new ParsePool();
   try {
-    result = await new Scanner(config, undefined, pool).scan();
+    result = await new CatalogScanner(config, undefined, pool).scan();
   } catch (error) {
     io.err(`seedfeed: cannot scan ${config.seedsDir}: ${describeFsError(error)}\n`);
     return 1;

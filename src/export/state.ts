@@ -2,8 +2,7 @@ import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-import type { Memory } from '../scan/scanner.js';
-import { emptyMemory } from '../scan/scanner.js';
+import { emptyMemory, type Memory } from '../catalog/memory.js';
 import type { Site, Validator } from '../render/site.js';
 
 /**

@@ -1,14 +1,13 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config.js';
-import { writeSite, type Manifest } from '../export/write-site.js';
 import type { Health } from '../http/app.js';
-import type { ScanStats } from '../scan/scanner.js';
+import { RACY_WINDOW_MS, type ScanStats } from '../scan/scanner.js';
 import { ParsePool } from '../workers/pool.js';
-import { RACY_WINDOW_MS, Scanner } from '../scan/scanner.js';
 import type { Logger } from '../log.js';
-import { Site, type Previous } from '../render/site.js';
+import type { Previous, Site } from '../render/site.js';
 import { publicScanError } from '../http/scan-error.js';
-import { loadState, saveState, STATE_FILE } from '../export/state.js';
+import { STATE_FILE } from '../export/state.js';
+import { Pipeline } from '../pipeline.js';
 import { treeWatcher, type SeedsWatcher, type WatcherFactory } from './watcher.js';
 
 export interface LiveOptions {
@@ -46,29 +45,44 @@ interface LastScan {
  * The running service: one current Site, replaced whole by each successful scan (a request
  * sees one complete scan result or the next, never a mix). Scans never overlap: a trigger
  * during a scan asks for one more scan after it, however many triggers arrive. A scan that
- * fails as a whole keeps the last good Site and is reported in /healthz.
+ * fails as a whole keeps the last good Site and is reported in /healthz. Each scan is a run of
+ * the pipeline (pipeline.ts); this schedules them, watches the seeds and reports on them.
  */
 export class LiveSite {
   private site: Site | undefined;
-  private scanner: Scanner | undefined;
-  private previous: Previous | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private lastScan: LastScan | undefined;
   private lastGood: LastScan | undefined;
-  private exportedOnce = false;
-  /** What the export directory holds, as the last export left it. */
-  private manifest: Manifest | undefined;
   private task: ScheduledTask | undefined;
   private watcher: SeedsWatcher | undefined;
   private settle: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly pool: ParsePool;
+  private readonly pipeline: Pipeline;
   /** Number of scans started, for tests and logs. */
   scans = 0;
 
   constructor(private readonly options: LiveOptions) {
-    this.pool = options.pool ?? new ParsePool();
+    const { config, logger } = options;
+    const pool = (this.pool = options.pool ?? new ParsePool());
+    this.pipeline = new Pipeline({
+      settings: config,
+      parser: pool,
+      clock: options.clock,
+      // Workers hold the bodies of what they parsed until their pages are written; releasing them
+      // afterwards hands their heaps back after a big scan (one warm worker stays for rescans).
+      export: { outDir: config.outDir, state: true, pageWriter: pool, release: () => pool.release() },
+      hooks: {
+        stateDamaged: (error) => logger.warn('state_damaged', { file: STATE_FILE, error, note: 'starting afresh; it is rewritten after this scan' }),
+        scanned: (stats) => {
+          if (stats.held) this.rescanWhenSettled();
+        },
+        exportWarning: (warning) => logger.warn('export_warning', { warning }),
+        stateNotSaved: (error) =>
+          logger.warn('state_not_saved', { file: STATE_FILE, error: error.message, note: 'guids of edited files and Last-Modified may not survive a restart' }),
+      },
+    });
   }
 
   current(): Site | undefined {
@@ -130,16 +144,11 @@ export class LiveSite {
     this.scans++;
     const started = performance.now();
     try {
-      if (!this.scanner) {
-        const state = await loadState(config.outDir);
-        if (state.damaged) logger.warn('state_damaged', { file: STATE_FILE, error: state.damaged, note: 'starting afresh; it is rewritten after this scan' });
-        this.previous = state.validators;
-        this.scanner = new Scanner(config, state.memory, this.pool);
-      }
-      const { catalog, stats } = await this.scanner.scan();
-      if (stats.held) this.rescanWhenSettled();
-      if (this.site && catalog === this.site.catalog) {
-        // Nothing changed on disk: the Site, its bytes and the export all stand.
+      const run = await this.pipeline.run();
+      if (run.outcome === 'failed') throw run.error;
+      const { site, stats } = run;
+      const { catalog } = site;
+      if (run.outcome === 'unchanged') {
         this.lastScan = this.lastGood = { at: clock(), stats: { ...stats, durationMs: performance.now() - started }, ok: true };
         logger.info('scan', {
           reason,
@@ -154,25 +163,8 @@ export class LiveSite {
         });
         return;
       }
-      const site = await Site.create(catalog, config, clock(), this.previous);
-      // Workers hold the bodies of what they parsed until their pages are written; releasing them
-      // afterwards hands their heaps back after a big scan (one warm worker stays for rescans).
-      const exported = await writeSite(site, config.outDir, { verify: !this.exportedOnce, pageWriter: this.pool, previous: this.manifest }).finally(() =>
-        this.pool.release(),
-      );
-      this.manifest = exported.manifest;
-      for (const warning of exported.warnings) logger.warn('export_warning', { warning });
-      // Bodies of articles no feed shows go; pages re-read them from their files on demand.
-      this.scanner.retainContent(site.hotContent());
-      this.exportedOnce = true;
-      // The state only speeds up a restart: failing to save it must not stop serving this scan.
-      await saveState(config.outDir, this.scanner.memory, site).catch((error: Error) =>
-        logger.warn('state_not_saved', { file: STATE_FILE, error: error.message, note: 'guids of edited files and Last-Modified may not survive a restart' }),
-      );
-      const before = this.previous;
       this.site = site;
-      this.previous = site.resources;
-      for (const o of this.options.observers ?? []) o.siteChanged?.(before, site);
+      for (const o of this.options.observers ?? []) o.siteChanged?.(run.before, site);
       const total = { ...stats, durationMs: performance.now() - started };
       this.lastScan = this.lastGood = { at: clock(), stats: total, ok: true };
       logger.info('scan', {
@@ -184,8 +176,8 @@ export class LiveSite {
         duplicates: catalog.duplicates,
         near_duplicates: catalog.nearDuplicates ?? 0,
         rejected: catalog.rejected.length,
-        written: exported.written,
-        deleted: exported.removed,
+        written: run.exported!.written,
+        deleted: run.exported!.removed,
         duration_ms: Math.round(total.durationMs),
       });
     } catch (error) {

@@ -1,4 +1,3 @@
-import { sketchText } from '../dedupe/sketch.js';
 import type { Draft, Rejection } from '../model.js';
 import { contentHash, readHtmlBody } from './body.js';
 import { readFields } from './fields.js';
@@ -79,16 +78,24 @@ function decodeBasicEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
 }
 
+/** A Draft with the normalized plain text of its body, which its contentHash is the hash of. */
+export interface ParsedSeed {
+  readonly draft: Draft;
+  /** What a caller derives more from (the near-duplicate sketch) without reading the body again. */
+  readonly text: string;
+}
+
 /**
  * One seed file's text → a Draft, or a Rejection saying why it cannot be used. Pure: the same
  * text always gives the same result, which is what lets it run in worker threads and be cached.
  */
-export interface ParseOptions {
-  /** Also make the text's near-duplicate sketch (when near-duplicate detection is on). */
-  readonly sketch?: boolean;
+export function parseSeed(file: string, rawText: string): Draft | Rejection {
+  const parsed = parseSeedWithText(file, rawText);
+  return 'reason' in parsed ? parsed : parsed.draft;
 }
 
-export function parseSeed(file: string, rawText: string, options: ParseOptions = {}): Draft | Rejection {
+/** parseSeed, also giving the body's plain text. */
+export function parseSeedWithText(file: string, rawText: string): ParsedSeed | Rejection {
   // Characters XML forbids go before anything reads the text: YAML refuses a raw control
   // character in a quoted title, which would reject a whole article over one stray byte.
   const text = stripXmlIllegal(normalizeNewlines(rawText));
@@ -107,7 +114,7 @@ export function parseSeed(file: string, rawText: string, options: ParseOptions =
   if (fields?.date && 'invalid' in fields.date) notes.push(`date "${fields.date.invalid.slice(0, 60)}" is not a real date; treated as missing`);
   const updated = fields?.updated && 'date' in fields.updated ? fields.updated.date : undefined;
 
-  return {
+  const draft: Draft = {
     source: file,
     title,
     link: parts.link,
@@ -123,9 +130,9 @@ export function parseSeed(file: string, rawText: string, options: ParseOptions =
     contentHtml: body.contentHtml,
     summary: summarize(body.text),
     contentHash: contentHash(body.text),
-    ...(options.sketch ? { sketch: sketchText(body.text) } : {}),
     notes,
   };
+  return { draft, text: body.text };
 }
 
 export function isRejection(value: object): value is Rejection {

@@ -13,7 +13,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseOnThisThread, Scanner, type Parser } from '../../src/scan/scanner.js';
+import { parseOnThisThread, type Parser } from '../../src/catalog/draft-file.js';
+import { CatalogScanner as Scanner } from '../../src/pipeline.js';
 import { STATE_FILE } from '../../src/export/state.js';
 import { NEVER, Sandbox, get200, health, recordingLogger, rssItems, seedText, until, writeSeed } from '../live/harness.js';
 

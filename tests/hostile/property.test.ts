@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
-import { Scanner } from '../../src/scan/scanner.js';
+import { CatalogScanner as Scanner } from '../../src/pipeline.js';
 import { scanConfig } from '../support/seeds.js';
 import { makeSite, makeTempDir, xmllint } from '../support/site.js';
 import { findExecutable } from './executable.js';

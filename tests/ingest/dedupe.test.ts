@@ -190,11 +190,11 @@ describe('a file caught half-written', () => {
     const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
     const os = await import('node:os');
     const path = await import('node:path');
-    const { Scanner } = await import('../../src/scan/scanner.js');
+    const { CatalogScanner } = await import('../../src/pipeline.js');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-halfwritten-'));
     try {
       const file = path.join(dir, 'post.md');
-      const scanner = new Scanner({ seedsDir: dir, extensions: ['.md'], maxFileBytes: 1 << 20 });
+      const scanner = new CatalogScanner({ seedsDir: dir, extensions: ['.md'], maxFileBytes: 1 << 20 });
       await writeFile(file, '---\ntitle: 原稿\ndate: 2024-01-01\n---\n<p>第一版正文。</p>\n');
       const first = (await scanner.scan()).catalog.articles[0]!;
       await writeFile(file, ''); // an editor truncating before it writes

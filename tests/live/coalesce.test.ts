@@ -1,12 +1,12 @@
 /**
  * Scans never overlap and requests for scans coalesce: a trigger during a scan asks for exactly
  * one more scan after it (however many arrive), and a burst of file events becomes a few scans.
- * `Scanner.prototype.scan` is wrapped to count how many scans run at once.
+ * `CatalogScanner.prototype.scan` is wrapped to count how many scans run at once.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Scanner } from '../../src/scan/scanner.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import { NEVER, Sandbox, feedItems, get, get200, health, rssItems, seedText, sleep, until, writeSeed } from './harness.js';
 
 const sandbox = new Sandbox();
@@ -34,13 +34,13 @@ class Gate {
 }
 
 /**
- * Wraps Scanner.scan: counts calls and the most running at once; the calls numbered in `holds`
+ * Wraps CatalogScanner.scan: counts calls and the most running at once; the calls numbered in `holds`
  * (1-based, counted from this call on) wait at their gate.
  */
 function instrumentScans(holds: ReadonlyMap<number, Gate> = new Map()) {
-  const original = Scanner.prototype.scan;
+  const original = CatalogScanner.prototype.scan;
   const counts = { calls: 0, running: 0, maxRunning: 0 };
-  vi.spyOn(Scanner.prototype, 'scan').mockImplementation(async function (this: Scanner) {
+  vi.spyOn(CatalogScanner.prototype, 'scan').mockImplementation(async function (this: CatalogScanner) {
     const n = ++counts.calls;
     counts.running++;
     counts.maxRunning = Math.max(counts.maxRunning, counts.running);

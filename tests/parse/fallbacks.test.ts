@@ -7,7 +7,7 @@ import { copyFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseSeed } from '../../src/parse/index.js';
 import { scanReport } from '../../src/commands/report.js';
-import { Scanner } from '../../src/scan/scanner.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import { articleFrom, expectDraft, fixturePath, makeTempDir, parseFixture, scanConfig, scanDir } from '../support/seeds.js';
 
 describe('missing title', () => {
@@ -90,7 +90,7 @@ describe('impossible-date.md (2022-02-30)', () => {
     const file = path.join(temp.dir, 'impossible-date.md');
     await copyFile(fixturePath('impossible-date.md'), file);
     await utimes(file, new Date('2023-04-05T06:07:08Z'), new Date('2023-04-05T06:07:08Z'));
-    const scanner = new Scanner(scanConfig(temp.dir));
+    const scanner = new CatalogScanner(scanConfig(temp.dir));
     expect(articleFrom((await scanner.scan()).catalog, 'impossible-date.md').date.toISOString()).toBe('2023-04-05T06:07:08.000Z');
     await utimes(file, new Date('2024-01-01T00:00:00Z'), new Date('2024-01-01T00:00:00Z'));
     const again = await scanner.scan();

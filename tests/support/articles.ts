@@ -4,9 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/http/app.js';
-import { Scanner } from '../../src/scan/scanner.js';
+import { Pipeline } from '../../src/pipeline.js';
 import { silentLogger } from '../../src/log.js';
-import { Site, type SiteOptions } from '../../src/render/site.js';
+import type { SiteOptions } from '../../src/render/site.js';
+import { builtSite } from './site.js';
 
 export interface SeedArticle {
   readonly title: string;
@@ -50,9 +51,10 @@ export const BASE_URL = 'https://news.example.org';
 
 /** A fresh scan of `dir` as a Site, with the options the tests choose, and an app over it. */
 export async function serveDir(dir: string, options: Partial<SiteOptions> = {}, builtAt = new Date('2026-01-01T00:00:00Z')) {
-  const { catalog } = await new Scanner({ seedsDir: dir, extensions: ['.md'], maxFileBytes: 5 << 20 }).scan();
   const limit = options.limit ?? 50;
-  const site = await Site.create(catalog, { baseUrl: BASE_URL, siteTitle: 'seedfeed', ...options, limit }, builtAt);
+  const settings = { seedsDir: dir, extensions: ['.md'], maxFileBytes: 5 << 20, baseUrl: BASE_URL, siteTitle: 'seedfeed', ...options, limit };
+  const site = await builtSite(new Pipeline({ settings, clock: () => builtAt }));
+  const { catalog } = site;
   const app = createApp({ site: () => site, health: () => ({ status: 'ok', body: {} }), maxAge: 60, limit, logger: silentLogger });
   return { catalog, site, app };
 }

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Draft, Rejection } from '../../src/model.js';
-import type { ParseOptions } from '../../src/parse/index.js';
+import type { ParseOptions } from '../../src/catalog/draft-file.js';
 
 const PARSE_MODULE = pathToFileURL(path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/parse/index.ts')).href;
 const TSX = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;

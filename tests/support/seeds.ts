@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
-import { Scanner, parseFile } from '../../src/scan/scanner.js';
+import { parseFile } from '../../src/catalog/draft-file.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import type { Article, Catalog, Draft, Rejection } from '../../src/model.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,7 +25,7 @@ export function scanConfig(seedsDir: string, maxFileSize = '5MB') {
 }
 
 export function scanDir(seedsDir: string, maxFileSize?: string) {
-  return new Scanner(scanConfig(seedsDir, maxFileSize)).scan();
+  return new CatalogScanner(scanConfig(seedsDir, maxFileSize)).scan();
 }
 
 /** Reads, decodes and parses one file exactly as a scan does. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load, type CheerioAPI } from 'cheerio';
 import { createApp, type Health } from '../../src/http/app.js';
-import { Scanner } from '../../src/scan/scanner.js';
+import { CatalogScanner, Pipeline } from '../../src/pipeline.js';
 import { silentLogger } from '../../src/log.js';
 import type { Article, Catalog } from '../../src/model.js';
 import { Site } from '../../src/render/site.js';
@@ -32,9 +32,18 @@ export const SAMPLE = {
 
 export const SAMPLE_002_LINK = 'http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202203022294071463';
 
+const SCAN = { extensions: ['.md', '.txt', '.html'], maxFileBytes: 5 << 20 };
+
 export async function scanCatalog(seedsDir: string): Promise<Catalog> {
-  const { catalog } = await new Scanner({ seedsDir, extensions: ['.md', '.txt', '.html'], maxFileBytes: 5 << 20 }).scan();
+  const { catalog } = await new CatalogScanner({ seedsDir, ...SCAN }).scan();
   return catalog;
+}
+
+/** The Site of one run of a pipeline without an export target (a failed scan throws its error). */
+export async function builtSite(pipeline: Pipeline): Promise<Site> {
+  const run = await pipeline.run();
+  if (run.outcome === 'failed') throw run.error;
+  return run.site;
 }
 
 /** As build and serve make it: `Site.create` brings the feeds' article bodies into memory first. */
@@ -47,8 +56,9 @@ export function makeApp(site: () => Site | undefined, health: () => Health = () 
 }
 
 export async function siteFor(seedsDir: string) {
-  const catalog = await scanCatalog(seedsDir);
-  const site = await makeSite(catalog);
+  const settings = { seedsDir, ...SCAN, baseUrl: BASE_URL, siteTitle: SITE_TITLE, limit: LIMIT };
+  const site = await builtSite(new Pipeline({ settings, clock: () => BUILT_AT }));
+  const { catalog } = site;
   const app = makeApp(() => site);
   return { catalog, site, app };
 }

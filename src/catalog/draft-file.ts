@@ -1,0 +1,71 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { sketchText } from '../dedupe/sketch.js';
+import type { Draft, Rejection, SeedFile } from '../model.js';
+import { parseSeedWithText } from '../parse/index.js';
+import { decodeSeed, readSeedBytes } from '../scan/read.js';
+import type { RemoteBodies } from './content.js';
+
+/** What the catalog takes from one file: its Draft (sketched when asked), or why it cannot be used. */
+export type ParseResult = Draft | Rejection;
+
+export interface ParseOptions {
+  /** Also make the text's near-duplicate sketch (when near-duplicate detection is on). */
+  readonly sketch?: boolean;
+}
+
+/** Parses many files; the default runs on this thread, a ParsePool in worker threads. */
+export type ParseBatch = (files: readonly SeedFile[], maxFileBytes: number, options?: ParseOptions) => Promise<ParseResult[]>;
+
+/**
+ * How files get parsed: on this thread (a library default, for tests and one-off tools), or by a
+ * ParsePool (`build`, `serve`), which also keeps the bodies of big scans.
+ */
+export interface Parser extends Partial<RemoteBodies> {
+  readonly parseBatch: ParseBatch;
+  /** One file parsed again, body included, when a page needs a body no longer in memory. */
+  parseOne?(file: SeedFile, maxFileBytes: number): Promise<ParseResult>;
+}
+
+/** One file's text → its Draft, sketched here rather than in parse/ (which knows nothing of dedupe). Pure. */
+export function draftFromText(file: string, text: string, options: ParseOptions = {}): ParseResult {
+  const parsed = parseSeedWithText(file, text);
+  if ('reason' in parsed) return parsed;
+  return options.sketch ? { ...parsed.draft, sketch: sketchText(parsed.text) } : parsed.draft;
+}
+
+/** Decoded and parsed; pure apart from its input. */
+export function parseBytes(file: SeedFile, bytes: Uint8Array | Rejection, options?: ParseOptions): ParseResult {
+  if ('reason' in bytes) return bytes;
+  const decoded = decodeSeed(bytes);
+  if ('reason' in decoded) return { file: file.path, reason: decoded.reason };
+  try {
+    return draftFromText(file.path, decoded.text, options);
+  } catch (error) {
+    // A parser bug on one odd file must not stop the scan: it is reported like any bad file.
+    return { file: file.path, reason: `could not be parsed (internal error: ${(error as Error).message})` };
+  }
+}
+
+export async function parseFile(file: SeedFile, maxFileBytes: number): Promise<ParseResult> {
+  return parseBytes(file, await readSeedBytes(file, maxFileBytes));
+}
+
+const READ_AHEAD = 16;
+
+/**
+ * Parses on the calling thread, reading a few files ahead so that parsing never waits on the
+ * disk, and yielding to the event loop between files so requests keep being answered.
+ */
+export const parseOnThisThread: ParseBatch = async (files, maxFileBytes, options) => {
+  const out: ParseResult[] = [];
+  const reads = files.map(() => undefined as Promise<Uint8Array | Rejection> | undefined);
+  const readAt = (i: number) => (reads[i] ??= readSeedBytes(files[i]!, maxFileBytes));
+  for (let i = 0; i < files.length; i++) {
+    for (let j = i; j < Math.min(i + READ_AHEAD, files.length); j++) readAt(j);
+    const bytes = await readAt(i);
+    reads[i] = undefined;
+    out.push(parseBytes(files[i]!, bytes, options));
+    if (i % 8 === 7) await yieldToEventLoop();
+  }
+  return out;
+};

@@ -1,0 +1,205 @@
+import { CatalogBuilder } from './catalog/builder.js';
+import { parseFile, parseOnThisThread, type Parser } from './catalog/draft-file.js';
+import { emptyMemory, type Memory } from './catalog/memory.js';
+import { DEFAULT_NEAR_DUP_THRESHOLD } from './dedupe/defaults.js';
+import { loadState, saveState } from './export/state.js';
+import { writeSite, type ExportStats, type Manifest, type PageWriter } from './export/write-site.js';
+import type { Catalog } from './model.js';
+import { Site, type Previous, type SiteOptions } from './render/site.js';
+import { Scanner, type ScanOptions, type ScanStats } from './scan/scanner.js';
+
+/**
+ * The one run of seedfeed, for `build`, `serve` (each scan), the benchmark and the tests:
+ * state → scan → catalog → Site → export → state saved → only the feeds' bodies kept in memory.
+ */
+
+export interface CatalogScanOptions extends ScanOptions {
+  readonly maxFileBytes: number;
+  /** Near-duplicate similarity threshold; 0 turns near-duplicate detection off. */
+  readonly nearDupThreshold?: number;
+}
+
+export interface CatalogScan {
+  readonly catalog: Catalog;
+  readonly stats: ScanStats;
+}
+
+/**
+ * The seeds directory as a Catalog, scan after scan: the scanner has only new and changed files
+ * parsed (on this thread, or by a ParsePool), the builder merges them with the rest. Throws only
+ * when the scan fails as a whole (seeds directory missing or unreadable).
+ */
+export class CatalogScanner {
+  private readonly scanner: Scanner;
+  private readonly builder: CatalogBuilder;
+
+  constructor(options: CatalogScanOptions, memory: Memory = emptyMemory(), parser: Parser = { parseBatch: parseOnThisThread }) {
+    const nearDupThreshold = options.nearDupThreshold ?? DEFAULT_NEAR_DUP_THRESHOLD;
+    const parseOne = parser.parseOne ? parser.parseOne.bind(parser) : parseFile;
+    const remote = parser.holds && parser.bodies ? { holds: parser.holds.bind(parser), bodies: parser.bodies.bind(parser) } : undefined;
+    const reload = async (source: string) => {
+      const file = this.scanner.fileAt(source);
+      return file && parseOne(file, options.maxFileBytes);
+    };
+    this.builder = new CatalogBuilder({ nearDupThreshold, memory, reload, remote });
+    // Bodies go to the content store as they arrive; the scanner caches the rest of each draft.
+    this.scanner = new Scanner(options, async (files) => {
+      const parsed = await parser.parseBatch(files, options.maxFileBytes, { sketch: nearDupThreshold > 0 });
+      return parsed.map((result) => this.builder.keepBody(result));
+    });
+  }
+
+  get memory(): Memory {
+    return this.builder.memory;
+  }
+
+  get content(): CatalogBuilder['content'] {
+    return this.builder.content;
+  }
+
+  async scan(): Promise<CatalogScan> {
+    const started = performance.now();
+    const scan = await this.scanner.scan();
+    const catalog = this.builder.build(scan);
+    // Nothing changed: the last catalog still is the answer (the same object).
+    if (scan.unchanged) return { catalog, stats: { files: catalog.files, changed: 0, removed: 0, durationMs: performance.now() - started } };
+    const { changed, removed, held } = scan;
+    return { catalog, stats: { files: catalog.files, changed, removed, held, durationMs: performance.now() - started } };
+  }
+
+  /** Keeps in memory only the bodies of these source files; pages read any other again. */
+  retainContent(sources: ReadonlySet<string>): void {
+    this.builder.retainContent(sources);
+  }
+}
+
+export interface PipelineSettings extends CatalogScanOptions, SiteOptions {}
+
+export interface ExportTarget {
+  readonly outDir: string;
+  /** Keep guids, first-seen dates and validators in outDir across runs (build, serve); the benchmark goes without. */
+  readonly state: boolean;
+  /** Renders and writes the pages of articles whose bodies it holds (the ParsePool). */
+  readonly pageWriter?: PageWriter;
+  /** After each export, written or failed (the ParsePool hands its workers' heaps back). */
+  readonly release?: () => Promise<void>;
+}
+
+/** What a caller hears of during a run, in this order. */
+export interface PipelineHooks {
+  /** The state file was there but could not be used: the run starts afresh and rewrites it. */
+  stateDamaged?(reason: string): void;
+  /** The catalog is made (the same one as last time if nothing changed); the Site is next. */
+  scanned?(stats: ScanStats): void;
+  exportProgress?(done: number, total: number): void;
+  /** The export is written. */
+  exported?(): void;
+  /** Something the operator should hear of that did not stop the export. */
+  exportWarning?(warning: string): void;
+  /** Given, a state file that cannot be saved is told here and the run goes on (serve); absent, the run fails. */
+  stateNotSaved?(error: Error): void;
+}
+
+export interface PipelineOptions {
+  readonly settings: PipelineSettings;
+  /** Parses on this thread unless given (a ParsePool). */
+  readonly parser?: Parser;
+  /** Where each new Site is exported; without it a run stops at the Site (tests). */
+  readonly export?: ExportTarget;
+  /** The build time of each Site. */
+  readonly clock?: () => Date;
+  readonly hooks?: PipelineHooks;
+}
+
+export type Run =
+  /** Nothing changed on disk: the Site, its bytes and the export all stand. */
+  | { readonly outcome: 'unchanged'; readonly site: Site; readonly stats: ScanStats }
+  /** A new Site, exported if there is a target. `before`: what the outputs were (for WebSub and metrics). */
+  | { readonly outcome: 'built'; readonly site: Site; readonly stats: ScanStats; readonly before: Previous | undefined; readonly exported?: ExportStats }
+  /** The last good Site (if any) stands. `scan`: the seeds directory could not be read; `export`, `state`: the output. */
+  | { readonly outcome: 'failed'; readonly stage: 'scan' | 'export' | 'state'; readonly error: unknown };
+
+/** Runs one after the other (a caller never starts a run before the last has ended). */
+export class Pipeline {
+  private scanner: CatalogScanner | undefined;
+  private site: Site | undefined;
+  /** What the outputs were: the last Site's resources, or the validators of the state file. */
+  private previous: Previous | undefined;
+  /** What the export directory holds, as the last export left it. */
+  private manifest: Manifest | undefined;
+  private exportedOnce = false;
+
+  constructor(private readonly options: PipelineOptions) {}
+
+  /** The Site of the last run that built one. */
+  current(): Site | undefined {
+    return this.site;
+  }
+
+  async run(): Promise<Run> {
+    const { hooks = {}, settings } = this.options;
+    const scanner = await this.start();
+    let scanned: CatalogScan;
+    try {
+      scanned = await scanner.scan();
+    } catch (error) {
+      return { outcome: 'failed', stage: 'scan', error };
+    }
+    const { catalog, stats } = scanned;
+    hooks.scanned?.(stats);
+    if (this.site && catalog === this.site.catalog) return { outcome: 'unchanged', site: this.site, stats };
+    const before = this.previous;
+    const site = await Site.create(catalog, settings, (this.options.clock ?? (() => new Date()))(), before);
+    let exported: ExportStats | undefined;
+    if (this.options.export) {
+      const done = await this.export(site, scanner, this.options.export);
+      if ('error' in done) return done;
+      exported = done.exported;
+    }
+    this.site = site;
+    this.previous = site.resources;
+    return { outcome: 'built', site, stats, before, exported };
+  }
+
+  /** The first run loads the state (guids, first-seen dates, validators) the last process saved. */
+  private async start(): Promise<CatalogScanner> {
+    if (this.scanner) return this.scanner;
+    const { export: target, hooks = {}, settings, parser } = this.options;
+    let memory = emptyMemory();
+    if (target?.state) {
+      const state = await loadState(target.outDir);
+      if (state.damaged) hooks.stateDamaged?.(state.damaged);
+      this.previous = state.validators;
+      memory = state.memory;
+    }
+    this.scanner = new CatalogScanner(settings, memory, parser);
+    return this.scanner;
+  }
+
+  private async export(site: Site, scanner: CatalogScanner, target: ExportTarget): Promise<{ exported: ExportStats } | Extract<Run, { outcome: 'failed' }>> {
+    const { hooks = {} } = this.options;
+    let exported: ExportStats;
+    try {
+      const writing = writeSite(site, target.outDir, { verify: !this.exportedOnce, onProgress: hooks.exportProgress, pageWriter: target.pageWriter, previous: this.manifest });
+      exported = await (target.release ? writing.finally(target.release) : writing);
+    } catch (error) {
+      return { outcome: 'failed', stage: 'export', error };
+    }
+    this.manifest = exported.manifest;
+    hooks.exported?.();
+    for (const warning of exported.warnings) hooks.exportWarning?.(warning);
+    // Bodies of articles no feed shows go; pages re-read them from their files on demand.
+    scanner.retainContent(site.hotContent());
+    this.exportedOnce = true;
+    if (target.state) {
+      try {
+        await saveState(target.outDir, scanner.memory, site);
+      } catch (error) {
+        // The state only speeds up a restart: serve goes on without it.
+        if (!hooks.stateNotSaved) return { outcome: 'failed', stage: 'state', error };
+        hooks.stateNotSaved(error as Error);
+      }
+    }
+    return { exported };
+  }
+}
