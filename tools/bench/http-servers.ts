@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/http/app.js';
-import { Scanner } from '../../src/scan/scanner.js';
+import { CatalogScanner as Scanner } from '../../src/pipeline.js';
 import { ParsePool } from '../../src/workers/pool.js';
 import { silentLogger } from '../../src/log.js';
 import { RequestCounters } from '../../src/http/request-counters.js';
