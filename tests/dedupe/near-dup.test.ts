@@ -14,7 +14,7 @@ import { clusterNearDuplicates } from '../../src/dedupe/near-dup.js';
 import { finalSignature, similarAtLeast, similarity } from '../../src/dedupe/sketch.js';
 import { buildCatalog } from '../../src/catalog/catalog.js';
 import type { Catalog, DatedDraft, Draft } from '../../src/model.js';
-import { parseSeed } from '../../src/parse/index.js';
+import { draftFromText } from '../../src/catalog/draft-file.js';
 import { formatScanSummary, scanReport } from '../../src/commands/report.js';
 import { SAMPLES, expectDraft } from '../support/seeds.js';
 
@@ -38,7 +38,7 @@ function hexo(opts: { title: string; author: string; date: string; categories?: 
 }
 
 const draft = (source: string, text: string): DatedDraft => {
-  const d = expectDraft(parseSeed(source, text, { sketch: true }));
+  const d = expectDraft(draftFromText(source, text, { sketch: true }));
   return { draft: d, date: d.date! };
 };
 
@@ -176,7 +176,7 @@ describe('different stories stay apart', () => {
 function sampleDrafts(): DatedDraft[] {
   const names = ['000_b04ed080fefa3896.txt', '001_c113200a63da4cd2.txt', '002_8cd73b35cd009734.txt', '003_14939d2c03372406.txt', '004_01c09f82508fccef.txt'];
   return names.map((n) => {
-    const d = expectDraft(parseSeed(n, readFileSync(path.join(SAMPLES, n), 'utf8'), { sketch: true }));
+    const d = expectDraft(draftFromText(n, readFileSync(path.join(SAMPLES, n), 'utf8'), { sketch: true }));
     return { draft: d, date: d.date ?? new Date(0) };
   });
 }
@@ -186,7 +186,7 @@ describe('determinism and the off switch', () => {
   beforeAll(() => {
     const files = generateLabelledSet({ sentences: pool, stories: 40, seed: 11 });
     drafts = files.map((f) => {
-      const d: Draft = expectDraft(parseSeed(f.path, f.text, { sketch: true }));
+      const d: Draft = expectDraft(draftFromText(f.path, f.text, { sketch: true }));
       // Plain-text files have no date; a scan would use their first-seen time.
       return { draft: d, date: d.date ?? new Date(Date.UTC(2022, 0, 1)) };
     });

@@ -1,6 +1,6 @@
 import type { DatedDraft } from '../../src/model.js';
 import { buildCatalog } from '../../src/catalog/catalog.js';
-import { parseSeed } from '../../src/parse/index.js';
+import { draftFromText } from '../../src/catalog/draft-file.js';
 import type { LabelledFile } from './labelled-set.js';
 
 /**
@@ -27,7 +27,7 @@ const pairs = (n: number) => (n * (n - 1)) / 2;
 export function evaluate(files: readonly LabelledFile[], thresholds: readonly number[]): Score[] {
   const storyOf = new Map(files.map((f) => [f.path, f.story]));
   const drafts: DatedDraft[] = files.map((f) => {
-    const draft = parseSeed(f.path, f.text, { sketch: true });
+    const draft = draftFromText(f.path, f.text, { sketch: true });
     if ('reason' in draft) throw new Error(`labelled file ${f.path} was rejected: ${draft.reason}`);
     return { draft, date: draft.date ?? new Date(0) };
   });
