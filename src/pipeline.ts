@@ -1,3 +1,7 @@
+/**
+ * The one run of seedfeed, for `build`, `serve` (each scan), the benchmark and the tests:
+ * state → scan → catalog → Site → export → state saved → only the feeds' bodies kept in memory.
+ */
 import { CatalogBuilder } from './catalog/builder.js';
 import { parseFile, parseOnThisThread, type Parser } from './catalog/draft-file.js';
 import { emptyMemory, type Memory } from './catalog/memory.js';
@@ -7,11 +11,6 @@ import { writeSite, type ExportStats, type Manifest, type PageWriter } from './e
 import type { Catalog } from './model.js';
 import { Site, type Previous, type SiteOptions } from './render/site.js';
 import { Scanner, type ScanOptions, type ScanStats } from './scan/scanner.js';
-
-/**
- * The one run of seedfeed, for `build`, `serve` (each scan), the benchmark and the tests:
- * state → scan → catalog → Site → export → state saved → only the feeds' bodies kept in memory.
- */
 
 export interface CatalogScanOptions extends ScanOptions {
   readonly maxFileBytes: number;
@@ -131,11 +130,6 @@ export class Pipeline {
 
   constructor(private readonly options: PipelineOptions) {}
 
-  /** The Site of the last run that built one. */
-  current(): Site | undefined {
-    return this.site;
-  }
-
   async run(): Promise<Run> {
     const { hooks = {}, settings } = this.options;
     const scanner = await this.start();
@@ -149,11 +143,11 @@ export class Pipeline {
     hooks.scanned?.(stats);
     if (this.site && catalog === this.site.catalog) return { outcome: 'unchanged', site: this.site, stats };
     const before = this.previous;
-    const site = await Site.create(catalog, settings, (this.options.clock ?? (() => new Date()))(), before);
+    const site = await Site.create(catalog, settings, this.options.clock?.() ?? new Date(), before);
     let exported: ExportStats | undefined;
     if (this.options.export) {
       const done = await this.export(site, scanner, this.options.export);
-      if ('error' in done) return done;
+      if ('outcome' in done) return done;
       exported = done.exported;
     }
     this.site = site;

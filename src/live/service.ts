@@ -65,7 +65,8 @@ export class LiveSite {
 
   constructor(private readonly options: LiveOptions) {
     const { config, logger } = options;
-    const pool = (this.pool = options.pool ?? new ParsePool());
+    const pool = options.pool ?? new ParsePool();
+    this.pool = pool;
     this.pipeline = new Pipeline({
       settings: config,
       parser: pool,
@@ -74,7 +75,7 @@ export class LiveSite {
       // afterwards hands their heaps back after a big scan (one warm worker stays for rescans).
       export: { outDir: config.outDir, state: true, pageWriter: pool, release: () => pool.release() },
       hooks: {
-        stateDamaged: (error) => logger.warn('state_damaged', { file: STATE_FILE, error, note: 'starting afresh; it is rewritten after this scan' }),
+        stateDamaged: (reason) => logger.warn('state_damaged', { file: STATE_FILE, error: reason, note: 'starting afresh; it is rewritten after this scan' }),
         scanned: (stats) => {
           if (stats.held) this.rescanWhenSettled();
         },

@@ -134,7 +134,3 @@ export function parseSeedWithText(file: string, rawText: string): ParsedSeed | R
   };
   return { draft, text: body.text };
 }
-
-export function isRejection(value: object): value is Rejection {
-  return 'reason' in value;
-}
