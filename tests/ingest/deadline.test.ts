@@ -2,13 +2,13 @@
  * Parsing runs in worker threads, and every file has a deadline and a memory bound there: a worker
  * stuck in one file is ended and replaced, one that runs out of memory dies alone; either way that
  * file is rejected saying why, the other files of its request are parsed again, and the scan goes
- * on. The stuck and hungry files are made with the pool's test-only faults (ingest/progress.ts),
+ * on. The stuck and hungry files are made with the pool's test-only faults (workers/faults.ts),
  * which are keyed by path and set only by code; no seed content can trigger them.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Scanner } from '../../src/scan/scanner.js';
+import { CatalogScanner as Scanner } from '../../src/pipeline.js';
 import { ParsePool, type PoolOptions } from '../../src/workers/pool.js';
 import type { Catalog } from '../../src/model.js';
 import { makeTempDir, scanConfig } from '../support/seeds.js';
