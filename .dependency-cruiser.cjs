@@ -12,12 +12,12 @@ const LAYERS = [
   ['render', '^src/render/'],
   ['export', '^src/export/'],
   ['workers', '^src/workers/'],
+  ['pipeline', '^src/pipeline\\.ts$'],
   ['http', '^src/http/'],
   ['websub', '^src/websub/'],
   ['metrics', '^src/metrics/'],
   ['config', '^src/config\\.ts$'],
   ['live', '^src/live/'],
-  ['pipeline', '^src/pipeline\\.ts$'],
   ['commands', '^src/commands/'],
   ['cli', '^src/cli\\.ts$'],
 ];
