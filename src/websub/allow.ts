@@ -76,11 +76,3 @@ export function listedRange(address: Address, allow: AllowList): Range | undefin
   return undefined;
 }
 
-/** For messages and logs: the entries of the list, normalised. */
-export function describeAllow(allow: AllowList): string {
-  if (allow === DEFAULT_ALLOW) return 'any host with global addresses';
-  return [...(allow.anyHost ? ['*'] : []), ...allow.names, ...allow.suffixes, ...allow.ranges.map(formatRange)].join(',');
-}
-
-/** Whether `text` is an address literal (so it is not looked up). */
-export const isAddressLiteral = (text: string): boolean => parseAddress(text) !== undefined;

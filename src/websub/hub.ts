@@ -9,7 +9,7 @@ import { hubStats, newCounters, type HubStats } from './stats.js';
 import type { Subscription } from './store.js';
 import { Verifier } from './verification.js';
 
-export { HUB_DEFAULTS, type HubOptions, type RetryPolicy } from './options.js';
+export type { HubOptions } from './options.js';
 export type { HubAnswer } from './intake.js';
 export type { HubStats } from './stats.js';
 

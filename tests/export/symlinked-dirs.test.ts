@@ -13,7 +13,7 @@ import { generateCorpus } from '../../tools/bench/corpus.js';
 import { writeFileAtomicSync } from '../../src/export/atomic-sync.js';
 import { EXPORT_MARKER } from '../../src/export/staging.js';
 import { writeSite } from '../../src/export/write-site.js';
-import { CatalogScanner as Scanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import { ParsePool } from '../../src/workers/pool.js';
 import { loadState, STATE_FILE } from '../../src/export/state.js';
 import { Site } from '../../src/render/site.js';
@@ -109,7 +109,7 @@ describe('article pages written by the worker threads', () => {
     const seeds = path.join(temp, 'seeds');
     await generateCorpus({ dir: seeds, files: 320, samplesDir: SAMPLES, seed: 3 });
     pool = new ParsePool({ size: 2 });
-    const { catalog } = await new Scanner({ seedsDir: seeds, extensions: ['.md', '.txt'], maxFileBytes: 5 << 20 }, undefined, pool).scan();
+    const { catalog } = await new CatalogScanner({ seedsDir: seeds, extensions: ['.md', '.txt'], maxFileBytes: 5 << 20 }, undefined, pool).scan();
     workerSite = await Site.create(catalog, { baseUrl: 'https://news.example.org', siteTitle: 'seedfeed', limit: 20 }, new Date('2026-01-01T00:00:00Z'));
   }, 120_000);
 

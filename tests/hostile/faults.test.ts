@@ -14,7 +14,7 @@ import { rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseOnThisThread, type Parser } from '../../src/catalog/draft-file.js';
-import { CatalogScanner as Scanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import { STATE_FILE } from '../../src/export/state.js';
 import { NEVER, Sandbox, get200, health, recordingLogger, rssItems, seedText, until, writeSeed } from '../live/harness.js';
 
@@ -55,8 +55,8 @@ const A = { title: 'Harbour reopens', day: 1, categories: ['Port'], body: 'Ships
 const B = { title: 'Bridge repaired', day: 2, categories: ['Roads'], body: 'The old bridge carries traffic again.' };
 const C = { title: 'Library extended', day: 3, categories: ['Culture'], body: 'A new wing opens with ten thousand books.' };
 
-function scannerFor(seedsDir: string, parser?: Parser): Scanner {
-  return new Scanner({ seedsDir, extensions: ['.md'], maxFileBytes: 1 << 20 }, undefined, parser);
+function scannerFor(seedsDir: string, parser?: Parser): CatalogScanner {
+  return new CatalogScanner({ seedsDir, extensions: ['.md'], maxFileBytes: 1 << 20 }, undefined, parser);
 }
 
 const titles = (scanner: { catalog: { articles: ReadonlyArray<{ title: string }> } }) => scanner.catalog.articles.map((a) => a.title).sort();

@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeSite } from '../../src/export/write-site.js';
-import { CatalogScanner as Scanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import { MAX_NAMES } from '../../src/parse/fields.js';
 import { MAX_NESTING, limitNesting } from '../../src/parse/nesting.js';
 import type { Article, Catalog } from '../../src/model.js';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   temp = await makeTempDir('seedfeed-hostile-files-');
   ({ seeds, outside } = await writeHostileSeeds(temp.dir));
   const started = performance.now();
-  ({ catalog } = await new Scanner(scanConfig(seeds)).scan());
+  ({ catalog } = await new CatalogScanner(scanConfig(seeds)).scan());
   scanMs = performance.now() - started;
   site = await makeSite(catalog);
   for (const p of site.paths()) {

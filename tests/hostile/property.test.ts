@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
-import { CatalogScanner as Scanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import { scanConfig } from '../support/seeds.js';
 import { makeSite, makeTempDir, xmllint } from '../support/site.js';
 import { findExecutable } from './executable.js';
@@ -92,7 +92,7 @@ async function scanAndRender(files: readonly string[]): Promise<Rendered> {
   await mkdir(dir);
   await Promise.all(files.map((text, i) => writeFile(path.join(dir, `seed-${i}.md`), text)));
   try {
-    const { catalog } = await new Scanner(scanConfig(dir)).scan();
+    const { catalog } = await new CatalogScanner(scanConfig(dir)).scan();
     const site = await makeSite(catalog);
     const out: Rendered = { xml: [], json: [], html: [] };
     for (const p of site.paths()) {

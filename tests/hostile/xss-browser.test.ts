@@ -16,7 +16,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Browser, Page } from 'puppeteer-core';
 import { writeSite } from '../../src/export/write-site.js';
-import { CatalogScanner as Scanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import { fileForPath } from '../../src/render/urls.js';
 import { launchChromium } from '../support/chromium.js';
 import { scanConfig } from '../support/seeds.js';
@@ -86,7 +86,7 @@ beforeAll(async () => {
     }),
   );
   const { seeds } = await writeHostileSeeds(temp.dir, canary);
-  const { catalog } = await new Scanner(scanConfig(seeds)).scan();
+  const { catalog } = await new CatalogScanner(scanConfig(seeds)).scan();
   const site = await makeSite(catalog);
   articleCount = catalog.articles.length;
   categoryCount = catalog.categories.length;

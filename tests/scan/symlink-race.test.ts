@@ -14,7 +14,7 @@ import { mkdir, readFile, realpath, rename, rm, stat, symlink, truncate, unlink,
 import path from 'node:path';
 import { writeSite } from '../../src/export/write-site.js';
 import { parseOnThisThread } from '../../src/catalog/draft-file.js';
-import { CatalogScanner as Scanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import type { Catalog, Rejection, SeedFile } from '../../src/model.js';
 import { readSeedBytes, readSeedBytesSync } from '../../src/scan/read.js';
 import { walkSeeds } from '../../src/scan/walk.js';
@@ -60,9 +60,9 @@ async function tree() {
 }
 
 /** A Scanner whose parser first does `swap` (once): between the walk and the first read. */
-function racingScanner(seeds: string, swap: () => Promise<void>): Scanner {
+function racingScanner(seeds: string, swap: () => Promise<void>): CatalogScanner {
   let pending: (() => Promise<void>) | undefined = swap;
-  return new Scanner({ seedsDir: seeds, extensions: EXTENSIONS, maxFileBytes: MAX }, undefined, {
+  return new CatalogScanner({ seedsDir: seeds, extensions: EXTENSIONS, maxFileBytes: MAX }, undefined, {
     parseBatch: async (files, max, options) => {
       const run = pending;
       pending = undefined;
@@ -189,7 +189,7 @@ describe('a directory swapped for a link outside in the middle of the walk', () 
       hooks.afterReaddir = undefined;
       execFileSync('sh', ['-c', 'mv "$1" "$1.gone" && ln -s "$2" "$1"', 'sh', path.join(seeds, 'sub'), outside]);
     };
-    const { catalog } = await new Scanner({ seedsDir: seeds, extensions: EXTENSIONS, maxFileBytes: MAX }).scan();
+    const { catalog } = await new CatalogScanner({ seedsDir: seeds, extensions: EXTENSIONS, maxFileBytes: MAX }).scan();
     expect(await published(catalog, path.join(root, 'out'))).not.toContain(SECRET);
     expect(catalog.rejected).toContainEqual({ file: 'sub/secret.md', reason: 'is outside the seeds directory when opened (a directory on its path changed while being scanned); not read' });
   });

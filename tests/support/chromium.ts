@@ -55,10 +55,6 @@ export function findChromium(): Promise<Chromium> {
   return found;
 }
 
-export async function chromiumPath(): Promise<string> {
-  return (await findChromium()).executablePath;
-}
-
 /** Starts headless Chromium under puppeteer-core with CHROMIUM_ARGS plus `args`. */
 export async function launchChromium(options: { userDataDir: string; args?: readonly string[] }): Promise<Browser> {
   const chromium = await findChromium();

@@ -5,14 +5,14 @@
  * ends the worker (afterEach: `await parser.stopIfBusy()`).
  */
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Draft, Rejection } from '../../src/model.js';
 import type { ParseOptions } from '../../src/catalog/draft-file.js';
 
 const PARSE_MODULE = pathToFileURL(path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/parse/index.ts')).href;
-const TSX = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+/** tsx's public API entry (its `register` installs the loader in this worker: Node 20 ignores --import there). */
+const TSX = import.meta.resolve('tsx/esm/api');
 
 /** The worker: tsx's loader (so it reads the .ts sources), then parseSeed on every message. */
 const WORKER_SOURCE = `

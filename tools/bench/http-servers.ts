@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/http/app.js';
-import { CatalogScanner as Scanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import { ParsePool } from '../../src/workers/pool.js';
 import { silentLogger } from '../../src/log.js';
 import { RequestCounters } from '../../src/http/request-counters.js';
@@ -20,7 +20,7 @@ const OPTIONS = { seeds: { type: 'string', value: 'DIR', help: 'the corpus to se
 const TOOL = { command: 'npx tsx tools/bench/http-servers.ts', about: "The HTTP benchmark's servers, started by tools/bench/run.ts; prints their ports as JSON." };
 const seedsDir = parseToolArgs(TOOL, OPTIONS).seeds ?? usageError(TOOL, OPTIONS, '--seeds is required');
 const pool = new ParsePool();
-const scanner = new Scanner({ seedsDir, extensions: ['.md', '.txt', '.html'], maxFileBytes: 5 << 20 }, undefined, pool);
+const scanner = new CatalogScanner({ seedsDir, extensions: ['.md', '.txt', '.html'], maxFileBytes: 5 << 20 }, undefined, pool);
 const { catalog } = await scanner.scan();
 const site = await Site.create(catalog, { baseUrl: 'http://127.0.0.1', siteTitle: 'seedfeed bench', limit: 50 }, new Date(0));
 await pool.close();

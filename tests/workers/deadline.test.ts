@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CatalogScanner as Scanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import { ParsePool, type PoolOptions } from '../../src/workers/pool.js';
 import type { Catalog } from '../../src/model.js';
 import { makeTempDir, scanConfig } from '../support/seeds.js';
@@ -41,7 +41,7 @@ describe('a file that never finishes parsing', () => {
   it('is rejected after its deadline, which the reason names; every other file is parsed', async () => {
     const dir = await seedsWith(20, ['stuck.md']);
     const started = performance.now();
-    const { catalog } = await new Scanner(scanConfig(dir), undefined, pool({ deadline: ONE_SECOND, faults: { spinOn: 'stuck.md' } })).scan();
+    const { catalog } = await new CatalogScanner(scanConfig(dir), undefined, pool({ deadline: ONE_SECOND, faults: { spinOn: 'stuck.md' } })).scan();
     expect(rejection(catalog, 'stuck.md')).toMatch(/^took too long to parse: stopped after 1 s, the limit for a file of \d+ B$/);
     expect(catalog.articles).toHaveLength(20);
     expect(catalog.rejected).toHaveLength(1);
@@ -51,7 +51,7 @@ describe('a file that never finishes parsing', () => {
   it('in a big scan too (a worker per core, 48 files a request): the rest of its request is parsed again', async () => {
     const dir = await seedsWith(400, ['a0100-stuck.md', 'a0300-stuck.md']);
     const parsePool = pool({ deadline: ONE_SECOND, faults: { spinOn: 'a0100-stuck.md' } });
-    const { catalog } = await new Scanner(scanConfig(dir), undefined, parsePool).scan();
+    const { catalog } = await new CatalogScanner(scanConfig(dir), undefined, parsePool).scan();
     expect(rejection(catalog, 'a0100-stuck.md')).toMatch(/^took too long to parse/);
     // The other extra file is a copy of the same article, merged with no harm done.
     expect(catalog.articles).toHaveLength(401);
@@ -61,7 +61,7 @@ describe('a file that never finishes parsing', () => {
   it('ends the worker, and a new one parses what comes next', async () => {
     const dir = await seedsWith(3, ['stuck.md']);
     const parsePool = pool({ deadline: ONE_SECOND, faults: { spinOn: 'stuck.md' } });
-    const scanner = new Scanner(scanConfig(dir), undefined, parsePool);
+    const scanner = new CatalogScanner(scanConfig(dir), undefined, parsePool);
     await scanner.scan();
     await writeFile(path.join(dir, 'later.md'), article(50));
     const { catalog } = await scanner.scan();
@@ -79,7 +79,7 @@ describe('a file that never finishes parsing', () => {
       last = now;
     }, 10);
     try {
-      const { catalog } = await new Scanner(scanConfig(dir), undefined, parsePool).scan();
+      const { catalog } = await new CatalogScanner(scanConfig(dir), undefined, parsePool).scan();
       expect(rejection(catalog, 'stuck.md')).toMatch(/^took too long to parse: stopped after 2 s/);
     } finally {
       clearInterval(probe);
@@ -91,7 +91,7 @@ describe('a file that never finishes parsing', () => {
 describe('a worker that runs out of memory', () => {
   it('rejects the file it was on; the other files of its request are parsed again and the scan goes on', async () => {
     const dir = await seedsWith(10, ['hungry.md']);
-    const { catalog } = await new Scanner(scanConfig(dir), undefined, pool({ memoryMb: 192, faults: { exhaustMemoryOn: 'hungry.md' } })).scan();
+    const { catalog } = await new CatalogScanner(scanConfig(dir), undefined, pool({ memoryMb: 192, faults: { exhaustMemoryOn: 'hungry.md' } })).scan();
     expect(rejection(catalog, 'hungry.md')).toBe('needed too much memory to parse: stopped at the 192 MB a parse may use');
     expect(catalog.articles).toHaveLength(10);
   }, 60_000);
@@ -100,7 +100,7 @@ describe('a worker that runs out of memory', () => {
 describe('the test-only faults', () => {
   it('do nothing in a pool made without them, whatever a file is called', async () => {
     const dir = await seedsWith(2, ['stuck.md', 'hungry.md']);
-    const { catalog } = await new Scanner(scanConfig(dir), undefined, pool({ deadline: ONE_SECOND })).scan();
+    const { catalog } = await new CatalogScanner(scanConfig(dir), undefined, pool({ deadline: ONE_SECOND })).scan();
     expect(catalog.rejected).toEqual([]);
   }, 30_000);
 });
@@ -110,7 +110,7 @@ describe('bodies a page needs again', () => {
     const dir = await seedsWith(3, []);
     const parsePool = pool({ deadline: ONE_SECOND });
     const parseOne = vi.spyOn(parsePool, 'parseOne');
-    const scanner = new Scanner(scanConfig(dir), undefined, parsePool);
+    const scanner = new CatalogScanner(scanConfig(dir), undefined, parsePool);
     const { catalog } = await scanner.scan();
     scanner.retainContent(new Set());
     const target = catalog.articles.find((a) => a.title === 'Article 1')!;
@@ -121,11 +121,11 @@ describe('bodies a page needs again', () => {
 
   it('a reload that never finishes ends at its deadline', async () => {
     const dir = await seedsWith(2, []);
-    const scanner = new Scanner(scanConfig(dir), undefined, pool({ deadline: ONE_SECOND }));
+    const scanner = new CatalogScanner(scanConfig(dir), undefined, pool({ deadline: ONE_SECOND }));
     const { catalog } = await scanner.scan();
     scanner.retainContent(new Set());
     const spinning = pool({ deadline: ONE_SECOND, faults: { spinOn: 'a0000.md' } });
-    const stuck = new Scanner(scanConfig(dir), undefined, spinning);
+    const stuck = new CatalogScanner(scanConfig(dir), undefined, spinning);
     // The same files through a pool whose worker spins on a0000.md: the scan rejects it…
     const again = await stuck.scan();
     expect(rejection(again.catalog, 'a0000.md')).toMatch(/^took too long to parse/);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateCorpus } from '../../tools/bench/corpus.js';
 import { writeSite } from '../../src/export/write-site.js';
-import { CatalogScanner as Scanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/pipeline.js';
 import { ParsePool } from '../../src/workers/pool.js';
 import { Site, hotArticles } from '../../src/render/site.js';
 import { fileForPath } from '../../src/render/urls.js';
@@ -20,7 +20,7 @@ let temp: string;
 let seeds: string;
 let out: string;
 let pool: ParsePool;
-let scanner: Scanner;
+let scanner: CatalogScanner;
 let site: Site;
 let workerIds: string[];
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   out = path.join(temp, 'out');
   await generateCorpus({ dir: seeds, files: FILES, samplesDir: SAMPLES, seed: 7 });
   pool = new ParsePool({ size: 2 });
-  scanner = new Scanner({ seedsDir: seeds, extensions: ['.md', '.txt'], maxFileBytes: 5 << 20 }, undefined, pool);
+  scanner = new CatalogScanner({ seedsDir: seeds, extensions: ['.md', '.txt'], maxFileBytes: 5 << 20 }, undefined, pool);
   const { catalog } = await scanner.scan();
   // Before any body is fetched, the main thread holds none: the workers have them.
   workerIds = catalog.articles.filter((a) => pool.holds(a.bodySource)).map((a) => a.id);
