@@ -22,10 +22,14 @@ const LAYERS = [
   ['cli', '^src/cli\\.ts$'],
 ];
 
-const later = (i) => LAYERS.slice(i + 1).map(([, re]) => `(${re})`).join('|');
+const later = (i) =>
+  LAYERS.slice(i + 1)
+    .map(([, re]) => `(${re})`)
+    .join('|');
 
 /** Node modules that touch the disk, the network, processes or threads: only the edges use them. */
-const IO_MODULES = '^(node:)?(fs|fs/promises|http|https|http2|net|dns|dns/promises|child_process|worker_threads|dgram|tls)$';
+const IO_MODULES =
+  '^(node:)?(fs|fs/promises|http|https|http2|net|dns|dns/promises|child_process|worker_threads|dgram|tls)$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -47,14 +51,17 @@ module.exports = {
     ...LAYERS.slice(0, -1).map(([name, re], i) => ({
       name: `no-import-after-${name}`,
       severity: 'error',
-      comment: `${name} comes before ${LAYERS.slice(i + 1).map(([n]) => n).join(', ')} in the pipeline.`,
+      comment: `${name} comes before ${LAYERS.slice(i + 1)
+        .map(([n]) => n)
+        .join(', ')} in the pipeline.`,
       from: { path: re },
       to: { path: later(i) },
     })),
     {
       name: 'pure-middle',
       severity: 'error',
-      comment: 'parse, dedupe, catalog and render are pure: bodies and files reach them through injected functions.',
+      comment:
+        'parse, dedupe, catalog and render are pure: bodies and files reach them through injected functions.',
       from: { path: '^src/(model\\.ts$|parse/|dedupe/|catalog/|render/)' },
       to: { dependencyTypes: ['core'], path: IO_MODULES },
     },
@@ -76,6 +83,9 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

@@ -29,15 +29,27 @@ export function usage(): string {
   ].join('\n');
 }
 
-
 function parse(argv: readonly string[]) {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { json: { type: 'boolean' }, help: { type: 'boolean' } };
+  const options: Record<string, { type: 'string' | 'boolean' }> = {
+    json: { type: 'boolean' },
+    help: { type: 'boolean' },
+  };
   for (const o of OPTIONS) options[o.flag] = { type: o.type };
-  return parseArgs({ args: [...argv], options, allowPositionals: true, allowNegative: true, strict: true });
+  return parseArgs({
+    args: [...argv],
+    options,
+    allowPositionals: true,
+    allowNegative: true,
+    strict: true,
+  });
 }
 
 /** Runs one command; returns the process exit code (0 ok, 1 runtime failure, 2 usage error). */
-export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: Io = processIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: Io = processIo,
+): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -52,7 +64,9 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   }
   const command = positionals[0] as Command | undefined;
   if (!command || !(command in COMMANDS) || positionals.length > 1) {
-    io.err(`seedfeed: ${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${usage()}\n`);
+    io.err(
+      `seedfeed: ${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${usage()}\n`,
+    );
     return 2;
   }
   let config: Config;

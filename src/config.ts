@@ -39,7 +39,6 @@ export interface Config {
   readonly metricsAllow: readonly string[];
 }
 
-
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -57,29 +56,173 @@ interface Option {
 
 /** The one table of options: `--help`, the README and the parser all read from it. */
 export const OPTIONS: readonly Option[] = [
-  { key: 'seedsDir', flag: 'seeds', env: 'SEEDFEED_SEEDS', type: 'string', default: './seeds', help: 'directory of article files' },
-  { key: 'outDir', flag: 'out', env: 'SEEDFEED_OUT', type: 'string', default: './feeds', help: 'directory the site is exported to' },
-  { key: 'host', flag: 'host', env: 'HOST', type: 'string', default: '127.0.0.1', help: 'address to listen on (serve)' },
-  { key: 'port', flag: 'port', env: 'PORT', type: 'string', default: '3000', help: 'port to listen on, 0 for any (serve)' },
-  { key: 'baseUrl', flag: 'base-url', env: 'SEEDFEED_BASE_URL', type: 'string', help: 'public URL of the site (default http://HOST:PORT)' },
-  { key: 'limit', flag: 'limit', env: 'SEEDFEED_LIMIT', type: 'string', default: '50', help: 'most items in one feed' },
-  { key: 'maxFileBytes', flag: 'max-file-size', env: 'SEEDFEED_MAX_FILE_SIZE', type: 'string', default: '5MB', help: 'larger seed files are rejected unread (e.g. 500KB, 5MB)' },
-  { key: 'extensions', flag: 'extensions', env: 'SEEDFEED_EXTENSIONS', type: 'string', default: '.md,.markdown,.txt,.html,.htm', help: 'file extensions read as seeds' },
-  { key: 'cron', flag: 'cron', env: 'SEEDFEED_CRON', type: 'string', default: '* * * * *', help: 'rescan schedule, a cron expression (serve)' },
-  { key: 'watch', flag: 'watch', env: 'SEEDFEED_WATCH', type: 'boolean', default: 'true', help: 'rescan when seeds change; --no-watch to turn off (serve)' },
-  { key: 'siteTitle', flag: 'title', env: 'SEEDFEED_TITLE', type: 'string', default: 'seedfeed', help: 'site title, first part of every feed title' },
-  { key: 'language', flag: 'language', env: 'SEEDFEED_LANGUAGE', type: 'string', help: 'feed language, e.g. zh-CN (default: from the articles)' },
-  { key: 'icon', flag: 'icon', env: 'SEEDFEED_ICON', type: 'string', help: 'absolute URL of the feeds\' icon' },
-  { key: 'logLevel', flag: 'log-level', env: 'SEEDFEED_LOG_LEVEL', type: 'string', default: 'info', help: 'debug, info, warn or error' },
-  { key: 'logFormat', flag: 'log-format', env: 'SEEDFEED_LOG_FORMAT', type: 'string', default: 'auto', help: 'json, pretty, or auto (pretty on a terminal)' },
-  { key: 'nearDupThreshold', flag: 'near-dup-threshold', env: 'SEEDFEED_NEAR_DUP_THRESHOLD', type: 'string', default: String(DEFAULT_NEAR_DUP_THRESHOLD), help: 'merge near-duplicate articles from this text similarity (0 to 1); 0 turns it off' },
-  { key: 'hubUrl', flag: 'hub', env: 'SEEDFEED_HUB', type: 'string', help: 'WebSub hub advertised in feeds: a URL, or none (default: the built-in hub at <base-url>/websub)' },
-  { key: 'dataDir', flag: 'data-dir', env: 'SEEDFEED_DATA_DIR', type: 'string', default: './.seedfeed', help: 'private state kept outside the export (WebSub subscriptions and their secrets)' },
-  { key: 'metricsAllow', flag: 'metrics-allow', env: 'SEEDFEED_METRICS_ALLOW', type: 'string', default: DEFAULT_METRICS_NETWORKS, help: 'networks whose clients may read /metrics, comma-separated CIDRs (10.0.0.0/8, fd00::/8), matched on the connection\'s address, never X-Forwarded-For; none for nobody (serve)' },
-  { key: 'hubAllow', flag: 'hub-allow', env: 'SEEDFEED_HUB_ALLOW', type: 'string', help: 'callbacks the built-in hub may call, comma-separated: hosts, .example.org for subdomains, * for any host, addresses and CIDR ranges (10.0.0.5, 192.168.1.0/24, fd00::/8) also when private (default: any host whose addresses are all public)' },
+  {
+    key: 'seedsDir',
+    flag: 'seeds',
+    env: 'SEEDFEED_SEEDS',
+    type: 'string',
+    default: './seeds',
+    help: 'directory of article files',
+  },
+  {
+    key: 'outDir',
+    flag: 'out',
+    env: 'SEEDFEED_OUT',
+    type: 'string',
+    default: './feeds',
+    help: 'directory the site is exported to',
+  },
+  {
+    key: 'host',
+    flag: 'host',
+    env: 'HOST',
+    type: 'string',
+    default: '127.0.0.1',
+    help: 'address to listen on (serve)',
+  },
+  {
+    key: 'port',
+    flag: 'port',
+    env: 'PORT',
+    type: 'string',
+    default: '3000',
+    help: 'port to listen on, 0 for any (serve)',
+  },
+  {
+    key: 'baseUrl',
+    flag: 'base-url',
+    env: 'SEEDFEED_BASE_URL',
+    type: 'string',
+    help: 'public URL of the site (default http://HOST:PORT)',
+  },
+  {
+    key: 'limit',
+    flag: 'limit',
+    env: 'SEEDFEED_LIMIT',
+    type: 'string',
+    default: '50',
+    help: 'most items in one feed',
+  },
+  {
+    key: 'maxFileBytes',
+    flag: 'max-file-size',
+    env: 'SEEDFEED_MAX_FILE_SIZE',
+    type: 'string',
+    default: '5MB',
+    help: 'larger seed files are rejected unread (e.g. 500KB, 5MB)',
+  },
+  {
+    key: 'extensions',
+    flag: 'extensions',
+    env: 'SEEDFEED_EXTENSIONS',
+    type: 'string',
+    default: '.md,.markdown,.txt,.html,.htm',
+    help: 'file extensions read as seeds',
+  },
+  {
+    key: 'cron',
+    flag: 'cron',
+    env: 'SEEDFEED_CRON',
+    type: 'string',
+    default: '* * * * *',
+    help: 'rescan schedule, a cron expression (serve)',
+  },
+  {
+    key: 'watch',
+    flag: 'watch',
+    env: 'SEEDFEED_WATCH',
+    type: 'boolean',
+    default: 'true',
+    help: 'rescan when seeds change; --no-watch to turn off (serve)',
+  },
+  {
+    key: 'siteTitle',
+    flag: 'title',
+    env: 'SEEDFEED_TITLE',
+    type: 'string',
+    default: 'seedfeed',
+    help: 'site title, first part of every feed title',
+  },
+  {
+    key: 'language',
+    flag: 'language',
+    env: 'SEEDFEED_LANGUAGE',
+    type: 'string',
+    help: 'feed language, e.g. zh-CN (default: from the articles)',
+  },
+  {
+    key: 'icon',
+    flag: 'icon',
+    env: 'SEEDFEED_ICON',
+    type: 'string',
+    help: "absolute URL of the feeds' icon",
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'SEEDFEED_LOG_LEVEL',
+    type: 'string',
+    default: 'info',
+    help: 'debug, info, warn or error',
+  },
+  {
+    key: 'logFormat',
+    flag: 'log-format',
+    env: 'SEEDFEED_LOG_FORMAT',
+    type: 'string',
+    default: 'auto',
+    help: 'json, pretty, or auto (pretty on a terminal)',
+  },
+  {
+    key: 'nearDupThreshold',
+    flag: 'near-dup-threshold',
+    env: 'SEEDFEED_NEAR_DUP_THRESHOLD',
+    type: 'string',
+    default: String(DEFAULT_NEAR_DUP_THRESHOLD),
+    help: 'merge near-duplicate articles from this text similarity (0 to 1); 0 turns it off',
+  },
+  {
+    key: 'hubUrl',
+    flag: 'hub',
+    env: 'SEEDFEED_HUB',
+    type: 'string',
+    help: 'WebSub hub advertised in feeds: a URL, or none (default: the built-in hub at <base-url>/websub)',
+  },
+  {
+    key: 'dataDir',
+    flag: 'data-dir',
+    env: 'SEEDFEED_DATA_DIR',
+    type: 'string',
+    default: './.seedfeed',
+    help: 'private state kept outside the export (WebSub subscriptions and their secrets)',
+  },
+  {
+    key: 'metricsAllow',
+    flag: 'metrics-allow',
+    env: 'SEEDFEED_METRICS_ALLOW',
+    type: 'string',
+    default: DEFAULT_METRICS_NETWORKS,
+    help: "networks whose clients may read /metrics, comma-separated CIDRs (10.0.0.0/8, fd00::/8), matched on the connection's address, never X-Forwarded-For; none for nobody (serve)",
+  },
+  {
+    key: 'hubAllow',
+    flag: 'hub-allow',
+    env: 'SEEDFEED_HUB_ALLOW',
+    type: 'string',
+    help: 'callbacks the built-in hub may call, comma-separated: hosts, .example.org for subdomains, * for any host, addresses and CIDR ranges (10.0.0.5, 192.168.1.0/24, fd00::/8) also when private (default: any host whose addresses are all public)',
+  },
 ];
 
-const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+};
 
 function parseSize(text: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)\s*([kmg]?b?)$/i.exec(text.trim());
@@ -105,7 +248,10 @@ function parseBoolean(value: Raw): boolean | undefined {
  * Resolves the configuration. `flags` holds parsed command-line values by flag name; `env` is
  * usually `process.env`. Throws ConfigError with a one-line message naming the bad value.
  */
-export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<Record<string, string | undefined>>): Config {
+export function loadConfig(
+  flags: Readonly<Record<string, Raw>>,
+  env: Readonly<Record<string, string | undefined>>,
+): Config {
   const raw = (option: Option): Raw => flags[option.flag] ?? env[option.env] ?? option.default;
   const get = (key: keyof Config): Raw => raw(OPTIONS.find((o) => o.key === key)!);
   const str = (key: keyof Config) => {
@@ -116,9 +262,15 @@ export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<R
     throw new ConfigError(`--${flag}: ${JSON.stringify(value)} ${why}`);
   };
 
-  const port = parseInteger(String(get('port')), 0, 65535) ?? fail('port', get('port'), 'is not a port number (0-65535)');
-  const limit = parseInteger(String(get('limit')), 1, 10_000) ?? fail('limit', get('limit'), 'is not a whole number from 1 to 10000');
-  const maxFileBytes = parseSize(String(get('maxFileBytes'))) ?? fail('max-file-size', get('maxFileBytes'), 'is not a size such as 5MB');
+  const port =
+    parseInteger(String(get('port')), 0, 65535) ??
+    fail('port', get('port'), 'is not a port number (0-65535)');
+  const limit =
+    parseInteger(String(get('limit')), 1, 10_000) ??
+    fail('limit', get('limit'), 'is not a whole number from 1 to 10000');
+  const maxFileBytes =
+    parseSize(String(get('maxFileBytes'))) ??
+    fail('max-file-size', get('maxFileBytes'), 'is not a size such as 5MB');
   if (maxFileBytes < 1) fail('max-file-size', get('maxFileBytes'), 'must be at least 1 byte');
   const extensions = String(get('extensions'))
     .split(',')
@@ -127,15 +279,20 @@ export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<R
     .map((e) => (e.startsWith('.') ? e : `.${e}`));
   if (extensions.length === 0) fail('extensions', get('extensions'), 'names no extension');
   const cron = String(get('cron')).trim();
-  if (!validateCron(cron)) fail('cron', cron, 'is not a valid cron expression (e.g. "*/5 * * * *")');
+  if (!validateCron(cron))
+    fail('cron', cron, 'is not a valid cron expression (e.g. "*/5 * * * *")');
   const watch = parseBoolean(get('watch')) ?? fail('watch', get('watch'), 'is not true or false');
   const logLevel = String(get('logLevel'));
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) fail('log-level', logLevel, 'is not one of debug, info, warn, error');
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+    fail('log-level', logLevel, 'is not one of debug, info, warn, error');
   const logFormat = String(get('logFormat'));
-  if (!['json', 'pretty', 'auto'].includes(logFormat)) fail('log-format', logFormat, 'is not one of json, pretty, auto');
+  if (!['json', 'pretty', 'auto'].includes(logFormat))
+    fail('log-format', logFormat, 'is not one of json, pretty, auto');
   const host = str('host')!;
   const nearDupRaw = String(get('nearDupThreshold')).trim();
-  const nearDupThreshold = /^(?:0|1|0?\.\d+|0\.|1\.0*|0\.\d+)$/.test(nearDupRaw) ? Number(nearDupRaw) : fail('near-dup-threshold', nearDupRaw, 'is not a number from 0 to 1 (0 turns it off)');
+  const nearDupThreshold = /^(?:0|1|0?\.\d+|0\.|1\.0*|0\.\d+)$/.test(nearDupRaw)
+    ? Number(nearDupRaw)
+    : fail('near-dup-threshold', nearDupRaw, 'is not a number from 0 to 1 (0 turns it off)');
 
   const displayHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const baseUrlRaw = str('baseUrl') ?? `http://${displayHost}:${port}`;
@@ -161,16 +318,27 @@ export function loadConfig(flags: Readonly<Record<string, Raw>>, env: Readonly<R
     hubUrl = undefined;
   }
   const hubAllowRaw = str('hubAllow');
-  const hubAllow = hubAllowRaw?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const hubAllow = hubAllowRaw
+    ?.split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   const allowList = parseAllowList(hubAllow);
   if ('error' in allowList) fail('hub-allow', allowList.entry, allowList.error);
   const metricsNetworks = parseNetworks(String(get('metricsAllow')));
   const metricsAllow =
-    'invalid' in metricsNetworks ? fail('metrics-allow', metricsNetworks.invalid, 'is not an IP address or a CIDR network such as 10.0.0.0/8 or fd00::/8') : metricsNetworks.networks;
+    'invalid' in metricsNetworks
+      ? fail(
+          'metrics-allow',
+          metricsNetworks.invalid,
+          'is not an IP address or a CIDR network such as 10.0.0.0/8 or fd00::/8',
+        )
+      : metricsNetworks.networks;
   const icon = str('icon');
-  if (icon !== undefined && !/^https?:\/\//.test(icon)) fail('icon', icon, 'is not an absolute http(s) URL');
+  if (icon !== undefined && !/^https?:\/\//.test(icon))
+    fail('icon', icon, 'is not an absolute http(s) URL');
   const language = str('language');
-  if (language !== undefined && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) fail('language', language, 'is not a language tag such as zh-CN');
+  if (language !== undefined && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language))
+    fail('language', language, 'is not a language tag such as zh-CN');
 
   return {
     seedsDir: path.resolve(str('seedsDir')!),

@@ -35,8 +35,12 @@ export function createLogger(options: LoggerOptions, bound: Fields = {}): Logger
     if (options.format === 'json') {
       write(JSON.stringify({ time: clock().toISOString(), level, event, ...all }));
     } else {
-      const extra = Object.entries(all).map(([k, v]) => `${k}=${prettyValue(v)}`).join(' ');
-      write(`${clock().toISOString().slice(11, 19)} ${level.toUpperCase().padEnd(5)} ${event}${extra ? `  ${extra}` : ''}`);
+      const extra = Object.entries(all)
+        .map(([k, v]) => `${k}=${prettyValue(v)}`)
+        .join(' ');
+      write(
+        `${clock().toISOString().slice(11, 19)} ${level.toUpperCase().padEnd(5)} ${event}${extra ? `  ${extra}` : ''}`,
+      );
     }
   };
   return {

@@ -126,7 +126,9 @@ export interface ContentSource {
   /** An article's sanitized HTML, reading its body's source file again if needed. */
   require(article: Pick<Article, 'bodySource' | 'contentHash' | 'summary'>): Promise<string>;
   /** Brings many articles' bodies into memory at once. */
-  requireMany(articles: ReadonlyArray<Pick<Article, 'bodySource' | 'contentHash' | 'summary'>>): Promise<void>;
+  requireMany(
+    articles: ReadonlyArray<Pick<Article, 'bodySource' | 'contentHash' | 'summary'>>,
+  ): Promise<void>;
 }
 
 export interface Notice {

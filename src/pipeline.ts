@@ -7,7 +7,12 @@ import { parseFile, parseOnThisThread, type Parser } from './catalog/draft-file.
 import { emptyMemory, type Memory } from './catalog/memory.js';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from './dedupe/defaults.js';
 import { loadState, saveState } from './export/state.js';
-import { writeSite, type ExportStats, type Manifest, type PageWriter } from './export/write-site.js';
+import {
+  writeSite,
+  type ExportStats,
+  type Manifest,
+  type PageWriter,
+} from './export/write-site.js';
 import type { Catalog } from './model.js';
 import { Site, type Previous, type SiteOptions } from './render/site.js';
 import { Scanner, type ScanOptions, type ScanStats } from './scan/scanner.js';
@@ -32,10 +37,17 @@ export class CatalogScanner {
   private readonly scanner: Scanner;
   private readonly builder: CatalogBuilder;
 
-  constructor(options: CatalogScanOptions, memory: Memory = emptyMemory(), parser: Parser = { parseBatch: parseOnThisThread }) {
+  constructor(
+    options: CatalogScanOptions,
+    memory: Memory = emptyMemory(),
+    parser: Parser = { parseBatch: parseOnThisThread },
+  ) {
     const nearDupThreshold = options.nearDupThreshold ?? DEFAULT_NEAR_DUP_THRESHOLD;
     const parseOne = parser.parseOne ? parser.parseOne.bind(parser) : parseFile;
-    const remote = parser.holds && parser.bodies ? { holds: parser.holds.bind(parser), bodies: parser.bodies.bind(parser) } : undefined;
+    const remote =
+      parser.holds && parser.bodies
+        ? { holds: parser.holds.bind(parser), bodies: parser.bodies.bind(parser) }
+        : undefined;
     const reload = async (source: string) => {
       const file = this.scanner.fileAt(source);
       return file && parseOne(file, options.maxFileBytes);
@@ -43,7 +55,9 @@ export class CatalogScanner {
     this.builder = new CatalogBuilder({ nearDupThreshold, memory, reload, remote });
     // Bodies go to the content store as they arrive; the scanner caches the rest of each draft.
     this.scanner = new Scanner(options, async (files) => {
-      const parsed = await parser.parseBatch(files, options.maxFileBytes, { sketch: nearDupThreshold > 0 });
+      const parsed = await parser.parseBatch(files, options.maxFileBytes, {
+        sketch: nearDupThreshold > 0,
+      });
       return parsed.map((result) => this.builder.keepBody(result));
     });
   }
@@ -61,9 +75,27 @@ export class CatalogScanner {
     const scan = await this.scanner.scan();
     const catalog = this.builder.build(scan);
     // Nothing changed: the last catalog still is the answer (the same object).
-    if (scan.unchanged) return { catalog, stats: { files: catalog.files, changed: 0, removed: 0, durationMs: performance.now() - started } };
+    if (scan.unchanged)
+      return {
+        catalog,
+        stats: {
+          files: catalog.files,
+          changed: 0,
+          removed: 0,
+          durationMs: performance.now() - started,
+        },
+      };
     const { changed, removed, held } = scan;
-    return { catalog, stats: { files: catalog.files, changed, removed, held, durationMs: performance.now() - started } };
+    return {
+      catalog,
+      stats: {
+        files: catalog.files,
+        changed,
+        removed,
+        held,
+        durationMs: performance.now() - started,
+      },
+    };
   }
 
   /** Keeps in memory only the bodies of these source files; pages read any other again. */
@@ -114,9 +146,19 @@ export type Run =
   /** Nothing changed on disk: the Site, its bytes and the export all stand. */
   | { readonly outcome: 'unchanged'; readonly site: Site; readonly stats: ScanStats }
   /** A new Site, exported if there is a target. `before`: what the outputs were (for WebSub and metrics). */
-  | { readonly outcome: 'built'; readonly site: Site; readonly stats: ScanStats; readonly before: Previous | undefined; readonly exported?: ExportStats }
+  | {
+      readonly outcome: 'built';
+      readonly site: Site;
+      readonly stats: ScanStats;
+      readonly before: Previous | undefined;
+      readonly exported?: ExportStats;
+    }
   /** The last good Site (if any) stands. `scan`: the seeds directory could not be read; `export`, `state`: the output. */
-  | { readonly outcome: 'failed'; readonly stage: 'scan' | 'export' | 'state'; readonly error: unknown };
+  | {
+      readonly outcome: 'failed';
+      readonly stage: 'scan' | 'export' | 'state';
+      readonly error: unknown;
+    };
 
 /** Runs one after the other (a caller never starts a run before the last has ended). */
 export class Pipeline {
@@ -141,7 +183,8 @@ export class Pipeline {
     }
     const { catalog, stats } = scanned;
     hooks.scanned?.(stats);
-    if (this.site && catalog === this.site.catalog) return { outcome: 'unchanged', site: this.site, stats };
+    if (this.site && catalog === this.site.catalog)
+      return { outcome: 'unchanged', site: this.site, stats };
     const before = this.previous;
     const site = await Site.create(catalog, settings, this.options.clock?.() ?? new Date(), before);
     let exported: ExportStats | undefined;
@@ -170,11 +213,20 @@ export class Pipeline {
     return this.scanner;
   }
 
-  private async export(site: Site, scanner: CatalogScanner, target: ExportTarget): Promise<{ exported: ExportStats } | Extract<Run, { outcome: 'failed' }>> {
+  private async export(
+    site: Site,
+    scanner: CatalogScanner,
+    target: ExportTarget,
+  ): Promise<{ exported: ExportStats } | Extract<Run, { outcome: 'failed' }>> {
     const { hooks = {} } = this.options;
     let exported: ExportStats;
     try {
-      const writing = writeSite(site, target.outDir, { verify: !this.exportedOnce, onProgress: hooks.exportProgress, pageWriter: target.pageWriter, previous: this.manifest });
+      const writing = writeSite(site, target.outDir, {
+        verify: !this.exportedOnce,
+        onProgress: hooks.exportProgress,
+        pageWriter: target.pageWriter,
+        previous: this.manifest,
+      });
       exported = await (target.release ? writing.finally(target.release) : writing);
     } catch (error) {
       return { outcome: 'failed', stage: 'export', error };

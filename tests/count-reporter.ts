@@ -21,7 +21,11 @@ export interface Counts {
  * read "0 failed". Each error outside every file (an unhandled rejection, a crashed worker) is a
  * failure too, and a run vitest ends as failed or interrupted never reads "0 failed".
  */
-export function countOutcomes(modules: ReadonlyArray<ModuleOutcome>, unhandledErrors: number, reason: string = 'passed'): Counts {
+export function countOutcomes(
+  modules: ReadonlyArray<ModuleOutcome>,
+  unhandledErrors: number,
+  reason: string = 'passed',
+): Counts {
   const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
   for (const module of modules) {
     let failedTests = 0;
@@ -44,12 +48,18 @@ export function closingLine({ passed, failed, skipped }: Counts): string {
 
 /** Prints the plain `N passed, N failed` line CI reads (vitest's own summary is not recognised). */
 export default class CountReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError> = [], reason: TestRunEndReason = 'passed'): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError> = [],
+    reason: TestRunEndReason = 'passed',
+  ): void {
     const modules = testModules.map((module) => ({
       state: module.state(),
       errors: module.errors().length,
       tests: [...module.children.allTests()].map((test) => test.result().state),
     }));
-    process.stdout.write(`\n${closingLine(countOutcomes(modules, unhandledErrors.length, reason))}\n`);
+    process.stdout.write(
+      `\n${closingLine(countOutcomes(modules, unhandledErrors.length, reason))}\n`,
+    );
   }
 }

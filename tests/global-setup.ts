@@ -12,8 +12,14 @@ import { fileURLToPath } from 'node:url';
 export default function buildOnce(): void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   try {
-    execFileSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    execFileSync(
+      process.platform === 'win32' ? 'npx.cmd' : 'npx',
+      ['tsc', '-p', 'tsconfig.build.json'],
+      { cwd: root, stdio: 'inherit' },
+    );
   } catch {
-    console.warn('global-setup: tsc reported errors; dist/ was emitted anyway (npm test type-checks first)');
+    console.warn(
+      'global-setup: tsc reported errors; dist/ was emitted anyway (npm test type-checks first)',
+    );
   }
 }

@@ -42,17 +42,25 @@ function optionsTable(markdown: string): { header: string[]; rows: Row[] } {
   if (heading === -1) throw new Error('README.md has no "Options" heading');
   let i = heading + 1;
   while (i < lines.length && !lines[i]!.startsWith('|')) {
-    if (/^#{1,6} /.test(lines[i]!)) throw new Error(`README.md: no table under "Options" before line ${i + 1}`);
+    if (/^#{1,6} /.test(lines[i]!))
+      throw new Error(`README.md: no table under "Options" before line ${i + 1}`);
     i++;
   }
   const start = i;
   const table: string[] = [];
   while (i < lines.length && lines[i]!.startsWith('|')) table.push(lines[i++]!);
   const [header = [], separator = [], ...body] = table.map(cells);
-  if (!separator.every((cell) => /^:?-{3,}:?$/.test(cell))) throw new Error(`README.md line ${start + 2}: not a table separator row`);
+  if (!separator.every((cell) => /^:?-{3,}:?$/.test(cell)))
+    throw new Error(`README.md line ${start + 2}: not a table separator row`);
   return {
     header,
-    rows: body.map(([flagCell = '', envCell = '', defaultCell = '', meaning = ''], n) => ({ line: start + 3 + n, flagCell, envCell, defaultCell, meaning })),
+    rows: body.map(([flagCell = '', envCell = '', defaultCell = '', meaning = ''], n) => ({
+      line: start + 3 + n,
+      flagCell,
+      envCell,
+      defaultCell,
+      meaning,
+    })),
   };
 }
 
@@ -74,24 +82,27 @@ describe('README options table', () => {
     expect(rows.map(flagOf)).toEqual(OPTIONS.map((o) => `--${o.flag}`));
   });
 
-  it.each(OPTIONS.map((o) => [`--${o.flag}`, o] as const))('%s: flag, environment variable and default as in OPTIONS', (_flag, option) => {
-    const row = rowOf(option);
-    const where = `README.md line ${row.line} (--${option.flag})`;
-    // As the parser takes it: a value for a string option, --no-… for a boolean one.
-    if (option.type === 'boolean') {
-      expect(row.flagCell, where).toBe(`\`--${option.flag}\` / \`--no-${option.flag}\``);
-    } else {
-      expect(row.flagCell, where).toMatch(new RegExp(`^\`--${option.flag} [A-Z][A-Z_]*\`$`));
-    }
-    expect(row.envCell, where).toBe(`\`${option.env}\``);
-    if (option.default !== undefined) {
-      expect(row.defaultCell, where).toBe(`\`${option.default}\``);
-    } else {
-      // No `default` in OPTIONS: the README says in words what happens without the option.
-      expect(row.defaultCell, `${where}: say what happens without it`).not.toBe('');
-    }
-    expect(row.meaning, `${where}: meaning`).not.toBe('');
-  });
+  it.each(OPTIONS.map((o) => [`--${o.flag}`, o] as const))(
+    '%s: flag, environment variable and default as in OPTIONS',
+    (_flag, option) => {
+      const row = rowOf(option);
+      const where = `README.md line ${row.line} (--${option.flag})`;
+      // As the parser takes it: a value for a string option, --no-… for a boolean one.
+      if (option.type === 'boolean') {
+        expect(row.flagCell, where).toBe(`\`--${option.flag}\` / \`--no-${option.flag}\``);
+      } else {
+        expect(row.flagCell, where).toMatch(new RegExp(`^\`--${option.flag} [A-Z][A-Z_]*\`$`));
+      }
+      expect(row.envCell, where).toBe(`\`${option.env}\``);
+      if (option.default !== undefined) {
+        expect(row.defaultCell, where).toBe(`\`${option.default}\``);
+      } else {
+        // No `default` in OPTIONS: the README says in words what happens without the option.
+        expect(row.defaultCell, `${where}: say what happens without it`).not.toBe('');
+      }
+      expect(row.meaning, `${where}: meaning`).not.toBe('');
+    },
+  );
 });
 
 /** GitHub's id for a heading: text as rendered, lower-cased, punctuation dropped, spaces to `-`. */
@@ -108,7 +119,8 @@ function headingId(heading: string): string {
 }
 
 /** Markdown without its fenced code blocks. */
-const withoutFences = (markdown: string): string => markdown.replace(/^```[^\n]*\n[\s\S]*?^```[^\n]*$/gm, '');
+const withoutFences = (markdown: string): string =>
+  markdown.replace(/^```[^\n]*\n[\s\S]*?^```[^\n]*$/gm, '');
 
 /** Markdown without code: fenced blocks dropped, inline code emptied (a link there is no link). */
 const prose = (markdown: string): string => withoutFences(markdown).replace(/`[^`\n]*`/g, '``');
@@ -138,23 +150,39 @@ function brokenLinks(file: string, text: string): string[] {
     const dest = rel === '' ? file : path.resolve(path.dirname(file), decodeURIComponent(rel));
     if (!existsSync(dest)) {
       broken.push(`${target}: no such file`);
-    } else if (anchor !== undefined && dest.endsWith('.md') && !anchorsOf(dest).has(decodeURIComponent(anchor))) {
+    } else if (
+      anchor !== undefined &&
+      dest.endsWith('.md') &&
+      !anchorsOf(dest).has(decodeURIComponent(anchor))
+    ) {
       broken.push(`${target}: no heading with that id in ${path.relative(REPO, dest)}`);
     }
   }
   return broken;
 }
 
-const DOCS = [README, ...readdirSync(path.join(REPO, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join(REPO, 'docs', f))];
+const DOCS = [
+  README,
+  ...readdirSync(path.join(REPO, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join(REPO, 'docs', f)),
+];
 
 describe('links in README.md and docs/', () => {
-  it.each(DOCS.map((file) => [path.relative(REPO, file), file]))('%s: every relative link and anchor exists', (_name, file) => {
-    expect(brokenLinks(file, readFileSync(file, 'utf8'))).toEqual([]);
-  });
+  it.each(DOCS.map((file) => [path.relative(REPO, file), file]))(
+    '%s: every relative link and anchor exists',
+    (_name, file) => {
+      expect(brokenLinks(file, readFileSync(file, 'utf8'))).toEqual([]);
+    },
+  );
 
   it('the check finds a missing file and a missing heading, and reads ids as GitHub makes them', () => {
-    const text = '[a](docs/no-such.md) [b](docs/http.md#no-such-heading) [c](#security-model) [d](docs/history.md#complete-history-rfc-5005) `[e](no-such.md)`';
-    expect(brokenLinks(README, text)).toEqual(['docs/no-such.md: no such file', 'docs/http.md#no-such-heading: no heading with that id in docs/http.md']);
+    const text =
+      '[a](docs/no-such.md) [b](docs/http.md#no-such-heading) [c](#security-model) [d](docs/history.md#complete-history-rfc-5005) `[e](no-such.md)`';
+    expect(brokenLinks(README, text)).toEqual([
+      'docs/no-such.md: no such file',
+      'docs/http.md#no-such-heading: no heading with that id in docs/http.md',
+    ]);
     expect(headingId('Signals and `seedfeed serve`')).toBe('signals-and-seedfeed-serve');
     expect(headingId('What `seedfeed scan` reports')).toBe('what-seedfeed-scan-reports');
   });

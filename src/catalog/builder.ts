@@ -80,7 +80,10 @@ export class CatalogBuilder {
 
   private fallbackDate(file: SeedFile, draft: Draft, notices: Notice[]): Date {
     const date = new Date(fallbackDate(this.memory, file, draft.contentHash));
-    notices.push({ file: file.path, note: `no usable date; using the file's first-seen modification time ${date.toISOString()}` });
+    notices.push({
+      file: file.path,
+      note: `no usable date; using the file's first-seen modification time ${date.toISOString()}`,
+    });
     return date;
   }
 }

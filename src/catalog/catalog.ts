@@ -1,9 +1,17 @@
 import { mergeNotes, planNearDuplicates } from '../dedupe/merge-plan.js';
-import type { Article, Catalog, Category, ContentSource, DatedDraft, Draft, Notice, Rejection } from '../model.js';
+import type {
+  Article,
+  Catalog,
+  Category,
+  ContentSource,
+  DatedDraft,
+  Draft,
+  Notice,
+  Rejection,
+} from '../model.js';
 import { compareStrings } from '../scan/walk.js';
 import { ContentStore } from './content.js';
 import { assignSlugs } from './slug.js';
-
 
 /** Remembered guids, so an edited or moved article keeps the identity readers already know. */
 export interface GuidMemory {
@@ -39,7 +47,8 @@ function union(lists: ReadonlyArray<readonly string[]>): string[] {
 export function mergeCopies(copies: readonly DatedDraft[], guid: string): Article {
   const ordered = [...copies].sort(byDateThenSource);
   const winner = ordered[0]!;
-  const first = <K extends 'link' | 'author' | 'image'>(key: K) => ordered.find((c) => c.draft[key])?.draft[key];
+  const first = <K extends 'link' | 'author' | 'image'>(key: K) =>
+    ordered.find((c) => c.draft[key])?.draft[key];
   return {
     id: articleIdFromGuid(guid),
     guid,
@@ -59,7 +68,12 @@ export function mergeCopies(copies: readonly DatedDraft[], guid: string): Articl
   };
 }
 
-function chooseGuid(hash: string, sources: readonly string[], memory: GuidMemory, used: Set<string>): string {
+function chooseGuid(
+  hash: string,
+  sources: readonly string[],
+  memory: GuidMemory,
+  used: Set<string>,
+): string {
   const candidates = [memory.byHash.get(hash), ...sources.map((s) => memory.byPath.get(s)).sort()];
   const remembered = candidates.find((g): g is string => g !== undefined && !used.has(g));
   return remembered ?? hashGuid(hash);
@@ -73,10 +87,16 @@ export function newestFirst(a: Article, b: Article): number {
  * Articles of the last catalog by their winning draft, so that a rescan reuses the very Article
  * objects whose copies did not change (and with them every cache keyed by article).
  */
-export type MergeMemo = WeakMap<Draft, { copies: readonly DatedDraft[]; guid: string; notes: string; article: Article }>;
+export type MergeMemo = WeakMap<
+  Draft,
+  { copies: readonly DatedDraft[]; guid: string; notes: string; article: Article }
+>;
 
 function sameCopies(a: readonly DatedDraft[], b: readonly DatedDraft[]): boolean {
-  return a.length === b.length && a.every((c, i) => c.draft === b[i]!.draft && c.date.getTime() === b[i]!.date.getTime());
+  return (
+    a.length === b.length &&
+    a.every((c, i) => c.draft === b[i]!.draft && c.date.getTime() === b[i]!.date.getTime())
+  );
 }
 
 /** Drafts and rejections of one scan → the Catalog every output is rendered from. Pure. */
@@ -105,7 +125,11 @@ export function buildCatalog(input: {
   const threshold = input.nearDupThreshold ?? 0;
   const plan = threshold > 0 ? planNearDuplicates(groups, hashes, threshold) : undefined;
   const clusters = plan?.clusters ?? hashes.map((hash) => [hash]);
-  const merged = clusters.map((cluster) => (cluster.length === 1 ? groups.get(cluster[0]!)! : cluster.flatMap((hash) => groups.get(hash)!).sort(byDateThenSource)));
+  const merged = clusters.map((cluster) =>
+    cluster.length === 1
+      ? groups.get(cluster[0]!)!
+      : cluster.flatMap((hash) => groups.get(hash)!).sort(byDateThenSource),
+  );
   // Guids remembered for an article's own text first, so that a copy that stops being merged
   // (and remembers, by its path, the guid of the article it was part of) cannot take it away.
   const used = new Set<string>();
@@ -120,14 +144,24 @@ export function buildCatalog(input: {
   for (const [i, copies] of merged.entries()) {
     let guid = guids[i];
     if (guid === undefined) {
-      guid = chooseGuid(copies[0]!.draft.contentHash, copies.map((c) => c.draft.source), memory, used);
+      guid = chooseGuid(
+        copies[0]!.draft.contentHash,
+        copies.map((c) => c.draft.source),
+        memory,
+        used,
+      );
       used.add(guid);
     }
     const notes = copies.length > 1 ? mergeNotes(copies, plan?.signatures) : [];
     nearDuplicates += notes.filter((n) => n.reason === 'near').length;
     const notesKey = JSON.stringify(notes);
     const known = input.memo?.get(copies[0]!.draft);
-    if (known && known.guid === guid && known.notes === notesKey && sameCopies(known.copies, copies)) {
+    if (
+      known &&
+      known.guid === guid &&
+      known.notes === notesKey &&
+      sameCopies(known.copies, copies)
+    ) {
       articles.push(known.article);
     } else {
       const base = mergeCopies(copies, guid);
@@ -147,7 +181,11 @@ export function buildCatalog(input: {
       else members.set(name, [article.id]);
     }
   }
-  const categories: Category[] = [...slugs.entries()].map(([name, slug]) => ({ name, slug, articleIds: members.get(name)! }));
+  const categories: Category[] = [...slugs.entries()].map(([name, slug]) => ({
+    name,
+    slug,
+    articleIds: members.get(name)!,
+  }));
 
   return {
     content: input.content ?? ContentStore.fromDrafts(input.drafts.map((d) => d.draft)),

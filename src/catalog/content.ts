@@ -1,7 +1,6 @@
 import type { Article, ContentSource, Draft, Rejection } from '../model.js';
 import { escapeHtml } from '../parse/text.js';
 
-
 export type Reload = (source: string) => Promise<Draft | Rejection | undefined>;
 
 /** Bodies held elsewhere (parse workers keep what they parsed). */
@@ -42,7 +41,8 @@ export class ContentStore implements ContentSource {
   async requireMany(articles: readonly Needs[]): Promise<void> {
     const missing = articles.filter((a) => !this.html.has(a.bodySource));
     const held = missing.filter((a) => this.remote?.holds(a.bodySource)).map((a) => a.bodySource);
-    if (held.length && this.remote) for (const [source, html] of await this.remote.bodies(held)) this.put(source, html);
+    if (held.length && this.remote)
+      for (const [source, html] of await this.remote.bodies(held)) this.put(source, html);
     await Promise.all(missing.map((a) => this.require(a)));
   }
 

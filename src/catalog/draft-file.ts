@@ -14,7 +14,11 @@ export interface ParseOptions {
 }
 
 /** Parses many files; the default runs on this thread, a ParsePool in worker threads. */
-export type ParseBatch = (files: readonly SeedFile[], maxFileBytes: number, options?: ParseOptions) => Promise<ParseResult[]>;
+export type ParseBatch = (
+  files: readonly SeedFile[],
+  maxFileBytes: number,
+  options?: ParseOptions,
+) => Promise<ParseResult[]>;
 
 /**
  * How files get parsed: on this thread (a library default, for tests and one-off tools), or by a
@@ -34,7 +38,11 @@ export function draftFromText(file: string, text: string, options: ParseOptions 
 }
 
 /** Decoded and parsed; pure apart from its input. */
-export function parseBytes(file: SeedFile, bytes: Uint8Array | Rejection, options?: ParseOptions): ParseResult {
+export function parseBytes(
+  file: SeedFile,
+  bytes: Uint8Array | Rejection,
+  options?: ParseOptions,
+): ParseResult {
   if ('reason' in bytes) return bytes;
   const decoded = decodeSeed(bytes);
   if ('reason' in decoded) return { file: file.path, reason: decoded.reason };
@@ -42,7 +50,10 @@ export function parseBytes(file: SeedFile, bytes: Uint8Array | Rejection, option
     return draftFromText(file.path, decoded.text, options);
   } catch (error) {
     // A parser bug on one odd file must not stop the scan: it is reported like any bad file.
-    return { file: file.path, reason: `could not be parsed (internal error: ${(error as Error).message})` };
+    return {
+      file: file.path,
+      reason: `could not be parsed (internal error: ${(error as Error).message})`,
+    };
   }
 }
 

@@ -15,7 +15,11 @@ export interface FeedGroup {
 }
 
 /** Groups by a field of the articles, each newest first (the catalog's order), with readable slugs. */
-function groupsBy(catalog: Catalog, kind: 'tag' | 'author', namesOf: (a: Catalog['articles'][number]) => readonly string[]): FeedGroup[] {
+function groupsBy(
+  catalog: Catalog,
+  kind: 'tag' | 'author',
+  namesOf: (a: Catalog['articles'][number]) => readonly string[],
+): FeedGroup[] {
   const members = new Map<string, string[]>();
   for (const article of catalog.articles) {
     for (const name of namesOf(article)) {
@@ -33,7 +37,12 @@ export function allGroup(catalog: Catalog): FeedGroup {
 }
 
 export function categoryGroups(catalog: Catalog): FeedGroup[] {
-  return catalog.categories.map((c) => ({ kind: 'category', name: c.name, slug: c.slug, articleIds: c.articleIds }));
+  return catalog.categories.map((c) => ({
+    kind: 'category',
+    name: c.name,
+    slug: c.slug,
+    articleIds: c.articleIds,
+  }));
 }
 
 export function tagGroups(catalog: Catalog): FeedGroup[] {

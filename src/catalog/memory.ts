@@ -15,7 +15,8 @@ export const emptyMemory = (): Memory => ({
 /** The date of a file that gives none: when its text, or else its path, was first seen. Remembered. */
 export function fallbackDate(memory: Memory, file: SeedFile, hash: string): number {
   const seen = memory.firstSeen;
-  const ms = seen.byHash.get(hash) ?? seen.byPath.get(file.path) ?? Math.floor(file.mtimeMs / 1000) * 1000;
+  const ms =
+    seen.byHash.get(hash) ?? seen.byPath.get(file.path) ?? Math.floor(file.mtimeMs / 1000) * 1000;
   seen.byHash.set(hash, ms);
   seen.byPath.set(file.path, ms);
   return ms;

@@ -21,14 +21,22 @@ export function baseSlug(name: string): string {
     .replace(/\.{2,}/g, '.')
     .replace(/-{2,}/g, '-')
     .replace(/^[.~-]+|[.-]+$/g, '');
-  slug = Array.from(slug).slice(0, MAX_SLUG_LENGTH).join('').replace(/[.-]+$/, '');
+  slug = Array.from(slug)
+    .slice(0, MAX_SLUG_LENGTH)
+    .join('')
+    .replace(/[.-]+$/, '');
   // `nul.txt-` is still NUL to Windows (any extension is): the stem itself must change.
   if (WINDOWS_DEVICE.test(slug)) slug = slug.replace(/^[^.]+/, (stem) => `${stem}-`);
   return slug;
 }
 
 /** A name whose slug only lower-cased it and joined its words: nothing of it was dropped. */
-const isFaithful = (name: string) => baseSlug(name) === name.normalize('NFC').replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/[\s_]+/gu, '-');
+const isFaithful = (name: string) =>
+  baseSlug(name) ===
+  name
+    .normalize('NFC')
+    .replace(/[A-Z]/g, (c) => c.toLowerCase())
+    .replace(/[\s_]+/gu, '-');
 
 /**
  * Slugs for a set of names, deterministic for a given set: names are taken in code-point order,

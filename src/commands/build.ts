@@ -7,7 +7,11 @@ import { ParsePool } from '../workers/pool.js';
 import { progressReporter } from './progress.js';
 
 /** `seedfeed build`: one scan, the whole URL space exported, state saved for the next run. */
-export async function runBuild(config: Config, io: Io, isTty = process.stderr.isTTY === true): Promise<number> {
+export async function runBuild(
+  config: Config,
+  io: Io,
+  isTty = process.stderr.isTTY === true,
+): Promise<number> {
   const started = performance.now();
   const refused = layoutRefusal(config); // before anything is read or written
   if (refused) {
@@ -23,7 +27,10 @@ export async function runBuild(config: Config, io: Io, isTty = process.stderr.is
     parser: pool,
     export: { outDir: config.outDir, state: true, pageWriter: pool },
     hooks: {
-      stateDamaged: (reason) => io.err(`seedfeed: warning: ${STATE_FILE} in ${config.outDir} is damaged (${reason}); starting afresh\n`),
+      stateDamaged: (reason) =>
+        io.err(
+          `seedfeed: warning: ${STATE_FILE} in ${config.outDir} is damaged (${reason}); starting afresh\n`,
+        ),
       scanned: parsing.done,
       exportProgress: progress.update,
       exported: progress.done,
@@ -42,7 +49,8 @@ export async function runBuild(config: Config, io: Io, isTty = process.stderr.is
       return 1;
     }
     // 'unchanged' only ever follows an earlier run of the same pipeline.
-    if (run.outcome !== 'built' || !run.exported) throw new Error('the first run of a pipeline with an export target did not export');
+    if (run.outcome !== 'built' || !run.exported)
+      throw new Error('the first run of a pipeline with an export target did not export');
     const { site, exported } = run;
     const { catalog } = site;
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

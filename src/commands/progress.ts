@@ -11,7 +11,9 @@ export function progressReporter(isTty: boolean, write: (text: string) => void, 
       lastDraw = now;
       shown = true;
       const rate = done / Math.max((now - started) / 1000, 0.001);
-      write(`\r\x1b[2K${verb} ${done.toLocaleString('en')} / ${total.toLocaleString('en')} files (${Math.round(rate).toLocaleString('en')}/s)`);
+      write(
+        `\r\x1b[2K${verb} ${done.toLocaleString('en')} / ${total.toLocaleString('en')} files (${Math.round(rate).toLocaleString('en')}/s)`,
+      );
     },
     done() {
       if (shown) write('\r\x1b[2K');

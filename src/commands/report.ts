@@ -26,13 +26,19 @@ export function scanReport(catalog: Catalog) {
     boilerplate: catalog.boilerplate ?? [],
     rejected: catalog.rejected.map((r) => ({ file: r.file, reason: r.reason })),
     notices: catalog.notices.map((n) => ({ file: n.file, note: n.note })),
-    categories: catalog.categories.map((c) => ({ name: c.name, slug: c.slug, count: c.articleIds.length })),
+    categories: catalog.categories.map((c) => ({
+      name: c.name,
+      slug: c.slug,
+      count: c.articleIds.length,
+    })),
   };
 }
 
 /** `near-duplicate, similarity 0.86; 29 paragraphs alike, 2 only in the primary, 1 only here (first at paragraph 5); own title "…"` */
 export function describeMerge(m: MergeNote): string {
-  const parts = [m.reason === 'exact' ? 'exact copy' : `near-duplicate, similarity ${m.similarity.toFixed(2)}`];
+  const parts = [
+    m.reason === 'exact' ? 'exact copy' : `near-duplicate, similarity ${m.similarity.toFixed(2)}`,
+  ];
   if (m.diff) {
     const d = m.diff;
     parts.push(
@@ -51,14 +57,20 @@ export function formatScanSummary(catalog: Catalog, seedsDir: string): string {
     `${seedsDir}: ${catalog.files} files, ${catalog.articles.length} articles, ${catalog.duplicates} duplicates merged${catalog.nearDuplicates ? ` (${catalog.nearDuplicates} near-duplicates)` : ''}, ${catalog.rejected.length} rejected, ${catalog.categories.length} categories`,
   ];
   for (const a of catalog.articles) {
-    lines.push(`  ${a.date.toISOString().slice(0, 16).replace('T', ' ')}Z  ${a.title}${a.categories.length ? `  [${a.categories.join(', ')}]` : ''}`);
+    lines.push(
+      `  ${a.date.toISOString().slice(0, 16).replace('T', ' ')}Z  ${a.title}${a.categories.length ? `  [${a.categories.join(', ')}]` : ''}`,
+    );
     if (a.sources.length > 1) {
       lines.push(`      merged from ${a.sources.join(', ')}; body from ${a.bodySource}`);
       for (const m of a.merges ?? []) lines.push(`        ${m.source}: ${describeMerge(m)}`);
     }
   }
-  if (catalog.boilerplate?.length) lines.push('boilerplate learned (ignored for near-duplicate similarity):');
-  for (const b of catalog.boilerplate ?? []) lines.push(`  ${b.publisher}: a line in ${b.articles} articles, e.g. ${b.example.source} paragraph ${b.example.paragraph}`);
+  if (catalog.boilerplate?.length)
+    lines.push('boilerplate learned (ignored for near-duplicate similarity):');
+  for (const b of catalog.boilerplate ?? [])
+    lines.push(
+      `  ${b.publisher}: a line in ${b.articles} articles, e.g. ${b.example.source} paragraph ${b.example.paragraph}`,
+    );
   if (catalog.rejected.length) lines.push('rejected:');
   for (const r of catalog.rejected) lines.push(`  ${r.file}: ${r.reason}`);
   if (catalog.notices.length) lines.push('notes:');

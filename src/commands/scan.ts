@@ -16,6 +16,10 @@ export async function runScan(config: Config, json: boolean, io: Io): Promise<nu
   } finally {
     await pool.close();
   }
-  io.out(json ? `${JSON.stringify(scanReport(result.catalog), null, 2)}\n` : `${formatScanSummary(result.catalog, config.seedsDir)}\n`);
+  io.out(
+    json
+      ? `${JSON.stringify(scanReport(result.catalog), null, 2)}\n`
+      : `${formatScanSummary(result.catalog, config.seedsDir)}\n`,
+  );
   return 0;
 }

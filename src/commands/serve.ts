@@ -18,17 +18,21 @@ export async function runServe(config: Config, io: Io): Promise<number> {
     io.err(`seedfeed: ${refused}\n`);
     return 2;
   }
-  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stderr.isTTY === true);
+  const pretty =
+    config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stderr.isTTY === true);
   const logger = createLogger({ level: config.logLevel, format: pretty ? 'pretty' : 'json' });
   const maxAge = Math.min(LiveSite.intervalSeconds(config.cron), MAX_AGE_CAP_SECONDS);
 
   // The app is made once the port is known: with `--port 0` the links in feeds name the real one.
-  let fetch: (request: Request, env: unknown) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  let fetch: (request: Request, env: unknown) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
   const server = createSiteServer((request, env) => fetch(request, env), { hostname: config.host });
   try {
     await listen(server, config.host, config.port);
   } catch (error) {
-    io.err(`seedfeed: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`);
+    io.err(
+      `seedfeed: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`,
+    );
     return 1;
   }
   const { port } = server.address() as AddressInfo;
@@ -67,7 +71,13 @@ export async function runServe(config: Config, io: Io): Promise<number> {
         // A SIGHUP during the first scan queues one more scan after it.
         reload: (signal) => void live.reload(signal),
         status: (signal) =>
-          logger.info('status', { signal, pid: process.pid, uptime_s: Math.round(process.uptime()), rss_bytes: process.memoryUsage.rss(), health: live.health().body }),
+          logger.info('status', {
+            signal,
+            pid: process.pid,
+            uptime_s: Math.round(process.uptime()),
+            rss_bytes: process.memoryUsage.rss(),
+            health: live.health().body,
+          }),
       },
       logger,
     );
@@ -75,7 +85,12 @@ export async function runServe(config: Config, io: Io): Promise<number> {
 
   await service.start();
   await live.start();
-  logger.info('listening', { url: `http://${host}:${port}/`, base_url: listening.baseUrl, seeds: config.seedsDir, out: config.outDir });
+  logger.info('listening', {
+    url: `http://${host}:${port}/`,
+    base_url: listening.baseUrl,
+    seeds: config.seedsDir,
+    out: config.outDir,
+  });
   io.out(`seedfeed is serving ${config.seedsDir} at http://${host}:${port}/\n`);
   return stopped;
 }
@@ -84,5 +99,10 @@ export async function runServe(config: Config, io: Io): Promise<number> {
 export function withListeningPort(config: Config, port: number): Config {
   if (config.port !== 0 || !/:0$/.test(config.baseUrl)) return config;
   const baseUrl = config.baseUrl.replace(/:0$/, `:${port}`);
-  return { ...config, port, baseUrl, hubUrl: config.builtInHub ? `${baseUrl}/websub` : config.hubUrl };
+  return {
+    ...config,
+    port,
+    baseUrl,
+    hubUrl: config.builtInHub ? `${baseUrl}/websub` : config.hubUrl,
+  };
 }

@@ -30,19 +30,26 @@ export interface SignalActions {
 }
 
 /** Handles the signals above until the returned function is called. */
-export function handleSignals(actions: SignalActions, logger: Logger, target: NodeJS.EventEmitter = process): () => void {
+export function handleSignals(
+  actions: SignalActions,
+  logger: Logger,
+  target: NodeJS.EventEmitter = process,
+): () => void {
   const listeners = new Map<NodeJS.Signals, () => void>();
   const remove = (signal: NodeJS.Signals) => {
     const listener = listeners.get(signal);
     if (listener) target.off(signal, listener);
     listeners.delete(signal);
   };
-  for (const [name, action] of Object.entries(SIGNALS) as Array<[NodeJS.Signals, (typeof SIGNALS)[keyof typeof SIGNALS]]>) {
+  for (const [name, action] of Object.entries(SIGNALS) as Array<
+    [NodeJS.Signals, (typeof SIGNALS)[keyof typeof SIGNALS]]
+  >) {
     const listener = () => {
       switch (action) {
         case 'stop':
           // From here a second SIGINT or SIGTERM gets Node's default: an immediate end.
-          for (const [other, act] of Object.entries(SIGNALS)) if (act === 'stop') remove(other as NodeJS.Signals);
+          for (const [other, act] of Object.entries(SIGNALS))
+            if (act === 'stop') remove(other as NodeJS.Signals);
           return actions.stop(name);
         case 'reload':
           logger.info('reload', { signal: name, note: 'rescanning the seeds directory' });
@@ -50,7 +57,10 @@ export function handleSignals(actions: SignalActions, logger: Logger, target: No
         case 'status':
           return actions.status(name);
         case 'ignore':
-          logger.warn('signal_ignored', { signal: name, note: 'the inspector is not opened by a signal; start with node --inspect to debug' });
+          logger.warn('signal_ignored', {
+            signal: name,
+            note: 'the inspector is not opened by a signal; start with node --inspect to debug',
+          });
       }
     };
     listeners.set(name, listener);

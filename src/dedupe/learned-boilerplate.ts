@@ -18,7 +18,11 @@ export const MIN_SHARE = 0.1;
  * Who published an article: the host of its original link; without a link, its author; without
  * either, the top-level directory of its file (crawlers usually write one directory per site).
  */
-export function publisherOf(draft: { readonly link?: string; readonly author?: string; readonly source: string }): string {
+export function publisherOf(draft: {
+  readonly link?: string;
+  readonly author?: string;
+  readonly source: string;
+}): string {
   if (draft.link) {
     try {
       const host = new URL(draft.link).hostname;
@@ -32,7 +36,6 @@ export function publisherOf(draft: { readonly link?: string; readonly author?: s
   return slash === -1 ? 'dir:.' : `dir:${draft.source.slice(0, slash)}`;
 }
 
-
 export interface Learned {
   readonly byPublisher: ReadonlyMap<string, ReadonlySet<number>>;
   readonly lines: readonly LearnedLine[];
@@ -42,8 +45,17 @@ export interface Learned {
  * Counts each short paragraph once per article (articles in a fixed order, so the example is
  * deterministic) and keeps, per publisher, those that pass both thresholds.
  */
-export function learnBoilerplate(articles: ReadonlyArray<{ readonly publisher: string; readonly source: string; readonly sketch?: Uint32Array }>): Learned {
-  const counts = new Map<string, { articles: number; keys: Map<number, { n: number; source: string; paragraph: number }> }>();
+export function learnBoilerplate(
+  articles: ReadonlyArray<{
+    readonly publisher: string;
+    readonly source: string;
+    readonly sketch?: Uint32Array;
+  }>,
+): Learned {
+  const counts = new Map<
+    string,
+    { articles: number; keys: Map<number, { n: number; source: string; paragraph: number }> }
+  >();
   for (const a of articles) {
     if (!a.sketch) continue;
     let entry = counts.get(a.publisher);
@@ -55,7 +67,12 @@ export function learnBoilerplate(articles: ReadonlyArray<{ readonly publisher: s
       seen.add(key);
       const known = entry.keys.get(key);
       if (known) known.n++;
-      else entry.keys.set(key, { n: 1, source: a.source, paragraph: paragraphKeys(a.sketch).indexOf(key) + 1 });
+      else
+        entry.keys.set(key, {
+          n: 1,
+          source: a.source,
+          paragraph: paragraphKeys(a.sketch).indexOf(key) + 1,
+        });
     }
   }
   const byPublisher = new Map<string, Set<number>>();
@@ -68,7 +85,12 @@ export function learnBoilerplate(articles: ReadonlyArray<{ readonly publisher: s
       let set = byPublisher.get(publisher);
       if (!set) byPublisher.set(publisher, (set = new Set()));
       set.add(key);
-      lines.push({ publisher, key: key.toString(16).padStart(8, '0'), articles: n, example: { source, paragraph } });
+      lines.push({
+        publisher,
+        key: key.toString(16).padStart(8, '0'),
+        articles: n,
+        example: { source, paragraph },
+      });
     }
   }
   return { byPublisher, lines };

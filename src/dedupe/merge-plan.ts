@@ -17,11 +17,19 @@ export interface NearDupPlan {
 }
 
 /** `hashes` sorted; each group's copies sorted with its primary first. */
-export function planNearDuplicates(groups: ReadonlyMap<string, readonly DatedDraft[]>, hashes: readonly string[], threshold: number): NearDupPlan {
+export function planNearDuplicates(
+  groups: ReadonlyMap<string, readonly DatedDraft[]>,
+  hashes: readonly string[],
+  threshold: number,
+): NearDupPlan {
   const primaries = hashes.map((hash) => groups.get(hash)![0]!.draft);
   const publishers = primaries.map(publisherOf);
-  const learned = learnBoilerplate(primaries.map((d, i) => ({ publisher: publishers[i]!, source: d.source, sketch: d.sketch })));
-  const sigs = primaries.map((d, i) => (d.sketch ? finalSignature(d.sketch, learned.byPublisher.get(publishers[i]!)) : undefined));
+  const learned = learnBoilerplate(
+    primaries.map((d, i) => ({ publisher: publishers[i]!, source: d.source, sketch: d.sketch })),
+  );
+  const sigs = primaries.map((d, i) =>
+    d.sketch ? finalSignature(d.sketch, learned.byPublisher.get(publishers[i]!)) : undefined,
+  );
   const { root, stats } = clusterNearDuplicates(sigs, threshold);
   const byRoot = new Map<number, string[]>();
   hashes.forEach((hash, i) => {
@@ -53,18 +61,24 @@ export function paragraphDiff(primary: Uint32Array, copy: Uint32Array): TextDiff
 }
 
 /** Why each copy but the primary (copies[0]) is part of the article. */
-export function mergeNotes(copies: readonly DatedDraft[], signatures?: ReadonlyMap<string, Uint32Array | undefined>): MergeNote[] {
+export function mergeNotes(
+  copies: readonly DatedDraft[],
+  signatures?: ReadonlyMap<string, Uint32Array | undefined>,
+): MergeNote[] {
   const primary = copies[0]!.draft;
   return copies.slice(1).map(({ draft }) => {
     const title = draft.title !== primary.title ? { title: draft.title } : {};
-    if (draft.contentHash === primary.contentHash) return { source: draft.source, reason: 'exact', similarity: 1, ...title };
+    if (draft.contentHash === primary.contentHash)
+      return { source: draft.source, reason: 'exact', similarity: 1, ...title };
     const a = signatures?.get(primary.contentHash);
     const b = signatures?.get(draft.contentHash);
     return {
       source: draft.source,
       reason: 'near',
       similarity: a && b ? similarity(a, b) : 0,
-      ...(primary.sketch && draft.sketch ? { diff: paragraphDiff(primary.sketch, draft.sketch) } : {}),
+      ...(primary.sketch && draft.sketch
+        ? { diff: paragraphDiff(primary.sketch, draft.sketch) }
+        : {}),
       ...title,
     };
   });

@@ -73,7 +73,8 @@ export function clusterNearDuplicates(
   if (threshold > 0 && n > 1) {
     // (band hash, index) packed in one float64 (32 + 21 bits), sorted: equal hashes are adjacent.
     const INDEX_BITS = 2 ** 21;
-    if (n >= INDEX_BITS) throw new Error(`near-duplicate detection handles at most ${INDEX_BITS - 1} articles`);
+    if (n >= INDEX_BITS)
+      throw new Error(`near-duplicate detection handles at most ${INDEX_BITS - 1} articles`);
     const keys = new Float64Array(n);
     for (let band = 0; band < BANDS; band++) {
       let m = 0;
@@ -82,7 +83,7 @@ export function clusterNearDuplicates(
         if (sig) keys[m++] = bandHash(sig, band) * INDEX_BITS + i;
       }
       const sorted = keys.subarray(0, m).sort();
-      for (let start = 0; start < m; ) {
+      for (let start = 0; start < m;) {
         const hash = Math.floor(sorted[start]! / INDEX_BITS);
         let end = start + 1;
         while (end < m && Math.floor(sorted[end]! / INDEX_BITS) === hash) end++;

@@ -52,7 +52,8 @@ function fold(c: number): number {
     return c >= 0xff66 && c <= 0xffdc ? c : 0; // halfwidth kana and hangul; the rest is punctuation
   }
   if (c >= 0xc0 && c <= 0xde) return c === 0xd7 ? 0 : c + 0x20; // Latin-1 capitals
-  if (c < 0xc0) return c === 0xaa || c === 0xb5 || c === 0xba || (c >= 0xb2 && c <= 0xb3) || c === 0xb9 ? c : 0;
+  if (c < 0xc0)
+    return c === 0xaa || c === 0xb5 || c === 0xba || (c >= 0xb2 && c <= 0xb3) || c === 0xb9 ? c : 0;
   if (c < 0x2000) return c === 0xf7 || (c >= 0x37e && c <= 0x387 && c !== 0x386) ? 0 : c; // letters of most scripts
   if (c < 0x2c00 || (c >= 0x2e00 && c < 0x2e80) || (c >= 0x3000 && c < 0x3040)) return 0; // punctuation, symbols, CJK punctuation
   if (c >= 0xfe10 && c <= 0xfe6f) return 0; // vertical and small punctuation forms
@@ -162,7 +163,8 @@ export function paragraphKeys(sketch: Uint32Array): Uint32Array {
 /** The keys of the short paragraphs (the ones that may be boilerplate), in order. */
 export function shortParagraphKeys(sketch: Uint32Array): number[] {
   const keys: number[] = [];
-  for (let at = K + 1 + sketch[K]!; at < sketch.length; at += 2 + 2 * sketch[at + 1]!) keys.push(sketch[at]!);
+  for (let at = K + 1 + sketch[K]!; at < sketch.length; at += 2 + 2 * sketch[at + 1]!)
+    keys.push(sketch[at]!);
   return keys;
 }
 
@@ -171,7 +173,10 @@ export function shortParagraphKeys(sketch: Uint32Array): number[] {
  * bins filled from the next non-empty one (densification), so short texts compare fairly.
  * Undefined when nothing is left to compare (an article of boilerplate only).
  */
-export function finalSignature(sketch: Uint32Array, ignored?: ReadonlySet<number>): Uint32Array | undefined {
+export function finalSignature(
+  sketch: Uint32Array,
+  ignored?: ReadonlySet<number>,
+): Uint32Array | undefined {
   const sig = sketch.slice(0, K);
   for (let at = K + 1 + sketch[K]!; at < sketch.length; at += 2 + 2 * sketch[at + 1]!) {
     if (ignored?.has(sketch[at]!)) continue;
@@ -195,7 +200,8 @@ function densify(sig: Uint32Array): Uint32Array | undefined {
     let distance = 1;
     while (sig[(bin + distance) % K] === EMPTY) distance++;
     // The borrowed value is marked by the distance, so two texts agree here only if they agree there.
-    out[bin] = fmix32((sig[(bin + distance) % K]! + Math.imul(distance, 0x9e3779b1)) >>> 0) >>> LOG2_K;
+    out[bin] =
+      fmix32((sig[(bin + distance) % K]! + Math.imul(distance, 0x9e3779b1)) >>> 0) >>> LOG2_K;
   }
   return out;
 }

@@ -17,7 +17,12 @@ export interface PageJob {
  * wrote. Synchronous: it runs in a parse worker, next to the bodies, on a thread with nothing else
  * to do (write-site.ts writes every other file, asynchronously, on the serving thread).
  */
-export function writeArticlePages(settings: PageSettings, outDir: string, pages: readonly PageJob[], bodyOf: (source: string) => string | undefined): number {
+export function writeArticlePages(
+  settings: PageSettings,
+  outDir: string,
+  pages: readonly PageJob[],
+  bodyOf: (source: string) => string | undefined,
+): number {
   const ctx = pageContextOf(settings);
   const madeDirs = new Set<string>();
   for (const { file, article } of pages) {

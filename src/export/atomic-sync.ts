@@ -11,7 +11,11 @@ import { ensureRealDirSync } from './real-dirs.js';
  * a real path (writeSite passes the real path of --out), and a link on its directory's way is
  * refused with LinkInOutputError (real-dirs.ts). `madeDirs` remembers the directories checked.
  */
-export function writeFileAtomicSync(file: string, data: Uint8Array | string, madeDirs: Set<string> = new Set()): void {
+export function writeFileAtomicSync(
+  file: string,
+  data: Uint8Array | string,
+  madeDirs: Set<string> = new Set(),
+): void {
   ensureRealDirSync(path.dirname(file), madeDirs);
   const temp = tempPathFor(file);
   try {

@@ -9,7 +9,10 @@ import path from 'node:path';
 const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 export function tempPathFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  return path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
 }
 
 export function isTempName(name: string): boolean {
@@ -17,12 +20,20 @@ export function isTempName(name: string): boolean {
 }
 
 /** Writes a file so that readers see the old bytes or the new ones, never half of them. */
-export async function writeFileAtomic(file: string, data: Uint8Array | string, options: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: Uint8Array | string,
+  options: { mode?: number } = {},
+): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const temp = tempPathFor(file);
   try {
     // wx: a fresh file or an error, never through whatever (a link) might wait at that name.
-    await writeFile(temp, data, options.mode === undefined ? { flag: 'wx' } : { flag: 'wx', mode: options.mode });
+    await writeFile(
+      temp,
+      data,
+      options.mode === undefined ? { flag: 'wx' } : { flag: 'wx', mode: options.mode },
+    );
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });

@@ -25,12 +25,21 @@ export interface Layout {
 
 /** Why the layout is refused, in one line naming the flags and the fix, or undefined when it is fine. */
 export function layoutRefusal(layout: Layout): string | undefined {
-  const seeds = { flag: '--seeds', given: layout.seedsDir, real: realPathOfFuture(layout.seedsDir) };
+  const seeds = {
+    flag: '--seeds',
+    given: layout.seedsDir,
+    real: realPathOfFuture(layout.seedsDir),
+  };
   const out = { flag: '--out', given: layout.outDir, real: realPathOfFuture(layout.outDir) };
-  const data = { flag: '--data-dir', given: layout.dataDir, real: realPathOfFuture(layout.dataDir) };
+  const data = {
+    flag: '--data-dir',
+    given: layout.dataDir,
+    real: realPathOfFuture(layout.dataDir),
+  };
   type Dir = typeof seeds;
 
-  const name = (d: Dir) => `${d.flag} ${d.given}${d.real !== path.resolve(d.given) ? ` (really ${d.real})` : ''}`;
+  const name = (d: Dir) =>
+    `${d.flag} ${d.given}${d.real !== path.resolve(d.given) ? ` (really ${d.real})` : ''}`;
   /** "is --out" / "is inside --out", or undefined when `inner` is neither. */
   const relation = (inner: Dir, outer: Dir): string | undefined => {
     if (inner.real === outer.real) return `is ${outer.flag} ${outer.given}`;
@@ -39,20 +48,44 @@ export function layoutRefusal(layout: Layout): string | undefined {
   };
   /** Below a directory or file name the walk skips (walk.ts): the scan never reads it. */
   const skippedByScan = (inner: Dir, outer: Dir) =>
-    inner.real !== outer.real && path.relative(outer.real, inner.real).split(path.sep).some(isIgnoredName);
-  const refuse = (inner: Dir, how: string, why: string, fix: string) => `${name(inner)} ${how}: ${why}; ${fix}`;
+    inner.real !== outer.real &&
+    path.relative(outer.real, inner.real).split(path.sep).some(isIgnoredName);
+  const refuse = (inner: Dir, how: string, why: string, fix: string) =>
+    `${name(inner)} ${how}: ${why}; ${fix}`;
 
   let how = relation(data, out);
-  if (how) return refuse(data, how, "the private data (WebSub subscribers' secrets) would be published with the export", 'choose a --data-dir outside --out');
+  if (how)
+    return refuse(
+      data,
+      how,
+      "the private data (WebSub subscribers' secrets) would be published with the export",
+      'choose a --data-dir outside --out',
+    );
   how = relation(out, seeds);
   if (how && !skippedByScan(out, seeds)) {
-    return refuse(out, how, 'the export would be read back as seeds', 'choose an --out outside --seeds (or below a hidden directory such as .site, which the scan skips)');
+    return refuse(
+      out,
+      how,
+      'the export would be read back as seeds',
+      'choose an --out outside --seeds (or below a hidden directory such as .site, which the scan skips)',
+    );
   }
   how = relation(seeds, out);
-  if (how) return refuse(seeds, how, 'the seed files would be published, and could be overwritten by the export', 'choose an --out outside --seeds');
+  if (how)
+    return refuse(
+      seeds,
+      how,
+      'the seed files would be published, and could be overwritten by the export',
+      'choose an --out outside --seeds',
+    );
   how = relation(data, seeds);
   if (how && !skippedByScan(data, seeds)) {
-    return refuse(data, how, 'its files could be read as seeds and published', 'choose a --data-dir outside --seeds (or below a hidden directory such as .seedfeed)');
+    return refuse(
+      data,
+      how,
+      'its files could be read as seeds and published',
+      'choose a --data-dir outside --seeds (or below a hidden directory such as .seedfeed)',
+    );
   }
   return undefined;
 }

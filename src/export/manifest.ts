@@ -17,7 +17,10 @@ export interface LoadedManifest {
   readonly damaged?: string;
 }
 
-export const emptyManifest = (): Manifest => ({ version: 1, files: Object.create(null) as Record<string, string> });
+export const emptyManifest = (): Manifest => ({
+  version: 1,
+  files: Object.create(null) as Record<string, string>,
+});
 
 /**
  * Reads the manifest of `outDir` (a real path). A missing one is an empty one. A damaged one —
@@ -29,11 +32,20 @@ export async function readManifest(outDir: string): Promise<LoadedManifest> {
   let text: string;
   try {
     // Not through a link: the manifest is seedfeed's own file in this directory, or it is not one.
-    text = await readFile(path.join(outDir, MANIFEST), { encoding: 'utf8', flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
+    text = await readFile(path.join(outDir, MANIFEST), {
+      encoding: 'utf8',
+      flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { manifest: emptyManifest() };
-    return { manifest: emptyManifest(), damaged: code === 'ELOOP' ? 'it is a symbolic link' : `it cannot be read: ${code ?? (error as Error).message}` };
+    return {
+      manifest: emptyManifest(),
+      damaged:
+        code === 'ELOOP'
+          ? 'it is a symbolic link'
+          : `it cannot be read: ${code ?? (error as Error).message}`,
+    };
   }
   let parsed: unknown;
   try {
@@ -42,7 +54,12 @@ export async function readManifest(outDir: string): Promise<LoadedManifest> {
     return { manifest: emptyManifest(), damaged: 'not valid JSON' };
   }
   const record = parsed as { version?: unknown; files?: unknown };
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || record.version !== 1) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    record.version !== 1
+  ) {
     return { manifest: emptyManifest(), damaged: 'not a version 1 manifest' };
   }
   if (typeof record.files !== 'object' || record.files === null || Array.isArray(record.files)) {
@@ -50,7 +67,9 @@ export async function readManifest(outDir: string): Promise<LoadedManifest> {
   }
   const manifest = emptyManifest();
   for (const [file, key] of Object.entries(record.files)) {
-    const why = notAnOwnedPath(file) ?? (typeof key === 'string' ? undefined : 'its render key is not a string');
+    const why =
+      notAnOwnedPath(file) ??
+      (typeof key === 'string' ? undefined : 'its render key is not a string');
     if (why) return { manifest: emptyManifest(), damaged: `entry ${JSON.stringify(file)}: ${why}` };
     manifest.files[file] = key as string;
   }

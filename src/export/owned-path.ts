@@ -14,7 +14,8 @@ export function notAnOwnedPath(rel: string): string | undefined {
   if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return 'is absolute';
   for (const segment of rel.split('/')) {
     if (segment === '..') return 'climbs out with ..';
-    if (segment === '.' || segment === '') return 'is not normalised (an empty or . segment, or a trailing /)';
+    if (segment === '.' || segment === '')
+      return 'is not normalised (an empty or . segment, or a trailing /)';
   }
   return undefined;
 }

@@ -15,7 +15,10 @@ import { isInside } from '../scan/inside.js';
  */
 export class LinkInOutputError extends Error {
   override readonly name = 'LinkInOutputError';
-  constructor(readonly dir: string, target: string | undefined) {
+  constructor(
+    readonly dir: string,
+    target: string | undefined,
+  ) {
     super(
       `${dir} is a symbolic link (to ${target ?? 'somewhere'}); seedfeed does not write or delete through links inside the output directory: ` +
         'remove the link (the next export makes a real directory there), or point --out itself where the files should go',
@@ -24,7 +27,11 @@ export class LinkInOutputError extends Error {
 }
 
 function notADirectory(dir: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', path: dir, syscall: 'mkdir' });
+  return Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), {
+    code: 'ENOTDIR',
+    path: dir,
+    syscall: 'mkdir',
+  });
 }
 
 function readlinkOrUndefined(link: string): string | undefined {
@@ -55,7 +62,8 @@ export class OutputDirs {
   }
 
   private async make(dir: string): Promise<void> {
-    if (!isInside(this.root, dir)) throw new Error(`${dir} is outside the output directory ${this.root}`);
+    if (!isInside(this.root, dir))
+      throw new Error(`${dir} is outside the output directory ${this.root}`);
     await this.ensure(path.dirname(dir));
     // Made here, in a parent just checked, it is a real directory. Not recursive: that would follow links.
     const made = await mkdir(dir).then(
@@ -67,7 +75,8 @@ export class OutputDirs {
     );
     if (made) return;
     const st = await lstat(dir);
-    if (st.isSymbolicLink()) throw new LinkInOutputError(dir, await readlink(dir).catch(() => undefined));
+    if (st.isSymbolicLink())
+      throw new LinkInOutputError(dir, await readlink(dir).catch(() => undefined));
     if (!st.isDirectory()) throw notADirectory(dir);
   }
 }
@@ -109,7 +118,8 @@ export async function linkOnTheWay(root: string, rel: string): Promise<string | 
   for (let i = 0; i < segments.length; i++) {
     current = path.join(current, segments[i]!);
     const st = await lstat(current).catch(() => undefined);
-    if (!st || !st.isDirectory()) return st?.isSymbolicLink() ? segments.slice(0, i + 1).join('/') : undefined;
+    if (!st || !st.isDirectory())
+      return st?.isSymbolicLink() ? segments.slice(0, i + 1).join('/') : undefined;
   }
   return undefined;
 }

@@ -20,7 +20,8 @@ export async function removeStale(root: string, stale: readonly string[]): Promi
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Gone already, or not a file (a directory someone made there): nothing of ours to remove.
-      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EISDIR' && code !== 'EPERM') throw error;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EISDIR' && code !== 'EPERM')
+        throw error;
     }
     await removeEmptyParents(path.dirname(file), root);
   }
@@ -29,7 +30,11 @@ export async function removeStale(root: string, stale: readonly string[]): Promi
 
 /** Removes `dir` and its parents while they are empty, stopping at `root` (never above it, never at a link). */
 async function removeEmptyParents(dir: string, root: string): Promise<void> {
-  for (let current = dir; current !== root && isInside(root, current); current = path.dirname(current)) {
+  for (
+    let current = dir;
+    current !== root && isInside(root, current);
+    current = path.dirname(current)
+  ) {
     const st = await lstat(current).catch(() => undefined);
     if (!st?.isDirectory()) return;
     try {

@@ -19,7 +19,11 @@ export interface Staged {
  * Writes `data` under a temporary name beside `file`; removes it again if the write fails. The
  * directory is made through `dirs`, which refuses symbolic links inside the output directory.
  */
-export async function stageFile(file: string, data: Uint8Array | string, dirs: OutputDirs): Promise<Staged> {
+export async function stageFile(
+  file: string,
+  data: Uint8Array | string,
+  dirs: OutputDirs,
+): Promise<Staged> {
   await dirs.ensure(path.dirname(file));
   const temp = tempPathFor(file);
   try {
@@ -52,7 +56,10 @@ export async function markExportStarted(marker: string): Promise<void> {
  * Removes temporary files a killed export left behind (a crash between writing and renaming) in
  * `dir`, and with `recursive` anywhere under it; returns how many. Symbolic links are not followed.
  */
-export async function removeLeftoverTemps(dir: string, options: { recursive?: boolean } = {}): Promise<number> {
+export async function removeLeftoverTemps(
+  dir: string,
+  options: { recursive?: boolean } = {},
+): Promise<number> {
   let removed = 0;
   let entries;
   try {
@@ -64,8 +71,7 @@ export async function removeLeftoverTemps(dir: string, options: { recursive?: bo
     const abs = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (options.recursive) removed += await removeLeftoverTemps(abs, options);
-    }
-    else if (entry.isFile() && isTempName(entry.name)) {
+    } else if (entry.isFile() && isTempName(entry.name)) {
       await rm(abs, { force: true });
       removed++;
     }
@@ -79,7 +85,10 @@ export class ExportError extends Error {
   readonly code: string | undefined;
   constructor(outDir: string, cause: unknown) {
     const e = cause as NodeJS.ErrnoException;
-    super(`export to ${outDir} failed: ${e?.message ?? String(cause)}; the previous export is kept`, { cause });
+    super(
+      `export to ${outDir} failed: ${e?.message ?? String(cause)}; the previous export is kept`,
+      { cause },
+    );
     this.code = e?.code;
   }
 }

@@ -36,24 +36,38 @@ export async function loadState(outDir: string): Promise<State> {
   try {
     // Not through a link: a parse error quotes the first bytes, and they must not be another file's.
     const flag = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
-    raw = JSON.parse(await readFile(path.join(outDir, STATE_FILE), { encoding: 'utf8', flag })) as Partial<StateFile>;
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
+    raw = JSON.parse(
+      await readFile(path.join(outDir, STATE_FILE), { encoding: 'utf8', flag }),
+    ) as Partial<StateFile>;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new Error('not a JSON object');
     if (raw.version !== 1) throw new Error(`unknown version ${JSON.stringify(raw.version)}`);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { memory: emptyMemory(), validators: new Map(), ...(missing ? {} : { damaged: (error as Error).message }) };
+    return {
+      memory: emptyMemory(),
+      validators: new Map(),
+      ...(missing ? {} : { damaged: (error as Error).message }),
+    };
   }
   const isString = (v: unknown) => typeof v === 'string';
   const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
   const validators = new Map<string, Validator>();
   for (const [p, v] of Object.entries(raw.validators ?? {})) {
     const lastModified = new Date(v?.lastModified);
-    if (isString(v?.key) && isString(v?.etag) && !Number.isNaN(lastModified.getTime())) validators.set(p, { key: v.key, etag: v.etag, lastModified });
+    if (isString(v?.key) && isString(v?.etag) && !Number.isNaN(lastModified.getTime()))
+      validators.set(p, { key: v.key, etag: v.etag, lastModified });
   }
   return {
     memory: {
-      guids: { byHash: toMap(raw.guids?.byHash, isString), byPath: toMap(raw.guids?.byPath, isString) },
-      firstSeen: { byHash: toMap(raw.firstSeen?.byHash, isNumber), byPath: toMap(raw.firstSeen?.byPath, isNumber) },
+      guids: {
+        byHash: toMap(raw.guids?.byHash, isString),
+        byPath: toMap(raw.guids?.byPath, isString),
+      },
+      firstSeen: {
+        byHash: toMap(raw.firstSeen?.byHash, isNumber),
+        byPath: toMap(raw.firstSeen?.byPath, isNumber),
+      },
     },
     validators,
   };
@@ -61,11 +75,18 @@ export async function loadState(outDir: string): Promise<State> {
 
 export async function saveState(outDir: string, memory: Memory, site: Site): Promise<void> {
   const validators: StateFile['validators'] = {};
-  for (const [p, r] of site.resources) validators[p] = { key: r.key, etag: r.etag, lastModified: r.lastModified.toISOString() };
+  for (const [p, r] of site.resources)
+    validators[p] = { key: r.key, etag: r.etag, lastModified: r.lastModified.toISOString() };
   const state: StateFile = {
     version: 1,
-    guids: { byHash: Object.fromEntries(memory.guids.byHash), byPath: Object.fromEntries(memory.guids.byPath) },
-    firstSeen: { byHash: Object.fromEntries(memory.firstSeen.byHash), byPath: Object.fromEntries(memory.firstSeen.byPath) },
+    guids: {
+      byHash: Object.fromEntries(memory.guids.byHash),
+      byPath: Object.fromEntries(memory.guids.byPath),
+    },
+    firstSeen: {
+      byHash: Object.fromEntries(memory.firstSeen.byHash),
+      byPath: Object.fromEntries(memory.firstSeen.byPath),
+    },
     validators,
   };
   await writeFileAtomic(path.join(outDir, STATE_FILE), `${JSON.stringify(state)}\n`);

@@ -4,10 +4,25 @@ import type { PageJob, PageSettings } from './article-pages.js';
 import type { Site } from '../render/site.js';
 import { fileForPath } from '../render/urls.js';
 import { writeFileAtomic } from './atomic.js';
-import { damagedManifestWarning, emptyManifest, MANIFEST, readManifest, type Manifest } from './manifest.js';
+import {
+  damagedManifestWarning,
+  emptyManifest,
+  MANIFEST,
+  readManifest,
+  type Manifest,
+} from './manifest.js';
 import { linkOnTheWay, OutputDirs } from './real-dirs.js';
 import { removeStale } from './removal.js';
-import { commitStaged, discardStaged, EXPORT_MARKER, ExportError, markExportStarted, removeLeftoverTemps, stageFile, type Staged } from './staging.js';
+import {
+  commitStaged,
+  discardStaged,
+  EXPORT_MARKER,
+  ExportError,
+  markExportStarted,
+  removeLeftoverTemps,
+  stageFile,
+  type Staged,
+} from './staging.js';
 
 export { MANIFEST, type Manifest };
 
@@ -44,7 +59,11 @@ export interface WriteOptions {
   readonly previous?: Manifest;
 }
 
-export async function writeSite(site: Site, outDir: string, options: WriteOptions = {}): Promise<ExportStats> {
+export async function writeSite(
+  site: Site,
+  outDir: string,
+  options: WriteOptions = {},
+): Promise<ExportStats> {
   const { verify = true, onProgress, pageWriter } = options;
   // --out is the operator's choice, a link perhaps: followed once, here. Everything below is then
   // addressed by its real path, and a link met below it is never written or deleted through.
@@ -82,7 +101,12 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
   for (const file of stale) {
     const link = await linkOnTheWay(out, file);
     if (link === undefined) continue;
-    warnings.push(damagedManifestWarning(outDir, `entry ${JSON.stringify(file)}: its way passes through a symbolic link, ${link}`));
+    warnings.push(
+      damagedManifestWarning(
+        outDir,
+        `entry ${JSON.stringify(file)}: its way passes through a symbolic link, ${link}`,
+      ),
+    );
     before = emptyManifest();
     stale = [];
     break;
@@ -92,7 +116,8 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
   let changed: string[] = [];
   const maybeUnchanged: string[] = [];
   for (const sitePath of ordered) {
-    if (before.files[fileForPath(sitePath)] !== files[fileForPath(sitePath)]) changed.push(sitePath);
+    if (before.files[fileForPath(sitePath)] !== files[fileForPath(sitePath)])
+      changed.push(sitePath);
     else maybeUnchanged.push(sitePath);
   }
   if (verify) {
@@ -100,7 +125,9 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
     for (let i = 0; i < maybeUnchanged.length; i += PARALLEL_WRITES) {
       const batch = maybeUnchanged.slice(i, i + PARALLEL_WRITES);
       // A link where the file should be counts as missing: the rewrite replaces the link itself.
-      const present = await Promise.all(batch.map((p) => isRegularFile(path.join(out, fileForPath(p)))));
+      const present = await Promise.all(
+        batch.map((p) => isRegularFile(path.join(out, fileForPath(p)))),
+      );
       batch.forEach((p, k) => present[k] || missing.push(p));
     }
     const rewrite = new Set([...changed, ...missing]);
@@ -113,7 +140,8 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
   const local: string[] = [];
   for (const sitePath of changed) {
     const article = site.article(sitePath);
-    if (article && pageWriter?.holds(article.bodySource)) remote.push({ file: fileForPath(sitePath), article });
+    if (article && pageWriter?.holds(article.bodySource))
+      remote.push({ file: fileForPath(sitePath), article });
     else local.push(sitePath);
   }
   // Everything is written under temporary names first and renamed into place only once all of it
@@ -125,7 +153,11 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
     for (let i = 0; i < local.length; i += PARALLEL_WRITES) {
       const batch = local.slice(i, i + PARALLEL_WRITES);
       // Rendered only now, when it must be written: article pages are not kept in memory.
-      const results = await Promise.allSettled(batch.map(async (p) => stageFile(path.join(out, fileForPath(p)), (await site.load(p))!.body, dirs)));
+      const results = await Promise.allSettled(
+        batch.map(async (p) =>
+          stageFile(path.join(out, fileForPath(p)), (await site.load(p))!.body, dirs),
+        ),
+      );
       for (const r of results) if (r.status === 'fulfilled') staged.push(r.value);
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
@@ -145,7 +177,8 @@ export async function writeSite(site: Site, outDir: string, options: WriteOption
   }
   const lastStaged = staged.filter((s) => last.has(sitePathOf(s.file, out)));
   const firstStaged = staged.filter((s) => !lastStaged.includes(s));
-  for (let i = 0; i < firstStaged.length; i += PARALLEL_WRITES) await Promise.all(firstStaged.slice(i, i + PARALLEL_WRITES).map(commitStaged));
+  for (let i = 0; i < firstStaged.length; i += PARALLEL_WRITES)
+    await Promise.all(firstStaged.slice(i, i + PARALLEL_WRITES).map(commitStaged));
   for (const s of lastStaged) await commitStaged(s);
 
   const removed = await removeStale(out, stale);

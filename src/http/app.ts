@@ -34,7 +34,8 @@ export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 const MIN_COMPRESS_BYTES = 512;
 const HTML_SECURITY = {
   // Article HTML is sanitized already; this is the second lock: no script runs on our pages.
-  'Content-Security-Policy': "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'Referrer-Policy': 'no-referrer',
   // For browsers older than frame-ancestors; and nosniff here too, for the 404 page.
   'X-Frame-Options': 'DENY',
@@ -47,12 +48,16 @@ function splitUrl(url: string): { rawPath: string; search: string } {
   const q = url.indexOf('?', start);
   const h = url.indexOf('#', start);
   const end = q === -1 ? (h === -1 ? url.length : h) : h === -1 ? q : Math.min(q, h);
-  return { rawPath: url.slice(start, end), search: q === -1 ? '' : url.slice(q, h === -1 ? url.length : h) };
+  return {
+    rawPath: url.slice(start, end),
+    search: q === -1 ? '' : url.slice(q, h === -1 ? url.length : h),
+  };
 }
 
 function decodeSitePath(rawPath: string, prefix: string): string | undefined {
   let path = rawPath;
-  if (prefix && (path === prefix || path.startsWith(`${prefix}/`))) path = path.slice(prefix.length) || '/';
+  if (prefix && (path === prefix || path.startsWith(`${prefix}/`)))
+    path = path.slice(prefix.length) || '/';
   if (!path.includes('%')) return path;
   try {
     return path.split('/').map(decodeURIComponent).join('/');
@@ -87,12 +92,29 @@ function requestTarget(c: Context): string {
  * a Headers instance that @hono/node-server then turns back into an object — per request, the
  * largest cost of a 304 (it halved their throughput).
  */
-function respond(c: Context, body: Uint8Array | null, status: 200 | 304 | 404, headers: Record<string, string>): Response {
-  return new Response(c.req.method === 'HEAD' ? null : (body as Uint8Array<ArrayBuffer> | null), { status, headers });
+function respond(
+  c: Context,
+  body: Uint8Array | null,
+  status: 200 | 304 | 404,
+  headers: Record<string, string>,
+): Response {
+  return new Response(c.req.method === 'HEAD' ? null : (body as Uint8Array<ArrayBuffer> | null), {
+    status,
+    headers,
+  });
 }
 
-function plainText(c: Context, status: 400 | 404 | 405 | 500 | 503, message: string, extra: Record<string, string> = {}) {
-  return c.body(`${message}\n`, status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
+function plainText(
+  c: Context,
+  status: 400 | 404 | 405 | 500 | 503,
+  message: string,
+  extra: Record<string, string> = {},
+) {
+  return c.body(`${message}\n`, status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    ...extra,
+  });
 }
 
 /**
@@ -106,14 +128,22 @@ export function createApp(options: AppOptions): Hono {
   const requests = options.requests ?? NO_COUNTING;
   // Text answers (errors, 503 before the first scan) are rare: counted under the route of their path.
   const text: typeof plainText = (c, status, message, extra) => {
-    requests.count(routeOfPath(c.req.path), status, c.req.method === 'HEAD' ? 0 : Buffer.byteLength(message) + 1);
+    requests.count(
+      routeOfPath(c.req.path),
+      status,
+      c.req.method === 'HEAD' ? 0 : Buffer.byteLength(message) + 1,
+    );
     return plainText(c, status, message, extra);
   };
 
   app.get('/healthz', (c) => {
     const health = options.health();
     const status = health.status === 'starting' ? 503 : 200;
-    requests.count(ROUTE.healthz, status, c.req.method === 'HEAD' ? 0 : Buffer.byteLength(JSON.stringify(health.body)));
+    requests.count(
+      ROUTE.healthz,
+      status,
+      c.req.method === 'HEAD' ? 0 : Buffer.byteLength(JSON.stringify(health.body)),
+    );
     return c.json(health.body, status, { 'Cache-Control': 'no-store' });
   });
 
@@ -121,10 +151,17 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('*', async function serveSite(c) {
     const site = options.site();
-    if (!site) return text(c, 503, 'seedfeed is scanning its seeds for the first time; try again in a moment.', { 'Retry-After': '2' });
+    if (!site)
+      return text(
+        c,
+        503,
+        'seedfeed is scanning its seeds for the first time; try again in a moment.',
+        { 'Retry-After': '2' },
+      );
     const { rawPath, search } = splitUrl(requestTarget(c));
     const path = decodeSitePath(rawPath, site.urls.prefix);
-    if (path === undefined) return text(c, 400, 'Bad request: the path is not valid percent-encoded UTF-8.');
+    if (path === undefined)
+      return text(c, 400, 'Bad request: the path is not valid percent-encoded UTF-8.');
 
     const lookup = path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : path;
     // Feeds and list pages are in memory: only an article page may need to read its body.
@@ -136,7 +173,9 @@ export function createApp(options: AppOptions): Hono {
     if (!resource) return sendNotFound(c, site.notFound);
 
     // Filters, limit, opencc and search: variants made once per Site and query, each with its own ETag.
-    const answer = search ? await answerQuery(site, lookup, resource, search.slice(1), options.limit) : resource;
+    const answer = search
+      ? await answerQuery(site, lookup, resource, search.slice(1), options.limit)
+      : resource;
     if (typeof answer === 'string') return text(c, 400, `Bad request: ${answer}`);
     return send(c, answer);
   });
@@ -155,7 +194,12 @@ export function createApp(options: AppOptions): Hono {
 
   /** Response headers of one representation, built once and kept with the resource. */
   const headerCache = new WeakMap<Resource, Map<string, Record<string, string>>>();
-  function headersFor(resource: Resource, encoding: 'gzip' | 'br' | undefined, variant: Encoded, status: 200 | 304): Record<string, string> {
+  function headersFor(
+    resource: Resource,
+    encoding: 'gzip' | 'br' | undefined,
+    variant: Encoded,
+    status: 200 | 304,
+  ): Record<string, string> {
     let byKey = headerCache.get(resource);
     if (!byKey) headerCache.set(resource, (byKey = new Map()));
     const key = `${status}${encoding ?? ''}`;
@@ -164,13 +208,18 @@ export function createApp(options: AppOptions): Hono {
       headers = {
         ETag: variant.etag,
         'Last-Modified': resource.lastModified.toUTCString(),
-        'Cache-Control': resource.maxAge === undefined ? cacheControl : `public, max-age=${resource.maxAge}`,
+        'Cache-Control':
+          resource.maxAge === undefined ? cacheControl : `public, max-age=${resource.maxAge}`,
         // Vary even for identity: the answer depended on Accept-Encoding (RFC 9110 §12.5.5).
         Vary: 'Accept-Encoding',
         'X-Content-Type-Options': 'nosniff',
         ...(resource.isFeed ? { 'Access-Control-Allow-Origin': '*' } : HTML_SECURITY),
         ...(status === 200
-          ? { 'Content-Type': resource.contentType, 'Content-Length': String(variant.body.length), ...(encoding ? { 'Content-Encoding': encoding } : {}) }
+          ? {
+              'Content-Type': resource.contentType,
+              'Content-Length': String(variant.body.length),
+              ...(encoding ? { 'Content-Encoding': encoding } : {}),
+            }
           : {}),
       };
       byKey.set(key, headers);
@@ -179,14 +228,29 @@ export function createApp(options: AppOptions): Hono {
   }
 
   async function send(c: Context, resource: Resource): Promise<Response> {
-    const encoding = resource.body.length >= MIN_COMPRESS_BYTES ? encodingFor(requestHeader(c, 'accept-encoding')) : undefined;
-    const variant = encoding ? (resource.ready(encoding) ?? (await resource.variant(encoding))) : resource;
-    const conditional = { ifNoneMatch: requestHeader(c, 'if-none-match'), ifModifiedSince: requestHeader(c, 'if-modified-since') };
-    if ((conditional.ifNoneMatch !== undefined || conditional.ifModifiedSince !== undefined) && isNotModified(conditional, [resource.etag, variant.etag], resource.lastModified)) {
+    const encoding =
+      resource.body.length >= MIN_COMPRESS_BYTES
+        ? encodingFor(requestHeader(c, 'accept-encoding'))
+        : undefined;
+    const variant = encoding
+      ? (resource.ready(encoding) ?? (await resource.variant(encoding)))
+      : resource;
+    const conditional = {
+      ifNoneMatch: requestHeader(c, 'if-none-match'),
+      ifModifiedSince: requestHeader(c, 'if-modified-since'),
+    };
+    if (
+      (conditional.ifNoneMatch !== undefined || conditional.ifModifiedSince !== undefined) &&
+      isNotModified(conditional, [resource.etag, variant.etag], resource.lastModified)
+    ) {
       requests.count(routeOfResource(resource), 304, 0);
       return respond(c, null, 304, headersFor(resource, encoding, variant, 304));
     }
-    requests.count(routeOfResource(resource), 200, c.req.method === 'HEAD' ? 0 : variant.body.length);
+    requests.count(
+      routeOfResource(resource),
+      200,
+      c.req.method === 'HEAD' ? 0 : variant.body.length,
+    );
     return respond(c, variant.body, 200, headersFor(resource, encoding, variant, 200));
   }
 
@@ -210,9 +274,16 @@ export function createApp(options: AppOptions): Hono {
   app.options('*', (c) => {
     const allow = { Allow: ALLOWED_METHODS, 'Cache-Control': 'no-store' };
     const site = options.site();
-    if (!site) return text(c, 503, 'seedfeed is scanning its seeds for the first time; try again in a moment.', { 'Retry-After': '2' });
+    if (!site)
+      return text(
+        c,
+        503,
+        'seedfeed is scanning its seeds for the first time; try again in a moment.',
+        { 'Retry-After': '2' },
+      );
     const path = decodeSitePath(splitUrl(requestTarget(c)).rawPath, site.urls.prefix);
-    if (path === undefined) return text(c, 400, 'Bad request: the path is not valid percent-encoded UTF-8.');
+    if (path === undefined)
+      return text(c, 400, 'Bad request: the path is not valid percent-encoded UTF-8.');
     const lookup = path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : path;
     const resource = site.get(lookup);
     if (!resource && !site.keyOf(lookup)) return text(c, 404, 'Not found.');
@@ -226,10 +297,17 @@ export function createApp(options: AppOptions): Hono {
     });
   });
 
-  app.all('*', (c) => text(c, 405, 'Method not allowed: this site answers GET, HEAD and OPTIONS.', { Allow: ALLOWED_METHODS }));
+  app.all('*', (c) =>
+    text(c, 405, 'Method not allowed: this site answers GET, HEAD and OPTIONS.', {
+      Allow: ALLOWED_METHODS,
+    }),
+  );
 
   app.onError((error, c) => {
-    options.logger.error('request_failed', { path: new URL(c.req.url).pathname, error: error.message });
+    options.logger.error('request_failed', {
+      path: new URL(c.req.url).pathname,
+      error: error.message,
+    });
     return text(c, 500, 'Internal server error.');
   });
 

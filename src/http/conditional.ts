@@ -16,7 +16,11 @@ export function etagMatches(header: string, etags: readonly string[]): boolean {
  * Whether a GET/HEAD may answer 304. If-None-Match, when present, decides alone: a server MUST
  * ignore If-Modified-Since then (§13.1.3). An unparseable date is ignored (§13.1.3).
  */
-export function isNotModified(headers: { ifNoneMatch?: string; ifModifiedSince?: string }, etags: readonly string[], lastModified: Date): boolean {
+export function isNotModified(
+  headers: { ifNoneMatch?: string; ifModifiedSince?: string },
+  etags: readonly string[],
+  lastModified: Date,
+): boolean {
   if (headers.ifNoneMatch !== undefined) return etagMatches(headers.ifNoneMatch, etags);
   if (headers.ifModifiedSince !== undefined) {
     const since = Date.parse(headers.ifModifiedSince);

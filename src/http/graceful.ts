@@ -28,7 +28,9 @@ export function gracefulCloser(server: Server): () => Promise<void> {
   });
   return () => {
     closing = true;
-    const closed = new Promise<void>((done) => net.Server.prototype.close.call(server, () => done()));
+    const closed = new Promise<void>((done) =>
+      net.Server.prototype.close.call(server, () => done()),
+    );
     for (const socket of connections) if (!sending.has(socket)) socket.end();
     return closed;
   };

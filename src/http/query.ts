@@ -9,7 +9,13 @@ import type { Site } from '../render/site.js';
  * (render/filters.ts); on a page, `opencc`, and on the index `q` (search). Returns the resource
  * to send, or an error message for a 400. Parameters that mean nothing here are ignored.
  */
-export async function answerQuery(site: Site, path: string, resource: Resource, search: string, maxLimit: number): Promise<Resource | string> {
+export async function answerQuery(
+  site: Site,
+  path: string,
+  resource: Resource,
+  search: string,
+  maxLimit: number,
+): Promise<Resource | string> {
   if (resource.isFeed) {
     const parsed = parseFeedQuery(search, maxLimit);
     if ('error' in parsed) return parsed.error;
@@ -18,7 +24,8 @@ export async function answerQuery(site: Site, path: string, resource: Resource, 
   }
   const params = new URLSearchParams(search);
   const opencc = params.get('opencc') ?? undefined;
-  if (opencc !== undefined && !isOpenccVariant(opencc)) return 'opencc must be one of s2t, t2s, s2tw, s2hk, tw2s, hk2s.';
+  if (opencc !== undefined && !isOpenccVariant(opencc))
+    return 'opencc must be one of s2t, t2s, s2tw, s2hk, tw2s, hk2s.';
   const q = path === '/' ? params.get('q') : null;
   if (q !== null && q.trim() !== '') {
     if (q.length > MAX_QUERY_LENGTH) return `q is longer than ${MAX_QUERY_LENGTH} characters.`;

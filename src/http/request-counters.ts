@@ -3,7 +3,16 @@
  * labels are a fixed, bounded set (never the raw path) and counting is two array increments.
  */
 
-export const ROUTES = ['feed', 'page', 'article', 'opml', 'healthz', 'websub', 'metrics', 'other'] as const;
+export const ROUTES = [
+  'feed',
+  'page',
+  'article',
+  'opml',
+  'healthz',
+  'websub',
+  'metrics',
+  'other',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** Route → index, for callers that count often. */
@@ -40,7 +49,14 @@ export class RequestCounters implements RequestCounter {
     for (let r = 0; r < ROUTES.length; r++) {
       for (let s = 0; s < SLOTS; s++) {
         const value = this.requests[r * SLOTS + s]!;
-        if (value > 0) samples.push({ labels: { route: ROUTES[r]!, status: s === OTHER_STATUS ? 'other' : String(STATUSES[s]) }, value });
+        if (value > 0)
+          samples.push({
+            labels: {
+              route: ROUTES[r]!,
+              status: s === OTHER_STATUS ? 'other' : String(STATUSES[s]),
+            },
+            value,
+          });
       }
     }
     return samples;
@@ -54,7 +70,8 @@ export class RequestCounters implements RequestCounter {
   siteRequests(status: number): number {
     const slot = statusSlot(status);
     let total = 0;
-    for (const route of ['feed', 'page', 'article', 'opml'] as const) total += this.requests[ROUTE[route] * SLOTS + slot]!;
+    for (const route of ['feed', 'page', 'article', 'opml'] as const)
+      total += this.requests[ROUTE[route] * SLOTS + slot]!;
     return total;
   }
 }
@@ -71,7 +88,12 @@ export function routeOfPath(path: string): number {
 }
 
 /** The route label of a Site resource: a few string comparisons, no allocation. */
-export function routeOfResource(resource: { readonly path: string; readonly contentType: string; readonly isFeed: boolean }): number {
-  if (resource.isFeed) return resource.contentType.startsWith('text/x-opml') ? ROUTE.opml : ROUTE.feed;
+export function routeOfResource(resource: {
+  readonly path: string;
+  readonly contentType: string;
+  readonly isFeed: boolean;
+}): number {
+  if (resource.isFeed)
+    return resource.contentType.startsWith('text/x-opml') ? ROUTE.opml : ROUTE.feed;
   return resource.path.startsWith('/articles/') ? ROUTE.article : ROUTE.page;
 }

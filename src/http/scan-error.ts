@@ -15,7 +15,8 @@ export function publicScanError(error: unknown, seedsDir: string): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const because = typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? ` (${code})` : '';
   if (!isDirectory(seedsDir)) return `the seeds directory is missing or not a directory${because}`;
-  if (error instanceof ExportError) return `the export failed${because}; the previous export is kept; the server log has the details`;
+  if (error instanceof ExportError)
+    return `the export failed${because}; the previous export is kept; the server log has the details`;
   return `the scan failed${because}; the server log has the details`;
 }
 

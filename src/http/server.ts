@@ -49,7 +49,8 @@ function rawError(status: number, extra = ''): string {
 /** The status for a request Node's parser refused: 414 when the request line alone was too long. */
 export function clientErrorStatus(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): number {
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
-  if (error.code === 'HPE_HEADER_OVERFLOW') return error.rawPacket && !error.rawPacket.includes('\r\n') ? 414 : 431;
+  if (error.code === 'HPE_HEADER_OVERFLOW')
+    return error.rawPacket && !error.rawPacket.includes('\r\n') ? 414 : 431;
   return 400;
 }
 
@@ -68,7 +69,10 @@ export function createSiteServer(
     hostname: options.hostname,
     errorHandler: (error) => {
       const status = error instanceof RequestError ? 400 : 500;
-      return new Response(`${STATUS_CODES[status]}\n`, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+      return new Response(`${STATUS_CODES[status]}\n`, {
+        status,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+      });
     },
   });
   const server = createServer(
@@ -82,7 +86,13 @@ export function createSiteServer(
       // `OPTIONS *` asks about the server itself; the adapter cannot make a URL of `*`.
       if (request.url !== '*') return void listener(request, response);
       const status = request.method === 'OPTIONS' ? 204 : 400;
-      response.writeHead(status, { Allow: ALLOWED_METHODS, 'Cache-Control': 'no-store', 'Content-Length': '0' }).end();
+      response
+        .writeHead(status, {
+          Allow: ALLOWED_METHODS,
+          'Cache-Control': 'no-store',
+          'Content-Length': '0',
+        })
+        .end();
     },
   );
   server.maxConnections = limits.maxConnections;
@@ -90,7 +100,8 @@ export function createSiteServer(
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const response = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || response?.headersSent) return void socket.destroy();
+    if (error.code === 'ECONNRESET' || !socket.writable || response?.headersSent)
+      return void socket.destroy();
     socket.end(rawError(clientErrorStatus(error)));
   });
   // CONNECT is not an ordinary request in node:http: without a listener the socket is dropped unanswered.

@@ -30,16 +30,36 @@ export interface ServiceOverrides {
 }
 
 /** The running parts of `seedfeed serve`, wired together: LiveSite, the WebSub hub, metrics, the app. */
-export function assembleService(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Service {
+export function assembleService(
+  config: Config,
+  logger: Logger,
+  overrides: ServiceOverrides = {},
+): Service {
   let live: LiveSite | undefined;
   const site = () => live?.current();
   const hub =
     config.builtInHub && config.hubUrl
-      ? new WebSubHub({ hubUrl: config.hubUrl, baseUrl: config.baseUrl, site, allow: config.hubAllow, dir: config.dataDir, logger: logger.child({ part: 'websub' }), ...overrides.hub })
+      ? new WebSubHub({
+          hubUrl: config.hubUrl,
+          baseUrl: config.baseUrl,
+          site,
+          allow: config.hubAllow,
+          dir: config.dataDir,
+          logger: logger.child({ part: 'websub' }),
+          ...overrides.hub,
+        })
       : undefined;
-  const pinger = !config.builtInHub && config.hubUrl ? new HubPinger(config.hubUrl, logger.child({ part: 'websub' })) : undefined;
+  const pinger =
+    !config.builtInHub && config.hubUrl
+      ? new HubPinger(config.hubUrl, logger.child({ part: 'websub' }))
+      : undefined;
   const metrics = new Metrics({ site, ...(hub ? { hub: () => hub.stats() } : {}) });
-  live = new LiveSite({ config, logger, ...overrides.live, observers: [metrics, ...(hub ? [hub] : []), ...(pinger ? [pinger] : [])] });
+  live = new LiveSite({
+    config,
+    logger,
+    ...overrides.live,
+    observers: [metrics, ...(hub ? [hub] : []), ...(pinger ? [pinger] : [])],
+  });
   const running = live;
   const maxAge = overrides.maxAge ?? Math.min(LiveSite.intervalSeconds(config.cron), 300);
   const app = createApp({
@@ -52,7 +72,8 @@ export function assembleService(config: Config, logger: Logger, overrides: Servi
     mount: (app) => {
       // Only to the peers --metrics-allow names (loopback by default), by the socket's address.
       mountMetrics(app, metrics, new NetworkAllowList(config.metricsAllow));
-      if (hub && config.hubUrl) mountWebSub(app, new URL(config.hubUrl).pathname, hub, metrics.requests);
+      if (hub && config.hubUrl)
+        mountWebSub(app, new URL(config.hubUrl).pathname, hub, metrics.requests);
     },
   });
   return {

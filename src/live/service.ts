@@ -73,15 +73,29 @@ export class LiveSite {
       clock: options.clock,
       // Workers hold the bodies of what they parsed until their pages are written; releasing them
       // afterwards hands their heaps back after a big scan (one warm worker stays for rescans).
-      export: { outDir: config.outDir, state: true, pageWriter: pool, release: () => pool.release() },
+      export: {
+        outDir: config.outDir,
+        state: true,
+        pageWriter: pool,
+        release: () => pool.release(),
+      },
       hooks: {
-        stateDamaged: (reason) => logger.warn('state_damaged', { file: STATE_FILE, error: reason, note: 'starting afresh; it is rewritten after this scan' }),
+        stateDamaged: (reason) =>
+          logger.warn('state_damaged', {
+            file: STATE_FILE,
+            error: reason,
+            note: 'starting afresh; it is rewritten after this scan',
+          }),
         scanned: (stats) => {
           if (stats.held) this.rescanWhenSettled();
         },
         exportWarning: (warning) => logger.warn('export_warning', { warning }),
         stateNotSaved: (error) =>
-          logger.warn('state_not_saved', { file: STATE_FILE, error: error.message, note: 'guids of edited files and Last-Modified may not survive a restart' }),
+          logger.warn('state_not_saved', {
+            file: STATE_FILE,
+            error: error.message,
+            note: 'guids of edited files and Last-Modified may not survive a restart',
+          }),
       },
     });
   }
@@ -96,7 +110,14 @@ export class LiveSite {
     const site = this.site;
     const body = {
       status: !site ? 'starting' : last?.ok ? 'ok' : 'degraded',
-      lastScan: last ? { at: last.at.toISOString(), durationMs: Math.round(last.stats.durationMs), ok: last.ok, ...(last.error ? { error: last.error } : {}) } : null,
+      lastScan: last
+        ? {
+            at: last.at.toISOString(),
+            durationMs: Math.round(last.stats.durationMs),
+            ok: last.ok,
+            ...(last.error ? { error: last.error } : {}),
+          }
+        : null,
       lastGoodScan: good ? good.at.toISOString() : null,
       files: site?.catalog.files ?? 0,
       articles: site?.catalog.articles.length ?? 0,
@@ -112,7 +133,11 @@ export class LiveSite {
   trigger(reason: string): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.running) {
-      if (!this.again) this.options.logger.info('scan_queued', { reason, note: 'a scan is running; one more will follow it' });
+      if (!this.again)
+        this.options.logger.info('scan_queued', {
+          reason,
+          note: 'a scan is running; one more will follow it',
+        });
       this.again = true;
       // The running loop sees `again` before it ends, so its promise covers the follow-up scan.
       return this.running;
@@ -128,7 +153,9 @@ export class LiveSite {
         this.again = false;
         await this.scanOnce(why);
         const last = this.lastScan;
-        if (last) for (const o of this.options.observers ?? []) o.scanned?.({ ok: last.ok, durationMs: last.stats.durationMs, at: last.at });
+        if (last)
+          for (const o of this.options.observers ?? [])
+            o.scanned?.({ ok: last.ok, durationMs: last.stats.durationMs, at: last.at });
         // A watcher follows a directory, not a path: a replaced seeds directory is watched anew.
         await this.watcher?.follow();
         why = 'changes during the previous scan';
@@ -150,7 +177,11 @@ export class LiveSite {
       const { site, stats } = run;
       const { catalog } = site;
       if (run.outcome === 'unchanged') {
-        this.lastScan = this.lastGood = { at: clock(), stats: { ...stats, durationMs: performance.now() - started }, ok: true };
+        this.lastScan = this.lastGood = {
+          at: clock(),
+          stats: { ...stats, durationMs: performance.now() - started },
+          ok: true,
+        };
         logger.info('scan', {
           reason,
           files: catalog.files,
@@ -183,15 +214,27 @@ export class LiveSite {
       });
     } catch (error) {
       const message = (error as Error).message ?? String(error);
-      this.lastScan = { at: clock(), stats: { files: 0, changed: 0, removed: 0, durationMs: performance.now() - started }, ok: false, error: publicScanError(error, config.seedsDir) };
-      logger.error('scan_failed', { reason, error: message, serving: this.site ? 'last good result' : 'nothing yet' });
+      this.lastScan = {
+        at: clock(),
+        stats: { files: 0, changed: 0, removed: 0, durationMs: performance.now() - started },
+        ok: false,
+        error: publicScanError(error, config.seedsDir),
+      };
+      logger.error('scan_failed', {
+        reason,
+        error: message,
+        serving: this.site ? 'last good result' : 'nothing yet',
+      });
     }
   }
 
   /** A file was caught mid-write and its last version kept: look again once it has settled. */
   private rescanWhenSettled(): void {
     clearTimeout(this.settle);
-    this.settle = setTimeout(() => void this.trigger('a file caught mid-write has settled'), RACY_WINDOW_MS + 100);
+    this.settle = setTimeout(
+      () => void this.trigger('a file caught mid-write has settled'),
+      RACY_WINDOW_MS + 100,
+    );
     this.settle.unref();
   }
 
@@ -209,7 +252,11 @@ export class LiveSite {
         debug: (m) => logger.debug('cron', { message: String(m) }),
       },
     });
-    this.task.on('execution:overlap', () => logger.warn('scan_overran', { note: 'a scan outlasted the schedule interval; the next starts after it' }));
+    this.task.on('execution:overlap', () =>
+      logger.warn('scan_overran', {
+        note: 'a scan outlasted the schedule interval; the next starts after it',
+      }),
+    );
     if (!config.watch) return;
     this.watcher = (this.options.watcher ?? treeWatcher)({
       root: config.seedsDir,

@@ -95,7 +95,10 @@ export class TreeWatcher implements SeedsWatcher {
 
   private serially(job: () => Promise<void>): Promise<void> {
     const run = this.queue.then(job).catch((error: Error) => {
-      this.options.logger.warn('watch_failed', { error: error.message, note: 'the schedule still rescans' });
+      this.options.logger.warn('watch_failed', {
+        error: error.message,
+        note: 'the schedule still rescans',
+      });
     });
     this.queue = run;
     return run;
@@ -113,7 +116,10 @@ export class TreeWatcher implements SeedsWatcher {
     this.incomplete = false;
     if (id === undefined) {
       // Gone: the scan reports that. Only at start is it worth a line here too.
-      if (first) this.report([{ dir: root, error: new Error(`${root} is not a directory that can be watched`) }]);
+      if (first)
+        this.report([
+          { dir: root, error: new Error(`${root} is not a directory that can be watched`) },
+        ]);
       return;
     }
     const failures: Failure[] = [];
@@ -182,8 +188,11 @@ export class TreeWatcher implements SeedsWatcher {
     }
     const watched = this.dirs.get(dir);
     if (!watched || this.closed) return;
-    const present = new Set(entries.filter((e) => e.isDirectory() && !isIgnoredName(e.name)).map((e) => e.name));
-    for (const name of [...watched.children]) if (!present.has(name)) this.unwatchTree(path.join(dir, name));
+    const present = new Set(
+      entries.filter((e) => e.isDirectory() && !isIgnoredName(e.name)).map((e) => e.name),
+    );
+    for (const name of [...watched.children])
+      if (!present.has(name)) this.unwatchTree(path.join(dir, name));
     for (const name of present) {
       const child = path.join(dir, name);
       const known = this.dirs.get(child);
@@ -216,7 +225,9 @@ export class TreeWatcher implements SeedsWatcher {
       error: first.error.message,
       dir: path.relative(root, first.dir) || '.',
       ...(failures.length > 1 ? { dirs: failures.length } : {}),
-      note: whole ? 'the schedule still rescans' : 'changes in these directories wait for the schedule',
+      note: whole
+        ? 'the schedule still rescans'
+        : 'changes in these directories wait for the schedule',
     });
   }
 }

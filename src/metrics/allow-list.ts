@@ -1,4 +1,11 @@
-import { formatRange, inRange, parseAddress, parseRange, type Address, type Range } from '../net/address.js';
+import {
+  formatRange,
+  inRange,
+  parseAddress,
+  parseRange,
+  type Address,
+  type Range,
+} from '../net/address.js';
 
 /**
  * Which peers may read /metrics: networks in CIDR notation, matched on the address of the TCP
@@ -14,7 +21,9 @@ export const DEFAULT_METRICS_NETWORKS = '127.0.0.0/8,::1/128';
  * `127.0.0.0/8,::1/128` → the networks, written `address/prefix` (a bare address is one host).
  * `none` or an empty list: nobody. Returns the first entry that is no network instead.
  */
-export function parseNetworks(text: string): { readonly networks: readonly string[] } | { readonly invalid: string } {
+export function parseNetworks(
+  text: string,
+): { readonly networks: readonly string[] } | { readonly invalid: string } {
   const entries = text
     .split(',')
     .map((e) => e.trim())
@@ -37,7 +46,9 @@ function asRange(text: string): Range | undefined {
 /** `::ffff:a.b.c.d`, what a dual-stack socket reports for an IPv4 peer, is that IPv4 peer. */
 const MAPPED_PREFIX = 0xffffn << 32n;
 function unmapped(address: Address): Address {
-  return address.family === 6 && address.value >> 32n === MAPPED_PREFIX >> 32n ? { family: 4, value: address.value & 0xffffffffn } : address;
+  return address.family === 6 && address.value >> 32n === MAPPED_PREFIX >> 32n
+    ? { family: 4, value: address.value & 0xffffffffn }
+    : address;
 }
 
 export class NetworkAllowList {

@@ -26,7 +26,8 @@ function feedsOf(site: Site): number {
   let count = feedCounts.get(site);
   if (count === undefined) {
     count = 0;
-    for (const resource of site.resources.values()) if (resource.isFeed && !resource.contentType.startsWith('text/x-opml')) count++;
+    for (const resource of site.resources.values())
+      if (resource.isFeed && !resource.contentType.startsWith('text/x-opml')) count++;
     feedCounts.set(site, count);
   }
   return count;
@@ -63,16 +64,48 @@ export class Metrics {
         { labels: { result: 'ok' }, value: this.scansOk },
         { labels: { result: 'failed' }, value: this.scansFailed },
       ])
-      .histogram('seedfeed_scan_duration_seconds', 'Duration of scans (read, parse, render, export).', this.scanDuration)
-      .gauge('seedfeed_last_successful_scan_timestamp_seconds', 'Unix time of the last successful scan (0: none yet).', this.lastSuccess ? this.lastSuccess.getTime() / 1000 : 0)
+      .histogram(
+        'seedfeed_scan_duration_seconds',
+        'Duration of scans (read, parse, render, export).',
+        this.scanDuration,
+      )
+      .gauge(
+        'seedfeed_last_successful_scan_timestamp_seconds',
+        'Unix time of the last successful scan (0: none yet).',
+        this.lastSuccess ? this.lastSuccess.getTime() / 1000 : 0,
+      )
       .gauge('seedfeed_files', 'Seed files seen by the current scan result.', catalog?.files ?? 0)
-      .gauge('seedfeed_articles', 'Articles after merging duplicates.', catalog?.articles.length ?? 0)
-      .gauge('seedfeed_duplicates', 'Files merged into an article another file already gave.', catalog?.duplicates ?? 0)
-      .gauge('seedfeed_rejected_files', 'Seed files that could not be used.', catalog?.rejected.length ?? 0)
+      .gauge(
+        'seedfeed_articles',
+        'Articles after merging duplicates.',
+        catalog?.articles.length ?? 0,
+      )
+      .gauge(
+        'seedfeed_duplicates',
+        'Files merged into an article another file already gave.',
+        catalog?.duplicates ?? 0,
+      )
+      .gauge(
+        'seedfeed_rejected_files',
+        'Seed files that could not be used.',
+        catalog?.rejected.length ?? 0,
+      )
       .gauge('seedfeed_categories', 'Categories.', catalog?.categories.length ?? 0)
-      .gauge('seedfeed_feeds', 'Feeds served (RSS, Atom and JSON Feed count separately).', site ? feedsOf(site) : 0)
-      .counter('seedfeed_http_requests_total', 'HTTP requests by route and status.', this.requests.requestSamples())
-      .counter('seedfeed_http_response_bytes_total', 'Body bytes sent, by route (0 for HEAD and 304).', this.requests.byteSamples())
+      .gauge(
+        'seedfeed_feeds',
+        'Feeds served (RSS, Atom and JSON Feed count separately).',
+        site ? feedsOf(site) : 0,
+      )
+      .counter(
+        'seedfeed_http_requests_total',
+        'HTTP requests by route and status.',
+        this.requests.requestSamples(),
+      )
+      .counter(
+        'seedfeed_http_response_bytes_total',
+        'Body bytes sent, by route (0 for HEAD and 304).',
+        this.requests.byteSamples(),
+      )
       .gauge(
         'seedfeed_http_not_modified_ratio',
         'Share of 304 among the 200 and 304 answers of feeds, pages, articles and OPML since start.',
@@ -81,19 +114,31 @@ export class Metrics {
     const hub = this.sources.hub?.();
     if (hub) {
       out
-        .gauge('seedfeed_websub_subscriptions', 'WebSub subscriptions: active, and pending verification.', [
-          { labels: { state: 'active' }, value: hub.active },
-          { labels: { state: 'pending' }, value: hub.pending },
-        ])
+        .gauge(
+          'seedfeed_websub_subscriptions',
+          'WebSub subscriptions: active, and pending verification.',
+          [
+            { labels: { state: 'active' }, value: hub.active },
+            { labels: { state: 'pending' }, value: hub.pending },
+          ],
+        )
         .counter('seedfeed_websub_verifications_total', 'Verifications of intent, by result.', [
           { labels: { result: 'ok' }, value: hub.verifications.ok },
           { labels: { result: 'failed' }, value: hub.verifications.failed },
         ])
-        .counter('seedfeed_websub_deliveries_total', 'Content distribution requests, by result (each retry counts).', [
-          { labels: { result: 'ok' }, value: hub.deliveries.ok },
-          { labels: { result: 'failed' }, value: hub.deliveries.failed },
-        ])
-        .counter('seedfeed_websub_dropped_total', 'Subscriptions dropped (failed deliveries, 410 Gone, expired leases).', hub.dropped);
+        .counter(
+          'seedfeed_websub_deliveries_total',
+          'Content distribution requests, by result (each retry counts).',
+          [
+            { labels: { result: 'ok' }, value: hub.deliveries.ok },
+            { labels: { result: 'failed' }, value: hub.deliveries.failed },
+          ],
+        )
+        .counter(
+          'seedfeed_websub_dropped_total',
+          'Subscriptions dropped (failed deliveries, 410 Gone, expired leases).',
+          hub.dropped,
+        );
     }
     return out.toString();
   }
@@ -112,14 +157,29 @@ const FORBIDDEN = 'Forbidden: /metrics answers only to the networks of --metrics
  */
 export function mountMetrics(app: Hono, metrics: Metrics, allowed: NetworkAllowList): void {
   app.get('/metrics', (c) => {
-    const peer = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress;
+    const peer = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket
+      ?.remoteAddress;
     if (!allowed.allows(peer)) {
-      metrics.requests.count(ROUTE.metrics, 403, c.req.method === 'HEAD' ? 0 : Buffer.byteLength(FORBIDDEN));
-      return c.body(FORBIDDEN, 403, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      metrics.requests.count(
+        ROUTE.metrics,
+        403,
+        c.req.method === 'HEAD' ? 0 : Buffer.byteLength(FORBIDDEN),
+      );
+      return c.body(FORBIDDEN, 403, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+      });
     }
     const body = metrics.render();
     // Counted before rendering would miss this request; counted after, it shows in the next scrape.
-    metrics.requests.count(ROUTE.metrics, 200, c.req.method === 'HEAD' ? 0 : Buffer.byteLength(body));
-    return c.body(body, 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Cache-Control': 'no-store' });
+    metrics.requests.count(
+      ROUTE.metrics,
+      200,
+      c.req.method === 'HEAD' ? 0 : Buffer.byteLength(body),
+    );
+    return c.body(body, 200, {
+      'Content-Type': PROMETHEUS_CONTENT_TYPE,
+      'Cache-Control': 'no-store',
+    });
   });
 }

@@ -14,7 +14,8 @@ export interface Sample {
   readonly value: number;
 }
 
-const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const escapeLabel = (value: string) =>
+  value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 const escapeHelp = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 
 function formatValue(value: number): string {
@@ -44,13 +45,15 @@ export class Exposition {
 
   counter(name: string, help: string, samples: readonly Sample[] | number): this {
     this.family(name, 'counter', help);
-    for (const s of typeof samples === 'number' ? [{ value: samples }] : samples) this.sample(name, s.labels, s.value);
+    for (const s of typeof samples === 'number' ? [{ value: samples }] : samples)
+      this.sample(name, s.labels, s.value);
     return this;
   }
 
   gauge(name: string, help: string, samples: readonly Sample[] | number): this {
     this.family(name, 'gauge', help);
-    for (const s of typeof samples === 'number' ? [{ value: samples }] : samples) this.sample(name, s.labels, s.value);
+    for (const s of typeof samples === 'number' ? [{ value: samples }] : samples)
+      this.sample(name, s.labels, s.value);
     return this;
   }
 

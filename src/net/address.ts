@@ -67,7 +67,8 @@ function ipv6Value(text: string): bigint {
     head = text.slice(0, -dotted[1]!.length);
     if (head.endsWith(':') && !head.endsWith('::')) head = head.slice(0, -1);
   }
-  const groups = (part: string) => (part === '' ? [] : part.split(':').map((g) => BigInt(parseInt(g, 16))));
+  const groups = (part: string) =>
+    part === '' ? [] : part.split(':').map((g) => BigInt(parseInt(g, 16)));
   let all: bigint[];
   const gap = head.indexOf('::');
   if (gap >= 0) {
@@ -81,12 +82,15 @@ function ipv6Value(text: string): bigint {
 }
 
 export function formatAddress(address: Address): string {
-  if (address.family === 4) return [24n, 16n, 8n, 0n].map((s) => String((address.value >> s) & 0xffn)).join('.');
-  const groups = Array.from({ length: 8 }, (_, i) => ((address.value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
+  if (address.family === 4)
+    return [24n, 16n, 8n, 0n].map((s) => String((address.value >> s) & 0xffn)).join('.');
+  const groups = Array.from({ length: 8 }, (_, i) =>
+    ((address.value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16),
+  );
   // The shortest form (RFC 5952 §4.2): the longest run of two or more zero groups becomes `::`.
   let best = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== '0') {
       i++;
       continue;
@@ -108,10 +112,12 @@ export function parseRange(text: string): Range | string | undefined {
   const bits = BITS[address.family];
   if (slash < 0) return { ...address, prefix: bits };
   const prefixText = text.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) return `has no prefix length from 0 to ${bits}`;
+  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits)
+    return `has no prefix length from 0 to ${bits}`;
   const prefix = Number(prefixText);
   const network = address.value & mask(address.family, prefix);
-  if (network !== address.value) return `has bits set past the /${prefix} prefix (the network is ${formatAddress({ family: address.family, value: network })}/${prefix})`;
+  if (network !== address.value)
+    return `has bits set past the /${prefix} prefix (the network is ${formatAddress({ family: address.family, value: network })}/${prefix})`;
   return { family: address.family, value: network, prefix };
 }
 
@@ -121,7 +127,10 @@ function mask(family: Family, prefix: number): bigint {
 }
 
 export function inRange(address: Address, range: Range): boolean {
-  return address.family === range.family && (address.value & mask(range.family, range.prefix)) === range.value;
+  return (
+    address.family === range.family &&
+    (address.value & mask(range.family, range.prefix)) === range.value
+  );
 }
 
 export function formatRange(range: Range): string {
@@ -134,7 +143,11 @@ interface Block {
   readonly what: string;
 }
 
-const block = (cidr: string, what: string): Block => ({ range: parseRange(cidr) as Range, text: cidr, what });
+const block = (cidr: string, what: string): Block => ({
+  range: parseRange(cidr) as Range,
+  text: cidr,
+  what,
+});
 
 /** IANA IPv4 Special-Purpose Address Registry entries not globally reachable, plus multicast and reserved space. */
 const IPV4_BLOCKS: readonly Block[] = [
@@ -182,13 +195,25 @@ const IPV6_BLOCKS: readonly Block[] = [
 /** IPv6 prefixes with an IPv4 address inside: where it sits, and how it is stored. */
 const EMBEDDING: ReadonlyArray<{ range: Range; what: string; extract: (v: bigint) => bigint[] }> = [
   // RFC 4291 §2.5.5.2: the socket connects to the IPv4 address itself.
-  { range: parseRange('::ffff:0:0/96') as Range, what: 'IPv4-mapped', extract: (v) => [v & 0xffffffffn] },
+  {
+    range: parseRange('::ffff:0:0/96') as Range,
+    what: 'IPv4-mapped',
+    extract: (v) => [v & 0xffffffffn],
+  },
   // RFC 6052 §2.1: the well-known NAT64 prefix; a NAT64 gateway forwards to the IPv4 address.
   { range: parseRange('64:ff9b::/96') as Range, what: 'NAT64', extract: (v) => [v & 0xffffffffn] },
   // RFC 3056 §2: 6to4, the IPv4 address in bits 16–47.
-  { range: parseRange('2002::/16') as Range, what: '6to4', extract: (v) => [(v >> 80n) & 0xffffffffn] },
+  {
+    range: parseRange('2002::/16') as Range,
+    what: '6to4',
+    extract: (v) => [(v >> 80n) & 0xffffffffn],
+  },
   // RFC 4380 §4: Teredo, the server's IPv4 address in bits 32–63, the client's inverted in the last 32.
-  { range: parseRange('2001::/32') as Range, what: 'Teredo', extract: (v) => [(v >> 64n) & 0xffffffffn, ~v & 0xffffffffn] },
+  {
+    range: parseRange('2001::/32') as Range,
+    what: 'Teredo',
+    extract: (v) => [(v >> 64n) & 0xffffffffn, ~v & 0xffffffffn],
+  },
 ];
 
 /** Whether the hub may connect to `address`, and if not, why. */
@@ -202,13 +227,22 @@ export function classifyAddress(address: Address): Verdict {
     for (const value of embedding.extract(address.value)) {
       const inner: Address = { family: 4, value };
       const verdict = classifyAddress(inner);
-      if (!verdict.global) return { global: false, reason: `${embedding.what} for ${formatAddress(inner)}, ${verdict.reason}` };
+      if (!verdict.global)
+        return {
+          global: false,
+          reason: `${embedding.what} for ${formatAddress(inner)}, ${verdict.reason}`,
+        };
     }
     return { global: true };
   }
   if (!inRange(address, GLOBAL_UNICAST_V6)) {
     const hit = IPV6_NAMED.find((b) => inRange(address, b.range));
-    return { global: false, reason: hit ? `${hit.what}, ${hit.text}` : 'outside 2000::/3, the global unicast space (RFC 4291 §2.4)' };
+    return {
+      global: false,
+      reason: hit
+        ? `${hit.what}, ${hit.text}`
+        : 'outside 2000::/3, the global unicast space (RFC 4291 §2.4)',
+    };
   }
   const hit = IPV6_BLOCKS.find((b) => inRange(address, b.range));
   return hit ? { global: false, reason: `${hit.what}, ${hit.text}` } : { global: true };
@@ -218,5 +252,7 @@ export function classifyAddress(address: Address): Verdict {
 export function embeddedIpv4(address: Address): Address[] {
   if (address.family === 4) return [];
   const embedding = EMBEDDING.find((e) => inRange(address, e.range));
-  return embedding ? embedding.extract(address.value).map((value) => ({ family: 4 as const, value })) : [];
+  return embedding
+    ? embedding.extract(address.value).map((value) => ({ family: 4 as const, value }))
+    : [];
 }

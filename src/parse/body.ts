@@ -17,8 +17,32 @@ const IMG_OPEN = /<img\b/gi;
 const SRC_ATTRIBUTE = /\ssrc\s*=\s*["']?([^"'\s>]+)/i;
 
 const BLOCK = new Set([
-  'p', 'div', 'section', 'article', 'header', 'footer', 'blockquote', 'pre', 'ul', 'ol', 'li',
-  'table', 'tr', 'caption', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'figure', 'figcaption', 'hr', 'dl', 'dt', 'dd',
+  'p',
+  'div',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'blockquote',
+  'pre',
+  'ul',
+  'ol',
+  'li',
+  'table',
+  'tr',
+  'caption',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'figure',
+  'figcaption',
+  'hr',
+  'dl',
+  'dt',
+  'dd',
 ]);
 const MAX_DEPTH = 500;
 
@@ -54,7 +78,8 @@ export function readHtmlBody(html: string): Body {
           const before = lines.length;
           walk(node.children, depth + 1);
           if (block) breakLine();
-          if (!firstHeading && /^h[1-3]$/.test(node.name) && lines.length > before) firstHeading = lines[lines.length - 1];
+          if (!firstHeading && /^h[1-3]$/.test(node.name) && lines.length > before)
+            firstHeading = lines[lines.length - 1];
         }
       }
     }
@@ -77,7 +102,7 @@ export function readHtmlBody(html: string): Body {
  */
 export function imageSources(html: string): string[] {
   const out: string[] = [];
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     IMG_OPEN.lastIndex = from;
     const open = IMG_OPEN.exec(html);
     if (!open) return out;

@@ -27,7 +27,8 @@ const LINE_RULES: readonly RegExp[] = [
 ];
 
 /** A heading after which only a list of other articles follows. */
-export const RELATED_HEADING = /^(?:推荐阅读|相关阅读|延伸阅读|相关文章|相关新闻|热门推荐|更多精彩|related(?: articles| posts)?|read more)\s*[:：]?$/iu;
+export const RELATED_HEADING =
+  /^(?:推荐阅读|相关阅读|延伸阅读|相关文章|相关新闻|热门推荐|更多精彩|related(?: articles| posts)?|read more)\s*[:：]?$/iu;
 
 /** True when a whole block's text is one of the furniture lines the rules name. */
 export function isBoilerplateLine(text: string): boolean {
@@ -37,8 +38,10 @@ export function isBoilerplateLine(text: string): boolean {
 }
 
 /** A cheap test first: the block pattern below is slow on long bodies. */
-const RELATED_WORD = /推荐阅读|相关阅读|延伸阅读|相关文章|相关新闻|热门推荐|更多精彩|related|read more/i;
-const RELATED_BLOCK = /<(p|h[1-6]|div|section)>\s*(?:<(?:strong|b|span)>\s*)*([^<]{2,24}?)\s*(?:<\/(?:strong|b|span)>\s*)*<\/\1>/giu;
+const RELATED_WORD =
+  /推荐阅读|相关阅读|延伸阅读|相关文章|相关新闻|热门推荐|更多精彩|related|read more/i;
+const RELATED_BLOCK =
+  /<(p|h[1-6]|div|section)>\s*(?:<(?:strong|b|span)>\s*)*([^<]{2,24}?)\s*(?:<\/(?:strong|b|span)>\s*)*<\/\1>/giu;
 /**
  * How many related-reading headings are tried: each try reads the whole rest of the body, and
  * 10,000 `<p>推荐阅读</p>` took minutes. A page has one such list, two or three with neighbours.

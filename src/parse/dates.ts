@@ -11,14 +11,24 @@ const RFC_2822 =
   /^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(GMT|UTC?|Z|[+-]\d{4}|[ECMP][SD]T)?$/;
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const US_ZONES: Record<string, number> = { EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
+const US_ZONES: Record<string, number> = {
+  EST: -300,
+  EDT: -240,
+  CST: -360,
+  CDT: -300,
+  MST: -420,
+  MDT: -360,
+  PST: -480,
+  PDT: -420,
+};
 
 export type DateResult = { readonly date: Date } | { readonly invalid: string } | undefined;
 
 /** Reads a front-matter date value: `Date`, epoch number, or one of the string forms above. */
 export function parseDateValue(value: unknown): DateResult {
   if (value === undefined || value === null || value === '') return undefined;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? { invalid: String(value) } : { date: value };
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? { invalid: String(value) } : { date: value };
   if (typeof value === 'number') {
     // Seconds or milliseconds since the epoch; 1e11 seconds is the year 5138.
     const ms = Math.abs(value) < 1e11 ? value * 1000 : value;
@@ -40,12 +50,17 @@ const MAX_LISTED = 100;
  */
 function describe(value: unknown): string {
   if (!Array.isArray(value)) return String(value);
-  const flat = value.length <= MAX_LISTED && value.every((item) => item === null || typeof item !== 'object');
+  const flat =
+    value.length <= MAX_LISTED && value.every((item) => item === null || typeof item !== 'object');
   return flat ? String(value) : `a list of ${value.length} items`;
 }
 
 function inRange(ms: number): boolean {
-  return Number.isFinite(ms) && ms >= Date.UTC(1970, 0, 1) - 365 * 864e5 * 70 && ms <= Date.UTC(9999, 11, 31);
+  return (
+    Number.isFinite(ms) &&
+    ms >= Date.UTC(1970, 0, 1) - 365 * 864e5 * 70 &&
+    ms <= Date.UTC(9999, 11, 31)
+  );
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -64,7 +79,16 @@ function zoneOffsetMinutes(zone: string | undefined): number | null {
   return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
-function build(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, zone: string | undefined): Date | null {
+function build(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+  zone: string | undefined,
+): Date | null {
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
   if (h > 23 || mi > 59 || s > 60) return null;
   const offset = zoneOffsetMinutes(zone);
@@ -79,7 +103,16 @@ export function parseIsoLike(text: string): Date | null | undefined {
   const m = ISO_LIKE.exec(text);
   if (!m) return undefined;
   const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
-  return build(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms, m[8]);
+  return build(
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[3]),
+    Number(m[4] ?? 0),
+    Number(m[5] ?? 0),
+    Number(m[6] ?? 0),
+    ms,
+    m[8],
+  );
 }
 
 /** `Sun, 13 Feb 2022 15:09:00 GMT` (RFC 2822 / RFC 1123). The weekday is not checked. */
@@ -88,5 +121,14 @@ export function parseRfc2822(text: string): Date | null | undefined {
   if (!m) return undefined;
   const month = MONTHS.indexOf(m[2]!.slice(0, 3).toLowerCase()) + 1;
   if (month === 0) return null;
-  return build(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), 0, m[7]);
+  return build(
+    Number(m[3]),
+    month,
+    Number(m[1]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6] ?? 0),
+    0,
+    m[7],
+  );
 }

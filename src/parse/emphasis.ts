@@ -45,7 +45,10 @@ class Runs {
   private readonly lowest: number[];
 
   constructor(masked: string, rule: WalkRule, length: number) {
-    const walk = new RegExp(rule.pattern.source, rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`);
+    const walk = new RegExp(
+      rule.pattern.source,
+      rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`,
+    );
     // From index 1, so that no alternative anchored with ^ fires at the start of the pass. Every
     // walk of marked's starts after an opener (index 1 or later), and from there the two agree:
     // no match runs across the end of a run, and every other position is tried in turn.
@@ -58,11 +61,14 @@ class Runs {
       const size = [...run].length;
       if (rule.sameLength && size !== length) continue;
       this.starts.push(m.index + m[0].length - run.length);
-      this.count.push(this.count[this.count.length - 1]! + (rule.opening.includes(group) ? size : -size));
+      this.count.push(
+        this.count[this.count.length - 1]! + (rule.opening.includes(group) ? size : -size),
+      );
     }
     this.lowest = new Array<number>(this.count.length);
     let low = Infinity;
-    for (let i = this.count.length - 1; i >= 0; i--) this.lowest[i] = low = Math.min(low, this.count[i]!);
+    for (let i = this.count.length - 1; i >= 0; i--)
+      this.lowest[i] = low = Math.min(low, this.count[i]!);
   }
 
   /** Whether an opener of `length` whose walk starts at `walkStart` can reach zero on some later run. */
@@ -103,7 +109,8 @@ export class OpenerGuard {
     let length = 1;
     while (opener.charCodeAt(length) === opener.charCodeAt(0)) length++;
     const walkStart = masked.length - src.length + length;
-    if (rule.skipAtStart && this.skip(rule.pattern, rule.skipAtStart).test(masked.slice(walkStart))) return true;
+    if (rule.skipAtStart && this.skip(rule.pattern, rule.skipAtStart).test(masked.slice(walkStart)))
+      return true;
     const key = rule.sameLength ? `${kind}${length}` : kind;
     let runs = pass.runs.get(key);
     if (!runs) pass.runs.set(key, (runs = new Runs(masked, rule, length)));
@@ -133,7 +140,10 @@ export class OpenerGuard {
     let skip = this.skips.get(source);
     if (!skip) {
       // marked changed the pattern: the whole-pass walk might not be marked's. Fail where tests see it.
-      if (!pattern.source.startsWith(`${source}|`)) throw new Error(`marked's pattern ${pattern.source.slice(0, 40)}… changed; update parse/emphasis.ts`);
+      if (!pattern.source.startsWith(`${source}|`))
+        throw new Error(
+          `marked's pattern ${pattern.source.slice(0, 40)}… changed; update parse/emphasis.ts`,
+        );
       skip = new RegExp(source, 'u');
       this.skips.set(source, skip);
     }

@@ -17,13 +17,20 @@ type Data = Readonly<Record<string, unknown>>;
 
 function pick(data: Data, keys: readonly string[]): unknown {
   for (const key of keys) {
-    if (Object.hasOwn(data, key) && data[key] !== null && data[key] !== undefined && data[key] !== '') return data[key];
+    if (
+      Object.hasOwn(data, key) &&
+      data[key] !== null &&
+      data[key] !== undefined &&
+      data[key] !== ''
+    )
+      return data[key];
   }
   return undefined;
 }
 
 function scalarText(value: unknown): string | undefined {
-  if (typeof value === 'string' || typeof value === 'number') return cleanLine(String(value)) || undefined;
+  if (typeof value === 'string' || typeof value === 'number')
+    return cleanLine(String(value)) || undefined;
   return undefined;
 }
 
@@ -57,7 +64,11 @@ export interface NameList {
  * dropped; `names` holds the first `max`, `total` counts them all — of the first `maxEntries`
  * entries, when the field holds more (then `entries` says how many).
  */
-export function readNameList(value: unknown, max = MAX_NAMES, maxEntries = MAX_NAME_ENTRIES): NameList {
+export function readNameList(
+  value: unknown,
+  max = MAX_NAMES,
+  maxEntries = MAX_NAME_ENTRIES,
+): NameList {
   const tree = new NameTree();
   const entries = tree.count(value, 0);
   const out: string[] = [];
@@ -85,7 +96,9 @@ export function readNameList(value: unknown, max = MAX_NAMES, maxEntries = MAX_N
     }
   };
   add(value, 0);
-  return entries > read ? { names: out, total: seen.size, entries } : { names: out, total: seen.size };
+  return entries > read
+    ? { names: out, total: seen.size, entries }
+    : { names: out, total: seen.size };
 }
 
 const WHITESPACE = /\s+/u;
@@ -98,7 +111,10 @@ const MAX_LIST_DEPTH = 3;
  * itself (`&a [*a]`) ends at MAX_LIST_DEPTH like any other.
  */
 class NameTree {
-  private readonly memo = new Map<readonly unknown[], Array<{ count: number; contributing: readonly unknown[] } | undefined>>();
+  private readonly memo = new Map<
+    readonly unknown[],
+    Array<{ count: number; contributing: readonly unknown[] } | undefined>
+  >();
 
   count(item: unknown, depth: number): number {
     if (Array.isArray(item)) return depth < MAX_LIST_DEPTH ? this.node(item, depth).count : 0;
@@ -146,7 +162,8 @@ function readAuthor(value: unknown): string | undefined {
     value = value[0];
   }
   if (Array.isArray(value)) return undefined;
-  if (value && typeof value === 'object') return scalarText((value as Record<string, unknown>).name);
+  if (value && typeof value === 'object')
+    return scalarText((value as Record<string, unknown>).name);
   return scalarText(value);
 }
 
@@ -169,9 +186,14 @@ export function readFields(data: Data): FrontMatterFields {
   const categories = readNameList(pick(data, KEYS.categories));
   const tags = readNameList(pick(data, KEYS.tags));
   const notes: string[] = [];
-  for (const [what, list] of [['categories', categories], ['tags', tags]] as const) {
+  for (const [what, list] of [
+    ['categories', categories],
+    ['tags', tags],
+  ] as const) {
     if (list.entries !== undefined) {
-      notes.push(`${what}: ${count(list.entries)} names once YAML aliases are expanded, more than the ${count(MAX_NAME_ENTRIES)} read; the first ${list.names.length} names are used`);
+      notes.push(
+        `${what}: ${count(list.entries)} names once YAML aliases are expanded, more than the ${count(MAX_NAME_ENTRIES)} read; the first ${list.names.length} names are used`,
+      );
     } else if (list.total > list.names.length) {
       notes.push(`${list.total} ${what}; only the first ${list.names.length} are used`);
     }

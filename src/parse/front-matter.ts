@@ -14,7 +14,11 @@ const yaml = createRequire(createRequire(import.meta.url).resolve('gray-matter')
 
 export type FrontMatter =
   | { readonly kind: 'none' }
-  | { readonly kind: 'data'; readonly data: Readonly<Record<string, unknown>>; readonly body: string }
+  | {
+      readonly kind: 'data';
+      readonly data: Readonly<Record<string, unknown>>;
+      readonly body: string;
+    }
   | { readonly kind: 'error'; readonly reason: string };
 
 const refuse = (language: string) => () => {
@@ -29,7 +33,9 @@ const refuse = (language: string) => () => {
 const MATTER_OPTIONS = Object.freeze({
   excerpt: false,
   engines: {
-    yaml: { parse: (source: string) => yaml.safeLoad(source, { schema: yaml.CORE_SCHEMA }) as object },
+    yaml: {
+      parse: (source: string) => yaml.safeLoad(source, { schema: yaml.CORE_SCHEMA }) as object,
+    },
     js: refuse('javascript'),
     javascript: refuse('javascript'),
     coffee: refuse('coffeescript'),
@@ -46,30 +52,40 @@ export function readFrontMatter(text: string): FrontMatter {
   const start = text.replace(/^\s+/, '');
   if (!start.startsWith('---') || /^-{4,}/.test(start)) return { kind: 'none' };
   const fence = FENCE_LINE.exec(start);
-  if (!fence) return { kind: 'error', reason: 'front matter has an opening --- but nothing after it' };
+  if (!fence)
+    return { kind: 'error', reason: 'front matter has an opening --- but nothing after it' };
   const language = fence[1]!;
   if (language !== '' && !/^ya?ml$/i.test(language)) {
     const named = `front matter language "${language.slice(0, 40)}" is not allowed`;
     // JSON and TOML are data too, but seedfeed reads one format; saying "code" would mislead.
-    if (/^(json|toml)$/i.test(language)) return { kind: 'error', reason: `${named}: front matter is YAML; write the fields as YAML between --- lines` };
+    if (/^(json|toml)$/i.test(language))
+      return {
+        kind: 'error',
+        reason: `${named}: front matter is YAML; write the fields as YAML between --- lines`,
+      };
     return { kind: 'error', reason: `${named}: front matter is data (YAML), never code` };
   }
   const rest = start.slice(fence[0].length - 1);
-  if (!CLOSING_FENCE.test(rest) && !rest.startsWith('\n---')) return { kind: 'error', reason: 'front matter has no closing --- line' };
+  if (!CLOSING_FENCE.test(rest) && !rest.startsWith('\n---'))
+    return { kind: 'error', reason: 'front matter has no closing --- line' };
 
   let parsed: { data: unknown; content: string };
   try {
     parsed = matter(start, MATTER_OPTIONS);
   } catch (error) {
     const skippedLines = text.slice(0, text.length - start.length).split('\n').length - 1;
-    return { kind: 'error', reason: `front matter is not valid YAML: ${describeYamlError(error, skippedLines)}` };
+    return {
+      kind: 'error',
+      reason: `front matter is not valid YAML: ${describeYamlError(error, skippedLines)}`,
+    };
   }
   const { data } = parsed;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { kind: 'error', reason: 'front matter is not a mapping of keys to values' };
   }
   const proto = Object.getPrototypeOf(data);
-  if (proto !== Object.prototype && proto !== null) return { kind: 'error', reason: 'front matter is not a mapping of keys to values' };
+  if (proto !== Object.prototype && proto !== null)
+    return { kind: 'error', reason: 'front matter is not a mapping of keys to values' };
   return { kind: 'data', data: data as Record<string, unknown>, body: parsed.content };
 }
 

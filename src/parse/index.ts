@@ -39,7 +39,12 @@ function split(text: string, file: string): Parts | Rejection {
       if (fm.kind === 'none') return { html: bodyToHtml(text).html };
       const fields = readFields(fm.data);
       const markup = bodyToHtml(fm.body);
-      return { title: fields.title, html: markup.html, link: fields.link ?? markup.sourceLink, fields };
+      return {
+        title: fields.title,
+        html: markup.html,
+        link: fields.link ?? markup.sourceLink,
+        fields,
+      };
     }
     case 'html': {
       const title = htmlTitle(text);
@@ -49,7 +54,9 @@ function split(text: string, file: string): Parts | Rejection {
       return { html: bodyToHtml(text).html };
     case 'plain-text': {
       const plain = readPlainText(text);
-      return plain ? { title: plain.title, html: plain.html } : { file, reason: 'file has no text' };
+      return plain
+        ? { title: plain.title, html: plain.html }
+        : { file, reason: 'file has no text' };
     }
   }
 }
@@ -61,7 +68,7 @@ function split(text: string, file: string): Parts | Rejection {
  */
 export function htmlTitle(text: string): string | undefined {
   const open = /<title/gi;
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     open.lastIndex = from;
     const start = open.exec(text)?.index;
     if (start === undefined) return undefined;
@@ -75,7 +82,10 @@ export function htmlTitle(text: string): string | undefined {
 }
 
 function decodeBasicEntities(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
+  return text.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '',
+  );
 }
 
 /** A Draft with the normalized plain text of its body, which its contentHash is the hash of. */
@@ -103,15 +113,20 @@ export function parseSeedWithText(file: string, rawText: string): ParsedSeed | R
   const parts = split(text, file);
   if ('reason' in parts) return parts;
   const body = readHtmlBody(parts.html);
-  if (body.text === '') return { file, reason: 'file has no text: the body is empty once markup is removed' };
+  if (body.text === '')
+    return { file, reason: 'file has no text: the body is empty once markup is removed' };
 
   const fields = parts.fields;
   const notes: string[] = [...(fields?.notes ?? [])];
-  const title = cleanLine(parts.title ?? body.firstHeading ?? body.text.split('\n')[0]!).slice(0, 500);
+  const title = cleanLine(parts.title ?? body.firstHeading ?? body.text.split('\n')[0]!).slice(
+    0,
+    500,
+  );
   if (!parts.title) notes.push(`no title given; using "${summarize(title, 40)}" from the text`);
   let date: Date | undefined;
   if (fields?.date && 'date' in fields.date) date = fields.date.date;
-  if (fields?.date && 'invalid' in fields.date) notes.push(`date "${fields.date.invalid.slice(0, 60)}" is not a real date; treated as missing`);
+  if (fields?.date && 'invalid' in fields.date)
+    notes.push(`date "${fields.date.invalid.slice(0, 60)}" is not a real date; treated as missing`);
   const updated = fields?.updated && 'date' in fields.updated ? fields.updated.date : undefined;
 
   const draft: Draft = {
@@ -126,7 +141,10 @@ export function parseSeedWithText(file: string, rawText: string): ParsedSeed | R
     // A front-matter image that the body only shows inside boilerplate (sample 001: the app's QR
     // promo) is the site's logo, not the article's picture.
     // Only an absolute http(s) URL can be an enclosure (`feed` throws on a relative one).
-    image: fields?.image && !body.droppedImages.has(fields.image) ? fields.image : absoluteUrl(body.firstImage),
+    image:
+      fields?.image && !body.droppedImages.has(fields.image)
+        ? fields.image
+        : absoluteUrl(body.firstImage),
     contentHtml: body.contentHtml,
     summary: summarize(body.text),
     contentHash: contentHash(body.text),

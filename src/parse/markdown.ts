@@ -1,4 +1,13 @@
-import { Lexer, Parser, Tokenizer, getDefaults, type MarkedOptions, type Rules, type Token, type Tokens } from 'marked';
+import {
+  Lexer,
+  Parser,
+  Tokenizer,
+  getDefaults,
+  type MarkedOptions,
+  type Rules,
+  type Token,
+  type Tokens,
+} from 'marked';
 import { OpenerGuard, type WalkRule } from './emphasis.js';
 
 /**
@@ -46,7 +55,10 @@ function withBoundedEmails(inline: Rules['inline']): Rules['inline'] {
     const source = inline[rule].source;
     const found = source.split(part).length - 1;
     // marked changed its patterns: the bound would silently not apply. Fail where tests see it.
-    if (found !== count) throw new Error(`marked's ${rule} pattern has ${found} e-mail local parts where ${count} were expected; update parse/markdown.ts`);
+    if (found !== count)
+      throw new Error(
+        `marked's ${rule} pattern has ${found} e-mail local parts where ${count} were expected; update parse/markdown.ts`,
+      );
     const limited = part.replace(/\]\+(\(?@)/, `]{1,${MAX_LOCAL_PART}}$1`);
     patched[rule] = new RegExp(source.split(part).join(limited), inline[rule].flags);
   }
@@ -91,15 +103,28 @@ class BoundedTokenizer extends Tokenizer {
     // Without a capture marked returns at once; otherwise it would walk the rest of the pass.
     if (opener && (opener[1] || opener[2] || opener[3] || opener[4])) {
       const star = opener[0][0] === '*';
-      const rule = star ? this.walkRule('*', this.rules.inline.emStrongRDelimAst) : this.walkRule('_', this.rules.inline.emStrongRDelimUnd);
-      if (!this.openers.mayOpen(src, maskedSrc, opener[0], star ? '*' : '_', rule)) return undefined;
+      const rule = star
+        ? this.walkRule('*', this.rules.inline.emStrongRDelimAst)
+        : this.walkRule('_', this.rules.inline.emStrongRDelimUnd);
+      if (!this.openers.mayOpen(src, maskedSrc, opener[0], star ? '*' : '_', rule))
+        return undefined;
     }
     return OWN_EM_STRONG.call(this, src, maskedSrc, prevChar);
   };
 
   private readonly guardedDel = (src: string, maskedSrc: string, prevChar?: string) => {
     const opener = src.charCodeAt(0) === 126 ? this.rules.inline.delLDelim.exec(src) : null;
-    if (opener && !this.openers.mayOpen(src, maskedSrc, opener[0], '~', this.walkRule('~', this.rules.inline.delRDelim))) return undefined;
+    if (
+      opener &&
+      !this.openers.mayOpen(
+        src,
+        maskedSrc,
+        opener[0],
+        '~',
+        this.walkRule('~', this.rules.inline.delRDelim),
+      )
+    )
+      return undefined;
     return OWN_DEL.call(this, src, maskedSrc, prevChar);
   };
 
@@ -132,7 +157,8 @@ class BoundedTokenizer extends Tokenizer {
   }
 
   override blockquote(src: string) {
-    if (this.depth >= MAX_BLOCK_NESTING) return this.asText(src, 'blockquote') as Tokens.Blockquote | undefined;
+    if (this.depth >= MAX_BLOCK_NESTING)
+      return this.asText(src, 'blockquote') as Tokens.Blockquote | undefined;
     this.depth++;
     try {
       return super.blockquote(src);
@@ -146,14 +172,24 @@ class BoundedTokenizer extends Tokenizer {
    * above, in one token of the kind marked makes for text there. (Left to marked's paragraph rule,
    * each of them was a paragraph of its own, merged into the one before: 2 MB took seconds.)
    */
-  private asText(src: string, kind: 'list' | 'blockquote'): Tokens.Paragraph | Tokens.Text | undefined {
+  private asText(
+    src: string,
+    kind: 'list' | 'blockquote',
+  ): Tokens.Paragraph | Tokens.Text | undefined {
     // Where marked would make no list or quote, nor is any text made here.
     if (!this.rules.block[kind].test(src)) return undefined;
-    if (kind === 'list' && this.lexer.state.lastToken?.type === 'text' && !this.rules.other.listInterruptsParagraph.test(src)) return undefined;
+    if (
+      kind === 'list' &&
+      this.lexer.state.lastToken?.type === 'text' &&
+      !this.rules.other.listInterruptsParagraph.test(src)
+    )
+      return undefined;
     const raw = BLOCK_TEXT.exec(src)![0];
     const text = raw.endsWith('\n') ? raw.slice(0, -1) : raw;
     const tokens = this.lexer.inline(text);
-    return this.lexer.state.top ? { type: 'paragraph', raw, text, tokens } : { type: 'text', raw, text, tokens };
+    return this.lexer.state.top
+      ? { type: 'paragraph', raw, text, tokens }
+      : { type: 'text', raw, text, tokens };
   }
 }
 

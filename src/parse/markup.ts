@@ -1,7 +1,8 @@
 import { markdownToHtml } from './markdown.js';
 
 /** Block-level tags: a body that has them is HTML (the crawled posts); one without is Markdown. */
-const HTML_BLOCK_START = /<(?:p|div|br|table|ul|ol|h[1-6]|blockquote|section|article|figure|img)\b/i;
+const HTML_BLOCK_START =
+  /<(?:p|div|br|table|ul|ol|h[1-6]|blockquote|section|article|figure|img)\b/i;
 const SOURCE_LINE = /^<(https?:\/\/[^\s>]+)>$/;
 const FOOTER_SEPARATORS = /[\s|｜·•\-–—]/gu;
 

@@ -12,9 +12,36 @@
 export const MAX_NESTING = 256;
 
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:\s[^>]*)?>/g;
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
 /** Elements an HTML parser closes when another of the same kind opens, so `<p>a<p>b` is not nesting. */
-const SELF_CLOSING_SIBLINGS = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option', 'optgroup', 'rp', 'rt']);
+const SELF_CLOSING_SIBLINGS = new Set([
+  'p',
+  'li',
+  'dt',
+  'dd',
+  'tr',
+  'td',
+  'th',
+  'option',
+  'optgroup',
+  'rp',
+  'rt',
+]);
 /** How far down the stack an end tag looks for its element; stray end tags are ignored. */
 const END_TAG_REACH = 16;
 
@@ -56,6 +83,7 @@ export function limitNesting(html: string, maxDepth = MAX_NESTING): string {
 /** Occurrences of `char` in `text`, counting no further than `limit`. */
 function countOf(text: string, char: string, limit: number): number {
   let count = 0;
-  for (let i = text.indexOf(char); i !== -1 && count < limit; i = text.indexOf(char, i + 1)) count++;
+  for (let i = text.indexOf(char); i !== -1 && count < limit; i = text.indexOf(char, i + 1))
+    count++;
   return count;
 }

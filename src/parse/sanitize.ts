@@ -12,21 +12,83 @@ import { cutRelatedReading, isBoilerplateLine } from './boilerplate.js';
  */
 
 const ALLOWED_TAGS = [
-  'p', 'br', 'hr', 'div', 'span', 'section', 'article', 'figure', 'figcaption',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'strong', 'b', 'em', 'i', 'u', 's', 'del', 'ins', 'mark', 'small', 'sub', 'sup', 'abbr', 'cite', 'q', 'time',
-  'a', 'img', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'code',
-  'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td',
+  'p',
+  'br',
+  'hr',
+  'div',
+  'span',
+  'section',
+  'article',
+  'figure',
+  'figcaption',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'u',
+  's',
+  'del',
+  'ins',
+  'mark',
+  'small',
+  'sub',
+  'sup',
+  'abbr',
+  'cite',
+  'q',
+  'time',
+  'a',
+  'img',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'blockquote',
+  'pre',
+  'code',
+  'table',
+  'caption',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
 ];
 
 /** Tags whose text is never content (sanitize-html would otherwise keep it as bare text). */
 const DROP_WITH_CONTENT = [
-  'script', 'style', 'noscript', 'template', 'textarea', 'option', 'select', 'button',
-  'iframe', 'object', 'embed', 'svg', 'math', 'head', 'title', 'canvas', 'video', 'audio',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'textarea',
+  'option',
+  'select',
+  'button',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'math',
+  'head',
+  'title',
+  'canvas',
+  'video',
+  'audio',
 ];
 
 /** Class tokens of blocks that are page furniture, not article: QR-code promos, editor credits, share bars. */
-const BOILERPLATE_CLASS = /^(?:appendqr|qrcode|qr-code|qr_code|article-editor|share|social-share|advert)/i;
+const BOILERPLATE_CLASS =
+  /^(?:appendqr|qrcode|qr-code|qr_code|article-editor|share|social-share|advert)/i;
 
 const withScheme = (url: string | undefined) => (url?.startsWith('//') ? `https:${url}` : url);
 
@@ -37,7 +99,8 @@ function isBoilerplate(frame: sanitizeHtml.IFrame): boolean {
     // 1×1 tracking pixels
     return frame.attribs.width === '1' || frame.attribs.height === '1' || !frame.attribs.src;
   }
-  const isContainer = frame.tag === 'p' || frame.tag === 'div' || frame.tag === 'span' || frame.tag === 'section';
+  const isContainer =
+    frame.tag === 'p' || frame.tag === 'div' || frame.tag === 'span' || frame.tag === 'section';
   if (!isContainer || frame.mediaChildren.length > 0) return false;
   // Empty blocks, and blocks that are one furniture line (editor, source, promo, copyright).
   return frame.text.trim() === '' || isBoilerplateLine(frame.text);
@@ -63,7 +126,10 @@ const OPTIONS: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   exclusiveFilter: isBoilerplate,
   transformTags: {
-    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, href: withScheme(attribs.href) ?? '' } }),
+    a: (tagName, attribs) => ({
+      tagName,
+      attribs: { ...attribs, href: withScheme(attribs.href) ?? '' },
+    }),
     // Many seed images are hot-link protected and only load without a Referer.
     img: (tagName, attribs) => ({
       tagName,

@@ -21,7 +21,8 @@ export function cleanLine(value: string): string {
 
 const segmenter = new Intl.Segmenter('und', { granularity: 'grapheme' });
 /** Characters that may belong to a grapheme with a neighbour: astral (emoji, flags), marks, joiners, selectors, Hangul. */
-const GRAPHEME_JOINERS = /[\uD800-\uDFFF\u{10000}-\u{10FFFF}\p{M}\u200C\u200D\uFE00-\uFE0F\u1100-\u11FF\uAC00-\uD7A3]/u;
+const GRAPHEME_JOINERS =
+  /[\uD800-\uDFFF\u{10000}-\u{10FFFF}\p{M}\u200C\u200D\uFE00-\uFE0F\u1100-\u11FF\uAC00-\uD7A3]/u;
 
 /**
  * About `max` characters of plain text, cut between graphemes (never inside a surrogate pair,
@@ -29,12 +30,16 @@ const GRAPHEME_JOINERS = /[\uD800-\uDFFF\u{10000}-\u{10FFFF}\p{M}\u200C\u200D\uF
  */
 export function summarize(text: string, max = 200): string {
   // Only the head matters; segmenting a whole article cost more than parsing it.
-  const flat = text.slice(0, max * 2 + 64).replace(/\s+/gu, ' ').trim();
+  const flat = text
+    .slice(0, max * 2 + 64)
+    .replace(/\s+/gu, ' ')
+    .trim();
   if (flat.length <= max && text.length <= max * 2 + 64) return flat;
   const cut = Math.min(max - 1, flat.length);
   // Around most cuts (CJK, Latin) nothing can join across: no surrogate, combining mark, joiner
   // or selector. Only then is the segmenter needed, and only on a small window.
-  if (!GRAPHEME_JOINERS.test(flat.slice(Math.max(0, cut - 2), cut + 2))) return `${flat.slice(0, cut).trimEnd()}…`;
+  if (!GRAPHEME_JOINERS.test(flat.slice(Math.max(0, cut - 2), cut + 2)))
+    return `${flat.slice(0, cut).trimEnd()}…`;
   const windowStart = Math.max(0, cut - 32);
   let boundary = windowStart;
   for (const { index } of segmenter.segment(flat.slice(windowStart, cut + 32))) {

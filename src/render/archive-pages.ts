@@ -26,7 +26,9 @@ export class ArchivePages {
     const ids = this.routes.archiveIds(page);
     const next = page.archivePage + 1 < page.layout.pages;
     const { group, format, archivePage } = page;
-    return shortHash(`${this.inputs.settings}|archive|${format}|${group.kind}|${group.name}|${path}|${archivePage}|${next}|${this.inputs.prints.printsOf(ids)}`);
+    return shortHash(
+      `${this.inputs.settings}|archive|${format}|${group.kind}|${group.name}|${path}|${archivePage}|${next}|${this.inputs.prints.printsOf(ids)}`,
+    );
   }
 
   resource(path: string, page: ArchivePage): Resource {
@@ -38,9 +40,21 @@ export class ArchivePages {
     // Last-Modified moves when the bytes may have: an item updated, or its rendering changed.
     let newest = spec.updated.getTime();
     for (const id of ids) newest = Math.max(newest, this.inputs.prints.since(id).getTime());
-    const lastModified = wholeSeconds(new Date(ids.length ? newest : this.inputs.builtAt.getTime()));
+    const lastModified = wholeSeconds(
+      new Date(ids.length ? newest : this.inputs.builtAt.getTime()),
+    );
     const maxAge = this.routes.isFull(page) ? ARCHIVE_MAX_AGE : undefined;
-    return this.cache.set(path, new Resource(path, CONTENT_TYPES[page.format], renderFeed(page.format, spec, true), lastModified, key, maxAge));
+    return this.cache.set(
+      path,
+      new Resource(
+        path,
+        CONTENT_TYPES[page.format],
+        renderFeed(page.format, spec, true),
+        lastModified,
+        key,
+        maxAge,
+      ),
+    );
   }
 
   /**
@@ -50,7 +64,13 @@ export class ArchivePages {
   private spec(page: ArchivePage, ids: readonly string[]): FeedSpec {
     const last = this.lastSpec;
     if (last && last.group === page.group && last.page === page.archivePage) return last.spec;
-    const spec = feedSpec(this.inputs, page.group, ids, page.archivePage, historyLinks(this.inputs.urls, page.group, page.layout, page.archivePage));
+    const spec = feedSpec(
+      this.inputs,
+      page.group,
+      ids,
+      page.archivePage,
+      historyLinks(this.inputs.urls, page.group, page.layout, page.archivePage),
+    );
     this.lastSpec = { group: page.group, page: page.archivePage, spec };
     return spec;
   }

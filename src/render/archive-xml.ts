@@ -36,7 +36,9 @@ function rssItem(item: FeedItem): string {
     // RSS descriptions are HTML: the summary is plain text, so it is HTML-escaped, then XML-escaped.
     `<description>${esc(escapeHtml(item.summary))}</description>`,
     ...item.categories.map((c) => `<category domain="${esc(c.url)}">${safe(c.name)}</category>`),
-    ...(item.image ? [`<enclosure length="0" type="${imageMediaType(item.image)}" url="${esc(item.image)}"/>`] : []),
+    ...(item.image
+      ? [`<enclosure length="0" type="${imageMediaType(item.image)}" url="${esc(item.image)}"/>`]
+      : []),
     ...(item.author ? [`<dc:creator>${safe(item.author)}</dc:creator>`] : []),
   ];
   return `${I2}<item>\n${I3}${lines.join(`\n${I3}`)}\n${I2}</item>\n`;
@@ -53,7 +55,11 @@ export function renderRssArchive(spec: FeedSpec): string {
     '<docs>https://validator.w3.org/feed/docs/rss2.html</docs>',
     `<generator>${GENERATOR}</generator>`,
     `<language>${esc(spec.language)}</language>`,
-    ...(spec.icon ? [`<image>\n${I3}<title>${title}</title>\n${I3}<url>${esc(spec.icon)}</url>\n${I3}<link>${esc(spec.homePage)}</link>\n${I2}</image>`] : []),
+    ...(spec.icon
+      ? [
+          `<image>\n${I3}<title>${title}</title>\n${I3}<url>${esc(spec.icon)}</url>\n${I3}<link>${esc(spec.homePage)}</link>\n${I2}</image>`,
+        ]
+      : []),
     `<atom:link href="${esc(spec.selfUrls.rss)}" rel="self" type="application/rss+xml"/>`,
     ...(spec.hub ? [`<atom:link href="${esc(spec.hub)}" rel="hub"/>`] : []),
   ];
@@ -68,11 +74,15 @@ function atomEntry(item: FeedItem): string {
     `<title type="text">${esc(item.title)}</title>`,
     `<id>${esc(item.guid)}</id>`,
     `<link href="${esc(item.url)}"/>`,
-    ...(item.image ? [`<link rel="enclosure" href="${esc(item.image)}" type="${imageMediaType(item.image)}"/>`] : []),
+    ...(item.image
+      ? [`<link rel="enclosure" href="${esc(item.image)}" type="${imageMediaType(item.image)}"/>`]
+      : []),
     `<updated>${item.updated.toISOString()}</updated>`,
     `<summary>${esc(item.summary)}</summary>`,
     ...(item.author ? [`<author>\n${I3}    <name>${esc(item.author)}</name>\n${I3}</author>`] : []),
-    ...item.categories.map((c) => `<category label="${esc(c.name)}" scheme="${esc(c.url)}" term="${esc(c.name)}"/>`),
+    ...item.categories.map(
+      (c) => `<category label="${esc(c.name)}" scheme="${esc(c.url)}" term="${esc(c.name)}"/>`,
+    ),
     `<published>${item.published.toISOString()}</published>`,
   ];
   return `    <entry>\n${I2}${lines.join(`\n${I2}`)}\n    </entry>\n`;

@@ -28,7 +28,12 @@ export function isFullPage(layout: ArchiveLayout, n: number, pageSize: number): 
 }
 
 /** The ids on archive page `n`, newest first, from a group's ids (newest first). */
-export function archivePageIds(ids: readonly string[], layout: ArchiveLayout, n: number, pageSize: number): readonly string[] {
+export function archivePageIds(
+  ids: readonly string[],
+  layout: ArchiveLayout,
+  n: number,
+  pageSize: number,
+): readonly string[] {
   if (!(n >= 0 && n < layout.pages)) return [];
   // Oldest-first index i is ids[total − 1 − i].
   const total = ids.length;

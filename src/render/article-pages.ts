@@ -32,6 +32,15 @@ export class ArticlePages {
     // not only when the article was updated: a stale 304 would be worse than a spare 200.
     const since = this.inputs.prints.since(article.id);
     const lastModified = wholeSeconds(since > article.updated ? since : article.updated);
-    return this.recent.set(path, new Resource(path, CONTENT_TYPES.html, renderArticlePage(this.inputs.page, article, body), lastModified, this.key(article)));
+    return this.recent.set(
+      path,
+      new Resource(
+        path,
+        CONTENT_TYPES.html,
+        renderArticlePage(this.inputs.page, article, body),
+        lastModified,
+        this.key(article),
+      ),
+    );
   }
 }

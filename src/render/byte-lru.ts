@@ -30,7 +30,10 @@ export class ResourceLru {
     }
     this.entries.set(key, resource);
     this.bytes += resource.body.length;
-    while (this.entries.size > 1 && (this.entries.size > this.maxEntries || this.bytes > this.maxBytes)) {
+    while (
+      this.entries.size > 1 &&
+      (this.entries.size > this.maxEntries || this.bytes > this.maxBytes)
+    ) {
       const [oldest, evicted] = this.entries.entries().next().value!;
       this.entries.delete(oldest);
       this.bytes -= evicted.body.length;

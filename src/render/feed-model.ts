@@ -41,7 +41,11 @@ export interface FeedItem {
   readonly published: Date;
   readonly updated: Date;
   readonly author?: string;
-  readonly categories: ReadonlyArray<{ readonly name: string; readonly slug: string; readonly url: string }>;
+  readonly categories: ReadonlyArray<{
+    readonly name: string;
+    readonly slug: string;
+    readonly url: string;
+  }>;
   readonly image?: string;
   readonly summary: string;
   /** '' for an archived item: it carries its summary and link only. */
@@ -64,7 +68,12 @@ function feedBody(article: Article, contentHtml: string, urls: Urls): string {
 }
 
 /** An item's text fields with everything XML 1.0 forbids removed: hostile input never breaks a feed. */
-export function toFeedItem(article: Article, contentHtml: string, slugs: ReadonlyMap<string, string>, urls: Urls): FeedItem {
+export function toFeedItem(
+  article: Article,
+  contentHtml: string,
+  slugs: ReadonlyMap<string, string>,
+  urls: Urls,
+): FeedItem {
   const clean = stripXmlIllegal;
   return {
     guid: article.guid,
@@ -86,6 +95,7 @@ export function toFeedItem(article: Article, contentHtml: string, slugs: Readonl
 
 export function newestUpdate(items: readonly FeedItem[]): Date {
   let newest = 0;
-  for (const item of items) newest = Math.max(newest, item.updated.getTime(), item.published.getTime());
+  for (const item of items)
+    newest = Math.max(newest, item.updated.getTime(), item.published.getTime());
   return new Date(newest);
 }

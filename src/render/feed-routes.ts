@@ -3,7 +3,9 @@ import type { SiteGroup } from './site-groups.js';
 import { FEED_FILES, FEED_FORMATS, paths, type FeedFormat } from './urls.js';
 
 const NO_ARCHIVE: ArchiveLayout = { archived: 0, pages: 0 };
-const FORMAT_OF_FILE = new Map(Object.entries(FEED_FILES).map(([format, file]) => [file, format as FeedFormat]));
+const FORMAT_OF_FILE = new Map(
+  Object.entries(FEED_FILES).map(([format, file]) => [file, format as FeedFormat]),
+);
 
 /** Where a feed path points: a group's current feed, or one of its archive pages. */
 export interface FeedSource {
@@ -18,7 +20,8 @@ export interface ArchivePage extends FeedSource {
   readonly archivePage: number;
 }
 
-export const isArchivePage = (source: FeedSource): source is ArchivePage => source.archivePage !== undefined;
+export const isArchivePage = (source: FeedSource): source is ArchivePage =>
+  source.archivePage !== undefined;
 
 /** Every feed document of a site by path: each group's current feeds and RFC 5005 archive pages. */
 export class FeedRoutes {
@@ -33,9 +36,13 @@ export class FeedRoutes {
     for (const group of groups) {
       // Authors' feeds have no archive: their history is in the all-articles archive, and rendering
       // it again would cost a quarter more of archive pages on every cold build.
-      const layout = group.kind === 'author' ? NO_ARCHIVE : archiveLayout(group.articleIds.length, limit, pageSize);
+      const layout =
+        group.kind === 'author'
+          ? NO_ARCHIVE
+          : archiveLayout(group.articleIds.length, limit, pageSize);
       this.archives.set(group.page, { group, layout });
-      for (const format of FEED_FORMATS) this.current.set(paths.groupFeed(group.page, format), { group, format, layout });
+      for (const format of FEED_FORMATS)
+        this.current.set(paths.groupFeed(group.page, format), { group, format, layout });
     }
   }
 
@@ -54,7 +61,9 @@ export class FeedRoutes {
     const format = m && FORMAT_OF_FILE.get(m[3]!);
     if (!known || !format) return undefined;
     const archivePage = Number(m[2]);
-    return archivePage < known.layout.pages ? { group: known.group, format, archivePage, layout: known.layout } : undefined;
+    return archivePage < known.layout.pages
+      ? { group: known.group, format, archivePage, layout: known.layout }
+      : undefined;
   }
 
   /** The articles on an archive page, newest first. */
@@ -69,13 +78,15 @@ export class FeedRoutes {
   /** Every archive page's path, group by group, in a stable order. */
   *archivePaths(): Iterable<string> {
     for (const { group, layout } of this.archives.values()) {
-      for (let n = 0; n < layout.pages; n++) for (const format of FEED_FORMATS) yield paths.archive(group.page, n, format);
+      for (let n = 0; n < layout.pages; n++)
+        for (const format of FEED_FORMATS) yield paths.archive(group.page, n, format);
     }
   }
 
   get archiveDocuments(): number {
     let documents = 0;
-    for (const { layout } of this.archives.values()) documents += layout.pages * FEED_FORMATS.length;
+    for (const { layout } of this.archives.values())
+      documents += layout.pages * FEED_FORMATS.length;
     return documents;
   }
 }

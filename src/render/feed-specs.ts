@@ -7,16 +7,43 @@ import type { SiteInputs } from './site-inputs.js';
 import { paths, type FeedFormat, type Urls } from './urls.js';
 import { renderAtom, renderRss } from './xml-feeds.js';
 
-export const GROUP_TEXT: Record<SiteGroup['kind'], (site: string, name: string) => { title: string; description: string; heading: string }> = {
-  all: (site) => ({ title: `${site} — all articles`, description: 'All articles, newest first.', heading: site }),
-  category: (site, name) => ({ title: `${site} — ${name}`, description: `Articles in the category “${name}”, newest first.`, heading: name }),
-  tag: (site, name) => ({ title: `${site} — tag ${name}`, description: `Articles tagged “${name}”, newest first.`, heading: `Tag: ${name}` }),
-  author: (site, name) => ({ title: `${site} — by ${name}`, description: `Articles by ${name}, newest first.`, heading: `Author: ${name}` }),
+export const GROUP_TEXT: Record<
+  SiteGroup['kind'],
+  (site: string, name: string) => { title: string; description: string; heading: string }
+> = {
+  all: (site) => ({
+    title: `${site} — all articles`,
+    description: 'All articles, newest first.',
+    heading: site,
+  }),
+  category: (site, name) => ({
+    title: `${site} — ${name}`,
+    description: `Articles in the category “${name}”, newest first.`,
+    heading: name,
+  }),
+  tag: (site, name) => ({
+    title: `${site} — tag ${name}`,
+    description: `Articles tagged “${name}”, newest first.`,
+    heading: `Tag: ${name}`,
+  }),
+  author: (site, name) => ({
+    title: `${site} — by ${name}`,
+    description: `Articles by ${name}, newest first.`,
+    heading: `Author: ${name}`,
+  }),
 };
 
-const RENDER: Record<FeedFormat, (spec: FeedSpec) => string> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
+const RENDER: Record<FeedFormat, (spec: FeedSpec) => string> = {
+  rss: renderRss,
+  atom: renderAtom,
+  json: renderJsonFeed,
+};
 /** Archive pages carry no bodies; their XML is written directly (see archive-xml.ts). */
-const RENDER_ARCHIVE: Record<FeedFormat, (spec: FeedSpec) => string> = { rss: renderRssArchive, atom: renderAtomArchive, json: renderJsonFeed };
+const RENDER_ARCHIVE: Record<FeedFormat, (spec: FeedSpec) => string> = {
+  rss: renderRssArchive,
+  atom: renderAtomArchive,
+  json: renderJsonFeed,
+};
 
 export function renderFeed(format: FeedFormat, spec: FeedSpec, archivePage: boolean): string {
   return (archivePage ? RENDER_ARCHIVE : RENDER)[format](spec);
@@ -27,14 +54,24 @@ export function renderFeed(format: FeedFormat, spec: FeedSpec, archivePage: bool
  * Current feeds carry bodies (they are in memory); archive pages carry each article's summary
  * and link only, so that no body has to be read to render the whole history.
  */
-export function feedSpec(inputs: SiteInputs, group: SiteGroup, ids: readonly string[], archivePage?: number, history?: FeedHistory): FeedSpec {
+export function feedSpec(
+  inputs: SiteInputs,
+  group: SiteGroup,
+  ids: readonly string[],
+  archivePage?: number,
+  history?: FeedHistory,
+): FeedSpec {
   const { catalog, options, urls, slugs } = inputs;
-  const feedPath = (f: FeedFormat) => (archivePage === undefined ? paths.groupFeed(group.page, f) : paths.archive(group.page, archivePage, f));
+  const feedPath = (f: FeedFormat) =>
+    archivePage === undefined
+      ? paths.groupFeed(group.page, f)
+      : paths.archive(group.page, archivePage, f);
   const items = ids.map((id) => {
     const article = catalog.byId.get(id)!;
     if (archivePage !== undefined) return toFeedItem(article, '', slugs, urls);
     const body = catalog.content.get(article.bodySource);
-    if (body === undefined) throw new Error(`the body of ${article.id} is not loaded: build Sites with Site.create()`);
+    if (body === undefined)
+      throw new Error(`the body of ${article.id} is not loaded: build Sites with Site.create()`);
     return toFeedItem(article, body, slugs, urls);
   });
   const text = GROUP_TEXT[group.kind](options.siteTitle, group.name);
@@ -42,7 +79,11 @@ export function feedSpec(inputs: SiteInputs, group: SiteGroup, ids: readonly str
     title: archivePage === undefined ? text.title : `${text.title} (archive ${archivePage})`,
     description: text.description,
     homePage: urls.absolute(group.page),
-    selfUrls: { rss: urls.absolute(feedPath('rss')), atom: urls.absolute(feedPath('atom')), json: urls.absolute(feedPath('json')) },
+    selfUrls: {
+      rss: urls.absolute(feedPath('rss')),
+      atom: urls.absolute(feedPath('atom')),
+      json: urls.absolute(feedPath('json')),
+    },
     language: inputs.language,
     icon: options.icon,
     // Archive pages are no WebSub topics (they do not change), so they name no hub.
@@ -59,20 +100,39 @@ function archiveUrls(urls: Urls, page: string, archivePage: number): Record<Feed
 }
 
 /** RFC 5005 §4 links: the current feed points to the newest archive page; each page to its neighbours. */
-export function historyLinks(urls: Urls, group: SiteGroup, layout: ArchiveLayout, archivePage?: number): FeedHistory | undefined {
-  if (archivePage === undefined) return layout.pages ? { archive: false, prevArchive: archiveUrls(urls, group.page, layout.pages - 1) } : undefined;
+export function historyLinks(
+  urls: Urls,
+  group: SiteGroup,
+  layout: ArchiveLayout,
+  archivePage?: number,
+): FeedHistory | undefined {
+  if (archivePage === undefined)
+    return layout.pages
+      ? { archive: false, prevArchive: archiveUrls(urls, group.page, layout.pages - 1) }
+      : undefined;
   const current = (f: FeedFormat) => urls.absolute(paths.groupFeed(group.page, f));
   return {
     archive: true,
     current: { rss: current('rss'), atom: current('atom'), json: current('json') },
     ...(archivePage > 0 ? { prevArchive: archiveUrls(urls, group.page, archivePage - 1) } : {}),
-    ...(archivePage + 1 < layout.pages ? { nextArchive: archiveUrls(urls, group.page, archivePage + 1) } : {}),
+    ...(archivePage + 1 < layout.pages
+      ? { nextArchive: archiveUrls(urls, group.page, archivePage + 1) }
+      : {}),
   };
 }
 
 /** History links of a variant: the same documents, asked for with the same query. */
 export function withQuery(history: FeedHistory, query: string): FeedHistory {
   const add = (urls: Record<FeedFormat, string> | undefined) =>
-    urls && { rss: `${urls.rss}?${query}`, atom: `${urls.atom}?${query}`, json: `${urls.json}?${query}` };
-  return { archive: history.archive, current: add(history.current), prevArchive: add(history.prevArchive), nextArchive: add(history.nextArchive) };
+    urls && {
+      rss: `${urls.rss}?${query}`,
+      atom: `${urls.atom}?${query}`,
+      json: `${urls.json}?${query}`,
+    };
+  return {
+    archive: history.archive,
+    current: add(history.current),
+    prevArchive: add(history.prevArchive),
+    nextArchive: add(history.nextArchive),
+  };
 }

@@ -15,7 +15,13 @@ import { isOpenccVariant, type OpenccVariant } from './opencc.js';
  */
 
 type Field = 'text' | 'title' | 'description' | 'author' | 'category';
-const FIELDS: Record<string, Field> = { '': 'text', _title: 'title', _description: 'description', _author: 'author', _category: 'category' };
+const FIELDS: Record<string, Field> = {
+  '': 'text',
+  _title: 'title',
+  _description: 'description',
+  _author: 'author',
+  _category: 'category',
+};
 const MAX_PATTERN_LENGTH = 1000;
 
 export interface FeedQuery {
@@ -34,7 +40,8 @@ export interface FeedQuery {
 
 export type ParsedQuery = { readonly query: FeedQuery } | { readonly error: string };
 
-const KNOWN = /^(limit|opencc|filter_time|filter_case_sensitive|(filter|filterout)(_title|_description|_author|_category)?)$/;
+const KNOWN =
+  /^(limit|opencc|filter_time|filter_case_sensitive|(filter|filterout)(_title|_description|_author|_category)?)$/;
 
 /**
  * The `?limit=` of a feed request: undefined when there is none, else a whole number from 1 to
@@ -61,35 +68,54 @@ export function parseFeedQuery(search: string, maxLimit: number): ParsedQuery {
   const limit = feedLimit(search, maxLimit);
   if (limit === 'invalid') return { error: `limit must be a whole number from 1 to ${maxLimit}.` };
   const caseText = values.get('filter_case_sensitive') ?? 'true';
-  if (caseText !== 'true' && caseText !== 'false') return { error: 'filter_case_sensitive must be true or false.' };
+  if (caseText !== 'true' && caseText !== 'false')
+    return { error: 'filter_case_sensitive must be true or false.' };
   const flags = caseText === 'false' ? RE2JS.CASE_INSENSITIVE : 0;
 
   let maxAgeSeconds: number | undefined;
   const timeText = values.get('filter_time');
   if (timeText !== undefined) {
-    if (!/^\d{1,10}$/.test(timeText)) return { error: 'filter_time must be a whole number of seconds.' };
+    if (!/^\d{1,10}$/.test(timeText))
+      return { error: 'filter_time must be a whole number of seconds.' };
     maxAgeSeconds = Number(timeText);
   }
   const openccText = values.get('opencc');
-  if (openccText !== undefined && !isOpenccVariant(openccText)) return { error: 'opencc must be one of s2t, t2s, s2tw, s2hk, tw2s, hk2s.' };
+  if (openccText !== undefined && !isOpenccVariant(openccText))
+    return { error: 'opencc must be one of s2t, t2s, s2tw, s2hk, tw2s, hk2s.' };
 
   const include: Array<{ field: Field; pattern: RE2JS }> = [];
   const exclude: Array<{ field: Field; pattern: RE2JS }> = [];
   for (const [name, value] of [...values].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const m = /^(filter|filterout)(_title|_description|_author|_category)?$/.exec(name);
     if (!m) continue;
-    if (value.length > MAX_PATTERN_LENGTH) return { error: `${name} is longer than ${MAX_PATTERN_LENGTH} characters.` };
+    if (value.length > MAX_PATTERN_LENGTH)
+      return { error: `${name} is longer than ${MAX_PATTERN_LENGTH} characters.` };
     let pattern: RE2JS;
     try {
       pattern = RE2JS.compile(value, flags);
     } catch (error) {
-      return { error: `${name} is not a regular expression RE2 accepts (${(error as Error).message}); lookarounds and backreferences are not supported.` };
+      return {
+        error: `${name} is not a regular expression RE2 accepts (${(error as Error).message}); lookarounds and backreferences are not supported.`,
+      };
     }
     (m[1] === 'filter' ? include : exclude).push({ field: FIELDS[m[2] ?? '']!, pattern });
   }
-  const key = [...values].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+  const key = [...values]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
   const filters = include.length > 0 || exclude.length > 0 || maxAgeSeconds !== undefined;
-  return { query: { limit, include, exclude, maxAgeSeconds, opencc: openccText as OpenccVariant | undefined, key, filters } };
+  return {
+    query: {
+      limit,
+      include,
+      exclude,
+      maxAgeSeconds,
+      opencc: openccText as OpenccVariant | undefined,
+      key,
+      filters,
+    },
+  };
 }
 
 function fieldMatches(article: Article, field: Field, pattern: RE2JS): boolean {
@@ -110,8 +136,14 @@ function fieldMatches(article: Article, field: Field, pattern: RE2JS): boolean {
 
 /** Whether an article passes the query's filters: every `filter…` matches, no `filterout…` does. */
 export function passes(query: FeedQuery, article: Article, now: number): boolean {
-  if (query.maxAgeSeconds !== undefined && article.date.getTime() < now - query.maxAgeSeconds * 1000) return false;
-  for (const { field, pattern } of query.include) if (!fieldMatches(article, field, pattern)) return false;
-  for (const { field, pattern } of query.exclude) if (fieldMatches(article, field, pattern)) return false;
+  if (
+    query.maxAgeSeconds !== undefined &&
+    article.date.getTime() < now - query.maxAgeSeconds * 1000
+  )
+    return false;
+  for (const { field, pattern } of query.include)
+    if (!fieldMatches(article, field, pattern)) return false;
+  for (const { field, pattern } of query.exclude)
+    if (fieldMatches(article, field, pattern)) return false;
   return true;
 }

@@ -40,8 +40,19 @@ function fingerprint(article: Article, slugs: ReadonlyMap<string, string>): stri
   return createHash('sha1')
     .update(
       JSON.stringify([
-        article.guid, article.contentHash, article.title, article.link, article.date.getTime(), article.updated.getTime(),
-        article.author, article.image, article.summary, article.categories.map((c) => [c, slugs.get(c)]), article.tags, article.sources, article.bodySource,
+        article.guid,
+        article.contentHash,
+        article.title,
+        article.link,
+        article.date.getTime(),
+        article.updated.getTime(),
+        article.author,
+        article.image,
+        article.summary,
+        article.categories.map((c) => [c, slugs.get(c)]),
+        article.tags,
+        article.sources,
+        article.bodySource,
       ]),
     )
     .digest('base64url');
@@ -52,7 +63,13 @@ export class ArticlePrints {
   private readonly prints = new Map<string, string>();
   private readonly sinceById = new Map<string, Date>();
 
-  constructor(articles: readonly Article[], slugs: ReadonlyMap<string, string>, settings: string, now: Date, memo: FingerprintMemo) {
+  constructor(
+    articles: readonly Article[],
+    slugs: ReadonlyMap<string, string>,
+    settings: string,
+    now: Date,
+    memo: FingerprintMemo,
+  ) {
     for (const a of articles) {
       // What else shapes the article's outputs: the settings, and the slugs of its own categories.
       const context = `${settings}|${a.categories.map((c) => slugs.get(c)).join('\0')}`;

@@ -13,11 +13,17 @@ export const FH_NAMESPACE = 'http://purl.org/syndication/history/1.0';
 /** The `feed` package's indentation of channel children and feed children. */
 const RSS_INDENT = ' '.repeat(8);
 const ATOM_INDENT = ' '.repeat(4);
-const TYPES: Record<FeedFormat, string> = { rss: 'application/rss+xml', atom: 'application/atom+xml', json: 'application/feed+json' };
+const TYPES: Record<FeedFormat, string> = {
+  rss: 'application/rss+xml',
+  atom: 'application/atom+xml',
+  json: 'application/feed+json',
+};
 
 function links(history: FeedHistory, format: 'rss' | 'atom', tag: string, indent: string): string {
   const link = (rel: string, href: string | undefined) =>
-    href === undefined ? '' : `<${tag} rel="${rel}" href="${escapeHtml(href)}" type="${TYPES[format]}"/>`;
+    href === undefined
+      ? ''
+      : `<${tag} rel="${rel}" href="${escapeHtml(href)}" type="${TYPES[format]}"/>`;
   return [
     history.archive ? '<fh:archive/>' : '',
     link('current', history.current?.[format]),
@@ -29,7 +35,12 @@ function links(history: FeedHistory, format: 'rss' | 'atom', tag: string, indent
 }
 
 /** Inserts `text` before the first marker found, on its own line(s) at the marker's indentation. */
-function insertBefore(xml: string, markers: readonly string[], text: string, indent: string): string {
+function insertBefore(
+  xml: string,
+  markers: readonly string[],
+  text: string,
+  indent: string,
+): string {
   for (const marker of markers) {
     const at = xml.indexOf(marker);
     if (at !== -1) return `${xml.slice(0, at)}${text}\n${indent}${xml.slice(at)}`;
@@ -39,14 +50,31 @@ function insertBefore(xml: string, markers: readonly string[], text: string, ind
 
 export function addRssHistory(xml: string, history: FeedHistory | undefined): string {
   if (!history) return xml;
-  const withNs = history.archive ? xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${FH_NAMESPACE}"`) : xml;
-  return insertBefore(withNs, ['<item>', '</channel>'], links(history, 'rss', 'atom:link', RSS_INDENT), RSS_INDENT);
+  const withNs = history.archive
+    ? xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${FH_NAMESPACE}"`)
+    : xml;
+  return insertBefore(
+    withNs,
+    ['<item>', '</channel>'],
+    links(history, 'rss', 'atom:link', RSS_INDENT),
+    RSS_INDENT,
+  );
 }
 
 export function addAtomHistory(xml: string, history: FeedHistory | undefined): string {
   if (!history) return xml;
-  const withNs = history.archive ? xml.replace('<feed xmlns="http://www.w3.org/2005/Atom"', `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="${FH_NAMESPACE}"`) : xml;
-  return insertBefore(withNs, ['<entry>', '</feed>'], links(history, 'atom', 'link', ATOM_INDENT), ATOM_INDENT);
+  const withNs = history.archive
+    ? xml.replace(
+        '<feed xmlns="http://www.w3.org/2005/Atom"',
+        `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="${FH_NAMESPACE}"`,
+      )
+    : xml;
+  return insertBefore(
+    withNs,
+    ['<entry>', '</feed>'],
+    links(history, 'atom', 'link', ATOM_INDENT),
+    ATOM_INDENT,
+  );
 }
 
 /**

@@ -9,9 +9,13 @@ import type { Article, Catalog } from '../model.js';
 export function hotArticles(
   catalog: Catalog,
   limit: number,
-  groups: { readonly tags: readonly FeedGroup[]; readonly authors: readonly FeedGroup[] } = { tags: tagGroups(catalog), authors: authorGroups(catalog) },
+  groups: { readonly tags: readonly FeedGroup[]; readonly authors: readonly FeedGroup[] } = {
+    tags: tagGroups(catalog),
+    authors: authorGroups(catalog),
+  },
 ): Article[] {
   const hot = new Set(catalog.articles.slice(0, limit));
-  for (const group of [...catalog.categories, ...groups.tags, ...groups.authors]) for (const id of group.articleIds.slice(0, limit)) hot.add(catalog.byId.get(id)!);
+  for (const group of [...catalog.categories, ...groups.tags, ...groups.authors])
+    for (const id of group.articleIds.slice(0, limit)) hot.add(catalog.byId.get(id)!);
   return [...hot];
 }

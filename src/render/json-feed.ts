@@ -23,13 +23,17 @@ export function renderJsonFeed(spec: FeedSpec): string {
       ...(item.externalUrl ? { external_url: item.externalUrl } : {}),
       title: item.title,
       // An archived item has no body (contentHtml ''): its summary is its text.
-      ...(item.contentHtml ? { content_html: item.contentHtml, summary: item.summary } : { content_text: item.summary }),
+      ...(item.contentHtml
+        ? { content_html: item.contentHtml, summary: item.summary }
+        : { content_text: item.summary }),
       ...(item.image ? { image: item.image } : {}),
       date_published: item.published.toISOString(),
       date_modified: item.updated.toISOString(),
       ...(item.author ? { authors: [{ name: item.author }] } : {}),
       tags: item.categories.map((c) => c.name),
-      ...(item.image ? { attachments: [{ url: item.image, mime_type: imageMediaType(item.image) }] } : {}),
+      ...(item.image
+        ? { attachments: [{ url: item.image, mime_type: imageMediaType(item.image) }] }
+        : {}),
     })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -47,7 +47,8 @@ export function converter(variant: OpenccVariant): Convert {
  * A tag, comment or doctype: quoted attribute values may contain `>`. Everything else is text.
  * `<style>`/`<script>` bodies are kept as they are.
  */
-const MARKUP = /<!--[\s\S]*?-->|<(style|script)\b[^>]*>[\s\S]*?<\/\1\s*>|<(?:[^>"']|"[^"]*"|'[^']*')*>/gi;
+const MARKUP =
+  /<!--[\s\S]*?-->|<(style|script)\b[^>]*>[\s\S]*?<\/\1\s*>|<(?:[^>"']|"[^"]*"|'[^']*')*>/gi;
 
 /** Converts the text nodes of an HTML fragment or document; markup and attributes stay byte for byte. */
 export function convertHtmlText(html: string, convert: Convert): string {
@@ -73,5 +74,10 @@ function convertItem(item: FeedItem, convert: Convert): FeedItem {
 
 /** The same feed with its text converted; links, ids and archive links untouched. */
 export function convertFeedSpec(spec: FeedSpec, convert: Convert): FeedSpec {
-  return { ...spec, title: convert(spec.title), description: convert(spec.description), items: spec.items.map((i) => convertItem(i, convert)) };
+  return {
+    ...spec,
+    title: convert(spec.title),
+    description: convert(spec.description),
+    items: spec.items.map((i) => convertItem(i, convert)),
+  };
 }

@@ -11,7 +11,12 @@ const attr = (text: string) => escapeHtml(text).replace(/\n/g, '&#10;');
  * `text` and `title` are what readers and outliners show, and `text` often carries HTML in
  * practice, so some render it: a category name with markup is written so that none is live.
  */
-export function renderOpml(input: { siteTitle: string; categories: readonly Category[]; updated: Date; urls: Urls }): string {
+export function renderOpml(input: {
+  siteTitle: string;
+  categories: readonly Category[];
+  updated: Date;
+  urls: Urls;
+}): string {
   const { siteTitle, categories, updated, urls } = input;
   const outline = (text: string, feedPath: string, pagePath: string) =>
     `    <outline type="rss" text="${markupSafeAttr(text)}" title="${markupSafeAttr(text)}" xmlUrl="${attr(urls.absolute(feedPath))}" htmlUrl="${attr(urls.absolute(pagePath))}"/>`;
@@ -25,7 +30,13 @@ export function renderOpml(input: { siteTitle: string; categories: readonly Cate
     '  </head>',
     '  <body>',
     outline(`${siteTitle} — all articles`, paths.feed('rss'), paths.index),
-    ...categories.map((c) => outline(`${siteTitle} — ${c.name}`, paths.categoryFeed(c.slug, 'rss'), paths.category(c.slug))),
+    ...categories.map((c) =>
+      outline(
+        `${siteTitle} — ${c.name}`,
+        paths.categoryFeed(c.slug, 'rss'),
+        paths.category(c.slug),
+      ),
+    ),
     '  </body>',
     '</opml>',
     '',

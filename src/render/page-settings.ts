@@ -10,10 +10,20 @@ export interface PageSettings {
 }
 
 export function pageSettingsOf(ctx: PageContext): PageSettings {
-  return { siteTitle: ctx.siteTitle, language: ctx.language, baseUrl: ctx.urls.base, slugs: [...ctx.slugs] };
+  return {
+    siteTitle: ctx.siteTitle,
+    language: ctx.language,
+    baseUrl: ctx.urls.base,
+    slugs: [...ctx.slugs],
+  };
 }
 
 /** The PageContext the settings were made from, rebuilt where they arrive. */
 export function pageContextOf(settings: PageSettings): PageContext {
-  return { siteTitle: settings.siteTitle, language: settings.language, urls: new Urls(settings.baseUrl), slugs: new Map(settings.slugs) };
+  return {
+    siteTitle: settings.siteTitle,
+    language: settings.language,
+    urls: new Urls(settings.baseUrl),
+    slugs: new Map(settings.slugs),
+  };
 }

@@ -52,7 +52,11 @@ export class Resource {
   /** The same resource with another Last-Modified (used when the bytes did not change). */
   withLastModified(lastModified: Date): Resource {
     const copy = Object.create(Resource.prototype) as Resource;
-    Object.assign(copy, this, { lastModified, encoded: new Map(this.encoded), done: new Map(this.done) });
+    Object.assign(copy, this, {
+      lastModified,
+      encoded: new Map(this.encoded),
+      done: new Map(this.done),
+    });
     return copy;
   }
 

@@ -8,14 +8,24 @@ export const MAX_QUERY_LENGTH = 200;
 
 /** The words of a query, lower-cased, at most MAX_TERMS; '' if there are none. */
 export function normalizeQuery(q: string): string {
-  return q.normalize('NFC').toLowerCase().split(/\s+/u).filter(Boolean).slice(0, MAX_TERMS).join(' ');
+  return q
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/\s+/u)
+    .filter(Boolean)
+    .slice(0, MAX_TERMS)
+    .join(' ');
 }
 
 /**
  * Articles (newest first) whose title or summary contains every word of the query, ignoring case:
  * plain substring tests, so no input can make a search slow beyond one pass over the catalog.
  */
-export function searchArticles(articles: readonly Article[], normalized: string, max = MAX_RESULTS): { results: Article[]; total: number } {
+export function searchArticles(
+  articles: readonly Article[],
+  normalized: string,
+  max = MAX_RESULTS,
+): { results: Article[]; total: number } {
   const terms = normalized.split(' ').filter(Boolean);
   const results: Article[] = [];
   let total = 0;

@@ -1,4 +1,10 @@
-import { allGroup, authorGroups, categoryGroups, tagGroups, type FeedGroup } from '../catalog/groups.js';
+import {
+  allGroup,
+  authorGroups,
+  categoryGroups,
+  tagGroups,
+  type FeedGroup,
+} from '../catalog/groups.js';
 import type { Catalog } from '../model.js';
 import { paths } from './urls.js';
 

@@ -39,13 +39,28 @@ export interface SiteInputs {
   readonly memo: FingerprintMemo;
 }
 
-export function siteInputs(catalog: Catalog, options: SiteOptions, builtAt: Date, groups: SiteGroups, memo: FingerprintMemo): SiteInputs {
+export function siteInputs(
+  catalog: Catalog,
+  options: SiteOptions,
+  builtAt: Date,
+  groups: SiteGroups,
+  memo: FingerprintMemo,
+): SiteInputs {
   const urls = new Urls(options.baseUrl);
   const language = options.language ?? detectLanguage(catalog.articles);
   const slugs = new Map(catalog.categories.map((c) => [c.name, c.slug]));
   const archivePageSize = options.archivePageSize ?? DEFAULT_ARCHIVE_PAGE_SIZE;
   const settings = shortHash(
-    JSON.stringify([RENDERER_VERSION, options.baseUrl, options.siteTitle, language, options.icon, options.limit, options.hubUrl, archivePageSize]),
+    JSON.stringify([
+      RENDERER_VERSION,
+      options.baseUrl,
+      options.siteTitle,
+      language,
+      options.icon,
+      options.limit,
+      options.hubUrl,
+      archivePageSize,
+    ]),
   );
   return {
     catalog,

@@ -43,7 +43,11 @@ class ResourceMap extends Map<string, Resource> implements SiteResources {
  * Every feed and list page of a site, rendered now, in a stable order. An output whose key is
  * the previous one's is taken over as it was, bytes, ETag and Last-Modified.
  */
-export function eagerResources(inputs: SiteInputs, routes: FeedRoutes, previous: Previous | undefined): SiteResources {
+export function eagerResources(
+  inputs: SiteInputs,
+  routes: FeedRoutes,
+  previous: Previous | undefined,
+): SiteResources {
   const { catalog, options, urls, prints, groups, page: ctx } = inputs;
   const resources = new ResourceMap(inputs.memo);
   const add = (path: string, contentType: string, key: string, render: () => string) => {
@@ -55,7 +59,10 @@ export function eagerResources(inputs: SiteInputs, routes: FeedRoutes, previous:
     }
     const fresh = new Resource(path, contentType, render(), wholeSeconds(inputs.builtAt), fullKey);
     // Same bytes as before (a restart, or a change that shows nowhere): keep the old date.
-    resources.set(path, old && old.etag === fresh.etag ? fresh.withLastModified(old.lastModified) : fresh);
+    resources.set(
+      path,
+      old && old.etag === fresh.etag ? fresh.withLastModified(old.lastModified) : fresh,
+    );
   };
   const addFeeds = (group: SiteGroup) => {
     const layout = routes.layoutOf(group);
@@ -64,7 +71,11 @@ export function eagerResources(inputs: SiteInputs, routes: FeedRoutes, previous:
     let spec: FeedSpec | undefined;
     for (const format of FEED_FORMATS) {
       add(paths.groupFeed(group.page, format), CONTENT_TYPES[format], `${format}|${key}`, () =>
-        renderFeed(format, (spec ??= feedSpec(inputs, group, ids, undefined, historyLinks(urls, group, layout))), false),
+        renderFeed(
+          format,
+          (spec ??= feedSpec(inputs, group, ids, undefined, historyLinks(urls, group, layout))),
+          false,
+        ),
       );
     }
   };
@@ -74,36 +85,66 @@ export function eagerResources(inputs: SiteInputs, routes: FeedRoutes, previous:
   const indexAuthors = listedGroups(groups.authors);
   const groupsKey = JSON.stringify([indexTags, indexAuthors]);
   addFeeds(groups.all);
-  add(paths.index, CONTENT_TYPES.html, `index|${prints.printsOf(allIds.slice(0, NEWEST_ON_INDEX))}|${categoriesKey(inputs)}|${allIds.length}|${groupsKey}`, () =>
-    renderIndexPage(ctx, {
-      categories: catalog.categories, newest: catalog.articles.slice(0, NEWEST_ON_INDEX), total: catalog.articles.length, tags: indexTags, authors: indexAuthors,
-    }),
+  add(
+    paths.index,
+    CONTENT_TYPES.html,
+    `index|${prints.printsOf(allIds.slice(0, NEWEST_ON_INDEX))}|${categoriesKey(inputs)}|${allIds.length}|${groupsKey}`,
+    () =>
+      renderIndexPage(ctx, {
+        categories: catalog.categories,
+        newest: catalog.articles.slice(0, NEWEST_ON_INDEX),
+        total: catalog.articles.length,
+        tags: indexTags,
+        authors: indexAuthors,
+      }),
   );
   catalog.categories.forEach((category, i) => {
     addFeeds(groups.categories[i]!);
     const listed = category.articleIds.slice(0, ARTICLES_ON_CATEGORY_PAGE);
-    add(paths.category(category.slug), CONTENT_TYPES.html, `category|${category.name}|${category.articleIds.length}|${prints.printsOf(listed)}`, () =>
-      renderCategoryPage(ctx, { category, articles: listed.map((id) => catalog.byId.get(id)!) }),
+    add(
+      paths.category(category.slug),
+      CONTENT_TYPES.html,
+      `category|${category.name}|${category.articleIds.length}|${prints.printsOf(listed)}`,
+      () =>
+        renderCategoryPage(ctx, { category, articles: listed.map((id) => catalog.byId.get(id)!) }),
     );
   });
   for (const group of [...groups.tags, ...groups.authors]) {
     addFeeds(group);
     const listed = group.articleIds.slice(0, ARTICLES_ON_CATEGORY_PAGE);
     const text = GROUP_TEXT[group.kind](options.siteTitle, group.name);
-    add(group.page, CONTENT_TYPES.html, `${group.kind}|${group.name}|${group.articleIds.length}|${prints.printsOf(listed)}`, () =>
-      renderGroupPage(ctx, { heading: text.heading, title: text.title, page: group.page, count: group.articleIds.length, articles: listed.map((id) => catalog.byId.get(id)!) }),
+    add(
+      group.page,
+      CONTENT_TYPES.html,
+      `${group.kind}|${group.name}|${group.articleIds.length}|${prints.printsOf(listed)}`,
+      () =>
+        renderGroupPage(ctx, {
+          heading: text.heading,
+          title: text.title,
+          page: group.page,
+          count: group.articleIds.length,
+          articles: listed.map((id) => catalog.byId.get(id)!),
+        }),
     );
   }
   const newest = newestTime(inputs, allIds);
   add(paths.opml, CONTENT_TYPES.opml, `opml|${categoriesKey(inputs)}|${newest}`, () =>
-    renderOpml({ siteTitle: options.siteTitle, categories: catalog.categories, updated: new Date(newest), urls }),
+    renderOpml({
+      siteTitle: options.siteTitle,
+      categories: catalog.categories,
+      updated: new Date(newest),
+      urls,
+    }),
   );
   return resources;
 }
 
 /** The biggest groups first, as the index lists them. */
 function listedGroups(groups: readonly SiteGroup[]): GroupLink[] {
-  return [...groups].sort((a, b) => b.articleIds.length - a.articleIds.length).slice(0, GROUPS_ON_INDEX).map((g) => ({ name: g.name, page: g.page, count: g.articleIds.length }));
+  return [...groups]
+    .sort((a, b) => b.articleIds.length - a.articleIds.length)
+    .slice(0, GROUPS_ON_INDEX)
+    .map((g) => ({ name: g.name, page: g.page, count: g.articleIds.length }));
 }
 
 function categoriesKey({ catalog }: SiteInputs): string {

@@ -41,9 +41,19 @@ export class Site {
     private readonly inputs: SiteInputs,
     previous: Previous | undefined,
   ) {
-    this.routes = new FeedRoutes(everyGroup(inputs.groups), inputs.options.limit, inputs.archivePageSize);
+    this.routes = new FeedRoutes(
+      everyGroup(inputs.groups),
+      inputs.options.limit,
+      inputs.archivePageSize,
+    );
     this.resources = eagerResources(inputs, this.routes, previous);
-    this.notFound = new Resource('', CONTENT_TYPES.html, renderNotFoundPage(inputs.page), new Date(0), 'not-found');
+    this.notFound = new Resource(
+      '',
+      CONTENT_TYPES.html,
+      renderNotFoundPage(inputs.page),
+      new Date(0),
+      'not-found',
+    );
     // Archive pages and query variants share one bounded cache.
     const cache = variantCache();
     this.archives = new ArchivePages(inputs, this.routes, cache);
@@ -76,10 +86,24 @@ export class Site {
    * `previous`: what the outputs were before, the last Site's `resources` or validators restored
    * from the state file; unchanged outputs keep their bytes, ETag and Last-Modified.
    */
-  static async create(catalog: Catalog, options: SiteOptions, builtAt: Date, previous?: Previous): Promise<Site> {
+  static async create(
+    catalog: Catalog,
+    options: SiteOptions,
+    builtAt: Date,
+    previous?: Previous,
+  ): Promise<Site> {
     const groups = siteGroups(catalog);
     await catalog.content.requireMany(hotArticles(catalog, options.limit, groups));
-    return new Site(siteInputs(catalog, options, builtAt, groups, previous?.fingerprints ?? new FingerprintMemo()), previous);
+    return new Site(
+      siteInputs(
+        catalog,
+        options,
+        builtAt,
+        groups,
+        previous?.fingerprints ?? new FingerprintMemo(),
+      ),
+      previous,
+    );
   }
 
   /** Every path of the site, eager and lazy, in a stable order. */
@@ -122,7 +146,9 @@ export class Site {
     const ready = this.get(path);
     if (ready) return ready;
     const article = this.articles.at(path);
-    return article && this.articles.page(path, article, await this.catalog.content.require(article));
+    return (
+      article && this.articles.page(path, article, await this.catalog.content.require(article))
+    );
   }
 
   /** What an article page needs besides the article (for rendering pages in a worker). */
@@ -137,7 +163,9 @@ export class Site {
 
   /** Body sources of the articles some feed shows: the bodies worth keeping in memory. */
   hotContent(): Set<string> {
-    return new Set(hotArticles(this.catalog, this.options.limit, this.inputs.groups).map((a) => a.bodySource));
+    return new Set(
+      hotArticles(this.catalog, this.options.limit, this.inputs.groups).map((a) => a.bodySource),
+    );
   }
 
   /**

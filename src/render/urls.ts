@@ -4,7 +4,11 @@ export type FeedFormat = 'rss' | 'atom' | 'json';
 
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
 
-export const FEED_FILES: Record<FeedFormat, string> = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
+export const FEED_FILES: Record<FeedFormat, string> = {
+  rss: 'rss.xml',
+  atom: 'atom.xml',
+  json: 'feed.json',
+};
 
 export const CONTENT_TYPES = {
   rss: 'application/rss+xml; charset=utf-8',
@@ -26,7 +30,8 @@ export const paths = {
   /** A feed of the group whose page is `page` (`/`, `/categories/<slug>/`, `/tags/<slug>/`, …). */
   groupFeed: (page: string, format: FeedFormat) => `${page}${FEED_FILES[format]}`,
   /** Archive page `n` (RFC 5005 §4, numbered from the oldest) of the group whose page is `page`. */
-  archive: (page: string, n: number, format: FeedFormat) => `${page}archive/${n}/${FEED_FILES[format]}`,
+  archive: (page: string, n: number, format: FeedFormat) =>
+    `${page}archive/${n}/${FEED_FILES[format]}`,
   opml: '/opml.xml',
 };
 

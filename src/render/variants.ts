@@ -33,8 +33,12 @@ export class Variants {
    */
   feed(path: string, source: FeedSource, base: Resource, query: FeedQuery, now: number): Resource {
     const { group, archivePage } = source;
-    const all = isArchivePage(source) ? this.routes.archiveIds(source) : group.articleIds.slice(0, this.inputs.options.limit);
-    let ids = query.filters ? all.filter((id) => passes(query, this.inputs.catalog.byId.get(id)!, now)) : all;
+    const all = isArchivePage(source)
+      ? this.routes.archiveIds(source)
+      : group.articleIds.slice(0, this.inputs.options.limit);
+    let ids = query.filters
+      ? all.filter((id) => passes(query, this.inputs.catalog.byId.get(id)!, now))
+      : all;
     if (query.limit !== undefined) ids = ids.slice(0, query.limit);
     const cut = ids.length !== all.length;
     if (!cut && !query.opencc) return base;
@@ -42,15 +46,32 @@ export class Variants {
     const cacheKey = `${path}?opencc=${query.opencc ?? ''}${cut ? `&items=${shortHash(ids.join(','))}` : ''}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
-    let history = cut ? undefined : historyLinks(this.inputs.urls, group, source.layout, archivePage);
+    let history = cut
+      ? undefined
+      : historyLinks(this.inputs.urls, group, source.layout, archivePage);
     if (history && query.opencc) history = withQuery(history, `opencc=${query.opencc}`);
     let spec = feedSpec(this.inputs, group, ids, archivePage, history);
     // The variant's own address is its self link (JSON Feed's feed_url): the URL that was asked for.
     // It names no hub: the hub takes only the plain feeds as topics.
     const self = spec.selfUrls;
-    spec = { ...spec, hub: undefined, selfUrls: { rss: `${self.rss}?${query.key}`, atom: `${self.atom}?${query.key}`, json: `${self.json}?${query.key}` } };
+    spec = {
+      ...spec,
+      hub: undefined,
+      selfUrls: {
+        rss: `${self.rss}?${query.key}`,
+        atom: `${self.atom}?${query.key}`,
+        json: `${self.json}?${query.key}`,
+      },
+    };
     if (query.opencc) spec = convertFeedSpec(spec, converter(query.opencc));
-    const resource = new Resource(path, base.contentType, renderFeed(source.format, spec, archivePage !== undefined), base.lastModified, cacheKey, cut ? undefined : base.maxAge);
+    const resource = new Resource(
+      path,
+      base.contentType,
+      renderFeed(source.format, spec, archivePage !== undefined),
+      base.lastModified,
+      cacheKey,
+      cut ? undefined : base.maxAge,
+    );
     return this.cache.set(cacheKey, resource);
   }
 
@@ -59,7 +80,16 @@ export class Variants {
     const cached = this.cache.get(cacheKey);
     if (cached && cached.key === `${base.key}|${variant}`) return cached;
     const converted = convertHtmlText(new TextDecoder().decode(base.body), converter(variant));
-    return this.cache.set(cacheKey, new Resource(base.path, base.contentType, converted, base.lastModified, `${base.key}|${variant}`));
+    return this.cache.set(
+      cacheKey,
+      new Resource(
+        base.path,
+        base.contentType,
+        converted,
+        base.lastModified,
+        `${base.key}|${variant}`,
+      ),
+    );
   }
 
   /** The results page of `/?q=` (server only), cached per normalized query. */
@@ -69,9 +99,21 @@ export class Variants {
     let page = this.cache.get(cacheKey);
     if (!page) {
       const { results, total } = searchArticles(this.inputs.catalog.articles, normalized);
-      const newest = results.reduce((t, a) => Math.max(t, a.updated.getTime(), this.inputs.prints.since(a.id).getTime()), 0);
+      const newest = results.reduce(
+        (t, a) => Math.max(t, a.updated.getTime(), this.inputs.prints.since(a.id).getTime()),
+        0,
+      );
       const body = renderSearchPage(this.inputs.page, { q: normalized, results, total });
-      page = this.cache.set(cacheKey, new Resource(paths.index, CONTENT_TYPES.html, body, wholeSeconds(new Date(newest || this.inputs.builtAt.getTime())), cacheKey));
+      page = this.cache.set(
+        cacheKey,
+        new Resource(
+          paths.index,
+          CONTENT_TYPES.html,
+          body,
+          wholeSeconds(new Date(newest || this.inputs.builtAt.getTime())),
+          cacheKey,
+        ),
+      );
     }
     return variant ? this.convertedPage(page, `${cacheKey}&opencc=${variant}`, variant) : page;
   }

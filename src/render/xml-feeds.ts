@@ -78,7 +78,12 @@ function commonItem(item: FeedItem, v: Verbatim): Item {
 
 /** `feed` declares `xmlns:dc` only next to item content; archived items have none but may have dc:creator. */
 function withDcNamespace(xml: string): string {
-  return xml.includes('<dc:creator>') && !xml.includes('xmlns:dc=') ? xml.replace('<rss version="2.0"', '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"') : xml;
+  return xml.includes('<dc:creator>') && !xml.includes('xmlns:dc=')
+    ? xml.replace(
+        '<rss version="2.0"',
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"',
+      )
+    : xml;
 }
 
 /**
@@ -87,15 +92,30 @@ function withDcNamespace(xml: string): string {
  */
 export function renderRss(spec: FeedSpec): string {
   const v = new Verbatim();
-  const feed = baseFeed(spec, v.put(markupSafeText(spec.title)), v.put(htmlTextAsXml(spec.description)));
+  const feed = baseFeed(
+    spec,
+    v.put(markupSafeText(spec.title)),
+    v.put(htmlTextAsXml(spec.description)),
+  );
   for (const item of spec.items) {
     feed.addItem({
       ...commonItem(item, v),
       // In CDATA when it reads the same as HTML (as `feed` always wrote it: the same bytes as before).
       title: item.title && v.put(markupSafeText(item.title, cdata)),
-      category: item.categories.map((c) => ({ name: v.put(markupSafeText(c.name)), domain: c.url })),
-      ...(item.image ? { image: { url: item.image, type: imageMediaType(item.image), length: 0 } } : {}),
-      ...(item.author ? { extensions: [{ name: 'dc:creator', objects: { _text: v.put(markupSafeText(item.author, cdata)) } }] } : {}),
+      category: item.categories.map((c) => ({
+        name: v.put(markupSafeText(c.name)),
+        domain: c.url,
+      })),
+      ...(item.image
+        ? { image: { url: item.image, type: imageMediaType(item.image), length: 0 } }
+        : {}),
+      ...(item.author
+        ? {
+            extensions: [
+              { name: 'dc:creator', objects: { _text: v.put(markupSafeText(item.author, cdata)) } },
+            ],
+          }
+        : {}),
     });
   }
   return v.fill(addRssHistory(withDcNamespace(feed.rss2()), spec.history));
@@ -107,7 +127,11 @@ export function renderAtom(spec: FeedSpec): string {
   const feed = baseFeed(spec, v.put(xmlText(spec.title)), v.put(xmlText(spec.description)));
   const enclosureTypes = new Map<string, string>();
   for (const item of spec.items) {
-    if (item.image) enclosureTypes.set(new URL(item.image).href.replace(/&/g, '&amp;'), imageMediaType(item.image));
+    if (item.image)
+      enclosureTypes.set(
+        new URL(item.image).href.replace(/&/g, '&amp;'),
+        imageMediaType(item.image),
+      );
     feed.addItem({
       ...commonItem(item, v),
       title: v.put(xmlText(item.title)),
@@ -123,7 +147,10 @@ export function renderAtom(spec: FeedSpec): string {
   }
   const xml = feed
     .atom1()
-    .replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${spec.language}">`)
+    .replace(
+      '<feed xmlns="http://www.w3.org/2005/Atom">',
+      `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${spec.language}">`,
+    )
     // Before the tokens are filled in, `feed`'s entry titles are the only `type="html"` titles.
     .replaceAll('<title type="html">', '<title type="text">')
     .replace(/<link rel="enclosure" href="([^"]*)" type="[^"]*"/g, (match, href: string) => {

@@ -22,7 +22,15 @@
  * (feedvalidator/validators.py, nonhtml).
  */
 
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
 const xmlEscape = (c: string) => XML_ESCAPES[c]!;
 
 /** Character data: `&`, `<` and `>` (so that `]]>` never appears) escaped. Also the HTML escape of a text. */
@@ -59,7 +67,9 @@ export function markupSafeText(text: string, asIs: (text: string) => string = xm
 /** `markupSafeText` for a double-quoted attribute value (OPML `text` and `title`). */
 export function markupSafeAttr(text: string): string {
   // xmlAttr escapes the HTML level's `&` as `&amp;`; its own references (`&quot;`, `&#10;`) stay.
-  return readsTheSameAsHtml(text) ? xmlAttr(text) : xmlAttr(xmlText(text)).replaceAll('&amp;', '&#x26;');
+  return readsTheSameAsHtml(text)
+    ? xmlAttr(text)
+    : xmlAttr(xmlText(text)).replaceAll('&amp;', '&#x26;');
 }
 
 /**

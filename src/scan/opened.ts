@@ -34,7 +34,8 @@ function kindOf(st: Stats): string {
 /** Why an open failed, in words for the scan report, for the failures a swap causes. */
 export function openFailure(code: string | undefined): string | undefined {
   // ELOOP: Linux and macOS refuse a final link under O_NOFOLLOW so; EMLINK: FreeBSD does.
-  if (code === 'ELOOP' || code === 'EMLINK') return 'changed into a symbolic link while being scanned; not read';
+  if (code === 'ELOOP' || code === 'EMLINK')
+    return 'changed into a symbolic link while being scanned; not read';
   // ENXIO: a socket (or a device without a driver) cannot be opened for reading at all.
   if (code === 'ENXIO') return 'changed into a socket or device while being scanned; not read';
   return undefined;
@@ -49,7 +50,11 @@ export function notRegular(st: Stats): string | undefined {
  * Why the opened regular file is not the one the walk listed, or undefined when it is. `realPath`
  * is where the open file really is (undefined when that cannot be told).
  */
-export function notTheWalkedFile(file: SeedFile, st: Stats, realPath: string | undefined): string | undefined {
+export function notTheWalkedFile(
+  file: SeedFile,
+  st: Stats,
+  realPath: string | undefined,
+): string | undefined {
   // The walk's own view can be fooled (a directory swapped for a link while it was being listed):
   // where the file really is settles it.
   if (file.root !== undefined && realPath !== undefined && !isInside(file.root, realPath)) {

@@ -2,7 +2,14 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Rejection, SeedFile } from '../model.js';
-import { notRegular, notTheWalkedFile, openFailure, realPathOf, realPathOfSync, SEED_OPEN_FLAGS } from './opened.js';
+import {
+  notRegular,
+  notTheWalkedFile,
+  openFailure,
+  realPathOf,
+  realPathOfSync,
+  SEED_OPEN_FLAGS,
+} from './opened.js';
 
 export type Decoded = { readonly text: string } | { readonly reason: string };
 
@@ -24,14 +31,23 @@ export function decodeSeed(bytes: Uint8Array): Decoded {
   const nul = bytes.indexOf(0);
   if (nul !== -1) return { reason: `binary file: contains a NUL byte at offset ${nul}` };
   // isUtf8 is simdutf in C++: validating first and then decoding is ~2× faster than a fatal TextDecoder.
-  if (isUtf8(bytes)) return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').replace(/^\uFEFF/, '') };
-  return { reason: `not valid UTF-8 (at byte ${firstInvalidUtf8(bytes)}); legacy encodings such as GBK are not guessed — save the file as UTF-8` };
+  if (isUtf8(bytes))
+    return {
+      text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    };
+  return {
+    reason: `not valid UTF-8 (at byte ${firstInvalidUtf8(bytes)}); legacy encodings such as GBK are not guessed — save the file as UTF-8`,
+  };
 }
 
 function decodeUtf16(bytes: Uint8Array, label: 'utf-16le' | 'utf-16be'): Decoded {
   try {
     const text = new TextDecoder(label, { fatal: true }).decode(bytes);
-    return text.includes('\0') ? { reason: `binary file: contains NUL characters (${label})` } : { text };
+    return text.includes('\0')
+      ? { reason: `binary file: contains NUL characters (${label})` }
+      : { text };
   } catch {
     return { reason: `not valid ${label.toUpperCase()} despite its byte order mark` };
   }
@@ -71,17 +87,23 @@ const tooBig = (file: SeedFile, size: number, maxBytes: number): Rejection => ({
 
 const unreadable = (file: SeedFile, error: unknown): Rejection => {
   const e = error as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return { file: file.path, reason: 'removed while the scan was reading it' };
-  return { file: file.path, reason: openFailure(e.code) ?? `could not be read: ${e.code ?? e.message}` };
+  if (e.code === 'ENOENT')
+    return { file: file.path, reason: 'removed while the scan was reading it' };
+  return {
+    file: file.path,
+    reason: openFailure(e.code) ?? `could not be read: ${e.code ?? e.message}`,
+  };
 };
 
-const refused = (file: SeedFile, reason: string | undefined): Rejection | undefined => (reason === undefined ? undefined : { file: file.path, reason });
+const refused = (file: SeedFile, reason: string | undefined): Rejection | undefined =>
+  reason === undefined ? undefined : { file: file.path, reason };
 
 /**
  * A buffer for a file fstat says is `size` bytes: one byte more, so that a file that grew since
  * shows it, and never more than `maxBytes + 1` (enough to know a file is over the cap).
  */
-const firstBuffer = (size: number, maxBytes: number): Buffer => Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+const firstBuffer = (size: number, maxBytes: number): Buffer =>
+  Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
 
 function grown(buffer: Buffer, maxBytes: number): Buffer {
   const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2));
@@ -94,7 +116,10 @@ function grown(buffer: Buffer, maxBytes: number): Buffer {
  * anything but the regular file the walk listed (see opened.ts): a link, FIFO or device swapped
  * in since, another file renamed into place, a file whose real path has left the seeds directory.
  */
-export async function readSeedBytes(file: SeedFile, maxBytes: number): Promise<Uint8Array | Rejection> {
+export async function readSeedBytes(
+  file: SeedFile,
+  maxBytes: number,
+): Promise<Uint8Array | Rejection> {
   if (file.size > maxBytes) return tooBig(file, file.size, maxBytes);
   let handle: FileHandle;
   try {
@@ -104,7 +129,10 @@ export async function readSeedBytes(file: SeedFile, maxBytes: number): Promise<U
   }
   try {
     const st = await handle.stat();
-    const refusal = refused(file, notRegular(st) ?? notTheWalkedFile(file, st, await realPathOf(handle.fd, file.absPath)));
+    const refusal = refused(
+      file,
+      notRegular(st) ?? notTheWalkedFile(file, st, await realPathOf(handle.fd, file.absPath)),
+    );
     if (refusal) return refusal;
     if (st.size > maxBytes) return tooBig(file, st.size, maxBytes);
     let buffer = firstBuffer(st.size, maxBytes);
@@ -112,7 +140,8 @@ export async function readSeedBytes(file: SeedFile, maxBytes: number): Promise<U
     for (;;) {
       if (length === buffer.length) {
         // Grown since its fstat: read on, but never past the cap.
-        if (length > maxBytes) return tooBig(file, Math.max((await handle.stat()).size, length), maxBytes);
+        if (length > maxBytes)
+          return tooBig(file, Math.max((await handle.stat()).size, length), maxBytes);
         buffer = grown(buffer, maxBytes);
       }
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
@@ -140,7 +169,10 @@ export function readSeedBytesSync(file: SeedFile, maxBytes: number): Uint8Array 
   }
   try {
     const st = fstatSync(fd);
-    const refusal = refused(file, notRegular(st) ?? notTheWalkedFile(file, st, realPathOfSync(fd, file.absPath)));
+    const refusal = refused(
+      file,
+      notRegular(st) ?? notTheWalkedFile(file, st, realPathOfSync(fd, file.absPath)),
+    );
     if (refusal) return refusal;
     if (st.size > maxBytes) return tooBig(file, st.size, maxBytes);
     let buffer = firstBuffer(st.size, maxBytes);

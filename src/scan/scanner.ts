@@ -53,7 +53,8 @@ const stampOf = (f: SeedFile) => `${f.size}:${f.mtimeMs}:${f.ino}`;
  */
 export const RACY_WINDOW_MS = 2_000;
 const RACY = 'racy';
-const isRacy = (f: SeedFile, listStarted: number, listEnded: number) => f.mtimeMs >= listStarted - RACY_WINDOW_MS && f.mtimeMs <= listEnded + RACY_WINDOW_MS;
+const isRacy = (f: SeedFile, listStarted: number, listEnded: number) =>
+  f.mtimeMs >= listStarted - RACY_WINDOW_MS && f.mtimeMs <= listEnded + RACY_WINDOW_MS;
 const isRejection = (result: FileResult): result is Rejection => 'reason' in result;
 
 /**
@@ -111,7 +112,9 @@ export class Scanner {
     const refusedKey = walked.rejected.map((r) => `${r.file}\0${r.reason}`).join('\n');
     const unchanged = stale.length === 0 && removed === 0 && this.last?.refusedKey === refusedKey;
     // Unchanged, the last list still holds: the same paths in the same order, with the same results.
-    const files = unchanged ? this.last!.files : walked.files.map((file) => ({ file, result: this.cache.get(file.path)!.result }));
+    const files = unchanged
+      ? this.last!.files
+      : walked.files.map((file) => ({ file, result: this.cache.get(file.path)!.result }));
     this.last = { refusedKey, files };
     return {
       files,

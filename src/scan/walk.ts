@@ -54,7 +54,15 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
 
   const addFile = (rel: string, abs: string, st: Stats) => {
     if (st.isFile()) {
-      files.push({ path: rel, absPath: abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev, root: rootReal });
+      files.push({
+        path: rel,
+        absPath: abs,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        ino: st.ino,
+        dev: st.dev,
+        root: rootReal,
+      });
     } else {
       const kind = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'not a regular file';
       rejected.push({ file: rel, reason: `skipped: ${kind}, not a regular file` });
@@ -80,7 +88,10 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
     } catch (error) {
       if (dirRel === '') throw error; // the seeds directory itself: the scan fails as a whole
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // removed since it was listed
-      rejected.push({ file: `${dirRel}/`, reason: `skipped: directory could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      rejected.push({
+        file: `${dirRel}/`,
+        reason: `skipped: directory could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      });
       return;
     }
     for (const entry of entries) {
@@ -121,11 +132,15 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'ELOOP' ? 'a symbolic link loop' : 'a broken symbolic link';
-      if (hasSeedExtension(rel, options.extensions)) rejected.push({ file: rel, reason: `skipped: ${why}` });
+      if (hasSeedExtension(rel, options.extensions))
+        rejected.push({ file: rel, reason: `skipped: ${why}` });
       return;
     }
     if (!isInside(rootReal, target)) {
-      rejected.push({ file: rel, reason: 'skipped: symbolic link points outside the seeds directory' });
+      rejected.push({
+        file: rel,
+        reason: 'skipped: symbolic link points outside the seeds directory',
+      });
       return;
     }
     // Entered, and read, by the real path just checked: what the link points to later is never followed.
@@ -153,4 +168,3 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-

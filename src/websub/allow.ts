@@ -1,4 +1,12 @@
-import { embeddedIpv4, formatRange, inRange, parseAddress, parseRange, type Address, type Range } from '../net/address.js';
+import {
+  embeddedIpv4,
+  formatRange,
+  inRange,
+  parseAddress,
+  parseRange,
+  type Address,
+  type Range,
+} from '../net/address.js';
 
 /**
  * `--hub-allow`: which callbacks the built-in hub may call. Entries are
@@ -25,12 +33,19 @@ export interface AllowList {
   readonly ranges: readonly Range[];
 }
 
-export const DEFAULT_ALLOW: AllowList = { anyHost: true, names: new Set(), suffixes: [], ranges: [] };
+export const DEFAULT_ALLOW: AllowList = {
+  anyHost: true,
+  names: new Set(),
+  suffixes: [],
+  ranges: [],
+};
 
 const NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*$/;
 
 /** Reads the entries (already split at commas); a string is the first entry's problem. */
-export function parseAllowList(entries: readonly string[] | undefined): AllowList | { readonly error: string; readonly entry: string } {
+export function parseAllowList(
+  entries: readonly string[] | undefined,
+): AllowList | { readonly error: string; readonly entry: string } {
   if (entries === undefined) return DEFAULT_ALLOW;
   let anyHost = false;
   const names = new Set<string>();
@@ -50,7 +65,11 @@ export function parseAllowList(entries: readonly string[] | undefined): AllowLis
     }
     const subdomains = /^\*?\./.exec(entry);
     const name = normaliseHost(subdomains ? entry.slice(subdomains[0].length) : entry);
-    if (!NAME.test(name) || /^[\d.]+$/.test(name)) return { error: 'is not a host name, address, range (10.0.0.0/8), .domain pattern or *', entry: raw };
+    if (!NAME.test(name) || /^[\d.]+$/.test(name))
+      return {
+        error: 'is not a host name, address, range (10.0.0.0/8), .domain pattern or *',
+        entry: raw,
+      };
     if (subdomains) suffixes.push(`.${name}`);
     else names.add(name);
   }
@@ -64,7 +83,9 @@ export function normaliseHost(host: string): string {
 
 /** Rule 1 by name alone; `host` is a normalised name. */
 export function nameAllowed(host: string, allow: AllowList): boolean {
-  return allow.anyHost || allow.names.has(host) || allow.suffixes.some((suffix) => host.endsWith(suffix));
+  return (
+    allow.anyHost || allow.names.has(host) || allow.suffixes.some((suffix) => host.endsWith(suffix))
+  );
 }
 
 /** The listed range holding `address` (or the IPv4 address it carries), if any. */
@@ -75,4 +96,3 @@ export function listedRange(address: Address, allow: AllowList): Range | undefin
   }
   return undefined;
 }
-

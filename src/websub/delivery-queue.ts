@@ -93,7 +93,8 @@ export class DeliveryQueue {
   }
 
   private makeReady(host: string, queue: HostQueue): void {
-    if (queue.ready || queue.head >= queue.keys.length || queue.active >= this.limits.perHost) return;
+    if (queue.ready || queue.head >= queue.keys.length || queue.active >= this.limits.perHost)
+      return;
     queue.ready = true;
     this.ring.push(host);
   }

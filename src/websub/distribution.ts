@@ -21,7 +21,10 @@ interface Outbox {
 /** Subscriptions looked at per turn of the event loop when a scan changed feeds. */
 const DISTRIBUTION_CHUNK = 1_000;
 
-export type DistributionSettings = Pick<HubSettings, 'hubUrl' | 'allow' | 'resolve' | 'retry' | 'outbound' | 'delivery' | 'now'>;
+export type DistributionSettings = Pick<
+  HubSettings,
+  'hubUrl' | 'allow' | 'resolve' | 'retry' | 'outbound' | 'delivery' | 'now'
+>;
 
 export interface DistributionParts {
   readonly registry: SubscriptionRegistry;
@@ -53,7 +56,15 @@ export class Distributor {
     this.pacer =
       delivery.pacing === false
         ? undefined
-        : new Pacer({ min: 0, max: delivery.concurrency, targetDelayMs: HUB_DEFAULTS.deliveryTargetDelayMs }, (n) => this.queue.setConcurrency(n), () => this.queue.concurrency);
+        : new Pacer(
+            {
+              min: 0,
+              max: delivery.concurrency,
+              targetDelayMs: HUB_DEFAULTS.deliveryTargetDelayMs,
+            },
+            (n) => this.queue.setConcurrency(n),
+            () => this.queue.concurrency,
+          );
   }
 
   /**
@@ -99,7 +110,8 @@ export class Distributor {
     const changed = new Map<string, Content | undefined>();
     const keys = [...registry.keys()];
     for (let i = 0; i < keys.length; i++) {
-      if (i > 0 && i % DISTRIBUTION_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (i > 0 && i % DISTRIBUTION_CHUNK === 0)
+        await new Promise((resolve) => setImmediate(resolve));
       if (stopped()) return;
       const key = keys[i]!;
       // Looked up now: it may have been renewed or dropped since the pass began.
@@ -110,7 +122,8 @@ export class Distributor {
         continue;
       }
       // One Content per feed version: every delivery of it sends these same bytes.
-      if (!changed.has(subscription.topicPath)) changed.set(subscription.topicPath, changedContent(before, site, subscription.topicPath));
+      if (!changed.has(subscription.topicPath))
+        changed.set(subscription.topicPath, changedContent(before, site, subscription.topicPath));
       const content = changed.get(subscription.topicPath);
       if (content) this.enqueue(key, subscription, content);
     }
@@ -144,7 +157,11 @@ export class Distributor {
     outbox.inFlight = true;
     // Resolved and checked again for every delivery: a name verified weeks ago may point
     // elsewhere now, and the POST goes to what is checked here.
-    const target = await resolveTarget(new URL(subscription.callback), this.settings.allow, this.settings.resolve);
+    const target = await resolveTarget(
+      new URL(subscription.callback),
+      this.settings.allow,
+      this.settings.resolve,
+    );
     if (!isTarget(target)) {
       outbox.inFlight = false;
       if (!registry.has(key) || stopped()) return;
@@ -152,7 +169,12 @@ export class Distributor {
       return this.failed(key, subscription, outbox, content, { status: 0, error: target.reason });
     }
     const headers = notificationHeaders(this.settings.hubUrl, subscription, content);
-    const answer = await callOut(target.url, { method: 'POST', headers, body: content.body }, this.settings.outbound, target.addresses);
+    const answer = await callOut(
+      target.url,
+      { method: 'POST', headers, body: content.body },
+      this.settings.outbound,
+      target.addresses,
+    );
     outbox.inFlight = false;
     // Unsubscribed or dropped while the request was out: nothing more goes to this callback.
     // Stopping cut the request short: that is no failure of the subscriber's.
@@ -170,16 +192,31 @@ export class Distributor {
       counters.deliveriesFailed++;
       return drop(key, 'callback answered 410 Gone');
     }
-    this.failed(key, subscription, outbox, content, { status: answer.status, ...(answer.error ? { error: answer.error } : {}) });
+    this.failed(key, subscription, outbox, content, {
+      status: answer.status,
+      ...(answer.error ? { error: answer.error } : {}),
+    });
   }
 
   /** A failed attempt: retried with backoff, the newest content kept, dropped after `attempts`. */
-  private failed(key: string, subscription: Subscription, outbox: Outbox, content: Content, outcome: { status: number; error?: string }): void {
+  private failed(
+    key: string,
+    subscription: Subscription,
+    outbox: Outbox,
+    content: Content,
+    outcome: { status: number; error?: string },
+  ): void {
     this.parts.counters.deliveriesFailed++;
     outbox.failures++;
     outbox.content ??= content;
-    const fields = { topic: subscription.topic, callback: subscription.callback, ...outcome, attempt: outbox.failures };
-    if (outbox.failures >= this.settings.retry.attempts) return this.parts.drop(key, `delivery failed ${outbox.failures} times`, fields);
+    const fields = {
+      topic: subscription.topic,
+      callback: subscription.callback,
+      ...outcome,
+      attempt: outbox.failures,
+    };
+    if (outbox.failures >= this.settings.retry.attempts)
+      return this.parts.drop(key, `delivery failed ${outbox.failures} times`, fields);
     const delay = retryDelay(this.settings.retry, outbox.failures);
     this.parts.logger.info('websub_delivery_failed', { ...fields, retry_in_ms: delay });
     const host = hostOf(subscription);

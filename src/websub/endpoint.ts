@@ -13,12 +13,25 @@ const MAX_REQUEST_BYTES = 8 * 1024;
  * the proxy and shares one client's limits.
  */
 function clientAddress(c: Context): string {
-  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
+  return (
+    (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress ??
+    'unknown'
+  );
 }
 
 /** Mounts `POST <path>` (the hub's public URL's path) on the app. */
-export function mountWebSub(app: Hono, path: string, hub: WebSubHub, counter: RequestCounter): void {
-  const reply = (c: Context, status: 202 | 400 | 403 | 404 | 413 | 415 | 429 | 503, message: string, retryAfter?: number) => {
+export function mountWebSub(
+  app: Hono,
+  path: string,
+  hub: WebSubHub,
+  counter: RequestCounter,
+): void {
+  const reply = (
+    c: Context,
+    status: 202 | 400 | 403 | 404 | 413 | 415 | 429 | 503,
+    message: string,
+    retryAfter?: number,
+  ) => {
     const body = `${message}\n`;
     counter.count(ROUTE.websub, status, Buffer.byteLength(body));
     return c.body(body, status, {
@@ -30,11 +43,18 @@ export function mountWebSub(app: Hono, path: string, hub: WebSubHub, counter: Re
   };
   app.post(
     path,
-    bodyLimit({ maxSize: MAX_REQUEST_BYTES, onError: (c) => reply(c, 413, `A WebSub request is at most ${MAX_REQUEST_BYTES} bytes.`) }),
+    bodyLimit({
+      maxSize: MAX_REQUEST_BYTES,
+      onError: (c) => reply(c, 413, `A WebSub request is at most ${MAX_REQUEST_BYTES} bytes.`),
+    }),
     async (c) => {
       const type = c.req.header('content-type') ?? '';
       if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
-        return reply(c, 415, 'A WebSub request is application/x-www-form-urlencoded (W3C WebSub §5.1).');
+        return reply(
+          c,
+          415,
+          'A WebSub request is application/x-www-form-urlencoded (W3C WebSub §5.1).',
+        );
       }
       const answer = await hub.request(new URLSearchParams(await c.req.text()), clientAddress(c));
       return reply(c, answer.status, answer.message, answer.retryAfter);

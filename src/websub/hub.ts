@@ -51,9 +51,28 @@ export class WebSubHub {
     const stopped = () => this.stopped;
     const { counters, logger } = this;
     const registry = (this.registry = new SubscriptionRegistry(settings.dir, settings, logger));
-    const verifier = new Verifier({ registry, counters, logger, options: settings.verification, now: settings.now, stopped, remove: (key) => this.remove(key) });
-    this.intake = new SubscriptionIntake(settings, { registry, verifier, stopped, track: (task) => this.track(task) });
-    this.distributor = new Distributor(settings, { registry, counters, logger, stopped, drop: (key, reason, fields) => this.drop(key, reason, fields) });
+    const verifier = new Verifier({
+      registry,
+      counters,
+      logger,
+      options: settings.verification,
+      now: settings.now,
+      stopped,
+      remove: (key) => this.remove(key),
+    });
+    this.intake = new SubscriptionIntake(settings, {
+      registry,
+      verifier,
+      stopped,
+      track: (task) => this.track(task),
+    });
+    this.distributor = new Distributor(settings, {
+      registry,
+      counters,
+      logger,
+      stopped,
+      drop: (key, reason, fields) => this.drop(key, reason, fields),
+    });
   }
 
   /** Restores the persisted subscriptions (expired ones are dropped) and starts the lease sweep. */
@@ -81,13 +100,15 @@ export class WebSubHub {
   /** Drops expired leases (also done on every distribution) and forgets clients that are quiet again. */
   sweep(): void {
     const now = this.now();
-    for (const [key, subscription] of this.registry.entries()) if (subscription.expiresAt <= now) this.drop(key, 'lease expired');
+    for (const [key, subscription] of this.registry.entries())
+      if (subscription.expiresAt <= now) this.drop(key, 'lease expired');
     this.intake.forgetQuiet(now);
   }
 
   /** Resolves when no verification or delivery is queued or in flight and the file is written (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.tasks.size || this.distributor.busy) await Promise.all([...this.tasks, this.distributor.idle()]);
+    while (this.tasks.size || this.distributor.busy)
+      await Promise.all([...this.tasks, this.distributor.idle()]);
     await this.registry.saved();
   }
 
@@ -120,12 +141,19 @@ export class WebSubHub {
     if (!subscription) return;
     this.remove(key);
     this.counters.dropped++;
-    this.logger.warn('websub_dropped', { topic: subscription.topic, callback: subscription.callback, reason, ...fields });
+    this.logger.warn('websub_dropped', {
+      topic: subscription.topic,
+      callback: subscription.callback,
+      reason,
+      ...fields,
+    });
     this.registry.save();
   }
 
   private track(task: Promise<void>): void {
-    const tracked = task.catch((error: unknown) => this.logger.error('websub_failed', { error: (error as Error).message }));
+    const tracked = task.catch((error: unknown) =>
+      this.logger.error('websub_failed', { error: (error as Error).message }),
+    );
     this.tasks.add(tracked);
     void tracked.finally(() => this.tasks.delete(tracked));
   }

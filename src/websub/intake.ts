@@ -16,7 +16,18 @@ export interface HubAnswer {
 
 export type IntakeSettings = Pick<
   HubSettings,
-  'baseUrl' | 'site' | 'allow' | 'resolve' | 'lease' | 'verification' | 'maxPendingVerifications' | 'clientInFlight' | 'clientRate' | 'targetRate' | 'now' | 'logger'
+  | 'baseUrl'
+  | 'site'
+  | 'allow'
+  | 'resolve'
+  | 'lease'
+  | 'verification'
+  | 'maxPendingVerifications'
+  | 'clientInFlight'
+  | 'clientRate'
+  | 'targetRate'
+  | 'now'
+  | 'logger'
 >;
 
 export interface IntakeParts {
@@ -63,8 +74,17 @@ export class SubscriptionIntake {
   async request(form: URLSearchParams, client: string): Promise<HubAnswer> {
     const { registry, verifier, stopped } = this.parts;
     const site = this.settings.site();
-    if (!site || stopped()) return { status: 503, message: 'The hub starts after the first scan; try again in a moment.', retryAfter: 2 };
-    const intent = parseIntent(form, { baseUrl: this.settings.baseUrl, isFeed: (path) => isFeedResource(site.resources.get(path)), lease: this.settings.lease });
+    if (!site || stopped())
+      return {
+        status: 503,
+        message: 'The hub starts after the first scan; try again in a moment.',
+        retryAfter: 2,
+      };
+    const intent = parseIntent(form, {
+      baseUrl: this.settings.baseUrl,
+      isFeed: (path) => isFeedResource(site.resources.get(path)),
+      lease: this.settings.lease,
+    });
     if (isRefusal(intent)) return { status: intent.status, message: intent.reason };
 
     const clientKey = machineKey(client);
@@ -85,11 +105,24 @@ export class SubscriptionIntake {
     };
     let target: Target;
     try {
-      const checked = await resolveTarget(new URL(intent.callback), this.settings.allow, this.settings.resolve);
+      const checked = await resolveTarget(
+        new URL(intent.callback),
+        this.settings.allow,
+        this.settings.resolve,
+      );
       if (!isTarget(checked)) {
         release();
-        this.settings.logger.info('websub_refused', { client: clientKey, callback: intent.callback, status: checked.status, reason: checked.reason });
-        return { status: checked.status, message: checked.reason, ...(checked.status === 503 ? { retryAfter: 30 } : {}) };
+        this.settings.logger.info('websub_refused', {
+          client: clientKey,
+          callback: intent.callback,
+          status: checked.status,
+          reason: checked.reason,
+        });
+        return {
+          status: checked.status,
+          message: checked.reason,
+          ...(checked.status === 503 ? { retryAfter: 30 } : {}),
+        };
       }
       target = checked;
     } catch (error) {
@@ -103,13 +136,25 @@ export class SubscriptionIntake {
     const targetTaken = this.targetRate.take(target.key);
     if (!targetTaken.ok) {
       release();
-      return this.tooMany(clientKey, `Too many requests to ${target.host} are being verified; try again later.`, targetTaken.retryAfter);
+      return this.tooMany(
+        clientKey,
+        `Too many requests to ${target.host} are being verified; try again later.`,
+        targetTaken.retryAfter,
+      );
     }
 
     const denial = intent.mode === 'subscribe' ? registry.reserve(key, target.host) : undefined;
     if (denial === undefined && registry.isReserved(key)) reservedHost = target.host;
-    this.parts.track((denial === undefined ? verifier.verify(intent, target) : verifier.deny(intent, target, denial)).finally(release));
-    return { status: 202, message: `Accepted: the ${intent.mode} request will be verified at the callback.` };
+    this.parts.track(
+      (denial === undefined
+        ? verifier.verify(intent, target)
+        : verifier.deny(intent, target, denial)
+      ).finally(release),
+    );
+    return {
+      status: 202,
+      message: `Accepted: the ${intent.mode} request will be verified at the callback.`,
+    };
   }
 
   /** Forgets clients and targets whose rate allowance is full again (the hub's sweep). */
@@ -123,14 +168,32 @@ export class SubscriptionIntake {
     const busy = Math.ceil(this.settings.verification.timeoutMs / 1000);
     const clientInFlight = this.settings.clientInFlight;
     if (this.clientPending.get(clientKey) >= clientInFlight) {
-      return this.tooMany(clientKey, `You have ${clientInFlight} subscription requests being verified; send more when they are done.`, busy);
+      return this.tooMany(
+        clientKey,
+        `You have ${clientInFlight} subscription requests being verified; send more when they are done.`,
+        busy,
+      );
     }
     if (this.pending >= this.settings.maxPendingVerifications) {
-      return this.tooMany(clientKey, 'Too many subscription requests are being verified; try again later.', busy);
+      return this.tooMany(
+        clientKey,
+        'Too many subscription requests are being verified; try again later.',
+        busy,
+      );
     }
-    if (this.verifying.has(key)) return this.tooMany(clientKey, 'A request for this subscription is being verified; try again when it is done.', busy);
+    if (this.verifying.has(key))
+      return this.tooMany(
+        clientKey,
+        'A request for this subscription is being verified; try again when it is done.',
+        busy,
+      );
     const taken = this.clientRate.take(clientKey);
-    if (!taken.ok) return this.tooMany(clientKey, 'Too many subscription requests from your address; try again later.', taken.retryAfter);
+    if (!taken.ok)
+      return this.tooMany(
+        clientKey,
+        'Too many subscription requests from your address; try again later.',
+        taken.retryAfter,
+      );
     return undefined;
   }
 

@@ -11,7 +11,12 @@ export interface Rate {
   readonly burst: number;
 }
 
-export type Taken = { readonly ok: true } | { readonly ok: false; /** Whole seconds until a token is there. */ readonly retryAfter: number };
+export type Taken =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** Whole seconds until a token is there. */ readonly retryAfter: number;
+    };
 
 interface Bucket {
   tokens: number;
@@ -35,14 +40,18 @@ export class RateLimiter {
     if (bucket) this.refill(bucket, now);
     else {
       if (this.buckets.size >= this.maxKeys) this.forgetFull(now);
-      if (this.buckets.size >= this.maxKeys) return { ok: false, retryAfter: Math.ceil(1 / this.rate.perSecond) };
+      if (this.buckets.size >= this.maxKeys)
+        return { ok: false, retryAfter: Math.ceil(1 / this.rate.perSecond) };
       this.buckets.set(key, (bucket = { tokens: this.rate.burst, at: now }));
     }
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return { ok: true };
     }
-    return { ok: false, retryAfter: Math.max(1, Math.ceil((1 - bucket.tokens) / this.rate.perSecond)) };
+    return {
+      ok: false,
+      retryAfter: Math.max(1, Math.ceil((1 - bucket.tokens) / this.rate.perSecond)),
+    };
   }
 
   /** Gives a token back (the request it paid for was refused before it cost anything). */
@@ -56,7 +65,10 @@ export class RateLimiter {
   }
 
   private refill(bucket: Bucket, now: number): void {
-    bucket.tokens = Math.min(this.rate.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate.perSecond);
+    bucket.tokens = Math.min(
+      this.rate.burst,
+      bucket.tokens + ((now - bucket.at) / 1000) * this.rate.perSecond,
+    );
     bucket.at = now;
   }
 

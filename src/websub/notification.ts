@@ -15,19 +15,31 @@ export interface Content {
  * was (`before`: the previous Site's resources, or the validators restored at start); otherwise
  * nothing to send.
  */
-export function changedContent(before: Previous | undefined, site: Site, topicPath: string): Content | undefined {
+export function changedContent(
+  before: Previous | undefined,
+  site: Site,
+  topicPath: string,
+): Content | undefined {
   const resource = site.resources.get(topicPath);
   const old = before?.get(topicPath);
-  return resource && isFeedResource(resource) && old?.etag !== resource.etag ? { body: resource.body, contentType: resource.contentType } : undefined;
+  return resource && isFeedResource(resource) && old?.etag !== resource.etag
+    ? { body: resource.body, contentType: resource.contentType }
+    : undefined;
 }
 
 /** §7: the notification's headers, its Link naming the hub and the topic; §8: signed when the subscriber gave a secret. */
-export function notificationHeaders(hubUrl: string, subscription: Subscription, content: Content): Record<string, string> {
+export function notificationHeaders(
+  hubUrl: string,
+  subscription: Subscription,
+  content: Content,
+): Record<string, string> {
   const headers: Record<string, string> = {
     'Content-Type': content.contentType,
     Link: `<${hubUrl}>; rel="hub", <${subscription.topic}>; rel="self"`,
   };
-  if (subscription.secret !== undefined) headers['X-Hub-Signature'] = `sha256=${createHmac('sha256', subscription.secret).update(content.body).digest('hex')}`;
+  if (subscription.secret !== undefined)
+    headers['X-Hub-Signature'] =
+      `sha256=${createHmac('sha256', subscription.secret).update(content.body).digest('hex')}`;
   return headers;
 }
 

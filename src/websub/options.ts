@@ -98,7 +98,8 @@ export interface HubSettings {
 export function hubSettings(options: HubOptions, signal: AbortSignal): HubSettings {
   const allow = parseAllowList(options.allow);
   // The configuration checked the list already (config.ts); this is for other callers.
-  if ('error' in allow) throw new Error(`--hub-allow: ${JSON.stringify(allow.entry)} ${allow.error}`);
+  if ('error' in allow)
+    throw new Error(`--hub-allow: ${JSON.stringify(allow.entry)} ${allow.error}`);
   return {
     hubUrl: options.hubUrl,
     baseUrl: options.baseUrl,
@@ -112,8 +113,10 @@ export function hubSettings(options: HubOptions, signal: AbortSignal): HubSettin
     outbound: { ...HUB_DEFAULTS.outbound, ...options.outbound, signal },
     verification: { ...HUB_DEFAULTS.verification, ...options.verification, signal },
     maxSubscriptions: options.maxSubscriptions ?? HUB_DEFAULTS.maxSubscriptions,
-    maxSubscriptionsPerHost: options.maxSubscriptionsPerHost ?? HUB_DEFAULTS.maxSubscriptionsPerHost,
-    maxPendingVerifications: options.maxPendingVerifications ?? HUB_DEFAULTS.maxPendingVerifications,
+    maxSubscriptionsPerHost:
+      options.maxSubscriptionsPerHost ?? HUB_DEFAULTS.maxSubscriptionsPerHost,
+    maxPendingVerifications:
+      options.maxPendingVerifications ?? HUB_DEFAULTS.maxPendingVerifications,
     clientInFlight: options.clientInFlight ?? HUB_DEFAULTS.clientInFlight,
     clientRate: options.clientRate ?? HUB_DEFAULTS.clientRate,
     targetRate: options.targetRate ?? HUB_DEFAULTS.targetRate,

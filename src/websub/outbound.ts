@@ -44,7 +44,12 @@ export interface CallInit {
  * checked; Node tries them in order, as happy eyeballs would); without, the system resolves the
  * host (for the operator's own --hub, which no stranger names).
  */
-export function callOut(url: URL, init: CallInit, options: OutboundOptions, pinned?: readonly ResolvedAddress[]): Promise<Outcome> {
+export function callOut(
+  url: URL,
+  init: CallInit,
+  options: OutboundOptions,
+  pinned?: readonly ResolvedAddress[],
+): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     let done = false;
     const finish = (outcome: Outcome) => {
@@ -80,7 +85,10 @@ export function callOut(url: URL, init: CallInit, options: OutboundOptions, pinn
           // Stop reading; whatever the callback still sends is dropped with the connection.
           response.destroy();
           request.destroy();
-          finish({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, options.maxBodyBytes).toString('utf8') });
+          finish({
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks).subarray(0, options.maxBodyBytes).toString('utf8'),
+          });
         };
         response.on('data', (chunk: Buffer) => {
           if (size >= options.maxBodyBytes) return;
@@ -109,13 +117,21 @@ export function callOut(url: URL, init: CallInit, options: OutboundOptions, pinn
 function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
     const family = typeof options === 'object' ? options.family : undefined;
-    const wanted = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
+    const wanted =
+      family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
     if (wanted.length === 0) {
-      const error = Object.assign(new Error('no checked address of the requested family'), { code: 'ENOTFOUND' });
+      const error = Object.assign(new Error('no checked address of the requested family'), {
+        code: 'ENOTFOUND',
+      });
       return void (callback as (e: NodeJS.ErrnoException) => void)(error);
     }
-    if (typeof options === 'object' && options.all) return void (callback as (e: null, a: ResolvedAddress[]) => void)(null, [...wanted]);
-    (callback as (e: null, a: string, f: number) => void)(null, wanted[0]!.address, wanted[0]!.family);
+    if (typeof options === 'object' && options.all)
+      return void (callback as (e: null, a: ResolvedAddress[]) => void)(null, [...wanted]);
+    (callback as (e: null, a: string, f: number) => void)(
+      null,
+      wanted[0]!.address,
+      wanted[0]!.family,
+    );
   };
 }
 

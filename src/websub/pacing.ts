@@ -25,10 +25,17 @@ export function nextConcurrency(current: number, delayMs: number, limits: Pacing
 }
 
 /** One period's step: the next concurrency, and how many periods in a row it has been paused. */
-export function pace(current: number, delayMs: number, pausedPeriods: number, limits: PacingLimits): { next: number; paused: number } {
+export function pace(
+  current: number,
+  delayMs: number,
+  pausedPeriods: number,
+  limits: PacingLimits,
+): { next: number; paused: number } {
   const next = nextConcurrency(current, delayMs, limits);
   if (next > 0) return { next, paused: 0 };
-  return pausedPeriods + 1 > MAX_PAUSED_PERIODS ? { next: 1, paused: 0 } : { next: 0, paused: pausedPeriods + 1 };
+  return pausedPeriods + 1 > MAX_PAUSED_PERIODS
+    ? { next: 1, paused: 0 }
+    : { next: 0, paused: pausedPeriods + 1 };
 }
 
 const RESOLUTION_MS = 5;

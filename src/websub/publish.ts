@@ -30,10 +30,23 @@ export class HubPinger {
   }
 
   private async ping(topic: string): Promise<void> {
-    const body = new TextEncoder().encode(new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': topic }).toString());
-    const answer = await callOut(new URL(this.hubUrl), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body }, { timeoutMs: this.timeoutMs, maxBodyBytes: 512 });
-    if (answer.status >= 200 && answer.status < 300) this.logger.debug('websub_published', { hub: this.hubUrl, topic });
-    else this.logger.warn('websub_publish_failed', { hub: this.hubUrl, topic, status: answer.status, ...(answer.error ? { error: answer.error } : {}) });
+    const body = new TextEncoder().encode(
+      new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': topic }).toString(),
+    );
+    const answer = await callOut(
+      new URL(this.hubUrl),
+      { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body },
+      { timeoutMs: this.timeoutMs, maxBodyBytes: 512 },
+    );
+    if (answer.status >= 200 && answer.status < 300)
+      this.logger.debug('websub_published', { hub: this.hubUrl, topic });
+    else
+      this.logger.warn('websub_publish_failed', {
+        hub: this.hubUrl,
+        topic,
+        status: answer.status,
+        ...(answer.error ? { error: answer.error } : {}),
+      });
   }
 
   /** Resolves when every ping queued so far was sent (tests, shutdown). */

@@ -1,10 +1,16 @@
 import type { Logger } from '../log.js';
 import { normaliseHost } from './allow.js';
 import { Counts } from './limits.js';
-import { loadSubscriptions, saveSubscriptions, subscriptionKey, type Subscription } from './store.js';
+import {
+  loadSubscriptions,
+  saveSubscriptions,
+  subscriptionKey,
+  type Subscription,
+} from './store.js';
 
 /** The host a callback is counted and queued under (lower case, no brackets or trailing dot). */
-const callbackHost = (callback: string) => normaliseHost(new URL(callback).hostname.replace(/^\[(.*)\]$/, '$1'));
+const callbackHost = (callback: string) =>
+  normaliseHost(new URL(callback).hostname.replace(/^\[(.*)\]$/, '$1'));
 
 /** Each subscription's callback host, parsed once: a wave to 10,000 subscribers must not parse 10,000 URLs while serving waits. */
 const hosts = new WeakMap<Subscription, string>();
@@ -92,8 +98,10 @@ export class SubscriptionRegistry {
   reserve(key: string, host: string): string | undefined {
     if (this.subscriptions.has(key)) return undefined;
     const maxPerHost = this.caps.maxSubscriptionsPerHost;
-    if (this.subscriptions.size + this.reserved.size >= this.caps.maxSubscriptions) return 'the hub has as many subscriptions as it takes';
-    if (this.perHost.get(host) >= maxPerHost) return `the hub has as many subscriptions (${maxPerHost}) for callbacks on host ${host} as it takes from one host`;
+    if (this.subscriptions.size + this.reserved.size >= this.caps.maxSubscriptions)
+      return 'the hub has as many subscriptions as it takes';
+    if (this.perHost.get(host) >= maxPerHost)
+      return `the hub has as many subscriptions (${maxPerHost}) for callbacks on host ${host} as it takes from one host`;
     this.reserved.add(key);
     this.perHost.add(host);
     return undefined;

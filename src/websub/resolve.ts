@@ -14,7 +14,8 @@ export interface ResolvedAddress {
   readonly family: 4 | 6;
 }
 
-export type Resolution = { readonly addresses: readonly ResolvedAddress[] } | { readonly error: string };
+export type Resolution =
+  { readonly addresses: readonly ResolvedAddress[] } | { readonly error: string };
 
 export type Resolver = (host: string) => Promise<Resolution>;
 
@@ -30,7 +31,9 @@ export const DEFAULT_RESOLVER_OPTIONS: SystemResolverOptions = { concurrency: 2,
 /** Error codes that mean the name has no address (the request is wrong), not that DNS failed. */
 export const NOT_FOUND = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA']);
 
-export function systemResolver(options: SystemResolverOptions = DEFAULT_RESOLVER_OPTIONS): Resolver {
+export function systemResolver(
+  options: SystemResolverOptions = DEFAULT_RESOLVER_OPTIONS,
+): Resolver {
   let running = 0;
   const waiting: Array<() => void> = [];
   const release = () => {
@@ -52,7 +55,12 @@ export function systemResolver(options: SystemResolverOptions = DEFAULT_RESOLVER
         lookup(host, { all: true, verbatim: true }, (error, addresses) => {
           release();
           if (error) return settle({ error: error.code ?? error.message });
-          settle({ addresses: addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })) });
+          settle({
+            addresses: addresses.map((a) => ({
+              address: a.address,
+              family: a.family === 6 ? 6 : 4,
+            })),
+          });
         });
       };
       const timer = setTimeout(() => {

@@ -16,7 +16,13 @@ export interface HubCounters {
   dropped: number;
 }
 
-export const newCounters = (): HubCounters => ({ verificationsOk: 0, verificationsFailed: 0, deliveriesOk: 0, deliveriesFailed: 0, dropped: 0 });
+export const newCounters = (): HubCounters => ({
+  verificationsOk: 0,
+  verificationsFailed: 0,
+  deliveriesOk: 0,
+  deliveriesFailed: 0,
+  dropped: 0,
+});
 
 /** `active`: subscriptions in force; `pending`: requests being checked or verified. */
 export function hubStats(counters: HubCounters, active: number, pending: number): HubStats {

@@ -24,13 +24,16 @@ interface SubscriptionsFile {
   subscriptions: Subscription[];
 }
 
-export const subscriptionKey = (s: { topic: string; callback: string }) => `${s.topic}\n${s.callback}`;
+export const subscriptionKey = (s: { topic: string; callback: string }) =>
+  `${s.topic}\n${s.callback}`;
 
 /** Reads the subscriptions; a missing or damaged file is no subscription, never an error. */
 export async function loadSubscriptions(dir: string): Promise<Subscription[]> {
   let raw: Partial<SubscriptionsFile>;
   try {
-    raw = JSON.parse(await readFile(path.join(dir, SUBSCRIPTIONS_FILE), 'utf8')) as Partial<SubscriptionsFile>;
+    raw = JSON.parse(
+      await readFile(path.join(dir, SUBSCRIPTIONS_FILE), 'utf8'),
+    ) as Partial<SubscriptionsFile>;
   } catch {
     return [];
   }
@@ -38,11 +41,23 @@ export async function loadSubscriptions(dir: string): Promise<Subscription[]> {
   const str = (v: unknown): v is string => typeof v === 'string' && v !== '';
   const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   return raw.subscriptions.filter(
-    (s) => s && str(s.topic) && str(s.topicPath) && str(s.callback) && num(s.leaseSeconds) && num(s.expiresAt) && (s.secret === undefined || str(s.secret)),
+    (s) =>
+      s &&
+      str(s.topic) &&
+      str(s.topicPath) &&
+      str(s.callback) &&
+      num(s.leaseSeconds) &&
+      num(s.expiresAt) &&
+      (s.secret === undefined || str(s.secret)),
   );
 }
 
-export async function saveSubscriptions(dir: string, subscriptions: Iterable<Subscription>): Promise<void> {
+export async function saveSubscriptions(
+  dir: string,
+  subscriptions: Iterable<Subscription>,
+): Promise<void> {
   const file: SubscriptionsFile = { version: 1, subscriptions: [...subscriptions] };
-  await writeFileAtomic(path.join(dir, SUBSCRIPTIONS_FILE), `${JSON.stringify(file, null, 1)}\n`, { mode: 0o600 });
+  await writeFileAtomic(path.join(dir, SUBSCRIPTIONS_FILE), `${JSON.stringify(file, null, 1)}\n`, {
+    mode: 0o600,
+  });
 }

@@ -1,4 +1,12 @@
-import { classifyAddress, embeddedIpv4, formatAddress, inRange, parseAddress, parseRange, type Range } from '../net/address.js';
+import {
+  classifyAddress,
+  embeddedIpv4,
+  formatAddress,
+  inRange,
+  parseAddress,
+  parseRange,
+  type Range,
+} from '../net/address.js';
 import { listedRange, nameAllowed, normaliseHost, type AllowList } from './allow.js';
 import { NOT_FOUND, type ResolvedAddress, type Resolver } from './resolve.js';
 
@@ -34,12 +42,21 @@ const LOCALHOST: readonly ResolvedAddress[] = [
   { address: '::1', family: 6 },
 ];
 
-export async function resolveTarget(url: URL, allow: AllowList, resolve: Resolver): Promise<Target | TargetRefusal> {
+export async function resolveTarget(
+  url: URL,
+  allow: AllowList,
+  resolve: Resolver,
+): Promise<Target | TargetRefusal> {
   const host = normaliseHost(url.hostname.replace(/^\[(.*)\]$/, '$1'));
   const literal = parseAddress(host);
   // Rule 1 of allow.ts by name: a listed name, or any name without a list.
   const namedOk = allow.anyHost || (!literal && nameAllowed(host, allow));
-  if (!namedOk && allow.ranges.length === 0) return { status: 403, reason: `hub.callback host ${host} is not allowed by --hub-allow`, policy: true };
+  if (!namedOk && allow.ranges.length === 0)
+    return {
+      status: 403,
+      reason: `hub.callback host ${host} is not allowed by --hub-allow`,
+      policy: true,
+    };
 
   let addresses: readonly ResolvedAddress[];
   if (literal) addresses = [{ address: formatAddress(literal), family: literal.family }];
@@ -48,17 +65,31 @@ export async function resolveTarget(url: URL, allow: AllowList, resolve: Resolve
     const resolution = await resolve(host);
     if ('error' in resolution) {
       return NOT_FOUND.has(resolution.error)
-        ? { status: 400, reason: `hub.callback host ${host} does not resolve (${resolution.error})`, policy: false }
-        : { status: 503, reason: `hub.callback host ${host} could not be resolved (${resolution.error}); try again later`, policy: false };
+        ? {
+            status: 400,
+            reason: `hub.callback host ${host} does not resolve (${resolution.error})`,
+            policy: false,
+          }
+        : {
+            status: 503,
+            reason: `hub.callback host ${host} could not be resolved (${resolution.error}); try again later`,
+            policy: false,
+          };
     }
     addresses = resolution.addresses;
-    if (addresses.length === 0) return { status: 400, reason: `hub.callback host ${host} has no address`, policy: false };
+    if (addresses.length === 0)
+      return { status: 400, reason: `hub.callback host ${host} has no address`, policy: false };
   }
 
   const named = literal ? 'is' : 'resolves to';
   for (const { address } of addresses) {
     const parsed = parseAddress(address);
-    if (!parsed) return { status: 403, reason: `hub.callback host ${host} ${named} ${address}, which is not an IP address`, policy: true };
+    if (!parsed)
+      return {
+        status: 403,
+        reason: `hub.callback host ${host} ${named} ${address}, which is not an IP address`,
+        policy: true,
+      };
     if (listedRange(parsed, allow)) continue;
     // Rule 2 first: it names what the address is, the more useful answer.
     const verdict = classifyAddress(parsed);
@@ -69,7 +100,12 @@ export async function resolveTarget(url: URL, allow: AllowList, resolve: Resolve
         policy: true,
       };
     }
-    if (!namedOk) return { status: 403, reason: `hub.callback host ${host} is not allowed by --hub-allow (${formatAddress(parsed)} is in none of its ranges)`, policy: true };
+    if (!namedOk)
+      return {
+        status: 403,
+        reason: `hub.callback host ${host} is not allowed by --hub-allow (${formatAddress(parsed)} is in none of its ranges)`,
+        policy: true,
+      };
   }
   return { url, host, addresses, key: machineKey(addresses[0]!.address) };
 }

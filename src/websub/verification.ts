@@ -13,7 +13,8 @@ export function verificationUrl(intent: Intent, challenge: string): URL {
   url.searchParams.set('hub.mode', intent.mode);
   url.searchParams.set('hub.topic', intent.topic);
   url.searchParams.set('hub.challenge', challenge);
-  if (intent.mode === 'subscribe') url.searchParams.set('hub.lease_seconds', String(intent.leaseSeconds));
+  if (intent.mode === 'subscribe')
+    url.searchParams.set('hub.lease_seconds', String(intent.leaseSeconds));
   return url;
 }
 
@@ -47,18 +48,34 @@ export class Verifier {
     const { registry, counters, logger } = this.parts;
     const key = subscriptionKey(intent);
     const challenge = randomBytes(24).toString('base64url');
-    const answer = await callOut(verificationUrl(intent, challenge), { method: 'GET' }, this.parts.options, target.addresses);
+    const answer = await callOut(
+      verificationUrl(intent, challenge),
+      { method: 'GET' },
+      this.parts.options,
+      target.addresses,
+    );
     const confirmed = answer.status >= 200 && answer.status < 300 && answer.body === challenge;
     if (!confirmed || this.parts.stopped()) {
       counters.verificationsFailed++;
-      logger.info('websub_unverified', { mode: intent.mode, topic: intent.topic, callback: intent.callback, status: answer.status, ...(answer.error ? { error: answer.error } : {}) });
+      logger.info('websub_unverified', {
+        mode: intent.mode,
+        topic: intent.topic,
+        callback: intent.callback,
+        status: answer.status,
+        ...(answer.error ? { error: answer.error } : {}),
+      });
       return;
     }
     counters.verificationsOk++;
     if (intent.mode === 'subscribe') {
       const { mode: _mode, ...rest } = intent;
       registry.set(key, { ...rest, expiresAt: this.parts.now() + intent.leaseSeconds * 1000 });
-      logger.info('websub_subscribed', { topic: intent.topic, callback: intent.callback, lease_seconds: intent.leaseSeconds, signed: intent.secret !== undefined });
+      logger.info('websub_subscribed', {
+        topic: intent.topic,
+        callback: intent.callback,
+        lease_seconds: intent.leaseSeconds,
+        signed: intent.secret !== undefined,
+      });
     } else {
       this.parts.remove(key);
       logger.info('websub_unsubscribed', { topic: intent.topic, callback: intent.callback });
@@ -72,7 +89,16 @@ export class Verifier {
    * so denials are no cheaper a way to make the hub send GETs.
    */
   async deny(intent: Intent, target: Target, reason: string): Promise<void> {
-    await callOut(denialUrl(intent, reason), { method: 'GET' }, this.parts.options, target.addresses);
-    this.parts.logger.warn('websub_denied', { topic: intent.topic, callback: intent.callback, reason });
+    await callOut(
+      denialUrl(intent, reason),
+      { method: 'GET' },
+      this.parts.options,
+      target.addresses,
+    );
+    this.parts.logger.warn('websub_denied', {
+      topic: intent.topic,
+      callback: intent.callback,
+      reason,
+    });
   }
 }

@@ -39,18 +39,28 @@ export class BodyHolders<T> {
     await Promise.all(
       [...this.group(sources, (s) => s)].map(async ([slot, list]) => {
         const response = await slot.call({ type: 'bodies', sources: list }).catch(() => undefined);
-        if (response && 'bodies' in response) for (const [source, html] of response.bodies) out.set(source, html);
+        if (response && 'bodies' in response)
+          for (const [source, html] of response.bodies) out.set(source, html);
       }),
     );
     return out;
   }
 
   /** Has the workers render and atomically write the article pages whose bodies they hold. */
-  async writePages(settings: PageSettings, outDir: string, pages: readonly PageJob[]): Promise<void> {
+  async writePages(
+    settings: PageSettings,
+    outDir: string,
+    pages: readonly PageJob[],
+  ): Promise<void> {
     await Promise.all(
       [...this.group(pages, (p) => p.article.bodySource)].map(async ([slot, jobs]) => {
         for (let i = 0; i < jobs.length; i += PAGES_PER_REQUEST) {
-          await slot.call({ type: 'pages', settings, outDir, pages: jobs.slice(i, i + PAGES_PER_REQUEST) });
+          await slot.call({
+            type: 'pages',
+            settings,
+            outDir,
+            pages: jobs.slice(i, i + PAGES_PER_REQUEST),
+          });
         }
       }),
     );

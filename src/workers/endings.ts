@@ -2,11 +2,16 @@ import type { SeedFile } from '../model.js';
 import { formatBytes } from '../scan/read.js';
 
 /** Why a worker ended, and what its file is told. */
-export type Ending = { readonly kind: 'deadline'; readonly limitMs: number } | { readonly kind: 'memory' } | { readonly kind: 'crash'; readonly message: string };
+export type Ending =
+  | { readonly kind: 'deadline'; readonly limitMs: number }
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'crash'; readonly message: string };
 
 /** The ending a worker's 'error' event means. */
 export function endingOf(error: Error & { code?: string }): Ending {
-  return error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { kind: 'memory' } : { kind: 'crash', message: error.message };
+  return error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+    ? { kind: 'memory' }
+    : { kind: 'crash', message: error.message };
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;

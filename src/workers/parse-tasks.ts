@@ -71,7 +71,13 @@ export function afterWorkerEnded(
       const culprit = task.files[on.file]!;
       settle(task.job, task.at[on.file]!, { file: culprit.path, reason: rejectionFor(culprit) });
       const others = task.files.flatMap((f, k) => (k === on.file ? [] : [k]));
-      if (others.length) resend.push({ job: task.job, files: others.map((k) => task.files[k]!), at: others.map((k) => task.at[k]!), tries: task.tries });
+      if (others.length)
+        resend.push({
+          job: task.job,
+          files: others.map((k) => task.files[k]!),
+          at: others.map((k) => task.at[k]!),
+          tries: task.tries,
+        });
     } else if (on) {
       resend.push(task); // queued behind the file that ended the worker: not its fault
     } else if (task.tries + 1 >= MAX_TRIES) {

@@ -98,17 +98,28 @@ export class ParsePool {
 
   readonly parseBatch: ParseBatch = (files, maxFileBytes, options = {}) => {
     for (const file of files) this.holders.drop(file.path);
-    const big = files.length >= BIG_BATCH || files.reduce((sum, file) => sum + file.size, 0) >= BIG_BATCH_BYTES;
+    const big =
+      files.length >= BIG_BATCH ||
+      files.reduce((sum, file) => sum + file.size, 0) >= BIG_BATCH_BYTES;
     if (big) {
       this.wanted = this.size;
       this.bigSinceRelease = true;
     }
-    return this.run(files, maxFileBytes, options, { keep: big, chunk: big ? CHUNK : SMALL_CHUNK, progress: big ? this.onProgress : undefined });
+    return this.run(files, maxFileBytes, options, {
+      keep: big,
+      chunk: big ? CHUNK : SMALL_CHUNK,
+      progress: big ? this.onProgress : undefined,
+    });
   };
 
   /** One file parsed again with its body (a page needs a body no longer in memory). */
   async parseOne(file: SeedFile, maxFileBytes: number): Promise<ParseResult> {
-    const [result] = await this.run([file], maxFileBytes, {}, { keep: false, chunk: 1, first: true });
+    const [result] = await this.run(
+      [file],
+      maxFileBytes,
+      {},
+      { keep: false, chunk: 1, first: true },
+    );
     return result!;
   }
 
@@ -129,7 +140,9 @@ export class ParsePool {
   /** Drops every body the workers hold (after an export: the main thread kept what it needs). */
   async forget(): Promise<void> {
     this.holders.clear();
-    await Promise.all(this.slots.map((slot) => slot.call({ type: 'forget' }).catch(() => undefined)));
+    await Promise.all(
+      this.slots.map((slot) => slot.call({ type: 'forget' }).catch(() => undefined)),
+    );
   }
 
   /**
@@ -158,11 +171,26 @@ export class ParsePool {
     files: readonly SeedFile[],
     maxFileBytes: number,
     options: ParseOptions,
-    how: { keep: boolean; chunk: number; progress?: (done: number, total: number) => void; first?: boolean },
+    how: {
+      keep: boolean;
+      chunk: number;
+      progress?: (done: number, total: number) => void;
+      first?: boolean;
+    },
   ): Promise<ParseResult[]> {
     if (files.length === 0) return Promise.resolve([]);
     return new Promise<ParseResult[]>((resolve, reject) => {
-      const job: Job = { results: new Array(files.length), left: files.length, keep: how.keep, maxFileBytes, options, resolve, reject, progress: how.progress, settled: false };
+      const job: Job = {
+        results: new Array(files.length),
+        left: files.length,
+        keep: how.keep,
+        maxFileBytes,
+        options,
+        resolve,
+        reject,
+        progress: how.progress,
+        settled: false,
+      };
       const tasks = tasksOf(job, files, how.chunk);
       // A page waiting for a body goes before the rest of a scan.
       this.queue = how.first ? [...tasks, ...this.queue] : [...this.queue, ...tasks];
@@ -178,7 +206,16 @@ export class ParsePool {
       const task = this.queue.shift()!;
       if (task.job.settled) continue;
       const { job } = task;
-      slot.sendTask({ type: 'parse', files: task.files, maxFileBytes: job.maxFileBytes, options: job.options, keep: job.keep }, task);
+      slot.sendTask(
+        {
+          type: 'parse',
+          files: task.files,
+          maxFileBytes: job.maxFileBytes,
+          options: job.options,
+          keep: job.keep,
+        },
+        task,
+      );
     }
     this.watchdog.review();
   }
@@ -195,10 +232,13 @@ export class ParsePool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = new WorkerSlot({ memoryMb: this.memoryMb, faults: this.faults }, {
-      answered: (from, response, task) => this.answered(from, response, task),
-      ended: (from, ending) => this.ended(from, ending),
-    });
+    const slot: Slot = new WorkerSlot(
+      { memoryMb: this.memoryMb, faults: this.faults },
+      {
+        answered: (from, response, task) => this.answered(from, response, task),
+        ended: (from, ending) => this.ended(from, ending),
+      },
+    );
     this.slots.push(slot);
     return slot;
   }
@@ -226,7 +266,12 @@ export class ParsePool {
     this.holders.dropWorker(slot);
     const why = describeEnding(ending, this.memoryMb);
     const { tasks } = slot.retire(new Error(`parse worker ended: ${why}`));
-    const resend = afterWorkerEnded(tasks, on, (file) => rejectionReason(ending, file, this.memoryMb), why);
+    const resend = afterWorkerEnded(
+      tasks,
+      on,
+      (file) => rejectionReason(ending, file, this.memoryMb),
+      why,
+    );
     this.queue = [...resend, ...this.queue];
     this.pump();
   }

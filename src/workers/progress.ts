@@ -28,7 +28,9 @@ export function betweenRequests(cells: Int32Array): void {
 }
 
 /** Read by the pool: the request and the index in it of the file the worker is on; undefined between requests. */
-export function fileOn(cells: Int32Array): { readonly request: number; readonly file: number } | undefined {
+export function fileOn(
+  cells: Int32Array,
+): { readonly request: number; readonly file: number } | undefined {
   const request = Atomics.load(cells, REQUEST);
   const file = Atomics.load(cells, FILE);
   return file >= 0 ? { request, file } : undefined;

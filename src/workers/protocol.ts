@@ -19,7 +19,13 @@ export type WorkerRequest =
       readonly keep: boolean;
     }
   | { readonly type: 'bodies'; readonly id: number; readonly sources: readonly string[] }
-  | { readonly type: 'pages'; readonly id: number; readonly settings: PageSettings; readonly outDir: string; readonly pages: readonly PageJob[] }
+  | {
+      readonly type: 'pages';
+      readonly id: number;
+      readonly settings: PageSettings;
+      readonly outDir: string;
+      readonly pages: readonly PageJob[];
+    }
   | { readonly type: 'forget'; readonly id: number };
 
 export type WorkerResponse =
@@ -29,7 +35,11 @@ export type WorkerResponse =
   | { readonly id: number; readonly error: string };
 
 /** A request before it is given its id (each of the union's members without `id`). */
-export type UnsentRequest = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+export type UnsentRequest = WorkerRequest extends infer R
+  ? R extends { id: number }
+    ? Omit<R, 'id'>
+    : never
+  : never;
 
 /** What a parse worker is started with (its workerData). */
 export interface WorkerSetup {

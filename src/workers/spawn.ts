@@ -8,8 +8,12 @@ import type { WorkerSetup } from './protocol.js';
  */
 export function spawnParseWorker(setup: WorkerSetup, resourceLimits: ResourceLimits): Worker {
   const options = { workerData: setup, resourceLimits };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), options);
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./worker.js', import.meta.url), options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const worker = new URL('./worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`, { ...options, eval: true });
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`,
+    { ...options, eval: true },
+  );
 }

@@ -9,7 +9,13 @@ import { spawnParseWorker } from './spawn.js';
  * A request sent and not answered: a task of the pool's (a parse, whose answer the pool sorts out
  * itself and whose files it places again if the worker ends), or a call awaiting its answer.
  */
-type InFlight<T> = { readonly kind: 'task'; readonly task: T } | { readonly kind: 'call'; readonly resolve: (r: WorkerResponse) => void; readonly reject: (e: Error) => void };
+type InFlight<T> =
+  | { readonly kind: 'task'; readonly task: T }
+  | {
+      readonly kind: 'call';
+      readonly resolve: (r: WorkerResponse) => void;
+      readonly reject: (e: Error) => void;
+    };
 
 export interface SlotEvents<T> {
   /** Every answer, after a call's promise is settled; `task` is the task it answers, if it was one. */
@@ -30,12 +36,17 @@ export class WorkerSlot<T> {
   private nextId = 0;
   private retired = false;
 
-  constructor(how: { readonly memoryMb: number; readonly faults: WorkerFaults | undefined }, private readonly events: SlotEvents<T>) {
+  constructor(
+    how: { readonly memoryMb: number; readonly faults: WorkerFaults | undefined },
+    private readonly events: SlotEvents<T>,
+  ) {
     const setup = { progress: this.progress.buffer as SharedArrayBuffer, faults: how.faults };
     this.worker = spawnParseWorker(setup, { maxOldGenerationSizeMb: how.memoryMb });
     this.worker.on('message', (response: WorkerResponse) => this.answered(response));
     this.worker.on('error', (error: Error & { code?: string }) => this.died(endingOf(error)));
-    this.worker.on('exit', (code) => this.died({ kind: 'crash', message: `exited with code ${code}` }));
+    this.worker.on('exit', (code) =>
+      this.died({ kind: 'crash', message: `exited with code ${code}` }),
+    );
     this.worker.unref();
   }
 

@@ -45,7 +45,12 @@ function handle(request: WorkerRequest): WorkerResponse {
     case 'bodies':
       return { id: request.id, bodies: held.some(request.sources) };
     case 'pages':
-      return { id: request.id, written: writeArticlePages(request.settings, request.outDir, request.pages, (source) => held.get(source)) };
+      return {
+        id: request.id,
+        written: writeArticlePages(request.settings, request.outDir, request.pages, (source) =>
+          held.get(source),
+        ),
+      };
     case 'forget':
       held.clear();
       return { id: request.id, written: 0 };
@@ -56,6 +61,9 @@ parentPort?.on('message', (request: WorkerRequest) => {
   try {
     parentPort!.postMessage(handle(request));
   } catch (error) {
-    parentPort!.postMessage({ id: request.id, error: (error as Error).message } satisfies WorkerResponse);
+    parentPort!.postMessage({
+      id: request.id,
+      error: (error as Error).message,
+    } satisfies WorkerResponse);
   }
 });

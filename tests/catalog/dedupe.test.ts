@@ -8,10 +8,19 @@ import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { buildCatalog } from '../../src/catalog/catalog.js';
 import type { Catalog, DatedDraft, Draft } from '../../src/model.js';
-import { FIXTURES, articleFrom, expectDraft, fixturePath, makeTempDir, parseFixture, scanDir } from '../support/seeds.js';
+import {
+  FIXTURES,
+  articleFrom,
+  expectDraft,
+  fixturePath,
+  makeTempDir,
+  parseFixture,
+  scanDir,
+} from '../support/seeds.js';
 
 const COPIES = ['dup-hexo.md', 'dup-jekyll.md', 'dup-rewrapped.md'] as const;
-const JEKYLL_HTML = '<p>湘潭市推动中小企业“上云用数赋智”，今年已有1200家企业完成数字化诊断。</p>\n<p><strong>湘潭经开区建成工业互联网平台，接入设备超过3万台。</strong></p>';
+const JEKYLL_HTML =
+  '<p>湘潭市推动中小企业“上云用数赋智”，今年已有1200家企业完成数字化诊断。</p>\n<p><strong>湘潭经开区建成工业互联网平台，接入设备超过3万台。</strong></p>';
 
 describe('the three copies', () => {
   let drafts: Draft[];
@@ -50,13 +59,15 @@ describe('a scan of the fixtures merges the copies', () => {
     expect(catalog.duplicates).toBe(2);
   });
 
-  it('with the winner\'s title, date and content: earliest date, then first path', () => {
+  it("with the winner's title, date and content: earliest date, then first path", () => {
     const a = articleFrom(catalog, 'dup-hexo.md');
     // jekyll and rewrapped are both 2022-03-01 09:00 +0800; hexo is 08:00 GMT, seven hours later.
     expect(a.title).toBe('湘潭：中小企业数字化诊断全覆盖');
     expect(a.date.toISOString()).toBe('2022-03-01T01:00:00.000Z');
     expect(catalog.content.get(a.bodySource)).toBe(JEKYLL_HTML);
-    expect(a.summary).toBe('湘潭市推动中小企业“上云用数赋智”，今年已有1200家企业完成数字化诊断。 湘潭经开区建成工业互联网平台，接入设备超过3万台。');
+    expect(a.summary).toBe(
+      '湘潭市推动中小企业“上云用数赋智”，今年已有1200家企业完成数字化诊断。 湘潭经开区建成工业互联网平台，接入设备超过3万台。',
+    );
     // A later-dated copy is a re-crawl, not an edit: updated stays the winner's own.
     expect(a.updated.toISOString()).toBe('2022-03-01T01:00:00.000Z');
   });
@@ -91,12 +102,17 @@ describe('buildCatalog', () => {
       }),
     );
   });
-  const build = (drafts: readonly DatedDraft[]) => buildCatalog({ drafts, rejected: [], notices: [], files: drafts.length });
+  const build = (drafts: readonly DatedDraft[]) =>
+    buildCatalog({ drafts, rejected: [], notices: [], files: drafts.length });
 
   it('gives the same catalog, guids and winners whatever order the drafts come in', () => {
     const reference = build(dated);
     expect(reference.articles).toHaveLength(4);
-    const orders = [[...dated].reverse(), [dated[2]!, dated[0]!, dated[5]!, dated[1]!, dated[4]!, dated[3]!], [dated[1]!, dated[2]!, dated[0]!, dated[3]!, dated[4]!, dated[5]!]];
+    const orders = [
+      [...dated].reverse(),
+      [dated[2]!, dated[0]!, dated[5]!, dated[1]!, dated[4]!, dated[3]!],
+      [dated[1]!, dated[2]!, dated[0]!, dated[3]!, dated[4]!, dated[5]!],
+    ];
     for (const order of orders) {
       const other = build(order);
       expect(other.articles).toEqual(reference.articles);
@@ -106,8 +122,15 @@ describe('buildCatalog', () => {
 
   it('breaks a date tie by path, in code-unit order', () => {
     const base = dated.find((d) => d.draft.source === 'dup-jekyll.md')!;
-    const twin = (source: string, title: string): DatedDraft => ({ draft: { ...base.draft, source, title }, date: base.date });
-    const catalog = build([twin('b/copy.md', 'B'), twin('a/copy.md', 'A'), twin('B/copy.md', 'upper B')]);
+    const twin = (source: string, title: string): DatedDraft => ({
+      draft: { ...base.draft, source, title },
+      date: base.date,
+    });
+    const catalog = build([
+      twin('b/copy.md', 'B'),
+      twin('a/copy.md', 'A'),
+      twin('B/copy.md', 'upper B'),
+    ]);
     expect(catalog.articles).toHaveLength(1);
     expect(catalog.articles[0]!.title).toBe('upper B');
     expect(catalog.articles[0]!.sources).toEqual(['B/copy.md', 'a/copy.md', 'b/copy.md']);
@@ -194,7 +217,11 @@ describe('a file caught half-written', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-halfwritten-'));
     try {
       const file = path.join(dir, 'post.md');
-      const scanner = new CatalogScanner({ seedsDir: dir, extensions: ['.md'], maxFileBytes: 1 << 20 });
+      const scanner = new CatalogScanner({
+        seedsDir: dir,
+        extensions: ['.md'],
+        maxFileBytes: 1 << 20,
+      });
       await writeFile(file, '---\ntitle: 原稿\ndate: 2024-01-01\n---\n<p>第一版正文。</p>\n');
       const first = (await scanner.scan()).catalog.articles[0]!;
       await writeFile(file, ''); // an editor truncating before it writes
@@ -202,7 +229,10 @@ describe('a file caught half-written', () => {
       const during = (await scanner.scan()).catalog;
       expect(during.articles.map((a) => a.guid)).toEqual([first.guid]);
       expect(during.rejected).toEqual([]);
-      await writeFile(file, '---\ntitle: 修订稿\ndate: 2024-01-01\n---\n<p>第二版正文，改了很多。</p>\n');
+      await writeFile(
+        file,
+        '---\ntitle: 修订稿\ndate: 2024-01-01\n---\n<p>第二版正文，改了很多。</p>\n',
+      );
       const after = (await scanner.scan()).catalog.articles[0]!;
       expect(after.title).toBe('修订稿');
       expect(after.contentHash).not.toBe(first.contentHash);

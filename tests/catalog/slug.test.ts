@@ -64,7 +64,9 @@ describe('baseSlug', () => {
     for (const [name, slug] of cases) {
       expect(baseSlug(name)).toBe(slug);
       // Windows reads NAME and NAME.anything as the device.
-      expect(baseSlug(name)).not.toMatch(/^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(\..*)?$/i);
+      expect(baseSlug(name)).not.toMatch(
+        /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(\..*)?$/i,
+      );
     }
     // Not device names: left alone.
     expect(baseSlug('console')).toBe('console');
@@ -73,7 +75,8 @@ describe('baseSlug', () => {
   });
 
   it('returns an empty string when nothing usable is left', () => {
-    for (const name of ['', '???', '/', '#%', '...', '---', '\u0000']) expect(baseSlug(name)).toBe('');
+    for (const name of ['', '???', '/', '#%', '...', '---', '\u0000'])
+      expect(baseSlug(name)).toBe('');
   });
 
   it('keeps slugs at most 60 characters, cut between characters', () => {
@@ -125,7 +128,26 @@ describe('assignSlugs', () => {
   });
 
   it('never gives two names one slug, in any order, and is deterministic', () => {
-    const names = ['News', 'news', 'NEWS', 'a b', 'a-b', 'a_b', 'A B', '???', '!!!', 'c', '新媒体', '新媒体 ', 'CON', 'con', '..', '.', 'Node.js', 'node.js'];
+    const names = [
+      'News',
+      'news',
+      'NEWS',
+      'a b',
+      'a-b',
+      'a_b',
+      'A B',
+      '???',
+      '!!!',
+      'c',
+      '新媒体',
+      '新媒体 ',
+      'CON',
+      'con',
+      '..',
+      '.',
+      'Node.js',
+      'node.js',
+    ];
     const reference = assignSlugs(names);
     expect(reference.size).toBe(new Set(names).size);
     expect(new Set(reference.values()).size).toBe(reference.size);
@@ -145,7 +167,7 @@ describe('assignSlugs', () => {
     }
   });
 
-  it('resolves a hashed slug that clashes with another name\'s base slug', () => {
+  it("resolves a hashed slug that clashes with another name's base slug", () => {
     const clash = `news-${hash8('news')}`;
     const slugs = assignSlugs(['News', 'news', clash]);
     expect(new Set(slugs.values()).size).toBe(3);

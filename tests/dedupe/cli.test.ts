@@ -14,20 +14,37 @@ const PARAGRAPHS = [
   '此次调研的建滔（衡阳）实业有限公司，可谓衡阳盐卤化工行业的龙头企业。建滔集团是一家港资企业，在衡阳成立建滔公司，投资近20年。',
 ];
 const file = (title: string, date: string, extra: string[]) =>
-  ['---', `title: ${title}`, `date: ${date}`, '---', ...[...PARAGRAPHS, ...extra].map((p) => `<p>${p}</p>`)].join('\n');
+  [
+    '---',
+    `title: ${title}`,
+    `date: ${date}`,
+    '---',
+    ...[...PARAGRAPHS, ...extra].map((p) => `<p>${p}</p>`),
+  ].join('\n');
 
 async function scan(args: string[], env: Record<string, string> = {}) {
   let out = '';
   let err = '';
-  const code = await main(['scan', '--json', '--seeds', temp.dir, ...args], env, { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await main(['scan', '--json', '--seeds', temp.dir, ...args], env, {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+  });
   return { code, out, err };
 }
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 beforeAll(async () => {
   temp = await makeTempDir();
-  await writeFile(path.join(temp.dir, 'a.md'), file('衡阳数字化升级', '2022-02-13 10:00:00 +0800', ['湖南日报：新湖南，新闻从这里开始']));
-  await writeFile(path.join(temp.dir, 'b.md'), file('聚焦｜衡阳老工业基地', '2022-02-14 10:00:00 +0800', ['图为衡阳一家企业的智能工厂。记者 张磊 摄']));
+  await writeFile(
+    path.join(temp.dir, 'a.md'),
+    file('衡阳数字化升级', '2022-02-13 10:00:00 +0800', ['湖南日报：新湖南，新闻从这里开始']),
+  );
+  await writeFile(
+    path.join(temp.dir, 'b.md'),
+    file('聚焦｜衡阳老工业基地', '2022-02-14 10:00:00 +0800', [
+      '图为衡阳一家企业的智能工厂。记者 张磊 摄',
+    ]),
+  );
 });
 afterAll(() => temp.remove());
 
@@ -43,14 +60,25 @@ describe('seedfeed scan --json', () => {
     expect(merged.reason).toBe('near');
     expect(merged.similarity).toBeGreaterThan(0.7);
     expect(merged.title).toBe('聚焦｜衡阳老工业基地');
-    expect(merged.diff).toEqual({ same: 6, onlyInPrimary: 1, onlyInCopy: 1, firstDifferentParagraph: 7 });
+    expect(merged.diff).toEqual({
+      same: 6,
+      onlyInPrimary: 1,
+      onlyInCopy: 1,
+      firstDifferentParagraph: 7,
+    });
   });
 
   it('keeps them apart with --near-dup-threshold 0 or a threshold above their similarity', async () => {
     expect(JSON.parse((await scan(['--near-dup-threshold', '0'])).out).articles).toHaveLength(2);
-    expect(JSON.parse((await scan([], { SEEDFEED_NEAR_DUP_THRESHOLD: '0.99' })).out).articles).toHaveLength(2);
+    expect(
+      JSON.parse((await scan([], { SEEDFEED_NEAR_DUP_THRESHOLD: '0.99' })).out).articles,
+    ).toHaveLength(2);
     // The flag wins over the environment.
-    expect(JSON.parse((await scan(['--near-dup-threshold', '0.5'], { SEEDFEED_NEAR_DUP_THRESHOLD: '0' })).out).articles).toHaveLength(1);
+    expect(
+      JSON.parse(
+        (await scan(['--near-dup-threshold', '0.5'], { SEEDFEED_NEAR_DUP_THRESHOLD: '0' })).out,
+      ).articles,
+    ).toHaveLength(1);
   });
 
   it('rejects a threshold outside 0..1 with exit code 2', async () => {

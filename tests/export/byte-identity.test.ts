@@ -31,9 +31,13 @@ async function exportDigests(seedsDir: string): Promise<Digests> {
     for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || NOT_SITE.has(entry.name)) continue;
       const file = path.join(entry.parentPath, entry.name);
-      digests[path.relative(out, file).split(path.sep).join('/')] = createHash('sha256').update(await readFile(file)).digest('hex');
+      digests[path.relative(out, file).split(path.sep).join('/')] = createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
     }
-    return Object.fromEntries(Object.entries(digests).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return Object.fromEntries(
+      Object.entries(digests).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
   } finally {
     await remove();
   }
@@ -62,7 +66,8 @@ describe('the export is byte-identical to the recorded one', () => {
     await pinTimes(samples);
     actual.samples = await exportDigests(samples);
     actual.hostile = await exportDigests(hostile.seeds);
-    if (process.env.SEEDFEED_UPDATE_DIGESTS === '1') writeFileSync(RECORD, `${JSON.stringify(actual, null, 1)}\n`);
+    if (process.env.SEEDFEED_UPDATE_DIGESTS === '1')
+      writeFileSync(RECORD, `${JSON.stringify(actual, null, 1)}\n`);
   }, 120_000);
 
   afterAll(async () => {
@@ -71,10 +76,17 @@ describe('the export is byte-identical to the recorded one', () => {
 
   for (const corpus of ['samples', 'hostile'] as const) {
     it(`${corpus}: the same files with the same bytes`, () => {
-      expect(existsSync(RECORD), `${RECORD} is missing; make it with SEEDFEED_UPDATE_DIGESTS=1`).toBe(true);
-      const recorded = (JSON.parse(readFileSync(RECORD, 'utf8')) as Record<string, Digests>)[corpus]!;
+      expect(
+        existsSync(RECORD),
+        `${RECORD} is missing; make it with SEEDFEED_UPDATE_DIGESTS=1`,
+      ).toBe(true);
+      const recorded = (JSON.parse(readFileSync(RECORD, 'utf8')) as Record<string, Digests>)[
+        corpus
+      ]!;
       expect(Object.keys(actual[corpus]!)).toEqual(Object.keys(recorded));
-      const changed = Object.keys(recorded).filter((file) => actual[corpus]![file] !== recorded[file]);
+      const changed = Object.keys(recorded).filter(
+        (file) => actual[corpus]![file] !== recorded[file],
+      );
       expect(changed).toEqual([]);
     });
   }

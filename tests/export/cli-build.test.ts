@@ -22,11 +22,19 @@ interface Result {
 
 async function seedfeed(args: string[]): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: REPO, timeout: 20_000, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      cwd: REPO,
+      timeout: 20_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(error) };
+    return {
+      code: typeof e.code === 'number' ? e.code : -1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? String(error),
+    };
   }
 }
 
@@ -46,13 +54,23 @@ describe('seedfeed build over the five samples', () => {
     const t = await makeTempDir('seedfeed-cli-build-');
     temps.push(t);
     out = path.join(t.dir, 'site');
-    result = await seedfeed(['build', '--seeds', SAMPLES, '--out', out, '--base-url', 'https://x.example']);
+    result = await seedfeed([
+      'build',
+      '--seeds',
+      SAMPLES,
+      '--out',
+      out,
+      '--base-url',
+      'https://x.example',
+    ]);
   });
 
   it('exits 0 and reports what it built', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^built .+: 62 files \(62 written, 0 unchanged, 0 removed\) from 5 seed files: 5 articles, 9 categories, 0 duplicates merged, 0 rejected in [\d.]+ s\n$/);
+    expect(result.stdout).toMatch(
+      /^built .+: 62 files \(62 written, 0 unchanged, 0 removed\) from 5 seed files: 5 articles, 9 categories, 0 duplicates merged, 0 rejected in [\d.]+ s\n$/,
+    );
   });
 
   it('writes the index, the three site feeds and the OPML', () => {
@@ -82,11 +100,21 @@ describe('seedfeed build over the five samples', () => {
     expect($('channel > atom\\:link').attr('href')).toBe('https://x.example/rss.xml');
     expect($('item').length).toBe(5);
     const opml = await readFile(path.join(out, 'opml.xml'), 'utf8');
-    expect(opml).toContain('xmlUrl="https://x.example/categories/%E6%96%B0%E5%AA%92%E4%BD%93/rss.xml"');
+    expect(opml).toContain(
+      'xmlUrl="https://x.example/categories/%E6%96%B0%E5%AA%92%E4%BD%93/rss.xml"',
+    );
   });
 
   it('a second build of unchanged seeds writes nothing', async () => {
-    const again = await seedfeed(['build', '--seeds', SAMPLES, '--out', out, '--base-url', 'https://x.example']);
+    const again = await seedfeed([
+      'build',
+      '--seeds',
+      SAMPLES,
+      '--out',
+      out,
+      '--base-url',
+      'https://x.example',
+    ]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('(0 written, 62 unchanged, 0 removed)');
   });
@@ -97,7 +125,15 @@ describe('seedfeed build over the slug fixture', () => {
     const t = await makeTempDir('seedfeed-cli-slugs-');
     temps.push(t);
     const out = path.join(t.dir, 'out');
-    const result = await seedfeed(['build', '--seeds', path.join(RENDER_FIXTURES, 'slugs'), '--out', out, '--base-url', 'https://x.example']);
+    const result = await seedfeed([
+      'build',
+      '--seeds',
+      path.join(RENDER_FIXTURES, 'slugs'),
+      '--out',
+      out,
+      '--base-url',
+      'https://x.example',
+    ]);
     expect(result.code).toBe(0);
     const files = await listFiles(t.dir);
     for (const file of files) expect(file.startsWith('out/'), file).toBe(true);
@@ -110,7 +146,13 @@ describe('seedfeed build over the slug fixture', () => {
   it('a missing seeds directory exits 1 with a message', async () => {
     const t = await makeTempDir('seedfeed-cli-missing-');
     temps.push(t);
-    const result = await seedfeed(['build', '--seeds', path.join(t.dir, 'nope'), '--out', path.join(t.dir, 'out')]);
+    const result = await seedfeed([
+      'build',
+      '--seeds',
+      path.join(t.dir, 'nope'),
+      '--out',
+      path.join(t.dir, 'out'),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot scan .*nope: no such directory/);
   });

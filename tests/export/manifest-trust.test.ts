@@ -37,12 +37,19 @@ async function exported() {
 }
 
 async function addEntries(out: string, entries: Record<string, unknown>): Promise<void> {
-  const manifest = JSON.parse(await readFile(path.join(out, MANIFEST), 'utf8')) as { files: Record<string, unknown> };
+  const manifest = JSON.parse(await readFile(path.join(out, MANIFEST), 'utf8')) as {
+    files: Record<string, unknown>;
+  };
   Object.assign(manifest.files, entries);
   await writeFile(path.join(out, MANIFEST), JSON.stringify(manifest));
 }
 
-const damaged = (entry: string) => expect.stringMatching(new RegExp(`^${MANIFEST.replaceAll('.', '\\.')} in .* is damaged \\(entry ${escape(JSON.stringify(entry))}: .*\\); it is ignored`));
+const damaged = (entry: string) =>
+  expect.stringMatching(
+    new RegExp(
+      `^${MANIFEST.replaceAll('.', '\\.')} in .* is damaged \\(entry ${escape(JSON.stringify(entry))}: .*\\); it is ignored`,
+    ),
+  );
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('manifest entries that leave the output directory are never followed', () => {
@@ -107,7 +114,11 @@ describe('manifest entries that leave the output directory are never followed', 
   });
 
   it('a manifest that is not JSON, or not of this shape, is damaged too', async () => {
-    for (const text of ['{"version":1,"files":{"a.html', '[1,2]', '{"version":1,"files":{"rss.xml":7}}']) {
+    for (const text of [
+      '{"version":1,"files":{"a.html',
+      '[1,2]',
+      '{"version":1,"files":{"rss.xml":7}}',
+    ]) {
       const { out } = await exported();
       await writeFile(path.join(out, MANIFEST), text);
       const stats = await writeSite(site, out);
@@ -134,9 +145,15 @@ describe('seedfeed build and serve say so', () => {
   it('build: a warning on stderr, exit 0, the victim kept', async () => {
     const { out, victim } = await exported();
     await addEntries(out, { '../victim.txt': 'x' });
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO, 'bin', 'seedfeed.js'), 'build', '--seeds', SAMPLES, '--out', out], { cwd: REPO });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [path.join(REPO, 'bin', 'seedfeed.js'), 'build', '--seeds', SAMPLES, '--out', out],
+      { cwd: REPO },
+    );
     expect(stdout).toMatch(/^built /);
-    expect(stderr).toMatch(/^seedfeed: warning: \.seedfeed-manifest\.json in .* is damaged \(entry "\.\.\/victim\.txt": /);
+    expect(stderr).toMatch(
+      /^seedfeed: warning: \.seedfeed-manifest\.json in .* is damaged \(entry "\.\.\/victim\.txt": /,
+    );
     expect(existsSync(victim)).toBe(true);
   });
 
@@ -144,9 +161,17 @@ describe('seedfeed build and serve say so', () => {
     const sandbox = new Sandbox();
     try {
       const dirs = await sandbox.makeDirs();
-      await writeSeed(dirs.seeds, 'a.md', { title: 'Harbour reopens', day: 1, categories: ['Port'], body: 'Ships are back.' });
+      await writeSeed(dirs.seeds, 'a.md', {
+        title: 'Harbour reopens',
+        day: 1,
+        categories: ['Port'],
+        body: 'Ships are back.',
+      });
       await mkdir(dirs.out, { recursive: true });
-      await writeFile(path.join(dirs.out, MANIFEST), JSON.stringify({ version: 1, files: { '../victim.txt': 'x' } }));
+      await writeFile(
+        path.join(dirs.out, MANIFEST),
+        JSON.stringify({ version: 1, files: { '../victim.txt': 'x' } }),
+      );
       await writeFile(path.join(dirs.root, 'victim.txt'), 'kept');
       const { logger, events } = recordingLogger();
       const { live } = await sandbox.start(dirs, { cron: NEVER }, { logger });

@@ -6,7 +6,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateCorpus } from '../../tools/bench/corpus.js';
@@ -40,11 +51,13 @@ async function dirs() {
 /** Every file of `dir` with its bytes, for "unchanged" comparisons. */
 async function snapshot(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  for (const file of await listFiles(dir)) files.set(file, await readFile(path.join(dir, file), 'latin1'));
+  for (const file of await listFiles(dir))
+    files.set(file, await readFile(path.join(dir, file), 'latin1'));
   return files;
 }
 
-const LINK_ERROR = /is a symbolic link .*seedfeed does not write or delete through links inside the output directory/;
+const LINK_ERROR =
+  /is a symbolic link .*seedfeed does not write or delete through links inside the output directory/;
 
 describe('a directory inside --out that is a symbolic link', () => {
   it('categories -> elsewhere: nothing is written there; the export stops with a clear error; the previous export is kept', async () => {
@@ -92,7 +105,9 @@ describe('a directory inside --out that is a symbolic link', () => {
     const { out, elsewhere } = await dirs();
     await mkdir(path.join(out, 'articles'), { recursive: true });
     await symlink(elsewhere, path.join(out, 'articles', 'abc'));
-    expect(() => writeFileAtomicSync(path.join(out, 'articles', 'abc', 'index.html'), 'x', new Set())).toThrow(LINK_ERROR);
+    expect(() =>
+      writeFileAtomicSync(path.join(out, 'articles', 'abc', 'index.html'), 'x', new Set()),
+    ).toThrow(LINK_ERROR);
     expect(await readdir(elsewhere)).toEqual([]);
     writeFileAtomicSync(path.join(out, 'articles', 'def', 'index.html'), 'x', new Set());
     expect(await readFile(path.join(out, 'articles', 'def', 'index.html'), 'utf8')).toBe('x');
@@ -109,8 +124,16 @@ describe('article pages written by the worker threads', () => {
     const seeds = path.join(temp, 'seeds');
     await generateCorpus({ dir: seeds, files: 320, samplesDir: SAMPLES, seed: 3 });
     pool = new ParsePool({ size: 2 });
-    const { catalog } = await new CatalogScanner({ seedsDir: seeds, extensions: ['.md', '.txt'], maxFileBytes: 5 << 20 }, undefined, pool).scan();
-    workerSite = await Site.create(catalog, { baseUrl: 'https://news.example.org', siteTitle: 'seedfeed', limit: 20 }, new Date('2026-01-01T00:00:00Z'));
+    const { catalog } = await new CatalogScanner(
+      { seedsDir: seeds, extensions: ['.md', '.txt'], maxFileBytes: 5 << 20 },
+      undefined,
+      pool,
+    ).scan();
+    workerSite = await Site.create(
+      catalog,
+      { baseUrl: 'https://news.example.org', siteTitle: 'seedfeed', limit: 20 },
+      new Date('2026-01-01T00:00:00Z'),
+    );
   }, 120_000);
 
   afterAll(async () => {

@@ -48,7 +48,9 @@ describe('export of the five samples', () => {
     // all feeds, index, 9 categories × (page + 3 feeds), 1 tag and 3 authors likewise, OPML, 5 articles
     expect(paths).toHaveLength(3 + 1 + 9 * 4 + (1 + 3) * 4 + 1 + 5);
     expect(first).toMatchObject({ written: paths.length, unchanged: 0, removed: 0 });
-    expect(Object.keys(first.manifest.files).sort()).toEqual(paths.map((p) => fileForPath(p)).sort());
+    expect(Object.keys(first.manifest.files).sort()).toEqual(
+      paths.map((p) => fileForPath(p)).sort(),
+    );
     const expected = paths.map(fileForPath);
     expect(expected).toContain('index.html');
     expect(expected).toContain('categories/新媒体/index.html');
@@ -87,7 +89,11 @@ describe('export of the five samples', () => {
     await rm(path.join(out, 'atom.xml'));
     const again = await writeSite(built.site, out);
     expect(again.written).toBe(1);
-    expect((await readFile(path.join(out, 'atom.xml'))).equals(Buffer.from(built.site.get('/atom.xml')!.body))).toBe(true);
+    expect(
+      (await readFile(path.join(out, 'atom.xml'))).equals(
+        Buffer.from(built.site.get('/atom.xml')!.body),
+      ),
+    ).toBe(true);
   });
 
   it('leaves no temporary files', async () => {
@@ -115,7 +121,8 @@ describe('export after a category disappears', () => {
     slugs = new Map(before.categories.map((c) => [c.name, c.slug]));
     gammaId = before.articles.find((a) => a.title === 'Gamma report')!.id;
     await writeSite(await makeSite(before), out);
-    for (const name of ['%2e%2e', 'CON']) expect(existsSync(path.join(out, 'categories', slugs.get(name)!, 'rss.xml'))).toBe(true);
+    for (const name of ['%2e%2e', 'CON'])
+      expect(existsSync(path.join(out, 'categories', slugs.get(name)!, 'rss.xml'))).toBe(true);
     expect(existsSync(path.join(out, 'articles', gammaId, 'index.html'))).toBe(true);
 
     await rm(path.join(seeds, 'gamma.md'));
@@ -152,7 +159,9 @@ describe('export after a category disappears', () => {
     expect(await listFiles(out)).toEqual([...expected, MANIFEST, 'CNAME', '.gitkeep'].sort());
     for (const sitePath of site.paths()) {
       const served = await bodyBytes(await app.request(requestPath(sitePath)));
-      expect((await readFile(path.join(out, fileForPath(sitePath)))).equals(served), sitePath).toBe(true);
+      expect((await readFile(path.join(out, fileForPath(sitePath)))).equals(served), sitePath).toBe(
+        true,
+      );
     }
   });
 });

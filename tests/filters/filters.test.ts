@@ -18,11 +18,40 @@ let served: Awaited<ReturnType<typeof serveDir>>;
 
 beforeAll(async () => {
   seeds = await seedDir([
-    { title: 'Apple harvest begins', date: new Date(NOW - 1 * HOUR), body: `Orchards everywhere. ${distinctText(1)}`, categories: ['Farming'], author: 'Ann Lee' },
-    { title: 'Banana prices fall', date: new Date(NOW - 2 * HOUR), body: `Markets react. ${distinctText(2)}`, categories: ['Markets'], author: 'Bob Stone' },
-    { title: 'Cherry blossom report', date: new Date(NOW - 30 * HOUR), body: `Spring has come; apple trees too. ${distinctText(3)}`, categories: ['Farming', 'Nature'], author: 'Ann Lee' },
-    { title: 'Quarterly results', date: new Date(NOW - 48 * HOUR), body: `Nothing about fruit. ${distinctText(4)}`, categories: ['Markets'], author: 'Carol' },
-    { title: LONG_TITLE, date: new Date(NOW - 72 * HOUR), body: `A very long title. ${distinctText(5)}`, categories: ['Odd'] },
+    {
+      title: 'Apple harvest begins',
+      date: new Date(NOW - 1 * HOUR),
+      body: `Orchards everywhere. ${distinctText(1)}`,
+      categories: ['Farming'],
+      author: 'Ann Lee',
+    },
+    {
+      title: 'Banana prices fall',
+      date: new Date(NOW - 2 * HOUR),
+      body: `Markets react. ${distinctText(2)}`,
+      categories: ['Markets'],
+      author: 'Bob Stone',
+    },
+    {
+      title: 'Cherry blossom report',
+      date: new Date(NOW - 30 * HOUR),
+      body: `Spring has come; apple trees too. ${distinctText(3)}`,
+      categories: ['Farming', 'Nature'],
+      author: 'Ann Lee',
+    },
+    {
+      title: 'Quarterly results',
+      date: new Date(NOW - 48 * HOUR),
+      body: `Nothing about fruit. ${distinctText(4)}`,
+      categories: ['Markets'],
+      author: 'Carol',
+    },
+    {
+      title: LONG_TITLE,
+      date: new Date(NOW - 72 * HOUR),
+      body: `A very long title. ${distinctText(5)}`,
+      categories: ['Odd'],
+    },
   ]);
   served = await serveDir(seeds.dir, { limit: 10 });
 });
@@ -32,7 +61,10 @@ async function titles(query: string, feed = '/rss.xml'): Promise<string[]> {
   const response = await served.app.request(`${feed}?${query}`);
   expect(response.status, `${feed}?${query}: ${response.status}`).toBe(200);
   const $ = load(await response.text(), { xml: true });
-  return $('item > title').map((_, e) => $(e).text()).get().map((t) => (t === LONG_TITLE ? 'LONG' : t));
+  return $('item > title')
+    .map((_, e) => $(e).text())
+    .get()
+    .map((t) => (t === LONG_TITLE ? 'LONG' : t));
 }
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
@@ -41,34 +73,80 @@ describe('filters', () => {
   it('filter matches title or summary; alternatives with |; case-sensitive by default, as in RSSHub', async () => {
     expect(await titles(q({ filter: 'Apple' }))).toEqual(['Apple harvest begins']);
     expect(await titles(q({ filter: 'apple' }))).toEqual(['Cherry blossom report']); // "apple trees" in its summary
-    expect(await titles(q({ filter: 'apple', filter_case_sensitive: 'false' }))).toEqual(['Apple harvest begins', 'Cherry blossom report']);
-    expect(await titles(q({ filter: 'Banana|Quarterly' }))).toEqual(['Banana prices fall', 'Quarterly results']);
+    expect(await titles(q({ filter: 'apple', filter_case_sensitive: 'false' }))).toEqual([
+      'Apple harvest begins',
+      'Cherry blossom report',
+    ]);
+    expect(await titles(q({ filter: 'Banana|Quarterly' }))).toEqual([
+      'Banana prices fall',
+      'Quarterly results',
+    ]);
   });
 
   it('filterout drops what matches; filter_title, filter_description, filter_author, filter_category look at one field', async () => {
-    expect(await titles(q({ filterout: 'Apple|Banana|aaaa' }))).toEqual(['Cherry blossom report', 'Quarterly results']);
-    expect(await titles(q({ filter_title: 'apple', filter_case_sensitive: 'false' }))).toEqual(['Apple harvest begins']);
+    expect(await titles(q({ filterout: 'Apple|Banana|aaaa' }))).toEqual([
+      'Cherry blossom report',
+      'Quarterly results',
+    ]);
+    expect(await titles(q({ filter_title: 'apple', filter_case_sensitive: 'false' }))).toEqual([
+      'Apple harvest begins',
+    ]);
     expect(await titles(q({ filter_description: 'fruit' }))).toEqual(['Quarterly results']);
-    expect(await titles(q({ filter_author: '^Ann' }))).toEqual(['Apple harvest begins', 'Cherry blossom report']);
-    expect(await titles(q({ filter_category: '^Markets$' }))).toEqual(['Banana prices fall', 'Quarterly results']);
-    expect(await titles(q({ filterout_category: 'Farming' }))).toEqual(['Banana prices fall', 'Quarterly results', 'LONG']);
+    expect(await titles(q({ filter_author: '^Ann' }))).toEqual([
+      'Apple harvest begins',
+      'Cherry blossom report',
+    ]);
+    expect(await titles(q({ filter_category: '^Markets$' }))).toEqual([
+      'Banana prices fall',
+      'Quarterly results',
+    ]);
+    expect(await titles(q({ filterout_category: 'Farming' }))).toEqual([
+      'Banana prices fall',
+      'Quarterly results',
+      'LONG',
+    ]);
   });
 
   it('filter_time keeps items newer than now − N seconds; filters and limit combine', async () => {
-    expect(await titles(q({ filter_time: String(3 * 3600) }))).toEqual(['Apple harvest begins', 'Banana prices fall']);
-    expect(await titles(q({ filter_time: String(50 * 3600), filterout: 'Banana' }))).toEqual(['Apple harvest begins', 'Cherry blossom report', 'Quarterly results']);
-    expect(await titles(q({ filter_author: 'Ann|Bob', limit: '2' }))).toEqual(['Apple harvest begins', 'Banana prices fall']);
-    expect(await titles(q({ filter_category: 'Farming' }), '/categories/farming/rss.xml')).toEqual(['Apple harvest begins', 'Cherry blossom report']);
+    expect(await titles(q({ filter_time: String(3 * 3600) }))).toEqual([
+      'Apple harvest begins',
+      'Banana prices fall',
+    ]);
+    expect(await titles(q({ filter_time: String(50 * 3600), filterout: 'Banana' }))).toEqual([
+      'Apple harvest begins',
+      'Cherry blossom report',
+      'Quarterly results',
+    ]);
+    expect(await titles(q({ filter_author: 'Ann|Bob', limit: '2' }))).toEqual([
+      'Apple harvest begins',
+      'Banana prices fall',
+    ]);
+    expect(await titles(q({ filter_category: 'Farming' }), '/categories/farming/rss.xml')).toEqual([
+      'Apple harvest begins',
+      'Cherry blossom report',
+    ]);
   });
 
   it('works on Atom and JSON Feed too, and ignores parameters it does not know', async () => {
-    const atom = load(await (await served.app.request('/atom.xml?filter=Cherry&utm_source=x')).text(), { xml: true });
-    expect(atom('entry > title').map((_, e) => atom(e).text()).get()).toEqual(['Cherry blossom report']);
-    const json = (await (await served.app.request('/feed.json?filter=Cherry')).json()) as { items: Array<{ title: string }>; feed_url: string };
+    const atom = load(
+      await (await served.app.request('/atom.xml?filter=Cherry&utm_source=x')).text(),
+      { xml: true },
+    );
+    expect(
+      atom('entry > title')
+        .map((_, e) => atom(e).text())
+        .get(),
+    ).toEqual(['Cherry blossom report']);
+    const json = (await (await served.app.request('/feed.json?filter=Cherry')).json()) as {
+      items: Array<{ title: string }>;
+      feed_url: string;
+    };
     expect(json.items.map((i) => i.title)).toEqual(['Cherry blossom report']);
     expect(json.feed_url).toBe('https://news.example.org/feed.json?filter=Cherry');
     const plain = await served.app.request('/rss.xml?utm_source=x');
-    expect(plain.headers.get('etag')).toBe((await served.app.request('/rss.xml')).headers.get('etag'));
+    expect(plain.headers.get('etag')).toBe(
+      (await served.app.request('/rss.xml')).headers.get('etag'),
+    );
   });
 
   it('a catastrophic-backtracking pattern answers at once (RE2 is linear)', async () => {
@@ -77,7 +155,9 @@ describe('filters', () => {
     expect(await titles(q({ filter_title: '(a+)+$' }))).toEqual([]);
     expect(await titles(q({ filterout_title: '(a+)+$' }))).toHaveLength(5);
     expect(await titles(q({ filter_title: '^(a|aa)+!$' }))).toEqual(['LONG']);
-    expect(await titles(q({ filter_title: '(a|aa)+b', filter_case_sensitive: 'false' }))).toEqual([]);
+    expect(await titles(q({ filter_title: '(a|aa)+b', filter_case_sensitive: 'false' }))).toEqual(
+      [],
+    );
     // The premise: the title reached the feed whole, its "!" included.
     expect(served.catalog.articles.some((a) => a.title === LONG_TITLE)).toBe(true);
     expect(performance.now() - started).toBeLessThan(1500);
@@ -109,14 +189,24 @@ describe('filters', () => {
     expect(etag).not.toBe(full.headers.get('etag'));
     expect(filtered.headers.get('cache-control')).toBe(full.headers.get('cache-control'));
     expect(filtered.headers.get('last-modified')).toBe(full.headers.get('last-modified'));
-    const again = await served.app.request('/rss.xml?filter=Apple', { headers: { 'if-none-match': etag } });
+    const again = await served.app.request('/rss.xml?filter=Apple', {
+      headers: { 'if-none-match': etag },
+    });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
     // Same query in another order or spelling of its parameters: the same cached bytes.
     const reordered = await served.app.request('/rss.xml?filter_case_sensitive=true&filter=Apple');
     expect(reordered.headers.get('etag')).toBe(etag);
-    expect(served.site.feedVariant('/rss.xml', (parseFeedQuery('filter=Apple', 10) as { query: never }).query)).toBe(
-      served.site.feedVariant('/rss.xml', (parseFeedQuery('filter=Apple', 10) as { query: never }).query),
+    expect(
+      served.site.feedVariant(
+        '/rss.xml',
+        (parseFeedQuery('filter=Apple', 10) as { query: never }).query,
+      ),
+    ).toBe(
+      served.site.feedVariant(
+        '/rss.xml',
+        (parseFeedQuery('filter=Apple', 10) as { query: never }).query,
+      ),
     );
   });
 

@@ -19,15 +19,30 @@ describe('tag feeds', () => {
     expect(page.status).toBe(200);
     const $ = load(await page.text());
     expect($('h1').text()).toBe(`Tag: ${TAG}`);
-    expect($('ul.articles a.title').map((_, e) => $(e).text()).get()).toEqual([tagged.title]);
-    expect($('link[rel="alternate"]').map((_, e) => $(e).attr('href')).get()).toEqual(['rss.xml', 'atom.xml', 'feed.json'].map(tagPath));
+    expect(
+      $('ul.articles a.title')
+        .map((_, e) => $(e).text())
+        .get(),
+    ).toEqual([tagged.title]);
+    expect(
+      $('link[rel="alternate"]')
+        .map((_, e) => $(e).attr('href'))
+        .get(),
+    ).toEqual(['rss.xml', 'atom.xml', 'feed.json'].map(tagPath));
 
     const rss = load(await (await built.app.request(tagPath('rss.xml'))).text(), { xml: true });
     expect(rss('channel > title').text()).toBe(`seedfeed — tag ${TAG}`);
-    expect(rss('item > guid').map((_, e) => rss(e).text()).get()).toEqual([tagged.guid]);
+    expect(
+      rss('item > guid')
+        .map((_, e) => rss(e).text())
+        .get(),
+    ).toEqual([tagged.guid]);
     const atom = await (await built.app.request(tagPath('atom.xml'))).text();
     await expectWellFormed('tag atom', atom);
-    const json = (await (await built.app.request(tagPath('feed.json'))).json()) as { items: Array<{ id: string }>; feed_url: string };
+    const json = (await (await built.app.request(tagPath('feed.json'))).json()) as {
+      items: Array<{ id: string }>;
+      feed_url: string;
+    };
     expect(json.items.map((i) => i.id)).toEqual([tagged.guid]);
     expect(json.feed_url).toBe(`https://news.example.org${tagPath('feed.json')}`);
   });
@@ -38,13 +53,21 @@ describe('tag feeds', () => {
     const base = `/authors/${encodeURIComponent('趣头条')}/`;
     const rss = load(await (await built.app.request(`${base}rss.xml`)).text(), { xml: true });
     expect(rss('channel > title').text()).toBe('seedfeed — by 趣头条');
-    expect(rss('item > guid').map((_, e) => rss(e).text()).get()).toEqual(byAuthor.map((a) => a.guid));
+    expect(
+      rss('item > guid')
+        .map((_, e) => rss(e).text())
+        .get(),
+    ).toEqual(byAuthor.map((a) => a.guid));
     expect((await built.app.request(base)).status).toBe(200);
   });
 
   it('the index lists tags and authors with their feeds; the OPML stays one subscription per category', async () => {
     const $ = load(await (await built.app.request('/')).text());
-    expect($('table.groups a[href$="/"]').map((_, e) => $(e).text()).get()).toEqual(expect.arrayContaining([TAG, '趣头条', '新浪财经']));
+    expect(
+      $('table.groups a[href$="/"]')
+        .map((_, e) => $(e).text())
+        .get(),
+    ).toEqual(expect.arrayContaining([TAG, '趣头条', '新浪财经']));
     expect($(`a[href="${tagPath('atom.xml')}"]`).length).toBe(1);
     const opml = await (await built.app.request('/opml.xml')).text();
     expect(opml).not.toContain('/tags/');

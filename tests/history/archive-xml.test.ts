@@ -11,7 +11,11 @@ import { expectWellFormed } from '../support/site.js';
 const HOSTILE = `Tom & Jerry <b>"quoted"</b> 'single' ]]> &amp; end`;
 /** The feed's own strings may carry what XML forbids; items come from toFeedItem() already clean. */
 const RAW_TITLE = `site — ${HOSTILE.replace(' end', ' \u0001end')}`;
-const urls = (page: string) => ({ rss: `https://x.org/${page}/rss.xml`, atom: `https://x.org/${page}/atom.xml`, json: `https://x.org/${page}/feed.json` });
+const urls = (page: string) => ({
+  rss: `https://x.org/${page}/rss.xml`,
+  atom: `https://x.org/${page}/atom.xml`,
+  json: `https://x.org/${page}/feed.json`,
+});
 
 const spec: FeedSpec = {
   title: RAW_TITLE,
@@ -21,7 +25,12 @@ const spec: FeedSpec = {
   language: 'zh-CN',
   icon: 'https://x.org/icon.png?a=1&b=2',
   updated: new Date('2024-05-01T10:00:00Z'),
-  history: { archive: true, current: urls('current'), prevArchive: urls('archive/0'), nextArchive: urls('archive/2') },
+  history: {
+    archive: true,
+    current: urls('current'),
+    prevArchive: urls('archive/0'),
+    nextArchive: urls('archive/2'),
+  },
   items: [
     {
       guid: 'urn:sha256:abc',
@@ -30,7 +39,9 @@ const spec: FeedSpec = {
       published: new Date('2024-04-30T08:00:00+08:00'),
       updated: new Date('2024-05-01T10:00:00Z'),
       author: HOSTILE,
-      categories: [{ name: HOSTILE, slug: 'tom-jerry', url: 'https://x.org/categories/tom-jerry/' }],
+      categories: [
+        { name: HOSTILE, slug: 'tom-jerry', url: 'https://x.org/categories/tom-jerry/' },
+      ],
       image: 'https://img.x.org/a.webp?w=1&h=2',
       summary: `<script>alert(1)</script> ${HOSTILE}`,
       contentHtml: '',
@@ -46,7 +57,9 @@ describe('archive pages written directly', () => {
     const $ = load(xml, { xml: true });
     expect($('rss').attr('xmlns:fh')).toBe('http://purl.org/syndication/history/1.0');
     expect($('channel > fh\\:archive')).toHaveLength(1);
-    const rels = $('channel > atom\\:link').map((_, el) => `${$(el).attr('rel')} ${$(el).attr('href')}`).get();
+    const rels = $('channel > atom\\:link')
+      .map((_, el) => `${$(el).attr('rel')} ${$(el).attr('href')}`)
+      .get();
     expect(rels).toEqual([
       'self https://x.org/archive/1/rss.xml',
       'current https://x.org/current/rss.xml',
@@ -77,8 +90,12 @@ describe('archive pages written directly', () => {
     expect($('feed').attr('xmlns:fh')).toBe('http://purl.org/syndication/history/1.0');
     expect($('feed').attr('xml:lang')).toBe('zh-CN');
     expect($('feed > fh\\:archive')).toHaveLength(1);
-    expect($('feed > link[rel="prev-archive"]').attr('href')).toBe('https://x.org/archive/0/atom.xml');
-    expect($('feed > link[rel="next-archive"]').attr('href')).toBe('https://x.org/archive/2/atom.xml');
+    expect($('feed > link[rel="prev-archive"]').attr('href')).toBe(
+      'https://x.org/archive/0/atom.xml',
+    );
+    expect($('feed > link[rel="next-archive"]').attr('href')).toBe(
+      'https://x.org/archive/2/atom.xml',
+    );
     expect($('feed > link[rel="current"]').attr('href')).toBe('https://x.org/current/atom.xml');
     expect($('feed > title').text()).toBe(`site — ${CLEAN}`);
     const entry = $('entry');
@@ -87,7 +104,9 @@ describe('archive pages written directly', () => {
     expect(entry.find('author > name').text()).toBe(CLEAN);
     expect(entry.find('category').attr('term')).toBe(CLEAN);
     expect(entry.find('category').attr('label')).toBe(CLEAN);
-    expect(entry.find('link[rel="enclosure"]').attr('href')).toBe('https://img.x.org/a.webp?w=1&h=2');
+    expect(entry.find('link[rel="enclosure"]').attr('href')).toBe(
+      'https://img.x.org/a.webp?w=1&h=2',
+    );
     expect(entry.find('summary').text()).toBe(`<script>alert(1)</script> ${CLEAN}`);
     expect(entry.find('published').text()).toBe('2024-04-30T00:00:00.000Z');
   });

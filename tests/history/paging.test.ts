@@ -14,7 +14,13 @@ import { writeSite } from '../../src/export/write-site.js';
 import { fileForPath } from '../../src/render/urls.js';
 import { ARCHIVE_MAX_AGE } from '../../src/render/site.js';
 import { expectAllWellFormed } from '../support/site.js';
-import { distinctText, requestPathOf, seedDir, serveDir, type SeedArticle } from '../support/articles.js';
+import {
+  distinctText,
+  requestPathOf,
+  seedDir,
+  serveDir,
+  type SeedArticle,
+} from '../support/articles.js';
 
 const LIMIT = 5;
 const PAGE_SIZE = 4;
@@ -44,7 +50,11 @@ interface Doc {
 
 function parseDoc(format: Format, text: string): Doc {
   if (format === 'json') {
-    const feed = JSON.parse(text) as { next_url?: string; items: Array<{ id: string }>; _rfc5005?: Record<string, string | boolean> };
+    const feed = JSON.parse(text) as {
+      next_url?: string;
+      items: Array<{ id: string }>;
+      _rfc5005?: Record<string, string | boolean>;
+    };
     const ext = feed._rfc5005 ?? {};
     expect(feed.next_url).toBe(ext.prev_archive);
     return {
@@ -56,17 +66,35 @@ function parseDoc(format: Format, text: string): Doc {
     };
   }
   const $ = load(text, { xml: true });
-  const rel = (name: string) => (format === 'rss' ? $(`channel > atom\\:link[rel="${name}"]`) : $(`feed > link[rel="${name}"]`)).attr('href');
+  const rel = (name: string) =>
+    (format === 'rss'
+      ? $(`channel > atom\\:link[rel="${name}"]`)
+      : $(`feed > link[rel="${name}"]`)
+    ).attr('href');
   return {
-    ids: format === 'rss' ? $('item > guid').map((_, e) => $(e).text()).get() : $('entry > id').map((_, e) => $(e).text()).get(),
+    ids:
+      format === 'rss'
+        ? $('item > guid')
+            .map((_, e) => $(e).text())
+            .get()
+        : $('entry > id')
+            .map((_, e) => $(e).text())
+            .get(),
     prevArchive: rel('prev-archive'),
     nextArchive: rel('next-archive'),
     current: rel('current'),
-    archive: format === 'rss' ? $('channel > fh\\:archive').length === 1 : $('feed > fh\\:archive').length === 1,
+    archive:
+      format === 'rss'
+        ? $('channel > fh\\:archive').length === 1
+        : $('feed > fh\\:archive').length === 1,
   };
 }
 
-async function fetchDoc(app: App, url: string, format: Format): Promise<{ doc: Doc; text: string; response: Response }> {
+async function fetchDoc(
+  app: App,
+  url: string,
+  format: Format,
+): Promise<{ doc: Doc; text: string; response: Response }> {
   const response = await app.request(url.startsWith('/') ? url : requestPathOf(url));
   expect(response.status, url).toBe(200);
   const text = await response.text();
@@ -123,7 +151,9 @@ describe('walking the archive', () => {
         expect(seen.length, page).toBe(guids.length);
         expect(new Set(seen).size, `${page}: no article twice`).toBe(seen.length);
         expect(new Set(seen), page).toEqual(new Set(guids));
-        expect(pages.length, page).toBe(guids.length > LIMIT ? Math.floor((guids.length - LIMIT) / PAGE_SIZE) + 1 : 0);
+        expect(pages.length, page).toBe(
+          guids.length > LIMIT ? Math.floor((guids.length - LIMIT) / PAGE_SIZE) + 1 : 0,
+        );
       }
     });
 
@@ -147,12 +177,20 @@ describe('walking the archive', () => {
 
   it('page n holds the n-th slice from the oldest article: stable boundaries', async () => {
     const { doc } = await fetchDoc(served.app, '/categories/news/archive/1/rss.xml', 'rss');
-    const titles = served.catalog.articles.filter((a) => doc.ids.includes(a.guid)).map((a) => a.title);
+    const titles = served.catalog.articles
+      .filter((a) => doc.ids.includes(a.guid))
+      .map((a) => a.title);
     expect(titles).toEqual(['Article 7', 'Article 6', 'Article 5', 'Article 4']);
   });
 
   it('archive pages beyond the last, malformed numbers and unknown groups are 404', async () => {
-    for (const p of ['/categories/news/archive/5/rss.xml', '/categories/news/archive/01/rss.xml', '/categories/nope/archive/0/rss.xml', '/archive/-1/rss.xml', '/categories/news/archive/0/index.html']) {
+    for (const p of [
+      '/categories/news/archive/5/rss.xml',
+      '/categories/news/archive/01/rss.xml',
+      '/categories/nope/archive/0/rss.xml',
+      '/archive/-1/rss.xml',
+      '/categories/news/archive/0/index.html',
+    ]) {
       expect((await served.app.request(p)).status, p).toBe(404);
     }
     // A cut feed has no prev-archive link; authors' feeds have no archive at all.
@@ -169,26 +207,41 @@ describe('walking the archive', () => {
     expect(full.headers.get('cache-control')).toBe(`public, max-age=${ARCHIVE_MAX_AGE}`);
     const open = await served.app.request('/categories/news/archive/4/atom.xml');
     expect(open.headers.get('cache-control')).toBe('public, max-age=60');
-    const again = await served.app.request('/categories/news/archive/0/atom.xml', { headers: { 'if-none-match': full.headers.get('etag')! } });
+    const again = await served.app.request('/categories/news/archive/0/atom.xml', {
+      headers: { 'if-none-match': full.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
   });
 
   it('every archive page is well-formed XML and declares the fh namespace (xmllint)', async () => {
-    const paths = [...served.site.paths()].filter((p) => /\/archive\/\d+\/(rss|atom)\.xml$/.test(p));
+    const paths = [...served.site.paths()].filter((p) =>
+      /\/archive\/\d+\/(rss|atom)\.xml$/.test(p),
+    );
     expect(paths).toHaveLength((3 * 5 + 2) * 2);
     expect(paths).toContain('/categories/even/archive/0/atom.xml');
-    const documents = await Promise.all(paths.map(async (p) => ({ name: p, contents: (await served.site.load(p))!.body })));
+    const documents = await Promise.all(
+      paths.map(async (p) => ({ name: p, contents: (await served.site.load(p))!.body })),
+    );
     await expectAllWellFormed(documents);
-    for (const { name, contents } of documents) expect(Buffer.from(contents).toString('utf8'), name).toContain(`xmlns:fh="${FH}"`);
+    for (const { name, contents } of documents)
+      expect(Buffer.from(contents).toString('utf8'), name).toContain(`xmlns:fh="${FH}"`);
   });
 });
 
 describe('stability', () => {
   it('full archive pages keep their bytes and ETags after a new article arrives; the open page and the current feed change', async () => {
-    const paths = [0, 1, 2, 3, 4].flatMap((n) => (['rss.xml', 'atom.xml', 'feed.json'] as const).map((f) => `/categories/news/archive/${n}/${f}`));
+    const paths = [0, 1, 2, 3, 4].flatMap((n) =>
+      (['rss.xml', 'atom.xml', 'feed.json'] as const).map(
+        (f) => `/categories/news/archive/${n}/${f}`,
+      ),
+    );
     const before = new Map(paths.map((p) => [p, served.site.get(p)!]));
     await seeds.add('new.md', article(COUNT));
-    const after = await serveDir(seeds.dir, { limit: LIMIT, archivePageSize: PAGE_SIZE }, new Date('2026-01-02T00:00:00Z'));
+    const after = await serveDir(
+      seeds.dir,
+      { limit: LIMIT, archivePageSize: PAGE_SIZE },
+      new Date('2026-01-02T00:00:00Z'),
+    );
     for (const p of paths) {
       const [old, now] = [before.get(p)!, after.site.get(p)!];
       if (p.includes('/archive/4/')) {

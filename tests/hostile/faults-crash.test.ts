@@ -27,7 +27,10 @@ const BASE = ['--base-url', 'https://crash.example.org'];
 
 /** Text that differs enough from article to article that no two are near-duplicates. */
 function distinctText(seed: number): string {
-  const vocabulary = 'amber basin cedar delta ember fjord grove heron inlet juniper kestrel lagoon meadow nettle orchid pebble quarry raven spruce thistle upland valley willow yarrow zephyr anchor beacon canyon dune estuary falcon glacier'.split(' ');
+  const vocabulary =
+    'amber basin cedar delta ember fjord grove heron inlet juniper kestrel lagoon meadow nettle orchid pebble quarry raven spruce thistle upland valley willow yarrow zephyr anchor beacon canyon dune estuary falcon glacier'.split(
+      ' ',
+    );
   let x = seed * 2654435761 + 1;
   const words: string[] = [];
   for (let k = 0; k < 80; k++) {
@@ -67,7 +70,10 @@ function expectNoHalfFiles(files: ReadonlyMap<string, Buffer>): void {
     if (isTemp(file) || file === MANIFEST || file === EXPORT_MARKER) continue;
     const expected = reference.get(file);
     expect(expected, `${file} is not a file of the export`).toBeDefined();
-    expect(bytes.equals(expected!), `${file} differs from the complete export (${bytes.length} of ${expected!.length} bytes)`).toBe(true);
+    expect(
+      bytes.equals(expected!),
+      `${file} differs from the complete export (${bytes.length} of ${expected!.length} bytes)`,
+    ).toBe(true);
   }
 }
 
@@ -79,7 +85,10 @@ function expectComplete(all: ReadonlyMap<string, Buffer>): void {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(REPO, 'dist', 'cli.js'))) throw new Error('dist/ is not built: run the suite through vitest.config.ts (its globalSetup builds it)');
+  if (!existsSync(path.join(REPO, 'dist', 'cli.js')))
+    throw new Error(
+      'dist/ is not built: run the suite through vitest.config.ts (its globalSetup builds it)',
+    );
   root = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-crash-'));
   seeds = path.join(root, 'seeds');
   await mkdir(seeds);
@@ -89,7 +98,12 @@ beforeAll(async () => {
     const body = distinctText(i);
     await writeFile(
       path.join(seeds, `${String(i).padStart(4, '0')}.md`),
-      seedText({ title: `Report ${i} on the ${words[i % 10]}`, date: `2024-02-${day} 08:00:00 +0000`, categories: [words[i % 10]!, `district ${i % 7}`], body }),
+      seedText({
+        title: `Report ${i} on the ${words[i % 10]}`,
+        date: `2024-02-${day} 08:00:00 +0000`,
+        categories: [words[i % 10]!, `district ${i % 7}`],
+        body,
+      }),
     );
   }
   const refOut = path.join(root, 'reference');
@@ -100,19 +114,25 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
 /** Starts a CLI process and SIGKILLs it as soon as `ready(out)` holds (checked every few ms). */
-async function killWhen(args: readonly string[], out: string, ready: (out: string) => Promise<boolean>): Promise<void> {
+async function killWhen(
+  args: readonly string[],
+  out: string,
+  ready: (out: string) => Promise<boolean>,
+): Promise<void> {
   const child = spawn('node', [BIN, ...args], { stdio: 'ignore' });
   children.push(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 20_000;
-  while (child.exitCode === null && Date.now() < deadline && !(await ready(out))) await new Promise((r) => setTimeout(r, 2));
+  while (child.exitCode === null && Date.now() < deadline && !(await ready(out)))
+    await new Promise((r) => setTimeout(r, 2));
   expect(child.exitCode, 'the process finished before it could be killed mid-export').toBeNull();
   child.kill('SIGKILL');
   await exited;
@@ -129,25 +149,39 @@ const exportBegun = (sub: string, atLeast: number) => async (out: string) => {
 };
 
 describe('SIGKILL in the middle of an export', () => {
-  it.each([
-    ['while the feeds and lists are written', 'categories', 2],
-  ] as const)('seedfeed build killed %s: never a partial file under its final name; the next build completes and cleans up', async (_, sub, atLeast) => {
-    const out = path.join(root, `build-out-${sub}-${atLeast}`);
-    const args = ['build', '--seeds', seeds, '--out', out, ...BASE];
-    await killWhen(args, out, exportBegun(sub, atLeast));
-    const killed = await filesOf(out);
-    expectNoHalfFiles(killed);
-    const leftovers = [...killed.keys()].filter(isTemp);
+  it.each([['while the feeds and lists are written', 'categories', 2]] as const)(
+    'seedfeed build killed %s: never a partial file under its final name; the next build completes and cleans up',
+    async (_, sub, atLeast) => {
+      const out = path.join(root, `build-out-${sub}-${atLeast}`);
+      const args = ['build', '--seeds', seeds, '--out', out, ...BASE];
+      await killWhen(args, out, exportBegun(sub, atLeast));
+      const killed = await filesOf(out);
+      expectNoHalfFiles(killed);
+      const leftovers = [...killed.keys()].filter(isTemp);
 
-    const { stdout } = await run('node', [BIN, ...args]);
-    expect(stdout).toMatch(/^built /);
-    expectComplete(await filesOf(out));
-    for (const temp of leftovers) expect(existsSync(path.join(out, temp)), temp).toBe(false);
-  }, 60_000);
+      const { stdout } = await run('node', [BIN, ...args]);
+      expect(stdout).toMatch(/^built /);
+      expectComplete(await filesOf(out));
+      for (const temp of leftovers) expect(existsSync(path.join(out, temp)), temp).toBe(false);
+    },
+    60_000,
+  );
 
   it('seedfeed serve killed during its first export: a new serve repairs the export and serves it', async () => {
     const out = path.join(root, 'serve-out');
-    const args = ['serve', '--seeds', seeds, '--out', out, '--port', '0', '--no-watch', '--log-format', 'json', ...BASE];
+    const args = [
+      'serve',
+      '--seeds',
+      seeds,
+      '--out',
+      out,
+      '--port',
+      '0',
+      '--no-watch',
+      '--log-format',
+      'json',
+      ...BASE,
+    ];
     await killWhen(args, out, exportBegun('articles', 100));
     expectNoHalfFiles(await filesOf(out));
 

@@ -16,7 +16,17 @@ import path from 'node:path';
 import { parseOnThisThread, type Parser } from '../../src/catalog/draft-file.js';
 import { CatalogScanner } from '../../src/pipeline.js';
 import { STATE_FILE } from '../../src/export/state.js';
-import { NEVER, Sandbox, get200, health, recordingLogger, rssItems, seedText, until, writeSeed } from '../live/harness.js';
+import {
+  NEVER,
+  Sandbox,
+  get200,
+  health,
+  recordingLogger,
+  rssItems,
+  seedText,
+  until,
+  writeSeed,
+} from '../live/harness.js';
 
 /** Hooks into node:fs and node:fs/promises, off unless a test sets them. */
 const hooks = vi.hoisted(() => ({
@@ -51,20 +61,45 @@ afterEach(async () => {
   await sandbox.cleanup();
 });
 
-const A = { title: 'Harbour reopens', day: 1, categories: ['Port'], body: 'Ships are back in the harbour.' };
-const B = { title: 'Bridge repaired', day: 2, categories: ['Roads'], body: 'The old bridge carries traffic again.' };
-const C = { title: 'Library extended', day: 3, categories: ['Culture'], body: 'A new wing opens with ten thousand books.' };
+const A = {
+  title: 'Harbour reopens',
+  day: 1,
+  categories: ['Port'],
+  body: 'Ships are back in the harbour.',
+};
+const B = {
+  title: 'Bridge repaired',
+  day: 2,
+  categories: ['Roads'],
+  body: 'The old bridge carries traffic again.',
+};
+const C = {
+  title: 'Library extended',
+  day: 3,
+  categories: ['Culture'],
+  body: 'A new wing opens with ten thousand books.',
+};
 
 function scannerFor(seedsDir: string, parser?: Parser): CatalogScanner {
-  return new CatalogScanner({ seedsDir, extensions: ['.md'], maxFileBytes: 1 << 20 }, undefined, parser);
+  return new CatalogScanner(
+    { seedsDir, extensions: ['.md'], maxFileBytes: 1 << 20 },
+    undefined,
+    parser,
+  );
 }
 
-const titles = (scanner: { catalog: { articles: ReadonlyArray<{ title: string }> } }) => scanner.catalog.articles.map((a) => a.title).sort();
+const titles = (scanner: { catalog: { articles: ReadonlyArray<{ title: string }> } }) =>
+  scanner.catalog.articles.map((a) => a.title).sort();
 
 describe('files and directories that go away during a scan', () => {
   it('a file deleted between listing and reading: a rejection saying so, the rest of the scan goes on; the next scan forgets it', async () => {
     const dirs = await sandbox.makeDirs();
-    for (const [file, spec] of [['a.md', A], ['b.md', B], ['c.md', C]] as const) await writeSeed(dirs.seeds, file, spec);
+    for (const [file, spec] of [
+      ['a.md', A],
+      ['b.md', B],
+      ['c.md', C],
+    ] as const)
+      await writeSeed(dirs.seeds, file, spec);
     let deleteFirst = true;
     const scanner = scannerFor(dirs.seeds, {
       parseBatch: async (files, max, options) => {
@@ -75,7 +110,9 @@ describe('files and directories that go away during a scan', () => {
     });
     const first = await scanner.scan();
     expect(titles(first)).toEqual([A.title, C.title].sort());
-    expect(first.catalog.rejected).toEqual([{ file: 'b.md', reason: 'removed while the scan was reading it' }]);
+    expect(first.catalog.rejected).toEqual([
+      { file: 'b.md', reason: 'removed while the scan was reading it' },
+    ]);
 
     const second = await scanner.scan();
     expect(titles(second)).toEqual([A.title, C.title].sort());
@@ -117,7 +154,12 @@ describe('files and directories that go away during a scan', () => {
 });
 
 describe('a file caught half-written', () => {
-  const whole = seedText({ title: 'Flood defences finished', day: 4, categories: ['Port'], body: 'The new sea wall is complete along the whole waterfront.' });
+  const whole = seedText({
+    title: 'Flood defences finished',
+    day: 4,
+    categories: ['Port'],
+    body: 'The new sea wall is complete along the whole waterfront.',
+  });
 
   it('is rejected or read in part; once complete, the next scan reads the whole file', async () => {
     const dirs = await sandbox.makeDirs();
@@ -131,7 +173,9 @@ describe('a file caught half-written', () => {
       const { catalog } = await scanner.scan();
       const article = catalog.articles.find((a) => a.sources.includes('half.md'));
       expect(article?.title, `cut at ${cut}`).toBe('Flood defences finished');
-      expect(article?.summary, `cut at ${cut}`).toBe('The new sea wall is complete along the whole waterfront.');
+      expect(article?.summary, `cut at ${cut}`).toBe(
+        'The new sea wall is complete along the whole waterfront.',
+      );
       expect(catalog.rejected).toEqual([]);
       await writeFile(file, '');
       await scanner.scan();
@@ -142,9 +186,24 @@ describe('a file caught half-written', () => {
     const dirs = await sandbox.makeDirs();
     const file = path.join(dirs.seeds, 'same-stamp.md');
     // Three versions of one length: listed as the first, read as the second, finished as the third.
-    const listed = seedText({ title: 'Version one', day: 5, categories: ['Port'], body: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' });
-    const caught = seedText({ title: 'Version two', day: 5, categories: ['Port'], body: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' });
-    const final = seedText({ title: 'Version 3!!', day: 5, categories: ['Port'], body: 'cccccccccccccccccccccccccccccccccccccccc' });
+    const listed = seedText({
+      title: 'Version one',
+      day: 5,
+      categories: ['Port'],
+      body: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    });
+    const caught = seedText({
+      title: 'Version two',
+      day: 5,
+      categories: ['Port'],
+      body: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+    });
+    const final = seedText({
+      title: 'Version 3!!',
+      day: 5,
+      categories: ['Port'],
+      body: 'cccccccccccccccccccccccccccccccccccccccc',
+    });
     expect(new Set([listed.length, caught.length, final.length]).size).toBe(1);
     const tick = Math.floor(Date.now() / 1000); // whole seconds: the same mtime can be set again exactly
     const rewrite = async (text: string) => {
@@ -198,11 +257,20 @@ describe('a file caught half-written', () => {
     await live.trigger('start');
     await writeFile(path.join(dirs.seeds, 'b.md'), '');
     await live.trigger('caught mid-write');
-    expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toEqual([B.title, A.title]);
+    expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toEqual([
+      B.title,
+      A.title,
+    ]);
     const scans = live.scans;
     // Nothing else happens: no trigger, no watcher, no schedule; the held file brings one more scan.
-    await until('the rescan after the file settled', async () => (live.scans > scans && !live.health().body.scanning ? true : undefined), 6_000);
-    expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toEqual([A.title]);
+    await until(
+      'the rescan after the file settled',
+      async () => (live.scans > scans && !live.health().body.scanning ? true : undefined),
+      6_000,
+    );
+    expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toEqual([
+      A.title,
+    ]);
   });
 
   it('a file long settled is not read again by an unchanged rescan', async () => {
@@ -230,8 +298,17 @@ async function snapshotDir(dir: string): Promise<Map<string, Buffer>> {
 }
 
 function errnoError(code: string, file: string): NodeJS.ErrnoException {
-  const messages: Record<string, string> = { ENOSPC: 'no space left on device', EACCES: 'permission denied', EROFS: 'read-only file system' };
-  return Object.assign(new Error(`${code}: ${messages[code]}, open '${file}'`), { code, errno: -28, syscall: 'open', path: file });
+  const messages: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EACCES: 'permission denied',
+    EROFS: 'read-only file system',
+  };
+  return Object.assign(new Error(`${code}: ${messages[code]}, open '${file}'`), {
+    code,
+    errno: -28,
+    syscall: 'open',
+    path: file,
+  });
 }
 
 describe('an export that fails part-way', () => {
@@ -239,45 +316,55 @@ describe('an export that fails part-way', () => {
     ['the disk is full (ENOSPC) after a few files', 'ENOSPC', 3],
     ['the output directory refuses writes (EACCES)', 'EACCES', 0],
     ['the file system went read-only (EROFS) half-way', 'EROFS', 6],
-  ])('%s: a clear error, the previous export intact with no temporary files, serving continues; then it recovers', async (_, code, allowed) => {
-    const dirs = await sandbox.makeDirs();
-    await writeSeed(dirs.seeds, 'a.md', A);
-    await writeSeed(dirs.seeds, 'b.md', B);
-    const { logger, events } = recordingLogger();
-    const { live, origin } = await sandbox.start(dirs, { cron: NEVER }, { logger });
-    await live.trigger('start');
-    const good = await get200(origin, '/rss.xml');
-    const exported = await snapshotDir(dirs.out);
+  ])(
+    '%s: a clear error, the previous export intact with no temporary files, serving continues; then it recovers',
+    async (_, code, allowed) => {
+      const dirs = await sandbox.makeDirs();
+      await writeSeed(dirs.seeds, 'a.md', A);
+      await writeSeed(dirs.seeds, 'b.md', B);
+      const { logger, events } = recordingLogger();
+      const { live, origin } = await sandbox.start(dirs, { cron: NEVER }, { logger });
+      await live.trigger('start');
+      const good = await get200(origin, '/rss.xml');
+      const exported = await snapshotDir(dirs.out);
 
-    // New content: an edited article, a new one in a new category.
-    await writeSeed(dirs.seeds, 'a.md', { ...A, title: 'Harbour reopens to cruise ships' });
-    await writeSeed(dirs.seeds, 'c.md', C);
-    let writes = 0;
-    hooks.failWrite = (file) => (file.startsWith(dirs.out) && ++writes > allowed ? errnoError(code, file) : undefined);
-    await live.trigger('disk trouble');
+      // New content: an edited article, a new one in a new category.
+      await writeSeed(dirs.seeds, 'a.md', { ...A, title: 'Harbour reopens to cruise ships' });
+      await writeSeed(dirs.seeds, 'c.md', C);
+      let writes = 0;
+      hooks.failWrite = (file) =>
+        file.startsWith(dirs.out) && ++writes > allowed ? errnoError(code, file) : undefined;
+      await live.trigger('disk trouble');
 
-    const failed = await health(origin);
-    expect(failed.body.status).toBe('degraded');
-    // /healthz says what failed, never where (http/scan-error.ts); the log has the path.
-    expect(failed.body.lastScan!.error).toBe(`the export failed (${code}); the previous export is kept; the server log has the details`);
-    expect(events.find((e) => e.event === 'scan_failed')?.fields).toMatchObject({ serving: 'last good result' });
-    expect(String(events.find((e) => e.event === 'scan_failed')?.fields.error)).toContain(`export to ${dirs.out} failed: ${code}`);
-    // The export is exactly what it was: same files, same bytes, no temporaries.
-    expect(await snapshotDir(dirs.out)).toEqual(exported);
-    // Serving goes on with the last good site.
-    const during = await get200(origin, '/rss.xml');
-    expect(during.etag).toBe(good.etag);
+      const failed = await health(origin);
+      expect(failed.body.status).toBe('degraded');
+      // /healthz says what failed, never where (http/scan-error.ts); the log has the path.
+      expect(failed.body.lastScan!.error).toBe(
+        `the export failed (${code}); the previous export is kept; the server log has the details`,
+      );
+      expect(events.find((e) => e.event === 'scan_failed')?.fields).toMatchObject({
+        serving: 'last good result',
+      });
+      expect(String(events.find((e) => e.event === 'scan_failed')?.fields.error)).toContain(
+        `export to ${dirs.out} failed: ${code}`,
+      );
+      // The export is exactly what it was: same files, same bytes, no temporaries.
+      expect(await snapshotDir(dirs.out)).toEqual(exported);
+      // Serving goes on with the last good site.
+      const during = await get200(origin, '/rss.xml');
+      expect(during.etag).toBe(good.etag);
 
-    hooks.failWrite = undefined;
-    await live.trigger('disk freed');
-    expect((await health(origin)).body.status).toBe('ok');
-    const titles = rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title);
-    expect(titles).toEqual([C.title, B.title, 'Harbour reopens to cruise ships']);
-    const now = await snapshotDir(dirs.out);
-    expect(now.get('rss.xml')!.equals((await get200(origin, '/rss.xml')).body)).toBe(true);
-    expect(now.has(path.join('categories', 'culture', 'rss.xml'))).toBe(true);
-    expect([...now.keys()].filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
+      hooks.failWrite = undefined;
+      await live.trigger('disk freed');
+      expect((await health(origin)).body.status).toBe('ok');
+      const titles = rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title);
+      expect(titles).toEqual([C.title, B.title, 'Harbour reopens to cruise ships']);
+      const now = await snapshotDir(dirs.out);
+      expect(now.get('rss.xml')!.equals((await get200(origin, '/rss.xml')).body)).toBe(true);
+      expect(now.has(path.join('categories', 'culture', 'rss.xml'))).toBe(true);
+      expect([...now.keys()].filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    },
+  );
 
   it('a state file that cannot be written does not stop serving: a warning, and the new scan is served', async () => {
     const dirs = await sandbox.makeDirs();
@@ -288,7 +375,9 @@ describe('an export that fails part-way', () => {
     await mkdir(path.join(dirs.out, STATE_FILE, 'blocker'), { recursive: true });
     await live.trigger('start');
     expect((await health(origin)).body.status).toBe('ok');
-    expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toEqual([A.title]);
+    expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toEqual([
+      A.title,
+    ]);
     expect(events.find((e) => e.event === 'state_not_saved')).toMatchObject({ level: 'warn' });
   });
 });
@@ -300,24 +389,35 @@ describe('a damaged state file', () => {
     ['an array', '[1,2,3]'],
     ['another version', '{"version":99}'],
     ['binary junk', '\u0000\u00ff\u00fe garbage'],
-  ])('%s: a warning in the log, a full scan, and the state written again whole', async (_, content) => {
-    const dirs = await sandbox.makeDirs();
-    await writeSeed(dirs.seeds, 'a.md', A);
-    await mkdir(dirs.out, { recursive: true });
-    await writeFile(path.join(dirs.out, STATE_FILE), content);
-    const { logger, events } = recordingLogger();
-    const { live, origin } = await sandbox.start(dirs, { cron: NEVER }, { logger });
-    await live.trigger('start');
+  ])(
+    '%s: a warning in the log, a full scan, and the state written again whole',
+    async (_, content) => {
+      const dirs = await sandbox.makeDirs();
+      await writeSeed(dirs.seeds, 'a.md', A);
+      await mkdir(dirs.out, { recursive: true });
+      await writeFile(path.join(dirs.out, STATE_FILE), content);
+      const { logger, events } = recordingLogger();
+      const { live, origin } = await sandbox.start(dirs, { cron: NEVER }, { logger });
+      await live.trigger('start');
 
-    expect(events.filter((e) => e.event === 'state_damaged')).toEqual([
-      expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ file: STATE_FILE, error: expect.any(String) }) }),
-    ]);
-    expect((await health(origin)).body.status).toBe('ok');
-    expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toEqual([A.title]);
-    const state = JSON.parse(await readFile(path.join(dirs.out, STATE_FILE), 'utf8')) as { version: number; validators: Record<string, unknown> };
-    expect(state.version).toBe(1);
-    expect(Object.keys(state.validators)).toContain('/rss.xml');
-  });
+      expect(events.filter((e) => e.event === 'state_damaged')).toEqual([
+        expect.objectContaining({
+          level: 'warn',
+          fields: expect.objectContaining({ file: STATE_FILE, error: expect.any(String) }),
+        }),
+      ]);
+      expect((await health(origin)).body.status).toBe('ok');
+      expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toEqual([
+        A.title,
+      ]);
+      const state = JSON.parse(await readFile(path.join(dirs.out, STATE_FILE), 'utf8')) as {
+        version: number;
+        validators: Record<string, unknown>;
+      };
+      expect(state.version).toBe(1);
+      expect(Object.keys(state.validators)).toContain('/rss.xml');
+    },
+  );
 
   it('a missing state file (a first start) is no warning', async () => {
     const dirs = await sandbox.makeDirs();

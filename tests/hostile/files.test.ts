@@ -44,13 +44,18 @@ beforeAll(async () => {
   site = await makeSite(catalog);
   for (const p of site.paths()) {
     const resource = await site.load(p);
-    if (resource) outputs.set(p, { type: resource.contentType, text: Buffer.from(resource.body).toString('utf8') });
+    if (resource)
+      outputs.set(p, {
+        type: resource.contentType,
+        text: Buffer.from(resource.body).toString('utf8'),
+      });
   }
 }, 120_000);
 
 afterAll(() => temp?.remove());
 
-const articleOf = (file: string): Article | undefined => catalog.articles.find((a) => a.sources.includes(file));
+const articleOf = (file: string): Article | undefined =>
+  catalog.articles.find((a) => a.sources.includes(file));
 const rejectionOf = (file: string) => catalog.rejected.find((r) => r.file === file);
 const ofType = (pattern: RegExp) => [...outputs].filter(([, o]) => pattern.test(o.type));
 
@@ -61,7 +66,10 @@ describe('every hostile file gets its defined outcome', () => {
   });
 
   it('every file is in exactly one article or among the rejected, never both, never lost', () => {
-    const placed = [...catalog.articles.flatMap((a) => a.sources), ...catalog.rejected.map((r) => r.file)].sort();
+    const placed = [
+      ...catalog.articles.flatMap((a) => a.sources),
+      ...catalog.rejected.map((r) => r.file),
+    ].sort();
     expect(placed).toEqual(Object.keys(EXPECTED).sort());
     expect(catalog.files).toBe(Object.keys(EXPECTED).length);
   });
@@ -83,7 +91,9 @@ describe('every hostile file gets its defined outcome', () => {
         expect(rejection, `${file} was rejected: ${rejection?.reason}`).toBeUndefined();
         expect(article?.bodySource).toBe(file);
         // The article's own file, plus only the copies the corpus names as its duplicates.
-        expect(article?.sources.filter((source) => EXPECTED[source]?.kind !== 'duplicate')).toEqual([file]);
+        expect(article?.sources.filter((source) => EXPECTED[source]?.kind !== 'duplicate')).toEqual(
+          [file],
+        );
         if (typeof outcome.title === 'string') expect(article!.title).toBe(outcome.title);
         else if (outcome.title) expect(article!.title).toMatch(outcome.title);
         break;
@@ -94,13 +104,22 @@ describe('every hostile file gets its defined outcome', () => {
 describe('the rest of the scan is unaffected', () => {
   it('the normal article is whole: fields, body, and its five copies merged into it', () => {
     const normal = articleOf(NORMAL)!;
-    expect(normal).toMatchObject({ title: NORMAL_TITLE, author: 'Normal Author', categories: ['News'], bodySource: NORMAL });
+    expect(normal).toMatchObject({
+      title: NORMAL_TITLE,
+      author: 'Normal Author',
+      categories: ['News'],
+      bodySource: NORMAL,
+    });
     expect(normal.date.toISOString()).toBe('2024-03-01T08:00:00.000Z');
     expect(normal.sources).toHaveLength(6);
-    expect(normal.summary).toBe('This is the normal article. It has two paragraphs. Nothing hostile lives here, and every copy of it dedupes into it.');
+    expect(normal.summary).toBe(
+      'This is the normal article. It has two paragraphs. Nothing hostile lives here, and every copy of it dedupes into it.',
+    );
     const page = outputs.get(`/articles/${normal.id}/`)!.text;
     expect(page).toContain('<p>This is the normal article. It has two paragraphs.</p>');
-    expect(page).toContain('<p>Nothing hostile lives here, and every copy of it dedupes into it.</p>');
+    expect(page).toContain(
+      '<p>Nothing hostile lives here, and every copy of it dedupes into it.</p>',
+    );
   });
 
   it('a category named etc keeps the slug etc; ../../etc and the others get safe slugs of their own', () => {
@@ -116,7 +135,17 @@ describe('the rest of the scan is unaffected', () => {
     }
     const hostile = articleOf('categories-hostile.md')!;
     // The empty name is dropped; every other one is a category.
-    expect(hostile.categories).toEqual(['../../etc', '..', '/', 'CON', '.', 'nul.txt', '\\', '%2e%2e%2f', 'a/../../b']);
+    expect(hostile.categories).toEqual([
+      '../../etc',
+      '..',
+      '/',
+      'CON',
+      '.',
+      'nul.txt',
+      '\\',
+      '%2e%2e%2f',
+      'a/../../b',
+    ]);
   });
 
   it('the export writes every file inside its directory, and nothing next to it', async () => {
@@ -125,7 +154,8 @@ describe('the rest of the scan is unaffected', () => {
     await writeSite(site, out);
     const files = await listFiles(out);
     expect(files.length).toBeGreaterThan(50);
-    for (const file of files) expect(path.resolve(out, file).startsWith(`${out}${path.sep}`)).toBe(true);
+    for (const file of files)
+      expect(path.resolve(out, file).startsWith(`${out}${path.sep}`)).toBe(true);
     expect(readdirSync(temp.dir).sort()).toEqual(['out', 'outside', 'seeds']);
     expect(readdirSync(outside)).toEqual(['secret.md']);
     expect(files).toContain('categories/etc/index.html');
@@ -150,13 +180,18 @@ describe('the files that used to break the pipeline', () => {
     const siblings = `${'<p>para'.repeat(MAX_NESTING * 2)}<ul>${'<li>item'.repeat(MAX_NESTING * 2)}</ul>`;
     expect(limitNesting(siblings)).toBe(siblings);
     const deep = `${'<div>'.repeat(MAX_NESTING + 5)}x${'</div>'.repeat(MAX_NESTING + 5)}`;
-    expect(limitNesting(deep)).toBe(`${'<div>'.repeat(MAX_NESTING)}x${'</div>'.repeat(MAX_NESTING)}`);
+    expect(limitNesting(deep)).toBe(
+      `${'<div>'.repeat(MAX_NESTING)}x${'</div>'.repeat(MAX_NESTING)}`,
+    );
   });
 
   it('5,000 categories: the first MAX_NAMES are kept, with a notice', () => {
     const article = articleOf('many-categories.md')!;
     expect(article.categories).toEqual(Array.from({ length: MAX_NAMES }, (_, i) => `cat-${i}`));
-    expect(catalog.notices).toContainEqual({ file: 'many-categories.md', note: `5000 categories; only the first ${MAX_NAMES} are used` });
+    expect(catalog.notices).toContainEqual({
+      file: 'many-categories.md',
+      note: `5000 categories; only the first ${MAX_NAMES} are used`,
+    });
   });
 
   it('a 100,000-character title is cut to 500 characters', () => {
@@ -165,14 +200,24 @@ describe('the files that used to break the pipeline', () => {
 
   it('raw control characters in front matter no longer reject the file; none reaches the article', () => {
     const raw = articleOf('control-raw.md')!;
-    expect(raw).toMatchObject({ title: 'Raw controls in the title', author: 'Raw author', categories: ['rawcat'] });
+    expect(raw).toMatchObject({
+      title: 'Raw controls in the title',
+      author: 'Raw author',
+      categories: ['rawcat'],
+    });
     const escaped = articleOf('control-escaped.md')!;
-    expect(escaped).toMatchObject({ title: 'Escaped controls in the title', author: 'Escaped author', categories: ['esccat'] });
+    expect(escaped).toMatchObject({
+      title: 'Escaped controls in the title',
+      author: 'Escaped author',
+      categories: ['esccat'],
+    });
   });
 
   it('a relative first image (<img src="x">) is not made the enclosure, so the feeds render', () => {
     expect(articleOf('xss-body.md')!.image).toBeUndefined();
-    expect(articleOf('xss-fields.md')!.image).toBe('https://img.example.com/a.png%22%3E%3Cscript%3E__pwned=1%3C/script%3E');
+    expect(articleOf('xss-fields.md')!.image).toBe(
+      'https://img.example.com/a.png%22%3E%3Cscript%3E__pwned=1%3C/script%3E',
+    );
     expect(outputs.has('/rss.xml')).toBe(true);
   });
 
@@ -185,7 +230,9 @@ describe('the files that used to break the pipeline', () => {
     expect(articleOf('date-future.md')!.date.toISOString()).toBe('2999-12-31T00:00:00.000Z');
     expect(articleOf('date-epoch0.md')!.date.getTime()).toBe(0);
     for (const file of ['date-impossible.md', 'date-garbage.md']) {
-      expect(catalog.notices.filter((n) => n.file === file).map((n) => n.note)).toContainEqual(expect.stringMatching(/^no usable date; using the file's first-seen modification time/));
+      expect(catalog.notices.filter((n) => n.file === file).map((n) => n.note)).toContainEqual(
+        expect.stringMatching(/^no usable date; using the file's first-seen modification time/),
+      );
     }
   });
 });
@@ -219,10 +266,13 @@ describe('everything rendered from the hostile directory', () => {
 
   it('no page and no feed item content holds anything executable', () => {
     const found: string[] = [];
-    for (const [p, o] of ofType(/text\/html/)) for (const f of findExecutable(o.text)) found.push(`${p}: ${f}`);
+    for (const [p, o] of ofType(/text\/html/))
+      for (const f of findExecutable(o.text)) found.push(`${p}: ${f}`);
     for (const [p, o] of ofType(/feed\+json/)) {
       const feed = JSON.parse(o.text) as { items: Array<{ content_html?: string }> };
-      for (const item of feed.items) for (const f of findExecutable(item.content_html ?? '', { fragment: true })) found.push(`${p}: ${f}`);
+      for (const item of feed.items)
+        for (const f of findExecutable(item.content_html ?? '', { fragment: true }))
+          found.push(`${p}: ${f}`);
     }
     expect(found).toEqual([]);
   });

@@ -44,7 +44,11 @@ function expectPageSecurity(headers: Headers, label: string) {
 }
 
 describe('HTML pages send the security headers', () => {
-  const pages = () => ['/', `/categories/${catalog.categories[0]!.slug}/`, `/articles/${catalog.articles[0]!.id}/`];
+  const pages = () => [
+    '/',
+    `/categories/${catalog.categories[0]!.slug}/`,
+    `/articles/${catalog.articles[0]!.id}/`,
+  ];
 
   it('on GET and HEAD of the index, a category page and an article page', async () => {
     for (const p of pages()) {
@@ -60,7 +64,9 @@ describe('HTML pages send the security headers', () => {
   it('on a 304 and on a compressed answer', async () => {
     const first = await app.request('/', { headers: { 'Accept-Encoding': 'gzip' } });
     expectPageSecurity(first.headers, 'gzip /');
-    const again = await app.request('/', { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': first.headers.get('etag')! } });
+    const again = await app.request('/', {
+      headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': first.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
     expectPageSecurity(again.headers, '304 /');
   });

@@ -31,7 +31,10 @@ const servers: Server[] = [];
 let dirs: Dirs;
 let port: number;
 
-async function start(app: { fetch: (r: Request, env: unknown) => Response | Promise<Response> }, limits = LIMITS): Promise<number> {
+async function start(
+  app: { fetch: (r: Request, env: unknown) => Response | Promise<Response> },
+  limits = LIMITS,
+): Promise<number> {
   const server = createSiteServer(app.fetch, { hostname: '127.0.0.1', limits });
   servers.push(server);
   await listen(server, '127.0.0.1', 0);
@@ -40,8 +43,18 @@ async function start(app: { fetch: (r: Request, env: unknown) => Response | Prom
 
 beforeAll(async () => {
   dirs = await sandbox.makeDirs();
-  await writeSeed(dirs.seeds, 'a.md', { title: 'Alpha', day: 1, categories: ['News'], body: 'First article.' });
-  await writeSeed(dirs.seeds, 'b.md', { title: 'Beta', day: 2, categories: ['Sport'], body: 'Second article.' });
+  await writeSeed(dirs.seeds, 'a.md', {
+    title: 'Alpha',
+    day: 1,
+    categories: ['News'],
+    body: 'First article.',
+  });
+  await writeSeed(dirs.seeds, 'b.md', {
+    title: 'Beta',
+    day: 2,
+    categories: ['Sport'],
+    body: 'Second article.',
+  });
   const live = sandbox.live(liveConfig(dirs));
   await live.trigger('start');
   // Files a path-traversing server would find: next to the export, in it, and above it.
@@ -49,7 +62,13 @@ beforeAll(async () => {
   await writeFile(path.join(dirs.out, 'secret.txt'), SECRET);
   await mkdir(path.join(dirs.root, 'etc'), { recursive: true });
   await writeFile(path.join(dirs.root, 'etc', 'rss.xml'), SECRET);
-  const app = createApp({ site: () => live.current(), health: () => live.health(), maxAge: 60, limit: 50, logger: silentLogger });
+  const app = createApp({
+    site: () => live.current(),
+    health: () => live.health(),
+    maxAge: 60,
+    limit: 50,
+    logger: silentLogger,
+  });
   port = await start(app);
 });
 
@@ -69,7 +88,8 @@ interface RawResponse {
 
 function parseResponse(raw: string): RawResponse {
   const end = raw.indexOf('\r\n\r\n');
-  if (end === -1) throw new Error(`no complete response head in ${JSON.stringify(raw.slice(0, 200))}`);
+  if (end === -1)
+    throw new Error(`no complete response head in ${JSON.stringify(raw.slice(0, 200))}`);
   const [statusLine, ...lines] = raw.slice(0, end).split('\r\n');
   const headers: Record<string, string> = {};
   for (const line of lines) {
@@ -96,7 +116,8 @@ function rawRequest(request: string | Buffer, onPort = port): Promise<RawRespons
   });
 }
 
-const get = (target: string, headers = '') => rawRequest(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`);
+const get = (target: string, headers = '') =>
+  rawRequest(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`);
 
 async function expectServing(): Promise<void> {
   const ok = await get('/rss.xml');
@@ -106,13 +127,33 @@ async function expectServing(): Promise<void> {
 
 describe('every error response carries Cache-Control: no-store', () => {
   it.each([
-    ['404 an unknown path', 'GET /nothing-here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 404],
-    ['400 bad percent-encoding', 'GET /%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 400],
-    ['400 a bad ?limit=', 'GET /rss.xml?limit=0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 400],
-    ['405 POST', 'POST /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n', 405],
+    [
+      '404 an unknown path',
+      'GET /nothing-here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      404,
+    ],
+    [
+      '400 bad percent-encoding',
+      'GET /%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      400,
+    ],
+    [
+      '400 a bad ?limit=',
+      'GET /rss.xml?limit=0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      400,
+    ],
+    [
+      '405 POST',
+      'POST /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+      405,
+    ],
     ['400 from the parser: not HTTP', 'HELLO\r\n\r\n', 400],
     ['400 from the parser: an unknown method', 'FOO / HTTP/1.1\r\nHost: x\r\n\r\n', 400],
-    ['400 an invalid Host header', 'GET /rss.xml HTTP/1.1\r\nHost: a/b@c\r\nConnection: close\r\n\r\n', 400],
+    [
+      '400 an invalid Host header',
+      'GET /rss.xml HTTP/1.1\r\nHost: a/b@c\r\nConnection: close\r\n\r\n',
+      400,
+    ],
     ['400 a header without a colon', 'GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n', 400],
   ])('%s', async (_, request, status) => {
     const response = await rawRequest(request);
@@ -122,15 +163,39 @@ describe('every error response carries Cache-Control: no-store', () => {
   });
 
   it('500 (the app failing) and 503 (before the first scan) too', async () => {
-    const failing = await start(createApp({ site: () => { throw new Error('boom at /secret/path'); }, health: () => ({ status: 'ok', body: {} }), maxAge: 60, limit: 50, logger: silentLogger }));
-    const failed = await rawRequest('GET /rss.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', failing);
+    const failing = await start(
+      createApp({
+        site: () => {
+          throw new Error('boom at /secret/path');
+        },
+        health: () => ({ status: 'ok', body: {} }),
+        maxAge: 60,
+        limit: 50,
+        logger: silentLogger,
+      }),
+    );
+    const failed = await rawRequest(
+      'GET /rss.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      failing,
+    );
     expect(failed.status).toBe(500);
     expect(failed.headers['cache-control']).toBe('no-store');
     expect(failed.body).not.toContain('boom');
 
-    const starting = await start(createApp({ site: () => undefined, health: () => ({ status: 'starting', body: { status: 'starting' } }), maxAge: 60, limit: 50, logger: silentLogger }));
+    const starting = await start(
+      createApp({
+        site: () => undefined,
+        health: () => ({ status: 'starting', body: { status: 'starting' } }),
+        maxAge: 60,
+        limit: 50,
+        logger: silentLogger,
+      }),
+    );
     for (const target of ['/rss.xml', '/healthz']) {
-      const response = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, starting);
+      const response = await rawRequest(
+        `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+        starting,
+      );
       expect(response.status, target).toBe(503);
       expect(response.headers['cache-control'], target).toBe('no-store');
     }
@@ -168,15 +233,8 @@ describe('path traversal in every encoding never leaves the Site', () => {
     expect(response.body).not.toContain(SECRET);
   });
 
-  it.each(['/..\\secret.txt', '/categories\\..\\..\\secret.txt', '/rss.xml\x00'])('a raw backslash or NUL in the request line %j → 400 from the parser', async (target) => {
-    const response = await get(target);
-    expect(response.status).toBe(400);
-    expect(response.headers['cache-control']).toBe('no-store');
-    expect(response.body).not.toContain(SECRET);
-  });
-
-  it.each(['/%c0%ae%c0%ae/secret.txt', '/%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afsecret.txt', '/%e0%80%ae%e0%80%ae/secret.txt', '/categories/%c0%af/rss.xml', '/%ff%fe/secret.txt'])(
-    'overlong or invalid UTF-8 %s → 400',
+  it.each(['/..\\secret.txt', '/categories\\..\\..\\secret.txt', '/rss.xml\x00'])(
+    'a raw backslash or NUL in the request line %j → 400 from the parser',
     async (target) => {
       const response = await get(target);
       expect(response.status).toBe(400);
@@ -185,6 +243,19 @@ describe('path traversal in every encoding never leaves the Site', () => {
     },
   );
 
+  it.each([
+    '/%c0%ae%c0%ae/secret.txt',
+    '/%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afsecret.txt',
+    '/%e0%80%ae%e0%80%ae/secret.txt',
+    '/categories/%c0%af/rss.xml',
+    '/%ff%fe/secret.txt',
+  ])('overlong or invalid UTF-8 %s → 400', async (target) => {
+    const response = await get(target);
+    expect(response.status).toBe(400);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.body).not.toContain(SECRET);
+  });
+
   it('the real paths next to them still work', async () => {
     await expectServing();
     expect((await get('/categories/news/rss.xml')).status).toBe(200);
@@ -192,22 +263,39 @@ describe('path traversal in every encoding never leaves the Site', () => {
 });
 
 describe('?limit=', () => {
-  it.each(['-1', '0', '1e309', '1e3', 'NaN', 'Infinity', '10%5E12', '10^12', '1000000000000', '0x10', '%205', '5%20', '1.0', '', '51', 'limit'])(
-    'limit=%s on a feed → 400 with no-store',
+  it.each([
+    '-1',
+    '0',
+    '1e309',
+    '1e3',
+    'NaN',
+    'Infinity',
+    '10%5E12',
+    '10^12',
+    '1000000000000',
+    '0x10',
+    '%205',
+    '5%20',
+    '1.0',
+    '',
+    '51',
+    'limit',
+  ])('limit=%s on a feed → 400 with no-store', async (value) => {
+    const response = await get(`/feed.json?limit=${value}`);
+    expect(response.status).toBe(400);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.body).toBe('Bad request: limit must be a whole number from 1 to 50.\n');
+  });
+
+  it.each(['5&limit=5', '5&limit=7', '1&LIMIT=2&limit=2'])(
+    'a repeated limit=%s → 400 with no-store',
     async (value) => {
       const response = await get(`/feed.json?limit=${value}`);
       expect(response.status).toBe(400);
       expect(response.headers['cache-control']).toBe('no-store');
-      expect(response.body).toBe('Bad request: limit must be a whole number from 1 to 50.\n');
+      expect(response.body).toBe('Bad request: the parameter limit is given twice.\n');
     },
   );
-
-  it.each(['5&limit=5', '5&limit=7', '1&LIMIT=2&limit=2'])('a repeated limit=%s → 400 with no-store', async (value) => {
-    const response = await get(`/feed.json?limit=${value}`);
-    expect(response.status).toBe(400);
-    expect(response.headers['cache-control']).toBe('no-store');
-    expect(response.body).toBe('Bad request: the parameter limit is given twice.\n');
-  });
 
   it('one plain value in range is served; %-encoded digits are digits; other parameters are ignored', async () => {
     for (const query of ['limit=1', 'limit=%31', 'utm_source=x&limit=1', 'limitless=9&limit=1']) {
@@ -237,21 +325,29 @@ describe('oversized requests', () => {
     const one = await get('/rss.xml', `X-Big: ${huge}\r\n`);
     expect(one.status).toBe(431);
     expect(one.headers['cache-control']).toBe('no-store');
-    const many = await get('/rss.xml', Array.from({ length: 1024 }, (_, i) => `X-H${i}: ${'b'.repeat(60)}\r\n`).join(''));
+    const many = await get(
+      '/rss.xml',
+      Array.from({ length: 1024 }, (_, i) => `X-H${i}: ${'b'.repeat(60)}\r\n`).join(''),
+    );
     expect(many.status).toBe(431);
     await expectServing();
   });
 });
 
 describe('methods', () => {
-  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'CONNECT'])('%s → 405 with Allow: GET, HEAD, OPTIONS', async (method) => {
-    const target = method === 'CONNECT' ? '127.0.0.1:80' : '/rss.xml';
-    const response = await rawRequest(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-    expect(response.status).toBe(405);
-    expect(response.headers.allow).toBe('GET, HEAD, OPTIONS');
-    expect(response.headers['cache-control']).toBe('no-store');
-    await expectServing();
-  });
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'CONNECT'])(
+    '%s → 405 with Allow: GET, HEAD, OPTIONS',
+    async (method) => {
+      const target = method === 'CONNECT' ? '127.0.0.1:80' : '/rss.xml';
+      const response = await rawRequest(
+        `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+      );
+      expect(response.status).toBe(405);
+      expect(response.headers.allow).toBe('GET, HEAD, OPTIONS');
+      expect(response.headers['cache-control']).toBe('no-store');
+      await expectServing();
+    },
+  );
 
   it('OPTIONS on a feed is a CORS preflight: 204 allowing any origin, GET/HEAD and the validators', async () => {
     const response = await rawRequest(
@@ -264,7 +360,9 @@ describe('methods', () => {
       'access-control-allow-methods': 'GET, HEAD, OPTIONS',
       'access-control-max-age': '86400',
     });
-    expect(response.headers['access-control-allow-headers']!.toLowerCase()).toContain('if-none-match');
+    expect(response.headers['access-control-allow-headers']!.toLowerCase()).toContain(
+      'if-none-match',
+    );
     expect(response.body).toBe('');
   });
 
@@ -276,7 +374,9 @@ describe('methods', () => {
     const star = await rawRequest('OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(star.status).toBe(204);
     expect(star.headers.allow).toBe('GET, HEAD, OPTIONS');
-    const missing = await rawRequest('OPTIONS /nothing/rss.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const missing = await rawRequest(
+      'OPTIONS /nothing/rss.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
     expect(missing.status).toBe(404);
     expect(missing.headers['cache-control']).toBe('no-store');
   });
@@ -304,7 +404,9 @@ describe('slow and silent clients', () => {
     const socket = net.connect(port, '127.0.0.1');
     const received: Buffer[] = [];
     socket.on('data', (c: Buffer) => received.push(c));
-    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(performance.now())));
+    const closed = new Promise<number>((resolve) =>
+      socket.on('close', () => resolve(performance.now())),
+    );
     socket.on('error', () => undefined);
     const started = performance.now();
     let sent = 0;
@@ -326,7 +428,9 @@ describe('slow and silent clients', () => {
     expect(response.status).toBe(408);
     expect(response.headers['cache-control']).toBe('no-store');
     expect(sent).toBeLessThan(head.length);
-    expect(closedAt - started).toBeLessThan(LIMITS.headersTimeoutMs + 3 * LIMITS.checkIntervalMs + 1_000);
+    expect(closedAt - started).toBeLessThan(
+      LIMITS.headersTimeoutMs + 3 * LIMITS.checkIntervalMs + 1_000,
+    );
     expect(others.length).toBeGreaterThan(5);
     expect(others.every((o) => o.status === 200)).toBe(true);
     // Generous: the suite runs test files in parallel on two cores.
@@ -339,7 +443,12 @@ describe('slow and silent clients', () => {
     socket.on('data', (c: Buffer) => received.push(c));
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     await new Promise<void>((resolve) => socket.once('connect', resolve));
-    for (const part of ['GET /rss.xml HT', 'TP/1.1\r\nHost: 12', '7.0.0.1\r\nConnection: cl', 'ose\r\n\r\n']) {
+    for (const part of [
+      'GET /rss.xml HT',
+      'TP/1.1\r\nHost: 12',
+      '7.0.0.1\r\nConnection: cl',
+      'ose\r\n\r\n',
+    ]) {
       socket.write(part);
       await sleep(80);
     }
@@ -378,7 +487,9 @@ describe('slow and silent clients', () => {
   });
 
   it('an idle keep-alive connection is closed after keepAliveTimeout', async () => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /rss.xml HTTP/1.1\r\nHost: x\r\n\r\n'));
+    const socket = net.connect(port, '127.0.0.1', () =>
+      socket.write('GET /rss.xml HTTP/1.1\r\nHost: x\r\n\r\n'),
+    );
     socket.on('data', () => undefined);
     const started = performance.now();
     await new Promise<void>((resolve) => socket.on('close', () => resolve()));
@@ -388,18 +499,35 @@ describe('slow and silent clients', () => {
   });
 
   it('beyond maxConnections a new connection is closed at once, and served again once others go', async () => {
-    const small = await start(createApp({ site: () => undefined, health: () => ({ status: 'ok', body: { ok: true } }), maxAge: 60, limit: 50, logger: silentLogger }), {
-      ...LIMITS,
-      headersTimeoutMs: 60_000,
-      requestTimeoutMs: 60_000,
-      maxConnections: 20,
-    });
-    const held = await Promise.all(Array.from({ length: 20 }, () => new Promise<net.Socket>((resolve) => {
-      const socket = net.connect(small, '127.0.0.1', () => resolve(socket));
-    })));
+    const small = await start(
+      createApp({
+        site: () => undefined,
+        health: () => ({ status: 'ok', body: { ok: true } }),
+        maxAge: 60,
+        limit: 50,
+        logger: silentLogger,
+      }),
+      {
+        ...LIMITS,
+        headersTimeoutMs: 60_000,
+        requestTimeoutMs: 60_000,
+        maxConnections: 20,
+      },
+    );
+    const held = await Promise.all(
+      Array.from(
+        { length: 20 },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const socket = net.connect(small, '127.0.0.1', () => resolve(socket));
+          }),
+      ),
+    );
     await sleep(100);
     const refused = await new Promise<string>((resolve) => {
-      const socket = net.connect(small, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'));
+      const socket = net.connect(small, '127.0.0.1', () =>
+        socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'),
+      );
       let data = '';
       socket.on('data', (c: Buffer) => (data += c.toString()));
       socket.on('error', () => resolve(`error ${data}`));
@@ -408,7 +536,10 @@ describe('slow and silent clients', () => {
     expect(refused).not.toContain('200 OK');
     for (const socket of held) socket.destroy();
     await sleep(100);
-    const response = await rawRequest('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', small);
+    const response = await rawRequest(
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      small,
+    );
     expect(response.status).toBe(200);
   });
 });

@@ -55,20 +55,28 @@ async function listen(server: http.Server, started = false): Promise<string> {
 }
 
 /** A static host without any security header: the export's files by path, nothing else. */
-function staticServer(root: string, controlPage: string, pageHeaders: Record<string, string>): http.Server {
+function staticServer(
+  root: string,
+  controlPage: string,
+  pageHeaders: Record<string, string>,
+): http.Server {
   return http.createServer((req, res) => {
     void (async () => {
       const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       if (urlPath === CONTROL_PATH || urlPath === LOCKED_CONTROL_PATH) {
         const locked = urlPath === LOCKED_CONTROL_PATH ? pageHeaders : {};
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...locked }).end(controlPage);
+        res
+          .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...locked })
+          .end(controlPage);
         return;
       }
       const file = path.resolve(root, fileForPath(urlPath));
       if (!file.startsWith(`${root}${path.sep}`)) return void res.writeHead(404).end();
       try {
         const body = await readFile(file);
-        const type = file.endsWith('.html') ? 'text/html; charset=utf-8' : 'application/octet-stream';
+        const type = file.endsWith('.html')
+          ? 'text/html; charset=utf-8'
+          : 'application/octet-stream';
         res.writeHead(200, { 'Content-Type': type }).end(body);
       } catch {
         res.writeHead(404).end();
@@ -90,18 +98,25 @@ beforeAll(async () => {
   const site = await makeSite(catalog);
   articleCount = catalog.articles.length;
   categoryCount = catalog.categories.length;
-  for (const p of site.paths()) if (site.get(p)?.contentType.startsWith('text/html') ?? p.startsWith('/articles/')) htmlPaths.push(p);
+  for (const p of site.paths())
+    if (site.get(p)?.contentType.startsWith('text/html') ?? p.startsWith('/articles/'))
+      htmlPaths.push(p);
   htmlPaths = htmlPaths.sort();
 
   const out = path.join(temp.dir, 'out');
   await mkdir(out);
   await writeSite(site, out);
   const app = makeApp(() => site);
-  appOrigin = await listen(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as http.Server, true);
+  appOrigin = await listen(
+    serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as http.Server,
+    true,
+  );
   const control = `<!doctype html><title>control</title><img src="x" onerror="__pwned='control';(new Image).src='${canary}/control'"><script>__pwned='control';(new Image).src='${canary}/control-script'</script>`;
   const index = await app.request('/');
   const pageHeaders = Object.fromEntries(
-    ['Content-Security-Policy', 'X-Frame-Options', 'Referrer-Policy', 'X-Content-Type-Options'].map((name) => [name, index.headers.get(name) ?? '']),
+    ['Content-Security-Policy', 'X-Frame-Options', 'Referrer-Policy', 'X-Content-Type-Options'].map(
+      (name) => [name, index.headers.get(name) ?? ''],
+    ),
   );
   staticOrigin = await listen(staticServer(out, control, pageHeaders));
 
@@ -129,7 +144,10 @@ afterAll(async () => {
 });
 
 /** Loads a page and reports what ran on it: the marker, if anything set it. */
-async function visit(page: Page, url: string): Promise<{ status: number | undefined; pwned: unknown }> {
+async function visit(
+  page: Page,
+  url: string,
+): Promise<{ status: number | undefined; pwned: unknown }> {
   const response = await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
   // Handlers that fire after load (ontoggle, animation events) get a moment too.
   await new Promise((resolve) => setTimeout(resolve, 30));
@@ -147,7 +165,7 @@ describe('headless Chromium over every preview page of the hostile directory', (
     canaryHits.length = 0;
   });
 
-  it('the same control page sent with seedfeed\'s page headers runs nothing: the CSP alone blocks inline script', async () => {
+  it("the same control page sent with seedfeed's page headers runs nothing: the CSP alone blocks inline script", async () => {
     const result = await visit(tabs[0]!, `${staticOrigin}${LOCKED_CONTROL_PATH}`);
     expect(result.pwned).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -164,23 +182,27 @@ describe('headless Chromium over every preview page of the hostile directory', (
   it.each([
     ['seedfeed server (with its CSP)', () => appOrigin],
     ['plain static host over the export (no security headers)', () => staticOrigin],
-  ])('%s: no payload runs on any page', async (_, origin) => {
-    const pwnedOn: string[] = [];
-    const statuses: string[] = [];
-    const queue = [...htmlPaths];
-    await Promise.all(
-      tabs.map(async (tab) => {
-        for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
-          const { status, pwned } = await visit(tab, `${origin()}${requestPath(p)}`);
-          if (status !== 200) statuses.push(`${p}: ${status}`);
-          if (pwned !== undefined) pwnedOn.push(`${p}: ${String(pwned)}`);
-        }
-      }),
-    );
-    expect(statuses).toEqual([]);
-    expect(pwnedOn).toEqual([]);
-    // A request may arrive a little after its page was left: the canary is checked after all loads.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(canaryHits).toEqual([]);
-  }, 120_000);
+  ])(
+    '%s: no payload runs on any page',
+    async (_, origin) => {
+      const pwnedOn: string[] = [];
+      const statuses: string[] = [];
+      const queue = [...htmlPaths];
+      await Promise.all(
+        tabs.map(async (tab) => {
+          for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+            const { status, pwned } = await visit(tab, `${origin()}${requestPath(p)}`);
+            if (status !== 200) statuses.push(`${p}: ${status}`);
+            if (pwned !== undefined) pwnedOn.push(`${p}: ${String(pwned)}`);
+          }
+        }),
+      );
+      expect(statuses).toEqual([]);
+      expect(pwnedOn).toEqual([]);
+      // A request may arrive a little after its page was left: the canary is checked after all loads.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(canaryHits).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -8,7 +8,17 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Hono } from 'hono';
 import type { Catalog } from '../../src/model.js';
 import type { Site } from '../../src/render/site.js';
-import { BUILT_AT, SAMPLE, SAMPLES, articleFrom, bodyBytes, makeApp, makeSite, scanCatalog, xml } from '../support/site.js';
+import {
+  BUILT_AT,
+  SAMPLE,
+  SAMPLES,
+  articleFrom,
+  bodyBytes,
+  makeApp,
+  makeSite,
+  scanCatalog,
+  xml,
+} from '../support/site.js';
 
 const CHINESE_FEED = '/categories/%E6%96%B0%E5%AA%92%E4%BD%93/rss.xml';
 const STRONG_ETAG = /^"[A-Za-z0-9_-]{27}"$/;
@@ -67,14 +77,17 @@ describe('content types', () => {
 });
 
 describe('validators and caching headers', () => {
-  it.each(['/rss.xml', '/atom.xml', '/feed.json', '/opml.xml', '/', CHINESE_FEED])('%s has a strong ETag, Last-Modified and Cache-Control', async (path) => {
-    const response = await get(path);
-    expect(response.headers.get('etag')).toMatch(STRONG_ETAG);
-    expect(response.headers.get('etag')).toBe(site.get(decodeURIComponent(path))!.etag);
-    expect(response.headers.get('last-modified')).toBe(BUILT_AT.toUTCString());
-    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
-    expect(response.headers.get('vary')).toBe('Accept-Encoding');
-  });
+  it.each(['/rss.xml', '/atom.xml', '/feed.json', '/opml.xml', '/', CHINESE_FEED])(
+    '%s has a strong ETag, Last-Modified and Cache-Control',
+    async (path) => {
+      const response = await get(path);
+      expect(response.headers.get('etag')).toMatch(STRONG_ETAG);
+      expect(response.headers.get('etag')).toBe(site.get(decodeURIComponent(path))!.etag);
+      expect(response.headers.get('last-modified')).toBe(BUILT_AT.toUTCString());
+      expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+      expect(response.headers.get('vary')).toBe('Accept-Encoding');
+    },
+  );
 
   it('an article page is last modified when this version of it was first rendered, not when the article was dated', async () => {
     // The page's bytes also depend on category slugs and settings; dating it by the article alone
@@ -132,13 +145,28 @@ describe('conditional requests', () => {
     const same = await get('/rss.xml', { 'If-Modified-Since': lastModified });
     expect(same.status).toBe(304);
     expect((await bodyBytes(same)).length).toBe(0);
-    expect((await get('/rss.xml', { 'If-Modified-Since': new Date(BUILT_AT.getTime() + 3600_000).toUTCString() })).status).toBe(304);
-    expect((await get('/rss.xml', { 'If-Modified-Since': new Date(BUILT_AT.getTime() - 1000).toUTCString() })).status).toBe(200);
+    expect(
+      (
+        await get('/rss.xml', {
+          'If-Modified-Since': new Date(BUILT_AT.getTime() + 3600_000).toUTCString(),
+        })
+      ).status,
+    ).toBe(304);
+    expect(
+      (
+        await get('/rss.xml', {
+          'If-Modified-Since': new Date(BUILT_AT.getTime() - 1000).toUTCString(),
+        })
+      ).status,
+    ).toBe(200);
     expect((await get('/rss.xml', { 'If-Modified-Since': 'not a date' })).status).toBe(200);
   });
 
   it('If-None-Match decides alone: a non-matching tag with a current If-Modified-Since → 200', async () => {
-    const response = await get('/rss.xml', { 'If-None-Match': '"stale"', 'If-Modified-Since': lastModified });
+    const response = await get('/rss.xml', {
+      'If-None-Match': '"stale"',
+      'If-Modified-Since': lastModified,
+    });
     expect(response.status).toBe(200);
     expect((await bodyBytes(response)).length).toBeGreaterThan(0);
   });
@@ -147,26 +175,34 @@ describe('conditional requests', () => {
     const first = await get(articlePath);
     const again = await get(articlePath, { 'If-None-Match': first.headers.get('etag')! });
     expect(again.status).toBe(304);
-    expect((await get(articlePath, { 'If-Modified-Since': first.headers.get('last-modified')! })).status).toBe(304);
+    expect(
+      (await get(articlePath, { 'If-Modified-Since': first.headers.get('last-modified')! })).status,
+    ).toBe(304);
   });
 });
 
 describe('HEAD', () => {
-  it.each(['/rss.xml', '/feed.json', '/', CHINESE_FEED])('%s: 200, empty body, same headers as GET', async (path) => {
-    const getResponse = await get(path);
-    const getBody = await bodyBytes(getResponse);
-    const head = await app.request(path, { method: 'HEAD' });
-    expect(head.status).toBe(200);
-    expect((await bodyBytes(head)).length).toBe(0);
-    for (const header of ['content-type', 'etag', 'last-modified', 'content-length']) {
-      expect(head.headers.get(header), header).toBe(getResponse.headers.get(header));
-    }
-    expect(head.headers.get('content-length')).toBe(String(getBody.length));
-  });
+  it.each(['/rss.xml', '/feed.json', '/', CHINESE_FEED])(
+    '%s: 200, empty body, same headers as GET',
+    async (path) => {
+      const getResponse = await get(path);
+      const getBody = await bodyBytes(getResponse);
+      const head = await app.request(path, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect((await bodyBytes(head)).length).toBe(0);
+      for (const header of ['content-type', 'etag', 'last-modified', 'content-length']) {
+        expect(head.headers.get(header), header).toBe(getResponse.headers.get(header));
+      }
+      expect(head.headers.get('content-length')).toBe(String(getBody.length));
+    },
+  );
 
   it('HEAD honours If-None-Match', async () => {
     const etag = (await get('/atom.xml')).headers.get('etag')!;
-    expect((await app.request('/atom.xml', { method: 'HEAD', headers: { 'If-None-Match': etag } })).status).toBe(304);
+    expect(
+      (await app.request('/atom.xml', { method: 'HEAD', headers: { 'If-None-Match': etag } }))
+        .status,
+    ).toBe(304);
   });
 });
 
@@ -174,28 +210,39 @@ describe('compression', () => {
   it.each([
     ['gzip', (b: Buffer) => gunzipSync(b)],
     ['br', (b: Buffer) => brotliDecompressSync(b)],
-  ] as const)('Accept-Encoding: %s → compressed, decodes to the identical bytes, own ETag', async (encoding, decode) => {
-    for (const path of ['/rss.xml', '/atom.xml', '/feed.json', '/']) {
-      const identity = await get(path);
-      const identityBody = await bodyBytes(identity);
-      const response = await get(path, { 'Accept-Encoding': encoding });
-      expect(response.status).toBe(200);
-      expect(response.headers.get('content-encoding'), path).toBe(encoding);
-      expect(response.headers.get('vary')).toBe('Accept-Encoding');
-      const body = await bodyBytes(response);
-      expect(body.length).toBeLessThan(identityBody.length);
-      expect(response.headers.get('content-length')).toBe(String(body.length));
-      expect(decode(body).equals(identityBody), path).toBe(true);
-      const etag = response.headers.get('etag')!;
-      expect(etag).not.toBe(identity.headers.get('etag'));
-      expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}-(gzip|br)"$/);
-      expect(response.headers.get('content-type')).toBe(identity.headers.get('content-type'));
-    }
-  });
+  ] as const)(
+    'Accept-Encoding: %s → compressed, decodes to the identical bytes, own ETag',
+    async (encoding, decode) => {
+      for (const path of ['/rss.xml', '/atom.xml', '/feed.json', '/']) {
+        const identity = await get(path);
+        const identityBody = await bodyBytes(identity);
+        const response = await get(path, { 'Accept-Encoding': encoding });
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-encoding'), path).toBe(encoding);
+        expect(response.headers.get('vary')).toBe('Accept-Encoding');
+        const body = await bodyBytes(response);
+        expect(body.length).toBeLessThan(identityBody.length);
+        expect(response.headers.get('content-length')).toBe(String(body.length));
+        expect(decode(body).equals(identityBody), path).toBe(true);
+        const etag = response.headers.get('etag')!;
+        expect(etag).not.toBe(identity.headers.get('etag'));
+        expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}-(gzip|br)"$/);
+        expect(response.headers.get('content-type')).toBe(identity.headers.get('content-type'));
+      }
+    },
+  );
 
   it('br is preferred when both are accepted equally; q-values are honoured', async () => {
-    expect((await get('/rss.xml', { 'Accept-Encoding': 'gzip, deflate, br' })).headers.get('content-encoding')).toBe('br');
-    expect((await get('/rss.xml', { 'Accept-Encoding': 'br;q=0.5, gzip' })).headers.get('content-encoding')).toBe('gzip');
+    expect(
+      (await get('/rss.xml', { 'Accept-Encoding': 'gzip, deflate, br' })).headers.get(
+        'content-encoding',
+      ),
+    ).toBe('br');
+    expect(
+      (await get('/rss.xml', { 'Accept-Encoding': 'br;q=0.5, gzip' })).headers.get(
+        'content-encoding',
+      ),
+    ).toBe('gzip');
   });
 
   it('gzip;q=0 → identity', async () => {
@@ -208,7 +255,10 @@ describe('compression', () => {
 
   it('a compressed variant revalidates with its own tag', async () => {
     const first = await get('/feed.json', { 'Accept-Encoding': 'gzip' });
-    const again = await get('/feed.json', { 'Accept-Encoding': 'gzip', 'If-None-Match': first.headers.get('etag')! });
+    const again = await get('/feed.json', {
+      'Accept-Encoding': 'gzip',
+      'If-None-Match': first.headers.get('etag')!,
+    });
     expect(again.status).toBe(304);
     expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
   });
@@ -217,7 +267,11 @@ describe('compression', () => {
 describe('?limit=', () => {
   it('limit=2 gives two items in each format, the newest', async () => {
     const rss = xml(await (await get('/rss.xml?limit=2')).text());
-    expect(rss('item > title').map((_, el) => rss(el).text()).get()).toEqual(catalog.articles.slice(0, 2).map((a) => a.title));
+    expect(
+      rss('item > title')
+        .map((_, el) => rss(el).text())
+        .get(),
+    ).toEqual(catalog.articles.slice(0, 2).map((a) => a.title));
     const atom = xml(await (await get('/atom.xml?limit=2')).text());
     expect(atom('entry').length).toBe(2);
     const json = (await (await get('/feed.json?limit=2')).json()) as { items: unknown[] };
@@ -235,17 +289,22 @@ describe('?limit=', () => {
     const limited = await get('/rss.xml?limit=2');
     expect(limited.headers.get('etag')).toMatch(STRONG_ETAG);
     expect(limited.headers.get('etag')).not.toBe(site.get('/rss.xml')!.etag);
-    expect((await get('/rss.xml?limit=2', { 'If-None-Match': limited.headers.get('etag')! })).status).toBe(304);
+    expect(
+      (await get('/rss.xml?limit=2', { 'If-None-Match': limited.headers.get('etag')! })).status,
+    ).toBe(304);
   });
 
-  it.each(['0', '51', 'abc', '-1', '1.5', ''])('limit=%s → 400 with a short message', async (value) => {
-    const response = await get(`/rss.xml?limit=${value}`);
-    expect(response.status).toBe(400);
-    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-    const text = await response.text();
-    expect(text).toBe('Bad request: limit must be a whole number from 1 to 50.\n');
-    expect(text.length).toBeLessThan(120);
-  });
+  it.each(['0', '51', 'abc', '-1', '1.5', ''])(
+    'limit=%s → 400 with a short message',
+    async (value) => {
+      const response = await get(`/rss.xml?limit=${value}`);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      const text = await response.text();
+      expect(text).toBe('Bad request: limit must be a whole number from 1 to 50.\n');
+      expect(text.length).toBeLessThan(120);
+    },
+  );
 });
 
 describe('errors and redirects', () => {
@@ -287,7 +346,9 @@ describe('errors and redirects', () => {
     for (const path of ['/%E0%A4%A', '/categories/%FF/rss.xml', '/%']) {
       const response = await get(path);
       expect(response.status, path).toBe(400);
-      expect(await response.text()).toBe('Bad request: the path is not valid percent-encoded UTF-8.\n');
+      expect(await response.text()).toBe(
+        'Bad request: the path is not valid percent-encoded UTF-8.\n',
+      );
     }
   });
 
@@ -299,7 +360,11 @@ describe('errors and redirects', () => {
   });
 
   it('encoded dot segments and slashes are never resolved against the file system', async () => {
-    for (const path of ['/categories/..%2F..%2Fetc%2Fpasswd', '/articles/%2E%2E%2F%2E%2E%2Frss.xml', '/..%2frss.xml']) {
+    for (const path of [
+      '/categories/..%2F..%2Fetc%2Fpasswd',
+      '/articles/%2E%2E%2F%2E%2E%2Frss.xml',
+      '/..%2frss.xml',
+    ]) {
       const response = await get(path);
       expect(response.status, path).toBe(404);
       expect(await response.text()).toContain('<h1>Not found</h1>');
@@ -318,7 +383,10 @@ describe('health and startup', () => {
     ['degraded', 200],
   ] as const)('/healthz with status %s → %i and the health body', async (status, code) => {
     const body = { status, articles: 5, lastScan: '2026-01-01T00:00:00.000Z' };
-    const healthApp = makeApp(() => site, () => ({ status, body }));
+    const healthApp = makeApp(
+      () => site,
+      () => ({ status, body }),
+    );
     const response = await healthApp.request('/healthz');
     expect(response.status).toBe(code);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -327,7 +395,10 @@ describe('health and startup', () => {
   });
 
   it('before the first scan, feeds and pages → 503 with Retry-After; /healthz still answers', async () => {
-    const starting = makeApp(() => undefined, () => ({ status: 'starting', body: { status: 'starting' } }));
+    const starting = makeApp(
+      () => undefined,
+      () => ({ status: 'starting', body: { status: 'starting' } }),
+    );
     for (const path of ['/rss.xml', '/feed.json', '/', CHINESE_FEED]) {
       const response = await starting.request(path);
       expect(response.status, path).toBe(503);

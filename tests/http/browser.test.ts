@@ -50,7 +50,11 @@ async function dumpDom(url: string): Promise<string> {
     const response = await page.goto(url, { waitUntil: 'load', timeout: 25_000 });
     expect(response?.status(), url).toBe(200);
     // Evaluated in the page (the test's tsconfig has no DOM types, so the document is reached untyped).
-    return await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { outerHTML: string } } }).document.documentElement.outerHTML);
+    return await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { outerHTML: string } } }).document
+          .documentElement.outerHTML,
+    );
   } finally {
     await page.close();
   }
@@ -70,10 +74,14 @@ describe('headless Chromium', () => {
     const $ = load(dom);
     expect($('title').text()).toBe('seedfeed');
     // Chromium decoded the bytes as UTF-8: the Chinese text arrives intact.
-    const categoryNames = $('table.categories td:first-child a').map((_, el) => $(el).text()).get();
+    const categoryNames = $('table.categories td:first-child a')
+      .map((_, el) => $(el).text())
+      .get();
     expect(categoryNames).toEqual(catalog.categories.map((c) => c.name));
     expect(categoryNames).toContain('新媒体');
-    const titles = $('ul.articles a.title').map((_, el) => $(el).text()).get();
+    const titles = $('ul.articles a.title')
+      .map((_, el) => $(el).text())
+      .get();
     expect(titles).toEqual(catalog.articles.map((a) => a.title));
     expect(titles).toContain(SAMPLE.s000.title);
     // The feed autodiscovery links survived the browser's parse.

@@ -26,13 +26,27 @@ afterEach(async () => {
 async function service(flags: Record<string, string> = {}): Promise<Service> {
   const dirs = await sandbox.makeDirs();
   await writeSeed(dirs.seeds, 'a.md', { title: 'Alpha', day: 1, body: 'First.' });
-  const config = loadConfig({ seeds: dirs.seeds, out: dirs.out, 'data-dir': dirs.data, 'base-url': BASE_URL, watch: false, ...flags }, {});
+  const config = loadConfig(
+    {
+      seeds: dirs.seeds,
+      out: dirs.out,
+      'data-dir': dirs.data,
+      'base-url': BASE_URL,
+      watch: false,
+      ...flags,
+    },
+    {},
+  );
   assembled = assembleService(config, silentLogger);
   return assembled;
 }
 
 /** GET /metrics as if from `remoteAddress` (what @hono/node-server passes as the env). */
-function from(app: Service['app'], remoteAddress: string | undefined, headers: Record<string, string> = {}) {
+function from(
+  app: Service['app'],
+  remoteAddress: string | undefined,
+  headers: Record<string, string> = {},
+) {
   const incoming = { headers: {}, url: '/metrics', socket: { remoteAddress } };
   return app.request('/metrics', { headers }, { incoming });
 }
@@ -47,13 +61,26 @@ describe('/metrics access (default: loopback only)', () => {
 
   it('loopback in every spelling is answered: 127.0.0.1, 127.8.9.10, ::1, ::ffff:127.0.0.1', async () => {
     const s = await service();
-    for (const peer of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) expect((await from(s.app, peer)).status, peer).toBe(200);
+    for (const peer of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'])
+      expect((await from(s.app, peer)).status, peer).toBe(200);
   });
 
   it('any other peer gets 403 with no figures, and X-Forwarded-For does not change that', async () => {
     const s = await service();
-    for (const peer of ['203.0.113.7', '10.0.0.1', '192.168.1.2', '::ffff:203.0.113.7', '2001:db8::1', 'fe80::1', 'fe80::1%eth0']) {
-      const response = await from(s.app, peer, { 'x-forwarded-for': '127.0.0.1', forwarded: 'for=127.0.0.1', 'x-real-ip': '127.0.0.1' });
+    for (const peer of [
+      '203.0.113.7',
+      '10.0.0.1',
+      '192.168.1.2',
+      '::ffff:203.0.113.7',
+      '2001:db8::1',
+      'fe80::1',
+      'fe80::1%eth0',
+    ]) {
+      const response = await from(s.app, peer, {
+        'x-forwarded-for': '127.0.0.1',
+        forwarded: 'for=127.0.0.1',
+        'x-real-ip': '127.0.0.1',
+      });
       expect(response.status, peer).toBe(403);
       expect(response.headers.get('cache-control')).toBe('no-store');
       const body = await response.text();
@@ -71,14 +98,18 @@ describe('/metrics access (default: loopback only)', () => {
   it('refused scrapes are counted (route metrics, status 403)', async () => {
     const s = await service();
     await from(s.app, '203.0.113.7');
-    expect(s.metrics.render()).toContain('seedfeed_http_requests_total{route="metrics",status="403"} 1');
+    expect(s.metrics.render()).toContain(
+      'seedfeed_http_requests_total{route="metrics",status="403"} 1',
+    );
   });
 });
 
 describe('--metrics-allow / SEEDFEED_METRICS_ALLOW', () => {
   it('a real client on 127.0.0.1 is refused when loopback is not in the list', async () => {
     running = await startService(await sandbox.makeDirs(), { 'metrics-allow': '10.0.0.0/8' });
-    const response = await fetch(`${running.origin}/metrics`, { headers: { 'x-forwarded-for': '10.1.2.3' } });
+    const response = await fetch(`${running.origin}/metrics`, {
+      headers: { 'x-forwarded-for': '10.1.2.3' },
+    });
     expect(response.status).toBe(403);
     // The site itself is not affected.
     expect((await fetch(`${running.origin}/healthz`)).status).toBe(200);
@@ -86,8 +117,10 @@ describe('--metrics-allow / SEEDFEED_METRICS_ALLOW', () => {
 
   it('other networks: IPv4 and IPv6 CIDRs, a bare address, IPv4-mapped peers', async () => {
     const s = await service({ 'metrics-allow': '10.0.0.0/8, 2001:db8::/32, 192.0.2.5' });
-    for (const peer of ['10.9.8.7', '::ffff:10.9.8.7', '2001:db8:1::2', '192.0.2.5']) expect((await from(s.app, peer)).status, peer).toBe(200);
-    for (const peer of ['127.0.0.1', '::1', '192.0.2.6', '11.0.0.1', '2001:db9::1']) expect((await from(s.app, peer)).status, peer).toBe(403);
+    for (const peer of ['10.9.8.7', '::ffff:10.9.8.7', '2001:db8:1::2', '192.0.2.5'])
+      expect((await from(s.app, peer)).status, peer).toBe(200);
+    for (const peer of ['127.0.0.1', '::1', '192.0.2.6', '11.0.0.1', '2001:db9::1'])
+      expect((await from(s.app, peer)).status, peer).toBe(403);
   });
 
   it('the environment variable, and `none` (nobody, loopback included)', async () => {
@@ -100,8 +133,17 @@ describe('--metrics-allow / SEEDFEED_METRICS_ALLOW', () => {
   });
 
   it('a value that is no network is a configuration error naming it', () => {
-    for (const bad of ['10.0.0.0/33', 'localhost', '::1/129', '10.0.0/8', '1.2.3.4/-1', 'example.org/8']) {
-      expect(() => loadConfig({ 'metrics-allow': `127.0.0.0/8,${bad}` }, {}), bad).toThrow(ConfigError);
+    for (const bad of [
+      '10.0.0.0/33',
+      'localhost',
+      '::1/129',
+      '10.0.0/8',
+      '1.2.3.4/-1',
+      'example.org/8',
+    ]) {
+      expect(() => loadConfig({ 'metrics-allow': `127.0.0.0/8,${bad}` }, {}), bad).toThrow(
+        ConfigError,
+      );
       expect(() => loadConfig({ 'metrics-allow': `127.0.0.0/8,${bad}` }, {}), bad).toThrow(bad);
     }
   });

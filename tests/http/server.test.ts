@@ -43,12 +43,21 @@ interface Raw {
 /** A raw request: no client-side decompression or redirect following, so we see the wire. */
 function raw(method: string, path: string, headers: Record<string, string> = {}): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method, path, headers: { connection: 'close', ...headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    });
+    const request = http.request(
+      { host: '127.0.0.1', port, method, path, headers: { connection: 'close', ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode!,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end();
   });
@@ -63,19 +72,23 @@ describe('over a real socket', () => {
     expect(response.headers['content-length']).toBe(String(response.body.length));
   });
 
-  it.each(['/rss.xml', '/atom.xml', '/feed.json', '/opml.xml', '/', '/categories/%E6%96%B0%E5%AA%92%E4%BD%93/rss.xml'])(
-    'HEAD %s: Content-Length is sent and equals the GET body length; no body',
-    async (path) => {
-      const got = await raw('GET', path);
-      const head = await raw('HEAD', path);
-      expect(head.status).toBe(200);
-      expect(head.body.length).toBe(0);
-      expect(head.headers['content-length']).toBeDefined();
-      expect(head.headers['content-length']).toBe(String(got.body.length));
-      expect(head.headers['content-type']).toBe(got.headers['content-type']);
-      expect(head.headers.etag).toBe(got.headers.etag);
-    },
-  );
+  it.each([
+    '/rss.xml',
+    '/atom.xml',
+    '/feed.json',
+    '/opml.xml',
+    '/',
+    '/categories/%E6%96%B0%E5%AA%92%E4%BD%93/rss.xml',
+  ])('HEAD %s: Content-Length is sent and equals the GET body length; no body', async (path) => {
+    const got = await raw('GET', path);
+    const head = await raw('HEAD', path);
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(head.headers['content-length']).toBeDefined();
+    expect(head.headers['content-length']).toBe(String(got.body.length));
+    expect(head.headers['content-type']).toBe(got.headers['content-type']);
+    expect(head.headers.etag).toBe(got.headers.etag);
+  });
 
   it('HEAD with Accept-Encoding: gzip announces the compressed length', async () => {
     const got = await raw('GET', '/feed.json', { 'accept-encoding': 'gzip' });

@@ -7,7 +7,19 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CatalogScanner } from '../../src/pipeline.js';
-import { NEVER, Sandbox, feedItems, get, get200, health, rssItems, seedText, sleep, until, writeSeed } from './harness.js';
+import {
+  NEVER,
+  Sandbox,
+  feedItems,
+  get,
+  get200,
+  health,
+  rssItems,
+  seedText,
+  sleep,
+  until,
+  writeSeed,
+} from './harness.js';
 
 const sandbox = new Sandbox();
 afterEach(async () => {
@@ -40,7 +52,9 @@ class Gate {
 function instrumentScans(holds: ReadonlyMap<number, Gate> = new Map()) {
   const original = CatalogScanner.prototype.scan;
   const counts = { calls: 0, running: 0, maxRunning: 0 };
-  vi.spyOn(CatalogScanner.prototype, 'scan').mockImplementation(async function (this: CatalogScanner) {
+  vi.spyOn(CatalogScanner.prototype, 'scan').mockImplementation(async function (
+    this: CatalogScanner,
+  ) {
     const n = ++counts.calls;
     counts.running++;
     counts.maxRunning = Math.max(counts.maxRunning, counts.running);
@@ -109,7 +123,12 @@ describe('single-flight scans', () => {
     const running = live.trigger('a');
     await second.reached;
     // The running scan has walked already; the new file is for the next one.
-    await writeSeed(dirs.seeds, 'b.md', { title: '扫描期间新增', day: 2, categories: ['科技'], body: '在扫描进行时写入的文件。' });
+    await writeSeed(dirs.seeds, 'b.md', {
+      title: '扫描期间新增',
+      day: 2,
+      categories: ['科技'],
+      body: '在扫描进行时写入的文件。',
+    });
     const followUp = live.trigger('b');
 
     // Meanwhile requests are answered from the last complete scan; /healthz says a scan is running.
@@ -118,7 +137,10 @@ describe('single-flight scans', () => {
 
     second.open();
     await followUp;
-    expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toEqual(['扫描期间新增', A.title]);
+    expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toEqual([
+      '扫描期间新增',
+      A.title,
+    ]);
     await running;
     expect(counts.calls).toBe(2);
     expect(counts.maxRunning).toBe(1);
@@ -151,23 +173,34 @@ describe('single-flight scans', () => {
 
 describe('a burst of file events with the watcher on', () => {
   /** Waits until the service has been idle (no scan running, no new scan started) for `quietMs`. */
-  async function settled(live: { scans: number; health(): { body: Record<string, unknown> } }, quietMs: number): Promise<void> {
+  async function settled(
+    live: { scans: number; health(): { body: Record<string, unknown> } },
+    quietMs: number,
+  ): Promise<void> {
     let last = -1;
     let since = Date.now();
-    await until(`${quietMs} ms without a scan`, async () => {
-      if (live.scans !== last || live.health().body.scanning) {
-        last = live.scans;
-        since = Date.now();
-        return undefined;
-      }
-      return Date.now() - since >= quietMs ? true : undefined;
-    }, 15_000);
+    await until(
+      `${quietMs} ms without a scan`,
+      async () => {
+        if (live.scans !== last || live.health().body.scanning) {
+          last = live.scans;
+          since = Date.now();
+          return undefined;
+        }
+        return Date.now() - since >= quietMs ? true : undefined;
+      },
+      15_000,
+    );
   }
 
   it('1,000 new files written one after another: at most 3 scans, and all 1,000 are served', async () => {
     const dirs = await sandbox.makeDirs();
     await writeSeed(dirs.seeds, 'a.md', A);
-    const { live, origin } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 200 });
+    const { live, origin } = await sandbox.start(
+      dirs,
+      { watch: true, cron: NEVER },
+      { debounceMs: 200 },
+    );
     await live.trigger('start');
     await live.start();
     const before = live.scans;
@@ -175,25 +208,49 @@ describe('a burst of file events with the watcher on', () => {
     // Dates one minute apart, so the newest 50 are known: 999 down to 950.
     for (let i = 0; i < 1000; i++) {
       const date = new Date(Date.UTC(2024, 1, 1) + i * 60_000).toISOString();
-      const spec = { title: `批量文章 ${i}`, date, categories: ['批量'], body: `第 ${i} 篇批量写入的文章。` };
-      await writeFile(path.join(dirs.seeds, `burst-${String(i).padStart(4, '0')}.md`), seedText(spec));
+      const spec = {
+        title: `批量文章 ${i}`,
+        date,
+        categories: ['批量'],
+        body: `第 ${i} 篇批量写入的文章。`,
+      };
+      await writeFile(
+        path.join(dirs.seeds, `burst-${String(i).padStart(4, '0')}.md`),
+        seedText(spec),
+      );
     }
 
-    await until('all 1,001 articles to be served', async () => ((await health(origin)).body.articles === 1001 ? true : undefined), 15_000);
+    await until(
+      'all 1,001 articles to be served',
+      async () => ((await health(origin)).body.articles === 1001 ? true : undefined),
+      15_000,
+    );
     await settled(live, 500);
     const scans = live.scans - before;
     expect(scans).toBeGreaterThanOrEqual(1);
     expect(scans).toBeLessThanOrEqual(3);
 
     const items = await feedItems(origin, '/categories/批量/rss.xml');
-    expect(items.map((i) => i.title)).toEqual(Array.from({ length: 50 }, (_, k) => `批量文章 ${999 - k}`));
-    expect((await health(origin)).body).toMatchObject({ status: 'ok', files: 1001, articles: 1001, categories: 2, scanning: false });
+    expect(items.map((i) => i.title)).toEqual(
+      Array.from({ length: 50 }, (_, k) => `批量文章 ${999 - k}`),
+    );
+    expect((await health(origin)).body).toMatchObject({
+      status: 'ok',
+      files: 1001,
+      articles: 1001,
+      categories: 2,
+      scanning: false,
+    });
   });
 
   it('one file rewritten 1,000 times: at most 3 scans, and the last version is served with the first guid', async () => {
     const dirs = await sandbox.makeDirs();
     await writeSeed(dirs.seeds, 'a.md', A);
-    const { live, origin } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 200 });
+    const { live, origin } = await sandbox.start(
+      dirs,
+      { watch: true, cron: NEVER },
+      { debounceMs: 200 },
+    );
     await live.trigger('start');
     await live.start();
     const guid = (await feedItems(origin))[0]!.guid;
@@ -201,13 +258,20 @@ describe('a burst of file events with the watcher on', () => {
 
     const target = path.join(dirs.seeds, 'a.md');
     for (let i = 1; i <= 1000; i++) {
-      await writeFile(target, seedText({ ...A, title: `第一篇 第 ${i} 版`, body: `第一篇的正文，第 ${i} 次修改。` }));
+      await writeFile(
+        target,
+        seedText({ ...A, title: `第一篇 第 ${i} 版`, body: `第一篇的正文，第 ${i} 次修改。` }),
+      );
     }
 
-    const items = await until('version 1000 to be served', async () => {
-      const got = await feedItems(origin);
-      return got[0]?.title === '第一篇 第 1000 版' ? got : undefined;
-    }, 15_000);
+    const items = await until(
+      'version 1000 to be served',
+      async () => {
+        const got = await feedItems(origin);
+        return got[0]?.title === '第一篇 第 1000 版' ? got : undefined;
+      },
+      15_000,
+    );
     await settled(live, 500);
     const scans = live.scans - before;
     expect(scans).toBeGreaterThanOrEqual(1);

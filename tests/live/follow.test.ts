@@ -30,11 +30,31 @@ afterEach(() => sandbox.cleanup());
 const TECH = '/categories/科技/rss.xml';
 const FINANCE = '/categories/财经/rss.xml';
 
-const A = { title: '量子计算的新进展', day: 1, categories: ['科技'], body: '研究团队公布了新的量子纠错结果。' };
-const A_EDITED = { title: '量子计算的新进展（更新）', day: 1, categories: ['科技'], body: '研究团队公布了新的量子纠错结果，并补充了实验数据。' };
-const B = { title: '央行发布季度报告', day: 2, categories: ['财经'], body: '报告显示货币政策保持稳健。' };
+const A = {
+  title: '量子计算的新进展',
+  day: 1,
+  categories: ['科技'],
+  body: '研究团队公布了新的量子纠错结果。',
+};
+const A_EDITED = {
+  title: '量子计算的新进展（更新）',
+  day: 1,
+  categories: ['科技'],
+  body: '研究团队公布了新的量子纠错结果，并补充了实验数据。',
+};
+const B = {
+  title: '央行发布季度报告',
+  day: 2,
+  categories: ['财经'],
+  body: '报告显示货币政策保持稳健。',
+};
 const C = { title: '芯片产业观察', day: 3, categories: ['科技'], body: '国产芯片的产能继续扩大。' };
-const MARKER = { title: '标记文章', day: 4, categories: ['科技'], body: '这一篇只用来确认重命名之后的扫描已经完成。' };
+const MARKER = {
+  title: '标记文章',
+  day: 4,
+  categories: ['科技'],
+  body: '这一篇只用来确认重命名之后的扫描已经完成。',
+};
 
 const titles = (items: readonly RssItem[]) => items.map((i) => i.title);
 
@@ -56,7 +76,12 @@ const byTrigger =
 const byWatcher: Settle = (what, probe) => until(what, probe);
 
 /** add → edit → move → delete, checking the served feeds, pages and the export after each step. */
-async function followScenario(dirs: Dirs, origin: string, live: LiveSite, settle: Settle): Promise<void> {
+async function followScenario(
+  dirs: Dirs,
+  origin: string,
+  live: LiveSite,
+  settle: Settle,
+): Promise<void> {
   // The starting point: A (科技) and B (财经).
   const start = await feedItems(origin);
   expect(titles(start)).toEqual([B.title, A.title]);
@@ -101,7 +126,10 @@ async function followScenario(dirs: Dirs, origin: string, live: LiveSite, settle
   // 3. Move C into a new nested directory under a new name, then add a marker file: once the
   //    marker is served, the scan that served it saw the move too.
   await mkdir(path.join(dirs.seeds, '2024', 'moved'), { recursive: true });
-  await rename(path.join(dirs.seeds, 'c.md'), path.join(dirs.seeds, '2024', 'moved', 'c-renamed.md'));
+  await rename(
+    path.join(dirs.seeds, 'c.md'),
+    path.join(dirs.seeds, '2024', 'moved', 'c-renamed.md'),
+  );
   await writeSeed(dirs.seeds, 'marker.md', MARKER);
   const moved = await settle('the marker after the move', async () => {
     const items = await feedItems(origin);
@@ -111,7 +139,9 @@ async function followScenario(dirs: Dirs, origin: string, live: LiveSite, settle
   const c1 = itemTitled(moved, C.title);
   expect(c1.guid).toBe(c0.guid);
   expect(c1.link).toBe(c0.link);
-  expect(live.current()!.catalog.articles.find((a) => a.guid === c0.guid)!.sources).toEqual(['2024/moved/c-renamed.md']);
+  expect(live.current()!.catalog.articles.find((a) => a.guid === c0.guid)!.sources).toEqual([
+    '2024/moved/c-renamed.md',
+  ]);
   expect((await get200(origin, articlePath(c0))).text).toContain(C.body);
 
   // 4. Delete B, the only article in 财经: the item goes, and 财经's page and feeds are 404.
@@ -121,7 +151,13 @@ async function followScenario(dirs: Dirs, origin: string, live: LiveSite, settle
     return items.length > 0 && !items.some((i) => i.title === B.title) ? items : undefined;
   });
   expect(titles(deleted)).toEqual([MARKER.title, C.title, A_EDITED.title]);
-  for (const gone of [FINANCE, '/categories/财经/atom.xml', '/categories/财经/feed.json', '/categories/财经/', articlePath(b0)]) {
+  for (const gone of [
+    FINANCE,
+    '/categories/财经/atom.xml',
+    '/categories/财经/feed.json',
+    '/categories/财经/',
+    articlePath(b0),
+  ]) {
     expect((await get(origin, gone)).status, gone).toBe(404);
   }
   expect((await get200(origin, '/opml.xml')).text).not.toContain('财经');
@@ -162,7 +198,11 @@ describe('with the file watcher on (debounce 50 ms)', () => {
   it('serves an added, an edited, a moved and a deleted file by itself; guids and article URLs stay', async () => {
     const dirs = await sandbox.makeDirs();
     await initialSeeds(dirs);
-    const { live, origin } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 50 });
+    const { live, origin } = await sandbox.start(
+      dirs,
+      { watch: true, cron: NEVER },
+      { debounceMs: 50 },
+    );
     await live.trigger('start');
     await live.start();
     const scansBefore = live.scans;
@@ -174,7 +214,11 @@ describe('with the file watcher on (debounce 50 ms)', () => {
   it('does nothing when the watcher is off: only a trigger (or the schedule) brings a change', async () => {
     const dirs = await sandbox.makeDirs();
     await initialSeeds(dirs);
-    const { live, origin } = await sandbox.start(dirs, { watch: false, cron: NEVER }, { debounceMs: 50 });
+    const { live, origin } = await sandbox.start(
+      dirs,
+      { watch: false, cron: NEVER },
+      { debounceMs: 50 },
+    );
     await live.trigger('start');
     await live.start();
     await writeSeed(dirs.seeds, 'c.md', C);
@@ -226,10 +270,18 @@ describe('the export directory', () => {
     expect(served1.etag).not.toBe(served0.etag);
     expect((await exported('rss.xml')).equals(served1.body)).toBe(true);
     for (const file of ['atom.xml', 'feed.json', 'opml.xml']) {
-      expect((await exported(file)).equals((await get200(origin, `/${file}`)).body), file).toBe(true);
+      expect((await exported(file)).equals((await get200(origin, `/${file}`)).body), file).toBe(
+        true,
+      );
     }
-    expect((await exported('categories/科技/rss.xml')).equals((await get200(origin, TECH)).body)).toBe(true);
-    expect((await exported('categories/科技/index.html')).equals((await get200(origin, '/categories/科技/')).body)).toBe(true);
+    expect(
+      (await exported('categories/科技/rss.xml')).equals((await get200(origin, TECH)).body),
+    ).toBe(true);
+    expect(
+      (await exported('categories/科技/index.html')).equals(
+        (await get200(origin, '/categories/科技/')).body,
+      ),
+    ).toBe(true);
 
     // The only 财经 article deleted: its category directory and article directory are gone.
     await rm(path.join(dirs.seeds, 'b.md'));
@@ -244,12 +296,18 @@ describe('the export directory', () => {
   it('follows the watcher too', async () => {
     const dirs = await sandbox.makeDirs();
     await initialSeeds(dirs);
-    const { live, origin } = await sandbox.start(dirs, { watch: true, cron: NEVER }, { debounceMs: 50 });
+    const { live, origin } = await sandbox.start(
+      dirs,
+      { watch: true, cron: NEVER },
+      { debounceMs: 50 },
+    );
     await live.trigger('start');
     await live.start();
     await rm(path.join(dirs.seeds, 'b.md'));
     // The served site is swapped after the export is written: once it is served, it is exported.
-    await until('财经 to be gone from the served site', async () => ((await get(origin, FINANCE)).status === 404 ? true : undefined));
+    await until('财经 to be gone from the served site', async () =>
+      (await get(origin, FINANCE)).status === 404 ? true : undefined,
+    );
     const served = await get200(origin, '/rss.xml');
     expect(titles(rssItems(served.text))).toEqual([A.title]);
     expect(existsSync(path.join(dirs.out, 'categories', '财经'))).toBe(false);

@@ -84,7 +84,13 @@ export class Sandbox {
 
   /** Serves `live` exactly as `seedfeed serve` does, on 127.0.0.1 and a free port. */
   async serve(live: LiveSite): Promise<{ server: Server; origin: string }> {
-    const app = createApp({ site: () => live.current(), health: () => live.health(), maxAge: 60, limit: 50, logger: silentLogger });
+    const app = createApp({
+      site: () => live.current(),
+      health: () => live.health(),
+      maxAge: 60,
+      limit: 50,
+      logger: silentLogger,
+    });
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
     this.servers.push(server);
     await new Promise<void>((resolve, reject) => {
@@ -96,7 +102,11 @@ export class Sandbox {
   }
 
   /** Directories + LiveSite + server in one call. */
-  async start(dirs: Dirs, flags: ConfigFlags = {}, options: Partial<Omit<LiveOptions, 'config'>> = {}): Promise<Served> {
+  async start(
+    dirs: Dirs,
+    flags: ConfigFlags = {},
+    options: Partial<Omit<LiveOptions, 'config'>> = {},
+  ): Promise<Served> {
     const config = liveConfig(dirs, flags);
     const live = this.live(config, options);
     const { server, origin } = await this.serve(live);
@@ -132,7 +142,11 @@ export interface SeedSpec {
 
 /** A small Hexo-style front-matter file. */
 export function seedText(spec: SeedSpec): string {
-  const date = spec.date ?? (spec.day !== undefined ? `2024-01-${String(spec.day).padStart(2, '0')} 10:00:00 +0800` : undefined);
+  const date =
+    spec.date ??
+    (spec.day !== undefined
+      ? `2024-01-${String(spec.day).padStart(2, '0')} 10:00:00 +0800`
+      : undefined);
   const lines = ['---', `title: ${spec.title}`];
   if (date !== undefined) lines.push(`date: ${date}`);
   if (spec.categories?.length) lines.push('categories:', ...spec.categories.map((c) => ` - ${c}`));
@@ -159,8 +173,15 @@ export interface Got {
  * GET with `Accept-Encoding: identity`, so that the body and ETag are those of the stored bytes
  * (fetch would otherwise ask for br/gzip and decode them). `sitePath` is percent-encoded here.
  */
-export async function get(origin: string, sitePath: string, headers: Record<string, string> = {}): Promise<Got> {
-  const response = await fetch(`${origin}${encodePath(sitePath)}`, { headers: { 'accept-encoding': 'identity', ...headers }, redirect: 'manual' });
+export async function get(
+  origin: string,
+  sitePath: string,
+  headers: Record<string, string> = {},
+): Promise<Got> {
+  const response = await fetch(`${origin}${encodePath(sitePath)}`, {
+    headers: { 'accept-encoding': 'identity', ...headers },
+    redirect: 'manual',
+  });
   const body = Buffer.from(await response.arrayBuffer());
   return {
     status: response.status,
@@ -197,7 +218,10 @@ export function rssItems(document: string): RssItem[] {
         guid: el.children('guid').text(),
         link: el.children('link').text(),
         pubDate: el.children('pubDate').text(),
-        categories: el.children('category').toArray().map((c) => $(c).text()),
+        categories: el
+          .children('category')
+          .toArray()
+          .map((c) => $(c).text()),
       };
     });
 }
@@ -210,7 +234,10 @@ export async function feedItems(origin: string, sitePath = '/rss.xml'): Promise<
 
 export function itemTitled(items: readonly RssItem[], title: string): RssItem {
   const item = items.find((i) => i.title === title);
-  if (!item) expect.fail(`no item titled ${JSON.stringify(title)} among ${JSON.stringify(items.map((i) => i.title))}`);
+  if (!item)
+    expect.fail(
+      `no item titled ${JSON.stringify(title)} among ${JSON.stringify(items.map((i) => i.title))}`,
+    );
   return item;
 }
 
@@ -226,7 +253,11 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`
  * with `what` and the last value seen.
  */
-export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = WATCH_DEADLINE_MS): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = WATCH_DEADLINE_MS,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -237,13 +268,20 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 }
 
 /** A logger that keeps every event, for assertions on what the service reported. */
-export function recordingLogger(): { logger: Logger; events: Array<{ level: string; event: string; fields: Fields }> } {
+export function recordingLogger(): {
+  logger: Logger;
+  events: Array<{ level: string; event: string; fields: Fields }>;
+} {
   const events: Array<{ level: string; event: string; fields: Fields }> = [];
   const make = (bound: Fields): Logger => ({
-    debug: (event, fields = {}) => void events.push({ level: 'debug', event, fields: { ...bound, ...fields } }),
-    info: (event, fields = {}) => void events.push({ level: 'info', event, fields: { ...bound, ...fields } }),
-    warn: (event, fields = {}) => void events.push({ level: 'warn', event, fields: { ...bound, ...fields } }),
-    error: (event, fields = {}) => void events.push({ level: 'error', event, fields: { ...bound, ...fields } }),
+    debug: (event, fields = {}) =>
+      void events.push({ level: 'debug', event, fields: { ...bound, ...fields } }),
+    info: (event, fields = {}) =>
+      void events.push({ level: 'info', event, fields: { ...bound, ...fields } }),
+    warn: (event, fields = {}) =>
+      void events.push({ level: 'warn', event, fields: { ...bound, ...fields } }),
+    error: (event, fields = {}) =>
+      void events.push({ level: 'error', event, fields: { ...bound, ...fields } }),
     child: (fields) => make({ ...bound, ...fields }),
   });
   return { logger: make({}), events };

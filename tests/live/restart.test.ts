@@ -9,13 +9,29 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { STATE_FILE } from '../../src/export/state.js';
-import { Sandbox, get, get200, itemTitled, liveConfig, recordingLogger, rssItems, writeSeed, type Dirs, type Got } from './harness.js';
+import {
+  Sandbox,
+  get,
+  get200,
+  itemTitled,
+  liveConfig,
+  recordingLogger,
+  rssItems,
+  writeSeed,
+  type Dirs,
+  type Got,
+} from './harness.js';
 
 const sandbox = new Sandbox();
 afterEach(() => sandbox.cleanup());
 
 const A = { title: '春季农业生产', day: 1, categories: ['农业'], body: '各地抓紧春耕春播。' };
-const A_EDITED = { title: '春季农业生产全面展开', day: 1, categories: ['农业'], body: '各地抓紧春耕春播，农机作业面积扩大。' };
+const A_EDITED = {
+  title: '春季农业生产全面展开',
+  day: 1,
+  categories: ['农业'],
+  body: '各地抓紧春耕春播，农机作业面积扩大。',
+};
 const B = { title: '高校毕业生就业', day: 2, categories: ['教育'], body: '多地举办专场招聘会。' };
 /** No date: its date is the file's mtime when first seen. */
 const U = { title: '无日期的随笔', categories: ['随笔'], body: '这篇文章没有写日期。' };
@@ -65,7 +81,8 @@ function expectSame(before: ReadonlyMap<string, Got>, after: ReadonlyMap<string,
   }
 }
 
-const guidsOf = async (origin: string) => new Map(rssItems((await get200(origin, '/rss.xml')).text).map((i) => [i.title, i.guid]));
+const guidsOf = async (origin: string) =>
+  new Map(rssItems((await get200(origin, '/rss.xml')).text).map((i) => [i.title, i.guid]));
 
 describe('a restart', () => {
   it('serves every output byte-identical with the same ETag and Last-Modified; old ETags get 304; guids stay', async () => {
@@ -77,9 +94,13 @@ describe('a restart', () => {
     const before = await snapshot(first.origin, paths);
     const guids = await guidsOf(first.origin);
     expect(guids.size).toBe(3);
-    for (const got of [before.get('/rss.xml')!, before.get('/categories/教育/feed.json')!]) expect(got.lastModified).toBe('Tue, 01 Jan 2030 00:00:00 GMT');
+    for (const got of [before.get('/rss.xml')!, before.get('/categories/教育/feed.json')!])
+      expect(got.lastModified).toBe('Tue, 01 Jan 2030 00:00:00 GMT');
     await first.live.stop();
-    const state = JSON.parse(await readFile(path.join(dirs.out, STATE_FILE), 'utf8')) as { version: number; validators: Record<string, unknown> };
+    const state = JSON.parse(await readFile(path.join(dirs.out, STATE_FILE), 'utf8')) as {
+      version: number;
+      validators: Record<string, unknown>;
+    };
     expect(state.version).toBe(1);
     expect(Object.keys(state.validators)).toContain('/categories/教育/rss.xml');
 
@@ -88,12 +109,24 @@ describe('a restart', () => {
     expectSame(before, await snapshot(second.origin, paths));
     expect(await guidsOf(second.origin)).toEqual(guids);
     const article = paths.find((p) => p.startsWith('/articles/'))!;
-    for (const p of ['/rss.xml', '/atom.xml', '/feed.json', '/categories/农业/rss.xml', '/opml.xml', '/', article]) {
+    for (const p of [
+      '/rss.xml',
+      '/atom.xml',
+      '/feed.json',
+      '/categories/农业/rss.xml',
+      '/opml.xml',
+      '/',
+      article,
+    ]) {
       const conditional = await get(second.origin, p, { 'if-none-match': before.get(p)!.etag! });
       expect(conditional.status, p).toBe(304);
     }
     // Nothing was rewritten in the export: the manifest and state said it all stands.
-    expect(second.events.find((e) => e.event === 'scan')?.fields).toMatchObject({ changed: 3, written: 0, deleted: 0 });
+    expect(second.events.find((e) => e.event === 'scan')?.fields).toMatchObject({
+      changed: 3,
+      written: 0,
+      deleted: 0,
+    });
   });
 
   it('a file without a date keeps its first-seen date after a touch (new mtime, same content), across restarts', async () => {
@@ -109,7 +142,9 @@ describe('a restart', () => {
     const touched = new Date('2025-07-01T00:00:00Z');
     await utimes(path.join(dirs.seeds, 'notes/u.md'), touched, touched);
     await first.live.trigger('test');
-    expect(itemTitled(rssItems((await get200(first.origin, '/rss.xml')).text), U.title).pubDate).toBe(u0.pubDate);
+    expect(
+      itemTitled(rssItems((await get200(first.origin, '/rss.xml')).text), U.title).pubDate,
+    ).toBe(u0.pubDate);
     await first.live.stop();
 
     // Touched again while stopped: the new process has never seen the file, only the state.
@@ -137,7 +172,12 @@ describe('a restart', () => {
     const a1 = itemTitled(items, A_EDITED.title);
     expect(a1.guid).toBe(a0.guid);
     expect(a1.link).toBe(a0.link);
-    expect(itemTitled(rssItems((await get200(second.origin, '/categories/农业/rss.xml')).text), A_EDITED.title).guid).toBe(a0.guid);
+    expect(
+      itemTitled(
+        rssItems((await get200(second.origin, '/categories/农业/rss.xml')).text),
+        A_EDITED.title,
+      ).guid,
+    ).toBe(a0.guid);
     // The other category's feed is untouched by the edit and by the restart.
     const b1 = await get200(second.origin, '/categories/教育/rss.xml');
     expect(b1.etag).toBe(b0.etag);
@@ -149,7 +189,9 @@ describe('a restart', () => {
     // And one more restart keeps the edited article's guid and the feed's validators.
     await second.live.stop();
     const third = await run(dirs, '2030-01-04T00:00:00Z');
-    expect(itemTitled(rssItems((await get200(third.origin, '/rss.xml')).text), A_EDITED.title).guid).toBe(a0.guid);
+    expect(
+      itemTitled(rssItems((await get200(third.origin, '/rss.xml')).text), A_EDITED.title).guid,
+    ).toBe(a0.guid);
     const still = await get200(third.origin, '/categories/农业/rss.xml');
     expect(still.etag).toBe(changed.etag);
     expect(still.lastModified).toBe(changed.lastModified);
@@ -173,6 +215,8 @@ describe('a restart', () => {
     expect(rss.etag).toBe(before.etag);
     expect(rss.lastModified).toBe('Sat, 05 Jan 2030 00:00:00 GMT');
     // The state is written again whole.
-    expect(JSON.parse(await readFile(path.join(dirs.out, STATE_FILE), 'utf8'))).toMatchObject({ version: 1 });
+    expect(JSON.parse(await readFile(path.join(dirs.out, STATE_FILE), 'utf8'))).toMatchObject({
+      version: 1,
+    });
   });
 });

@@ -22,7 +22,10 @@ const BIN = path.join(REPO, 'bin', 'seedfeed.js');
 // tests/global-setup.ts built dist/ from the current src/ before any test file started (a
 // build here would rewrite dist/ while other test files run the CLI).
 beforeAll(() => {
-  if (!existsSync(path.join(REPO, 'dist', 'cli.js'))) throw new Error('dist/ is not built: run the suite through vitest.config.ts (its globalSetup builds it)');
+  if (!existsSync(path.join(REPO, 'dist', 'cli.js')))
+    throw new Error(
+      'dist/ is not built: run the suite through vitest.config.ts (its globalSetup builds it)',
+    );
 });
 
 let root: string;
@@ -32,7 +35,8 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-serve-'));
 });
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -40,7 +44,8 @@ afterAll(async () => {
 
 /** Pseudo-random Chinese paragraphs, distinct per seed: bodies that do not compress to nothing. */
 function longBody(seed: number, bytes: number): string {
-  const chars = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反';
+  const chars =
+    '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反';
   let x = seed * 7919 + 1;
   const paragraphs: string[] = [];
   for (let length = 0; length < bytes; length += 600) {
@@ -68,23 +73,28 @@ async function startServe(name: string, seeds: (dir: string) => Promise<void>): 
   const out = path.join(root, name, 'out');
   await mkdir(seedsDir, { recursive: true });
   await seeds(seedsDir);
-  const child = spawn(process.execPath, [BIN, 'serve', '--seeds', seedsDir, '--out', out, '--port', '0', '--no-watch'], {
-    cwd: REPO,
-    env: { ...process.env, SEEDFEED_LOG_FORMAT: 'json', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--seeds', seedsDir, '--out', out, '--port', '0', '--no-watch'],
+    {
+      cwd: REPO,
+      env: { ...process.env, SEEDFEED_LOG_FORMAT: 'json', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>(
+    (resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
   const port = await until(
     `the "seedfeed is serving" line (stdout ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)})`,
     () => {
-      if (child.exitCode !== null) expect.fail(`seedfeed serve exited ${child.exitCode}: ${stderr}`);
+      if (child.exitCode !== null)
+        expect.fail(`seedfeed serve exited ${child.exitCode}: ${stderr}`);
       const m = /^seedfeed is serving .+ at http:\/\/127\.0\.0\.1:(\d+)\/$/m.exec(stdout);
       return m ? Number(m[1]) : undefined;
     },
@@ -94,9 +104,24 @@ async function startServe(name: string, seeds: (dir: string) => Promise<void>): 
 }
 
 /** A GET whose response is not read until asked: resolves at the headers, body paused. */
-function openRequest(port: number, sitePath: string, agent: http.Agent): Promise<http.IncomingMessage> {
+function openRequest(
+  port: number,
+  sitePath: string,
+  agent: http.Agent,
+): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: sitePath, agent, headers: { 'accept-encoding': 'identity' } }, resolve).on('error', reject);
+    http
+      .get(
+        {
+          host: '127.0.0.1',
+          port,
+          path: sitePath,
+          agent,
+          headers: { 'accept-encoding': 'identity' },
+        },
+        resolve,
+      )
+      .on('error', reject);
   });
 }
 
@@ -104,7 +129,11 @@ function readAll(response: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.on('end', () => (response.complete ? resolve(Buffer.concat(chunks)) : reject(new Error('response ended incomplete'))));
+    response.on('end', () =>
+      response.complete
+        ? resolve(Buffer.concat(chunks))
+        : reject(new Error('response ended incomplete')),
+    );
     response.on('error', reject);
     response.on('aborted', () => reject(new Error('response aborted')));
   });
@@ -134,7 +163,10 @@ describe('seedfeed serve and SIGTERM', () => {
     const serving = await startServe('big', async (dir) => {
       await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          writeFile(path.join(dir, `big-${i}.md`), seedText({ title: `长文 ${i}`, day: 1 + (i % 28), body: longBody(i, 240_000) })),
+          writeFile(
+            path.join(dir, `big-${i}.md`),
+            seedText({ title: `长文 ${i}`, day: 1 + (i % 28), body: longBody(i, 240_000) }),
+          ),
         ),
       );
     });
@@ -142,7 +174,10 @@ describe('seedfeed serve and SIGTERM', () => {
     const paths = ['/rss.xml', '/atom.xml', '/feed.json'];
     const oneShot = new http.Agent({ keepAlive: false });
     const keepAlive = new http.Agent({ keepAlive: true });
-    const responses = await Promise.all([...paths.map((p) => openRequest(port, p, oneShot)), openRequest(port, '/feed.json', keepAlive)]);
+    const responses = await Promise.all([
+      ...paths.map((p) => openRequest(port, p, oneShot)),
+      openRequest(port, '/feed.json', keepAlive),
+    ]);
     for (const response of responses) {
       expect(response.statusCode).toBe(200);
       expect(Number(response.headers['content-length'])).toBeGreaterThan(10_000_000);
@@ -150,24 +185,36 @@ describe('seedfeed serve and SIGTERM', () => {
     // An idle keep-alive connection (a finished request) must not hold the shutdown up.
     const idle = await openRequest(port, '/healthz', keepAlive);
     expect(idle.statusCode).toBe(200);
-    expect(JSON.parse((await readAll(idle)).toString())).toMatchObject({ status: 'ok', articles: 50 });
+    expect(JSON.parse((await readAll(idle)).toString())).toMatchObject({
+      status: 'ok',
+      articles: 50,
+    });
 
     const sentAt = Date.now();
     child.kill('SIGTERM');
-    await until('the listening socket to close after SIGTERM', async () => ((await connectionRefused(port)) ? true : undefined), 4_000);
+    await until(
+      'the listening socket to close after SIGTERM',
+      async () => ((await connectionRefused(port)) ? true : undefined),
+      4_000,
+    );
     // Still running: it waits for the responses in flight.
     expect(child.exitCode).toBe(null);
     expect(child.signalCode).toBe(null);
 
     const bodies = await Promise.all(responses.map(readAll));
-    const exported = await Promise.all(['rss.xml', 'atom.xml', 'feed.json', 'feed.json'].map((f) => readFile(path.join(out, f))));
+    const exported = await Promise.all(
+      ['rss.xml', 'atom.xml', 'feed.json', 'feed.json'].map((f) => readFile(path.join(out, f))),
+    );
     bodies.forEach((body, i) => {
       expect(body.length).toBe(Number(responses[i]!.headers['content-length']));
       expect(body.equals(exported[i]!)).toBe(true);
     });
     expect(rssItems(bodies[0]!.toString())).toHaveLength(50);
 
-    const exit = await Promise.race([serving.exited, new Promise<undefined>((resolve) => setTimeout(resolve, 6_000, undefined))]);
+    const exit = await Promise.race([
+      serving.exited,
+      new Promise<undefined>((resolve) => setTimeout(resolve, 6_000, undefined)),
+    ]);
     expect(exit, 'seedfeed serve did not exit within 6 s of SIGTERM').toBeDefined();
     expect(exit!.code).toBe(0);
     expect(exit!.signal).toBe(null);
@@ -182,10 +229,17 @@ describe('seedfeed serve and SIGTERM', () => {
 
   it('SIGTERM on an idle server with a keep-alive client connected exits 0 at once', async () => {
     const serving = await startServe('small', async (dir) => {
-      await writeFile(path.join(dir, 'a.md'), seedText({ title: '小文章', day: 1, categories: ['科技'], body: '一篇很短的文章。' }));
+      await writeFile(
+        path.join(dir, 'a.md'),
+        seedText({ title: '小文章', day: 1, categories: ['科技'], body: '一篇很短的文章。' }),
+      );
     });
     const keepAlive = new http.Agent({ keepAlive: true });
-    const responses = await Promise.all(['/rss.xml', '/categories/%E7%A7%91%E6%8A%80/rss.xml', '/'].map((p) => openRequest(serving.port, p, keepAlive)));
+    const responses = await Promise.all(
+      ['/rss.xml', '/categories/%E7%A7%91%E6%8A%80/rss.xml', '/'].map((p) =>
+        openRequest(serving.port, p, keepAlive),
+      ),
+    );
     for (const response of responses) {
       expect(response.statusCode).toBe(200);
       expect((await readAll(response)).length).toBe(Number(response.headers['content-length']));
@@ -195,13 +249,18 @@ describe('seedfeed serve and SIGTERM', () => {
     const exit = await serving.exited;
     expect(exit.code).toBe(0);
     expect(exit.at - sentAt).toBeLessThan(2_500);
-    expect(logEvents(serving.stderr())).toEqual(expect.arrayContaining(['scan', 'listening', 'shutting_down', 'stopped']));
+    expect(logEvents(serving.stderr())).toEqual(
+      expect.arrayContaining(['scan', 'listening', 'shutting_down', 'stopped']),
+    );
     keepAlive.destroy();
   }, 40_000);
 
   it('with --port 0 the feeds link to the port the system chose, not :0', async () => {
     const serving = await startServe('port0', async (dir) => {
-      await writeFile(path.join(dir, 'a.md'), seedText({ title: '小文章', day: 1, body: '一篇很短的文章。' }));
+      await writeFile(
+        path.join(dir, 'a.md'),
+        seedText({ title: '小文章', day: 1, body: '一篇很短的文章。' }),
+      );
     });
     const agent = new http.Agent();
     const rss = (await readAll(await openRequest(serving.port, '/rss.xml', agent))).toString();
@@ -218,7 +277,10 @@ describe('seedfeed serve and SIGTERM', () => {
 
   it('SIGINT exits 0 too', async () => {
     const serving = await startServe('sigint', async (dir) => {
-      await writeFile(path.join(dir, 'a.md'), seedText({ title: '小文章', day: 1, body: '一篇很短的文章。' }));
+      await writeFile(
+        path.join(dir, 'a.md'),
+        seedText({ title: '小文章', day: 1, body: '一篇很短的文章。' }),
+      );
     });
     serving.child.kill('SIGINT');
     expect((await serving.exited).code).toBe(0);
@@ -229,22 +291,50 @@ describe('seedfeed serve with a bad option', () => {
   it('a bad --cron exits 2 with a one-line error, before listening', async () => {
     const seeds = path.join(root, 'cron', 'seeds');
     await mkdir(seeds, { recursive: true });
-    const result = await run(process.execPath, [BIN, 'serve', '--seeds', seeds, '--out', path.join(root, 'cron', 'out'), '--port', '0', '--cron', 'every minute'], {
-      cwd: REPO,
-      timeout: 20_000,
-    }).then(
+    const result = await run(
+      process.execPath,
+      [
+        BIN,
+        'serve',
+        '--seeds',
+        seeds,
+        '--out',
+        path.join(root, 'cron', 'out'),
+        '--port',
+        '0',
+        '--cron',
+        'every minute',
+      ],
+      {
+        cwd: REPO,
+        timeout: 20_000,
+      },
+    ).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code,
+        stdout: error.stdout ?? '',
+        stderr: error.stderr ?? '',
+      }),
     );
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('seedfeed: --cron: "every minute" is not a valid cron expression (e.g. "*/5 * * * *")\n');
+    expect(result.stderr).toBe(
+      'seedfeed: --cron: "every minute" is not a valid cron expression (e.g. "*/5 * * * *")\n',
+    );
   });
 
   it('a cron expression with too many fields exits 2 as well', async () => {
-    const result = await run(process.execPath, [BIN, 'serve', '--port', '0', '--cron', '* * * * * * *'], { cwd: REPO, timeout: 20_000 }).then(
+    const result = await run(
+      process.execPath,
+      [BIN, 'serve', '--port', '0', '--cron', '* * * * * * *'],
+      { cwd: REPO, timeout: 20_000 },
+    ).then(
       () => ({ code: 0, stderr: '' }),
-      (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: error.stderr ?? '' }),
+      (error: { code?: number; stderr?: string }) => ({
+        code: error.code,
+        stderr: error.stderr ?? '',
+      }),
     );
     expect(result.code).toBe(2);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);

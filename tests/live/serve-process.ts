@@ -40,32 +40,60 @@ export interface ServeProcess {
 }
 
 export function assertBuilt(): void {
-  if (!existsSync(path.join(REPO, 'dist', 'cli.js'))) throw new Error('dist/ is not built: run the suite through vitest.config.ts (its globalSetup builds it)');
+  if (!existsSync(path.join(REPO, 'dist', 'cli.js')))
+    throw new Error(
+      'dist/ is not built: run the suite through vitest.config.ts (its globalSetup builds it)',
+    );
 }
 
 /** Starts `seedfeed serve --seeds <dir>/seeds --out <dir>/out --port 0 <args>` and waits for its "serving" line. */
-export async function startServeProcess(dir: string, args: readonly string[], prepare: (seeds: string) => Promise<void>): Promise<ServeProcess> {
+export async function startServeProcess(
+  dir: string,
+  args: readonly string[],
+  prepare: (seeds: string) => Promise<void>,
+): Promise<ServeProcess> {
   const seeds = path.join(dir, 'seeds');
   const out = path.join(dir, 'out');
   await mkdir(seeds, { recursive: true });
   await prepare(seeds);
-  const child = spawn(process.execPath, [BIN, 'serve', '--seeds', seeds, '--out', out, '--data-dir', path.join(dir, 'data'), '--host', '127.0.0.1', '--port', '0', ...args], {
-    cwd: REPO,
-    env: { ...process.env, SEEDFEED_LOG_FORMAT: 'json', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'serve',
+      '--seeds',
+      seeds,
+      '--out',
+      out,
+      '--data-dir',
+      path.join(dir, 'data'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      ...args,
+    ],
+    {
+      cwd: REPO,
+      env: { ...process.env, SEEDFEED_LOG_FORMAT: 'json', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   // 'close', not 'exit': by then everything the process wrote to stderr has been read.
-  const exited = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<Exit>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   const alive = () => child.exitCode === null && child.signalCode === null;
   try {
     const port = await until(
       `the "seedfeed is serving" line (stdout ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)})`,
       () => {
-        if (!alive()) expect.fail(`seedfeed serve exited (${child.exitCode ?? child.signalCode}): ${stderr}`);
+        if (!alive())
+          expect.fail(`seedfeed serve exited (${child.exitCode ?? child.signalCode}): ${stderr}`);
         const m = /^seedfeed is serving .+ at http:\/\/127\.0\.0\.1:(\d+)\/$/m.exec(stdout);
         return m ? Number(m[1]) : undefined;
       },
@@ -76,7 +104,17 @@ export async function startServeProcess(dir: string, args: readonly string[], pr
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as LogEvent);
-    return { child, port, origin: `http://127.0.0.1:${port}`, seeds, out, stderr: () => stderr, events, exited, alive };
+    return {
+      child,
+      port,
+      origin: `http://127.0.0.1:${port}`,
+      seeds,
+      out,
+      stderr: () => stderr,
+      events,
+      exited,
+      alive,
+    };
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
@@ -84,13 +122,21 @@ export async function startServeProcess(dir: string, args: readonly string[], pr
 }
 
 /** Waits for a log event of this name, failing early (with the exit and the log) if the process ends. */
-export function untilLogged(serving: ServeProcess, event: string, match: (e: LogEvent) => boolean = () => true, timeoutMs = 10_000): Promise<LogEvent> {
+export function untilLogged(
+  serving: ServeProcess,
+  event: string,
+  match: (e: LogEvent) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<LogEvent> {
   return until(
     `a "${event}" log event (stderr so far: ${serving.stderr()})`,
     () => {
       const found = serving.events().find((e) => e.event === event && match(e));
       if (found) return found;
-      if (!serving.alive()) expect.fail(`seedfeed serve ended (${serving.child.exitCode ?? serving.child.signalCode}) before logging "${event}": ${serving.stderr()}`);
+      if (!serving.alive())
+        expect.fail(
+          `seedfeed serve ended (${serving.child.exitCode ?? serving.child.signalCode}) before logging "${event}": ${serving.stderr()}`,
+        );
       return undefined;
     },
     timeoutMs,

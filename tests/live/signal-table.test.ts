@@ -13,7 +13,11 @@ function setUp() {
   const calls: string[] = [];
   const { logger, events } = recordingLogger();
   const dispose = handleSignals(
-    { stop: (s) => calls.push(`stop ${s}`), reload: (s) => calls.push(`reload ${s}`), status: (s) => calls.push(`status ${s}`) },
+    {
+      stop: (s) => calls.push(`stop ${s}`),
+      reload: (s) => calls.push(`reload ${s}`),
+      status: (s) => calls.push(`status ${s}`),
+    },
     logger,
     target,
   );
@@ -23,7 +27,13 @@ function setUp() {
 describe('the signal table', () => {
   it('handles SIGTERM, SIGINT, SIGHUP, SIGUSR2 and SIGUSR1, and nothing else', () => {
     const { target } = setUp();
-    expect(Object.keys(SIGNALS).sort()).toEqual(['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2']);
+    expect(Object.keys(SIGNALS).sort()).toEqual([
+      'SIGHUP',
+      'SIGINT',
+      'SIGTERM',
+      'SIGUSR1',
+      'SIGUSR2',
+    ]);
     for (const signal of Object.keys(SIGNALS)) expect(target.listenerCount(signal), signal).toBe(1);
     expect(target.listenerCount('SIGQUIT')).toBe(0);
   });
@@ -36,7 +46,10 @@ describe('the signal table', () => {
     target.emit('SIGUSR1');
     expect(calls).toEqual(['reload SIGHUP', 'reload SIGHUP', 'status SIGUSR2']);
     expect(events.filter((e) => e.event === 'reload')).toHaveLength(2);
-    expect(events.find((e) => e.event === 'signal_ignored')).toMatchObject({ level: 'warn', fields: { signal: 'SIGUSR1' } });
+    expect(events.find((e) => e.event === 'signal_ignored')).toMatchObject({
+      level: 'warn',
+      fields: { signal: 'SIGUSR1' },
+    });
   });
 
   it('the first SIGTERM or SIGINT stops; after it neither has a listener, so a second one ends the process at once', () => {

@@ -14,7 +14,12 @@ import { NEVER, health, rssItems, seedText, until } from './harness.js';
 import { assertBuilt, startServeProcess, untilLogged, type ServeProcess } from './serve-process.js';
 
 const A = { title: '信号之前的文章', day: 1, categories: ['运维'], body: '服务启动时就在。' };
-const B = { title: '重新加载之后的文章', day: 2, categories: ['运维'], body: '在 SIGHUP 之前写入。' };
+const B = {
+  title: '重新加载之后的文章',
+  day: 2,
+  categories: ['运维'],
+  body: '在 SIGHUP 之前写入。',
+};
 
 let root: string;
 const running: ServeProcess[] = [];
@@ -31,22 +36,31 @@ afterAll(async () => {
 });
 
 async function start(name: string): Promise<ServeProcess> {
-  const serving = await startServeProcess(path.join(root, name), ['--no-watch', '--cron', NEVER], async (seeds) => {
-    await writeFile(path.join(seeds, 'a.md'), seedText(A));
-  });
+  const serving = await startServeProcess(
+    path.join(root, name),
+    ['--no-watch', '--cron', NEVER],
+    async (seeds) => {
+      await writeFile(path.join(seeds, 'a.md'), seedText(A));
+    },
+  );
   running.push(serving);
   return serving;
 }
 
 async function titles(serving: ServeProcess): Promise<string[]> {
-  const response = await fetch(`${serving.origin}/rss.xml`, { headers: { 'accept-encoding': 'identity' } });
+  const response = await fetch(`${serving.origin}/rss.xml`, {
+    headers: { 'accept-encoding': 'identity' },
+  });
   expect(response.status).toBe(200);
   return rssItems(await response.text()).map((i) => i.title);
 }
 
 /** Still running and still serving: the signal did not end it. */
 async function expectStillServing(serving: ServeProcess, signal: string): Promise<void> {
-  expect(serving.alive(), `seedfeed serve ended after ${signal}: ${serving.child.exitCode ?? serving.child.signalCode}`).toBe(true);
+  expect(
+    serving.alive(),
+    `seedfeed serve ended after ${signal}: ${serving.child.exitCode ?? serving.child.signalCode}`,
+  ).toBe(true);
   const got = await health(serving.origin);
   expect(got.status).toBe(200);
   expect(got.body.status).toBe('ok');
@@ -72,11 +86,18 @@ describe('seedfeed serve and SIGHUP', () => {
     await untilLogged(serving, 'scan', (e) => e.reason === 'SIGHUP');
     await expectStillServing(serving, 'SIGHUP');
     expect(await titles(serving)).toEqual([B.title, A.title]);
-    expect(serving.events().find((e) => e.event === 'reload')).toMatchObject({ level: 'info', signal: 'SIGHUP' });
+    expect(serving.events().find((e) => e.event === 'reload')).toMatchObject({
+      level: 'info',
+      signal: 'SIGHUP',
+    });
 
     // A second SIGHUP with nothing changed: one more scan, same feed.
     serving.child.kill('SIGHUP');
-    await until('a second SIGHUP scan', () => (serving.events().filter((e) => e.event === 'scan' && e.reason === 'SIGHUP').length === 2 ? true : undefined));
+    await until('a second SIGHUP scan', () =>
+      serving.events().filter((e) => e.event === 'scan' && e.reason === 'SIGHUP').length === 2
+        ? true
+        : undefined,
+    );
     await expectStillServing(serving, 'a second SIGHUP');
     expect(await titles(serving)).toEqual([B.title, A.title]);
     await stopGracefully(serving);
@@ -88,7 +109,12 @@ describe('seedfeed serve and SIGUSR2', () => {
     const serving = await start('usr2');
     serving.child.kill('SIGUSR2');
     const status = await untilLogged(serving, 'status');
-    expect(status).toMatchObject({ level: 'info', signal: 'SIGUSR2', pid: serving.child.pid, health: { status: 'ok' } });
+    expect(status).toMatchObject({
+      level: 'info',
+      signal: 'SIGUSR2',
+      pid: serving.child.pid,
+      health: { status: 'ok' },
+    });
     await expectStillServing(serving, 'SIGUSR2');
     expect(await titles(serving)).toEqual([A.title]);
     await stopGracefully(serving);

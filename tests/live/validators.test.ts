@@ -15,15 +15,45 @@ afterEach(() => sandbox.cleanup());
 const T0 = new Date('2030-01-01T00:00:00Z');
 const T1 = new Date('2030-01-01T01:00:00Z');
 
-const TECH = ['/categories/科技/rss.xml', '/categories/科技/atom.xml', '/categories/科技/feed.json', '/categories/科技/'];
-const FINANCE = ['/categories/财经/rss.xml', '/categories/财经/atom.xml', '/categories/财经/feed.json', '/categories/财经/'];
+const TECH = [
+  '/categories/科技/rss.xml',
+  '/categories/科技/atom.xml',
+  '/categories/科技/feed.json',
+  '/categories/科技/',
+];
+const FINANCE = [
+  '/categories/财经/rss.xml',
+  '/categories/财经/atom.xml',
+  '/categories/财经/feed.json',
+  '/categories/财经/',
+];
 const SITE = ['/rss.xml', '/atom.xml', '/feed.json', '/'];
 
 async function seeds(dirs: Dirs): Promise<void> {
-  await writeSeed(dirs.seeds, 'tech-1.md', { title: '人工智能芯片发布', day: 1, categories: ['科技'], body: '新一代芯片的算力提升了一倍。' });
-  await writeSeed(dirs.seeds, 'tech-2.md', { title: '卫星互联网试验', day: 3, categories: ['科技'], body: '低轨卫星完成了第一次组网试验。' });
-  await writeSeed(dirs.seeds, 'fin-1.md', { title: '股市周评', day: 2, categories: ['财经'], body: '本周主要指数小幅上涨。' });
-  await writeSeed(dirs.seeds, 'fin-2.md', { title: '债券市场观察', day: 4, categories: ['财经'], body: '国债收益率保持平稳。' });
+  await writeSeed(dirs.seeds, 'tech-1.md', {
+    title: '人工智能芯片发布',
+    day: 1,
+    categories: ['科技'],
+    body: '新一代芯片的算力提升了一倍。',
+  });
+  await writeSeed(dirs.seeds, 'tech-2.md', {
+    title: '卫星互联网试验',
+    day: 3,
+    categories: ['科技'],
+    body: '低轨卫星完成了第一次组网试验。',
+  });
+  await writeSeed(dirs.seeds, 'fin-1.md', {
+    title: '股市周评',
+    day: 2,
+    categories: ['财经'],
+    body: '本周主要指数小幅上涨。',
+  });
+  await writeSeed(dirs.seeds, 'fin-2.md', {
+    title: '债券市场观察',
+    day: 4,
+    categories: ['财经'],
+    body: '国债收益率保持平稳。',
+  });
 }
 
 async function snapshot(origin: string, paths: readonly string[]): Promise<Map<string, Got>> {
@@ -48,7 +78,12 @@ describe('ETag and Last-Modified across rescans', () => {
     for (const got of before.values()) expect(got.lastModified).toBe(T0.toUTCString());
 
     clock.now = T1;
-    await writeSeed(dirs.seeds, 'tech-1.md', { title: '人工智能芯片发布（更正）', day: 1, categories: ['科技'], body: '新一代芯片的算力提升了一倍，功耗下降。' });
+    await writeSeed(dirs.seeds, 'tech-1.md', {
+      title: '人工智能芯片发布（更正）',
+      day: 1,
+      categories: ['科技'],
+      body: '新一代芯片的算力提升了一倍，功耗下降。',
+    });
     await live.trigger('test');
     const after = await snapshot(origin, [...TECH, ...FINANCE, ...SITE]);
 
@@ -64,7 +99,10 @@ describe('ETag and Last-Modified across rescans', () => {
       expect(now.lastModified, p).toBe(T1.toUTCString());
       expect(now.body.equals(old.body), p).toBe(false);
     }
-    expect(rssItems(after.get('/categories/科技/rss.xml')!.text).map((i) => i.title)).toEqual(['卫星互联网试验', '人工智能芯片发布（更正）']);
+    expect(rssItems(after.get('/categories/科技/rss.xml')!.text).map((i) => i.title)).toEqual([
+      '卫星互联网试验',
+      '人工智能芯片发布（更正）',
+    ]);
   });
 
   it('the old ETag of the untouched feed still gets 304; the old ETag of the changed feed gets 200 and the new bytes', async () => {
@@ -74,21 +112,33 @@ describe('ETag and Last-Modified across rescans', () => {
     const tech = await get200(origin, '/categories/科技/rss.xml');
 
     clock.now = T1;
-    await writeSeed(dirs.seeds, 'tech-3.md', { title: '新能源汽车销量', day: 5, categories: ['科技'], body: '电动汽车的月销量创下新高。' });
+    await writeSeed(dirs.seeds, 'tech-3.md', {
+      title: '新能源汽车销量',
+      day: 5,
+      categories: ['科技'],
+      body: '电动汽车的月销量创下新高。',
+    });
     await live.trigger('test');
 
-    const notModified = await get(origin, '/categories/财经/rss.xml', { 'if-none-match': finance.etag! });
+    const notModified = await get(origin, '/categories/财经/rss.xml', {
+      'if-none-match': finance.etag!,
+    });
     expect(notModified.status).toBe(304);
     expect(notModified.etag).toBe(finance.etag);
     expect(notModified.body.length).toBe(0);
-    const bySince = await get(origin, '/categories/财经/rss.xml', { 'if-modified-since': finance.lastModified! });
+    const bySince = await get(origin, '/categories/财经/rss.xml', {
+      'if-modified-since': finance.lastModified!,
+    });
     expect(bySince.status).toBe(304);
 
     const changed = await get(origin, '/categories/科技/rss.xml', { 'if-none-match': tech.etag! });
     expect(changed.status).toBe(200);
     expect(changed.etag).not.toBe(tech.etag);
     expect(rssItems(changed.text)[0]!.title).toBe('新能源汽车销量');
-    expect((await get(origin, '/categories/科技/rss.xml', { 'if-modified-since': tech.lastModified! })).status).toBe(200);
+    expect(
+      (await get(origin, '/categories/科技/rss.xml', { 'if-modified-since': tech.lastModified! }))
+        .status,
+    ).toBe(200);
   });
 
   it('the compressed variants keep their ETags too, and an old br ETag gets 304', async () => {
@@ -100,13 +150,21 @@ describe('ETag and Last-Modified across rescans', () => {
     expect(br.etag).toMatch(/-br"$/);
 
     clock.now = T1;
-    await writeSeed(dirs.seeds, 'tech-2.md', { title: '卫星互联网试验成功', day: 3, categories: ['科技'], body: '低轨卫星完成了第一次组网试验，信号稳定。' });
+    await writeSeed(dirs.seeds, 'tech-2.md', {
+      title: '卫星互联网试验成功',
+      day: 3,
+      categories: ['科技'],
+      body: '低轨卫星完成了第一次组网试验，信号稳定。',
+    });
     await live.trigger('test');
 
     const again = await get(origin, '/categories/财经/atom.xml', { 'accept-encoding': 'br' });
     expect(again.etag).toBe(br.etag);
     expect(again.body.equals(br.body)).toBe(true);
-    const conditional = await get(origin, '/categories/财经/atom.xml', { 'accept-encoding': 'br', 'if-none-match': br.etag! });
+    const conditional = await get(origin, '/categories/财经/atom.xml', {
+      'accept-encoding': 'br',
+      'if-none-match': br.etag!,
+    });
     expect(conditional.status).toBe(304);
   });
 

@@ -33,21 +33,39 @@ let build: { code: number; stdout: string; stderr: string };
 beforeAll(async () => {
   temp = await makeTempDir('seedfeed-pack-');
   const env = cleanEnv();
-  const { stdout } = await run(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', temp.dir], { cwd: REPO, env, maxBuffer: 16 << 20 });
-  const [result] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const { stdout } = await run(
+    NPM,
+    ['pack', '--ignore-scripts', '--json', '--pack-destination', temp.dir],
+    { cwd: REPO, env, maxBuffer: 16 << 20 },
+  );
+  const [result] = JSON.parse(stdout) as Array<{
+    filename: string;
+    files: Array<{ path: string }>;
+  }>;
   packed = result!.files.map((f) => f.path).sort();
   const tarball = path.join(temp.dir, path.basename(result!.filename));
 
   app = path.join(temp.dir, 'app');
   await mkdir(app);
-  await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'seedfeed-install-check', version: '1.0.0', private: true }));
-  await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', tarball], { cwd: app, env, maxBuffer: 16 << 20 });
+  await writeFile(
+    path.join(app, 'package.json'),
+    JSON.stringify({ name: 'seedfeed-install-check', version: '1.0.0', private: true }),
+  );
+  await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', tarball], {
+    cwd: app,
+    env,
+    maxBuffer: 16 << 20,
+  });
 
   feeds = path.join(temp.dir, 'feeds');
   const bin = path.join(app, 'node_modules', '.bin', 'seedfeed');
   build = await run(bin, ['build', '--seeds', SAMPLES, '--out', feeds], { cwd: app, env }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? -1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: error.code ?? -1,
+      stdout: error.stdout ?? '',
+      stderr: error.stderr ?? '',
+    }),
   );
 }, 180_000);
 
@@ -65,12 +83,13 @@ describe('npm pack', () => {
   });
 
   it('ships no tests, CI script, sources, seeds, scratch files, source maps or dev tools', () => {
-    const unwanted = packed.filter((p) =>
-      /^(tests|\.ci|src|seeds|feeds|docs|node_modules)\//.test(p) ||
-      p === '_shots.mts' ||
-      p.endsWith('.map') ||
-      /^dist\/(bench|loadtest)\//.test(p) ||
-      /^dist\/dedupe\/(eval-cli|labelled-set|evaluate)\./.test(p),
+    const unwanted = packed.filter(
+      (p) =>
+        /^(tests|\.ci|src|seeds|feeds|docs|node_modules)\//.test(p) ||
+        p === '_shots.mts' ||
+        p.endsWith('.map') ||
+        /^dist\/(bench|loadtest)\//.test(p) ||
+        /^dist\/dedupe\/(eval-cli|labelled-set|evaluate)\./.test(p),
     );
     expect(unwanted).toEqual([]);
   });
@@ -79,18 +98,28 @@ describe('npm pack', () => {
 describe('installed from the tarball', () => {
   it('brings the dependencies and none of the devDependencies', async () => {
     const installed = await readdir(path.join(app, 'node_modules'));
-    const manifest = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-    for (const name of Object.keys(manifest.dependencies)) expect(installed, name).toContain(name.split('/')[0]);
-    for (const name of ['vitest', 'typescript', 'puppeteer-core', 'xmllint-wasm', 'tsx']) expect(installed, name).not.toContain(name);
+    const manifest = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    for (const name of Object.keys(manifest.dependencies))
+      expect(installed, name).toContain(name.split('/')[0]);
+    for (const name of ['vitest', 'typescript', 'puppeteer-core', 'xmllint-wasm', 'tsx'])
+      expect(installed, name).not.toContain(name);
   });
 
   it('`seedfeed build` over the samples exits 0 and writes RSS, Atom and JSON Feed with the five articles', async () => {
     expect(build.stderr).toBe('');
     expect(build.code).toBe(0);
     expect(build.stdout).toMatch(/5 articles/);
-    const titles = Object.values(SAMPLE).map((s) => s.title).sort();
+    const titles = Object.values(SAMPLE)
+      .map((s) => s.title)
+      .sort();
 
-    const feed = JSON.parse(await readFile(path.join(feeds, 'feed.json'), 'utf8')) as { version: string; items: Array<{ title: string }> };
+    const feed = JSON.parse(await readFile(path.join(feeds, 'feed.json'), 'utf8')) as {
+      version: string;
+      items: Array<{ title: string }>;
+    };
     expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
     expect(feed.items.map((i) => i.title).sort()).toEqual(titles);
 

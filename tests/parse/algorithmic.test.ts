@@ -23,7 +23,11 @@ const TIMEOUT = 10_000;
  * Parsed off-thread. Alone, each parse takes under a twentieth of its test's timeout; a tenth is
  * asserted, for the runs where other test files share the cores.
  */
-async function parseTimed(text: string, file = 'hostile.md', timeout = TIMEOUT): Promise<Draft | Rejection> {
+async function parseTimed(
+  text: string,
+  file = 'hostile.md',
+  timeout = TIMEOUT,
+): Promise<Draft | Rejection> {
   const { result, ms } = await parser.parse(file, text);
   expect(ms, 'parse time (ms)').toBeLessThan(timeout / 10);
   return result;
@@ -47,11 +51,16 @@ describe('YAML aliases are counted, not walked', () => {
   it(
     'categories that expand to 64 million names (5.6 KB of YAML) keep the first 50, with a notice',
     async () => {
-      const text = frontMatter(`title: Aliased categories\n${ALIASES}\ncategories: ${ALIASED}`, 'Body.');
+      const text = frontMatter(
+        `title: Aliased categories\n${ALIASES}\ncategories: ${ALIASED}`,
+        'Body.',
+      );
       expect(text.length).toBeLessThan(6_000);
       const draft = draftOf(await parseTimed(text));
       expect(draft.categories).toEqual(words(50));
-      expect(draft.notes.join('\n')).toMatch(/^categories: 64,000,000 names once YAML aliases are expanded, more than the 10,000 read; the first 50 names are used$/m);
+      expect(draft.notes.join('\n')).toMatch(
+        /^categories: 64,000,000 names once YAML aliases are expanded, more than the 10,000 read; the first 50 names are used$/m,
+      );
     },
     TIMEOUT,
   );
@@ -59,7 +68,9 @@ describe('YAML aliases are counted, not walked', () => {
   it(
     'tags the same way',
     async () => {
-      const draft = draftOf(await parseTimed(frontMatter(`title: Aliased tags\n${ALIASES}\ntags: ${ALIASED}`, 'Body.')));
+      const draft = draftOf(
+        await parseTimed(frontMatter(`title: Aliased tags\n${ALIASES}\ntags: ${ALIASED}`, 'Body.')),
+      );
       expect(draft.tags).toEqual(words(50));
       expect(draft.notes.join('\n')).toMatch(/^tags: 64,000,000 names once YAML aliases/m);
     },
@@ -69,10 +80,19 @@ describe('YAML aliases are counted, not walked', () => {
   it(
     'a date that is such a list is no date, and is described without being expanded',
     async () => {
-      const draft = draftOf(await parseTimed(frontMatter(`title: Aliased date\n${ALIASES}\ndate: ${ALIASED}\nupdated: ${ALIASED}`, 'Body.')));
+      const draft = draftOf(
+        await parseTimed(
+          frontMatter(
+            `title: Aliased date\n${ALIASES}\ndate: ${ALIASED}\nupdated: ${ALIASED}`,
+            'Body.',
+          ),
+        ),
+      );
       expect(draft.date).toBeUndefined();
       expect(draft.updated).toBeUndefined();
-      expect(draft.notes).toContain('date "a list of 400 items" is not a real date; treated as missing');
+      expect(draft.notes).toContain(
+        'date "a list of 400 items" is not a real date; treated as missing',
+      );
     },
     TIMEOUT,
   );
@@ -80,7 +100,14 @@ describe('YAML aliases are counted, not walked', () => {
   it(
     'an author list that contains itself is no author (it was a stack overflow)',
     async () => {
-      const draft = draftOf(await parseTimed(frontMatter('title: Cyclic author\nauthor: &a [*a]\ncategories: &c [c1, *c, [*c]]', 'Body.')));
+      const draft = draftOf(
+        await parseTimed(
+          frontMatter(
+            'title: Cyclic author\nauthor: &a [*a]\ncategories: &c [c1, *c, [*c]]',
+            'Body.',
+          ),
+        ),
+      );
       expect(draft.author).toBeUndefined();
       expect(draft.categories).toEqual(['c1']);
     },
@@ -92,7 +119,9 @@ describe('the footer-link pattern is linear', () => {
   it(
     '200 KB of "[a](" on the last line',
     async () => {
-      const draft = draftOf(await parseTimed(frontMatter('title: Links', `Intro.\n\n${'[a]('.repeat(50_000)}`)));
+      const draft = draftOf(
+        await parseTimed(frontMatter('title: Links', `Intro.\n\n${'[a]('.repeat(50_000)}`)),
+      );
       expect(draft.contentHtml).toContain('[a]([a]([a](');
     },
     TIMEOUT,
@@ -103,8 +132,12 @@ describe('marked sees bounded nesting', () => {
   it(
     'a list nested 2,000 levels deep (4 MB): the first levels are lists, the rest their text',
     async () => {
-      const body = Array.from({ length: 2_000 }, (_, i) => `${'  '.repeat(i)}- item${i}`).join('\n');
-      const draft = draftOf(await parseTimed(frontMatter('title: Nested list', body), 'hostile.md', TIMEOUT * 6));
+      const body = Array.from({ length: 2_000 }, (_, i) => `${'  '.repeat(i)}- item${i}`).join(
+        '\n',
+      );
+      const draft = draftOf(
+        await parseTimed(frontMatter('title: Nested list', body), 'hostile.md', TIMEOUT * 6),
+      );
       expect(draft.contentHtml).toContain('item0');
       expect(draft.contentHtml).toContain('item1999');
       expect(draft.contentHtml.match(/<ul>/g)!.length).toBe(MAX_BLOCK_NESTING);
@@ -115,7 +148,9 @@ describe('marked sees bounded nesting', () => {
   it(
     '100,000 nested block quotes on one line (marked overflowed its stack)',
     async () => {
-      const draft = draftOf(await parseTimed(frontMatter('title: Quotes', `${'>'.repeat(100_000)} deep`)));
+      const draft = draftOf(
+        await parseTimed(frontMatter('title: Quotes', `${'>'.repeat(100_000)} deep`)),
+      );
       expect(draft.contentHtml).toContain('deep');
       expect(draft.contentHtml.match(/<blockquote>/g)!.length).toBe(MAX_BLOCK_NESTING);
     },
@@ -125,7 +160,9 @@ describe('marked sees bounded nesting', () => {
   it(
     '100,000 list markers on one line',
     async () => {
-      const draft = draftOf(await parseTimed(frontMatter('title: Markers', `${'- '.repeat(100_000)}deep`)));
+      const draft = draftOf(
+        await parseTimed(frontMatter('title: Markers', `${'- '.repeat(100_000)}deep`)),
+      );
       expect(draft.contentHtml).toContain('deep');
     },
     TIMEOUT,
@@ -136,7 +173,9 @@ describe('marked inline runs', () => {
   it(
     '"_a" 60,000 times (each "_" rescanned the run for an e-mail address)',
     async () => {
-      const draft = draftOf(await parseTimed(frontMatter('title: Underscores', '_a'.repeat(60_000))));
+      const draft = draftOf(
+        await parseTimed(frontMatter('title: Underscores', '_a'.repeat(60_000))),
+      );
       expect(draft.contentHtml).toBe(`<p>${'_a'.repeat(60_000)}</p>`);
     },
     TIMEOUT,
@@ -154,7 +193,9 @@ describe('marked inline runs', () => {
   it(
     '20,000 strikethrough openers and one closer at the end',
     async () => {
-      const draft = draftOf(await parseTimed(frontMatter('title: Tildes', `${'~~a '.repeat(20_000)}a~~`)));
+      const draft = draftOf(
+        await parseTimed(frontMatter('title: Tildes', `${'~~a '.repeat(20_000)}a~~`)),
+      );
       expect(draft.contentHtml).toBe(`<p>${'~~a '.repeat(19_999)}<del>a a</del></p>`);
     },
     TIMEOUT,
@@ -163,7 +204,9 @@ describe('marked inline runs', () => {
   it(
     '30,000 emphasis openers and one closer at the end (each opener scanned to the end)',
     async () => {
-      const draft = draftOf(await parseTimed(frontMatter('title: Openers', `${'*a '.repeat(30_000)}a*`)));
+      const draft = draftOf(
+        await parseTimed(frontMatter('title: Openers', `${'*a '.repeat(30_000)}a*`)),
+      );
       expect(draft.contentHtml).toBe(`<p>${'*a '.repeat(29_999)}<em>a a</em></p>`);
     },
     TIMEOUT,
@@ -182,7 +225,9 @@ describe('tag patterns without a closing ">"', () => {
   it(
     '"<a " 70,000 times after a paragraph (the nesting limiter)',
     async () => {
-      expect(fileOf(await parseTimed(frontMatter('title: A', `<p>${'<a '.repeat(70_000)}`)))).toBe('hostile.md');
+      expect(fileOf(await parseTimed(frontMatter('title: A', `<p>${'<a '.repeat(70_000)}`)))).toBe(
+        'hostile.md',
+      );
     },
     TIMEOUT,
   );
@@ -190,7 +235,9 @@ describe('tag patterns without a closing ">"', () => {
   it(
     '"<title" 60,000 times in an HTML document',
     async () => {
-      expect(fileOf(await parseTimed(`<html>${'<title'.repeat(60_000)}>`, 'hostile.html'))).toBe('hostile.html');
+      expect(fileOf(await parseTimed(`<html>${'<title'.repeat(60_000)}>`, 'hostile.html'))).toBe(
+        'hostile.html',
+      );
     },
     TIMEOUT,
   );
@@ -198,7 +245,9 @@ describe('tag patterns without a closing ">"', () => {
   it(
     '"<img " 70,000 times in HTML (the image-source scan)',
     async () => {
-      expect(fileOf(await parseTimed(frontMatter('title: Img', `<p>text</p>${'<img '.repeat(70_000)}`)))).toBe('hostile.md');
+      expect(
+        fileOf(await parseTimed(frontMatter('title: Img', `<p>text</p>${'<img '.repeat(70_000)}`))),
+      ).toBe('hostile.md');
     },
     TIMEOUT,
   );
@@ -206,7 +255,14 @@ describe('tag patterns without a closing ">"', () => {
   it(
     '10,000 related-reading headings',
     async () => {
-      const draft = draftOf(await parseTimed(frontMatter('title: Related', `<p>Story.</p>${'<p>推荐阅读</p>'.repeat(10_000)}<p>${'x'.repeat(20)}</p>`)));
+      const draft = draftOf(
+        await parseTimed(
+          frontMatter(
+            'title: Related',
+            `<p>Story.</p>${'<p>推荐阅读</p>'.repeat(10_000)}<p>${'x'.repeat(20)}</p>`,
+          ),
+        ),
+      );
       expect(draft.contentHtml.startsWith('<p>Story.</p>')).toBe(true);
     },
     TIMEOUT,

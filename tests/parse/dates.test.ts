@@ -98,7 +98,16 @@ describe('parseDateValue', () => {
   });
 
   it('never returns an Invalid Date', () => {
-    const inputs: unknown[] = ['2022-02-30', '2022-13-45 99:99:99', 'garbage', 1e300, -1e300, new Date(Number.NaN), '9999-12-31T23:59:59Z', '10000-01-01'];
+    const inputs: unknown[] = [
+      '2022-02-30',
+      '2022-13-45 99:99:99',
+      'garbage',
+      1e300,
+      -1e300,
+      new Date(Number.NaN),
+      '9999-12-31T23:59:59Z',
+      '10000-01-01',
+    ];
     for (const input of inputs) {
       const result = parseDateValue(input);
       if (result && 'date' in result) expect(Number.isNaN(result.date.getTime())).toBe(false);

@@ -6,7 +6,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeSeed } from '../../src/scan/read.js';
 import { parseSeed } from '../../src/parse/index.js';
 import type { Catalog } from '../../src/model.js';
-import { FIXTURES, articleFrom, expectDraft, expectRejection, fixtureBytes, parseFixture, scanDir } from '../support/seeds.js';
+import {
+  FIXTURES,
+  articleFrom,
+  expectDraft,
+  expectRejection,
+  fixtureBytes,
+  parseFixture,
+  scanDir,
+} from '../support/seeds.js';
 
 const GBK_TITLE = '郴州推进有色金属产业数字化';
 
@@ -24,7 +32,8 @@ describe('invalid-utf8.txt (GBK bytes)', () => {
     // "---\ntitle: " is 11 ASCII bytes; the GBK title starts at byte 11.
     expect(r).toEqual({
       file: 'invalid-utf8.txt',
-      reason: 'not valid UTF-8 (at byte 11); legacy encodings such as GBK are not guessed — save the file as UTF-8',
+      reason:
+        'not valid UTF-8 (at byte 11); legacy encodings such as GBK are not guessed — save the file as UTF-8',
     });
   });
 
@@ -43,7 +52,10 @@ describe('invalid-utf8.txt (GBK bytes)', () => {
   });
 
   it('finds the first bad byte deep inside a file too', () => {
-    const bytes = Buffer.concat([Buffer.from('---\ntitle: 标题\n---\n正文'.repeat(50)), Buffer.from([0xd6, 0xd0, 0xce, 0xc4])]);
+    const bytes = Buffer.concat([
+      Buffer.from('---\ntitle: 标题\n---\n正文'.repeat(50)),
+      Buffer.from([0xd6, 0xd0, 0xce, 0xc4]),
+    ]);
     expect(decodeSeed(bytes)).toEqual({
       reason: `not valid UTF-8 (at byte ${bytes.length - 4}); legacy encodings such as GBK are not guessed — save the file as UTF-8`,
     });
@@ -52,11 +64,16 @@ describe('invalid-utf8.txt (GBK bytes)', () => {
 
 describe('binary.txt (a PNG)', () => {
   it('is rejected as binary at its first NUL byte', async () => {
-    expect(await parseFixture('binary.txt')).toEqual({ file: 'binary.txt', reason: 'binary file: contains a NUL byte at offset 8' });
+    expect(await parseFixture('binary.txt')).toEqual({
+      file: 'binary.txt',
+      reason: 'binary file: contains a NUL byte at offset 8',
+    });
   });
 
   it('is rejected even when the NUL comes after valid UTF-8 text', () => {
-    expect(decodeSeed(Buffer.from('---\ntitle: x\n---\nbody\0more'))).toEqual({ reason: 'binary file: contains a NUL byte at offset 21' });
+    expect(decodeSeed(Buffer.from('---\ntitle: x\n---\nbody\0more'))).toEqual({
+      reason: 'binary file: contains a NUL byte at offset 21',
+    });
   });
 });
 
@@ -67,7 +84,9 @@ describe('UTF-16 with a byte order mark', () => {
     expect(d.title).toBe('常德智能制造示范工厂揭牌');
     expect(d.date?.toISOString()).toBe('2022-07-06T23:07:07.000Z');
     expect(d.categories).toEqual(['湖南', '智能制造']);
-    expect(d.contentHtml).toBe('<p>常德市首批智能制造示范工厂日前揭牌。</p>\n<p>示范工厂生产效率平均提高30%。</p>');
+    expect(d.contentHtml).toBe(
+      '<p>常德市首批智能制造示范工厂日前揭牌。</p>\n<p>示范工厂生产效率平均提高30%。</p>',
+    );
     expect(d.notes).toEqual([]);
   });
 
@@ -88,9 +107,15 @@ describe('UTF-16 with a byte order mark', () => {
   });
 
   it('rejects UTF-16 that is cut in the middle of a character, or that holds NULs', () => {
-    const odd = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('正文', 'utf16le').subarray(0, 3)]);
+    const odd = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('正文', 'utf16le').subarray(0, 3),
+    ]);
     expect(decodeSeed(odd)).toEqual({ reason: 'not valid UTF-16LE despite its byte order mark' });
-    const nul = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from([0x00, 0x41, 0x00, 0x00, 0x00, 0x42])]);
+    const nul = Buffer.concat([
+      Buffer.from([0xfe, 0xff]),
+      Buffer.from([0x00, 0x41, 0x00, 0x00, 0x00, 0x42]),
+    ]);
     expect(decodeSeed(nul)).toEqual({ reason: 'binary file: contains NUL characters (utf-16be)' });
   });
 });
@@ -103,11 +128,17 @@ describe('empty files', () => {
 
   it('whitespace-only.md is rejected', async () => {
     expect(fixtureBytes('whitespace-only.md').toString('utf8').trim()).toBe('');
-    expect(await parseFixture('whitespace-only.md')).toEqual({ file: 'whitespace-only.md', reason: 'file is empty' });
+    expect(await parseFixture('whitespace-only.md')).toEqual({
+      file: 'whitespace-only.md',
+      reason: 'file is empty',
+    });
   });
 
   it('a file that is only a BOM, or only markup with no text, is rejected', () => {
-    expect(parseSeed('bom-only.md', '\uFEFF')).toEqual({ file: 'bom-only.md', reason: 'file is empty' });
+    expect(parseSeed('bom-only.md', '\uFEFF')).toEqual({
+      file: 'bom-only.md',
+      reason: 'file is empty',
+    });
     expect(parseSeed('markup.html', '<div><p> </p><script>alert(1)</script></div>')).toEqual({
       file: 'markup.html',
       reason: 'file has no text: the body is empty once markup is removed',
@@ -140,7 +171,14 @@ describe('a scan of the fixtures', () => {
 
   it('never lets mojibake into an article', () => {
     for (const a of catalog.articles) {
-      for (const text of [a.title, a.summary, catalog.content.get(a.bodySource) ?? '', a.author ?? '', ...a.categories, ...a.tags]) {
+      for (const text of [
+        a.title,
+        a.summary,
+        catalog.content.get(a.bodySource) ?? '',
+        a.author ?? '',
+        ...a.categories,
+        ...a.tags,
+      ]) {
         expect(text).not.toMatch(/[\uFFFD\u0000\u00c0-\u00ff]/);
       }
       expect(a.title).not.toContain('郴州');

@@ -21,7 +21,8 @@ const CASES = [
     date: '2022-04-08T02:15:00.000Z',
     categories: ['湖南', '制造业'],
     tags: ['轨道交通'],
-    contentHtml: '<p>株洲轨道交通装备产业集群正加快推进数字化转型。</p>\n<p>目前，集群内已有30余家企业完成智能化改造。</p>',
+    contentHtml:
+      '<p>株洲轨道交通装备产业集群正加快推进数字化转型。</p>\n<p>目前，集群内已有30余家企业完成智能化改造。</p>',
   },
   {
     file: 'cr-only.md',
@@ -29,7 +30,8 @@ const CASES = [
     date: '2022-05-20T00:00:00.000Z',
     categories: ['湖南', '数字经济'],
     tags: [],
-    contentHtml: '<p>衡阳市沿衡州大道布局数字经济走廊。</p>\n<p>走廊已引进软件和信息服务企业200余家。</p>',
+    contentHtml:
+      '<p>衡阳市沿衡州大道布局数字经济走廊。</p>\n<p>走廊已引进软件和信息服务企业200余家。</p>',
   },
   {
     file: 'leading-blank-lines.md',
@@ -56,7 +58,9 @@ describe('the fixtures are what their names say, byte for byte', () => {
     expect(text.split('\r')).toHaveLength(9);
   });
   it('leading-blank-lines.md has blank and whitespace-only lines before its front matter', () => {
-    expect(fixtureBytes('leading-blank-lines.md').toString('utf8').startsWith('\n\n   \n\t\n---\n')).toBe(true);
+    expect(
+      fixtureBytes('leading-blank-lines.md').toString('utf8').startsWith('\n\n   \n\t\n---\n'),
+    ).toBe(true);
   });
 });
 

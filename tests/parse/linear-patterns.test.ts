@@ -10,55 +10,136 @@ import { htmlTitle } from '../../src/parse/index.js';
 import { hasHtmlBlock, isLinkFooter, markdownLinks } from '../../src/parse/markup.js';
 import { limitNesting } from '../../src/parse/nesting.js';
 
-const textOf = (pieces: readonly string[], maxLength = 60) => fc.array(fc.constantFrom(...pieces), { maxLength }).map((parts) => parts.join(''));
+const textOf = (pieces: readonly string[], maxLength = 60) =>
+  fc.array(fc.constantFrom(...pieces), { maxLength }).map((parts) => parts.join(''));
 const RUNS = { numRuns: 3_000 };
 
 describe('footer links: /\\[[^\\]\\n]*\\]\\([^)\\s]*\\)/g', () => {
   const OLD = /\[[^\]\n]*\]\([^)\s]*\)/g;
-  const oldSpans = (line: string) => [...line.matchAll(OLD)].map((m) => [m.index, m.index + m[0].length]);
-  const oldFooter = (line: string) => line.match(OLD) !== null && line.replace(OLD, '').replace(/[\s|｜·•\-–—]/gu, '') === '';
-  const line = textOf(['[', ']', '(', ')', 'a', '返回', ' ', '\u3000', '\t', '\n', '|', '｜', '-', '·', 'http://x', '[a](b)', '](']);
+  const oldSpans = (line: string) =>
+    [...line.matchAll(OLD)].map((m) => [m.index, m.index + m[0].length]);
+  const oldFooter = (line: string) =>
+    line.match(OLD) !== null && line.replace(OLD, '').replace(/[\s|｜·•\-–—]/gu, '') === '';
+  const line = textOf([
+    '[',
+    ']',
+    '(',
+    ')',
+    'a',
+    '返回',
+    ' ',
+    '\u3000',
+    '\t',
+    '\n',
+    '|',
+    '｜',
+    '-',
+    '·',
+    'http://x',
+    '[a](b)',
+    '](',
+  ]);
 
   it('finds the same links', () => {
-    fc.assert(fc.property(line, (text) => {
-      expect(markdownLinks(text)).toEqual(oldSpans(text));
-    }), RUNS);
+    fc.assert(
+      fc.property(line, (text) => {
+        expect(markdownLinks(text)).toEqual(oldSpans(text));
+      }),
+      RUNS,
+    );
   });
 
   it('calls the same lines footers', () => {
-    fc.assert(fc.property(line, (text) => {
-      expect(isLinkFooter(text)).toBe(oldFooter(text));
-    }), RUNS);
+    fc.assert(
+      fc.property(line, (text) => {
+        expect(isLinkFooter(text)).toBe(oldFooter(text));
+      }),
+      RUNS,
+    );
   });
 });
 
 describe('<title>: /<title[^>]*>([^<]*)<\\/title>/i', () => {
   const OLD = /<title[^>]*>([^<]*)<\/title>/i;
   it('reads the same title', () => {
-    const html = textOf(['<title', '<TITLE', '>', '<', '</title>', '</TITLE>', 'a', ' ', '<p>', 'x="y"', '<title>', '</titl']);
-    fc.assert(fc.property(html, (text) => {
-      expect(htmlTitle(text)).toBe(OLD.exec(text)?.[1]);
-    }), RUNS);
+    const html = textOf([
+      '<title',
+      '<TITLE',
+      '>',
+      '<',
+      '</title>',
+      '</TITLE>',
+      'a',
+      ' ',
+      '<p>',
+      'x="y"',
+      '<title>',
+      '</titl',
+    ]);
+    fc.assert(
+      fc.property(html, (text) => {
+        expect(htmlTitle(text)).toBe(OLD.exec(text)?.[1]);
+      }),
+      RUNS,
+    );
   });
 });
 
 describe('image sources: /<img\\b[^>]*?\\ssrc\\s*=\\s*["\']?([^"\'\\s>]+)/gi', () => {
   const OLD = /<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)/gi;
   it('finds the same sources in the same order', () => {
-    const html = textOf(['<img', '<IMG', '<imgx', ' ', '\n', 'src', 'SRC', '=', '"', "'", 'a', '//x', '>', '<', 'alt=', ' src=a', ' src="b"']);
-    fc.assert(fc.property(html, (text) => {
-      expect(imageSources(text)).toEqual([...text.matchAll(OLD)].map((m) => m[1]));
-    }), RUNS);
+    const html = textOf([
+      '<img',
+      '<IMG',
+      '<imgx',
+      ' ',
+      '\n',
+      'src',
+      'SRC',
+      '=',
+      '"',
+      "'",
+      'a',
+      '//x',
+      '>',
+      '<',
+      'alt=',
+      ' src=a',
+      ' src="b"',
+    ]);
+    fc.assert(
+      fc.property(html, (text) => {
+        expect(imageSources(text)).toEqual([...text.matchAll(OLD)].map((m) => m[1]));
+      }),
+      RUNS,
+    );
   });
 });
 
 describe('HTML or Markdown: /<(?:p|div|…)\\b[^>]*>/i', () => {
   const OLD = /<(?:p|div|br|table|ul|ol|h[1-6]|blockquote|section|article|figure|img)\b[^>]*>/i;
   it('decides alike', () => {
-    const body = textOf(['<p', '<P', '<pre', '<div', '<h1', '<h7', '<img', '>', ' ', 'a', '<b>', 'x', '\n']);
-    fc.assert(fc.property(body, (text) => {
-      expect(hasHtmlBlock(text)).toBe(OLD.test(text));
-    }), RUNS);
+    const body = textOf([
+      '<p',
+      '<P',
+      '<pre',
+      '<div',
+      '<h1',
+      '<h7',
+      '<img',
+      '>',
+      ' ',
+      'a',
+      '<b>',
+      'x',
+      '\n',
+    ]);
+    fc.assert(
+      fc.property(body, (text) => {
+        expect(hasHtmlBlock(text)).toBe(OLD.test(text));
+      }),
+      RUNS,
+    );
   });
 });
 
@@ -68,8 +149,35 @@ describe('nesting limiter: TAG only before the last ">"', () => {
   function oldLimit(html: string, maxDepth: number): string {
     const stack: Array<{ name: string; dropped: boolean }> = [];
     let changed = false;
-    const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-    const SIBLINGS = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option', 'optgroup', 'rp', 'rt']);
+    const VOID = new Set([
+      'area',
+      'base',
+      'br',
+      'col',
+      'embed',
+      'hr',
+      'img',
+      'input',
+      'link',
+      'meta',
+      'param',
+      'source',
+      'track',
+      'wbr',
+    ]);
+    const SIBLINGS = new Set([
+      'p',
+      'li',
+      'dt',
+      'dd',
+      'tr',
+      'td',
+      'th',
+      'option',
+      'optgroup',
+      'rp',
+      'rt',
+    ]);
     const out = html.replace(TAG, (tag: string, slash: string, rawName: string) => {
       const name = rawName.toLowerCase();
       if (VOID.has(name) || tag.endsWith('/>')) return tag;
@@ -93,9 +201,30 @@ describe('nesting limiter: TAG only before the last ">"', () => {
   }
 
   it('drops the same tags', () => {
-    const html = textOf(['<div>', '</div>', '<b>', '</b>', '<a ', '<a href=x>', '</a>', '<p>', '<br>', '<i/>', '>', '<', 'text', ' '], 120);
-    fc.assert(fc.property(html, (text) => {
-      expect(limitNesting(text, 3)).toBe(oldLimit(text, 3));
-    }), RUNS);
+    const html = textOf(
+      [
+        '<div>',
+        '</div>',
+        '<b>',
+        '</b>',
+        '<a ',
+        '<a href=x>',
+        '</a>',
+        '<p>',
+        '<br>',
+        '<i/>',
+        '>',
+        '<',
+        'text',
+        ' ',
+      ],
+      120,
+    );
+    fc.assert(
+      fc.property(html, (text) => {
+        expect(limitNesting(text, 3)).toBe(oldLimit(text, 3));
+      }),
+      RUNS,
+    );
   });
 });

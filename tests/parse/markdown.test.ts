@@ -19,16 +19,114 @@ const piece = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('*', '**', '***', '_', '__', '~', '~~', '~~~') },
   { weight: 6, arbitrary: fc.constantFrom('a', 'b', 'word', '中文', 'é', '1', 'x_y') },
   { weight: 4, arbitrary: fc.constantFrom(' ', ' ', ' ', '  ', '\n', '\t') },
-  { weight: 3, arbitrary: fc.constantFrom('.', ',', '!', '?', '(', ')', '[', ']', '"', "'", '-', ':', '#', '`', '<', '>', '\\', '|', '&', '@', '/', '“', '”', '。') },
-  { weight: 1, arbitrary: fc.constantFrom('[a](b)', '`code`', '<b>', '</b>', 'a@b.co', 'http://x.org/a_b', '![i](j)', '\n\n', '\n- ', '\n> ', '\n1. ', '\n    ', '\n```\n') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '.',
+      ',',
+      '!',
+      '?',
+      '(',
+      ')',
+      '[',
+      ']',
+      '"',
+      "'",
+      '-',
+      ':',
+      '#',
+      '`',
+      '<',
+      '>',
+      '\\',
+      '|',
+      '&',
+      '@',
+      '/',
+      '“',
+      '”',
+      '。',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '[a](b)',
+      '`code`',
+      '<b>',
+      '</b>',
+      'a@b.co',
+      'http://x.org/a_b',
+      '![i](j)',
+      '\n\n',
+      '\n- ',
+      '\n> ',
+      '\n1. ',
+      '\n    ',
+      '\n```\n',
+    ),
+  },
 );
 /** Mostly openers and few closers: the text where the guard refuses openers (a third of them, measured). */
 const openerPiece = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom(' *a', ' _a', ' **a', ' ~~a', ' ~a', ' (*a', ' "_a', ' ***a', ' __a', ' *_a', ' _*a') },
-  { weight: 1, arbitrary: fc.constantFrom('a*', 'a_', 'a**', 'a~~', 'a~', 'a*)', ' * ', 'a***', 'a__', '.*', '._', 'a*a', 'a_a', 'a~a') },
-  { weight: 3, arbitrary: fc.constantFrom(' a', ' ', '.', ',', '\n', 'a_b', '*_', '_*', '__', '**', '~', '"', '(', ')', '`') },
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom(
+      ' *a',
+      ' _a',
+      ' **a',
+      ' ~~a',
+      ' ~a',
+      ' (*a',
+      ' "_a',
+      ' ***a',
+      ' __a',
+      ' *_a',
+      ' _*a',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'a*',
+      'a_',
+      'a**',
+      'a~~',
+      'a~',
+      'a*)',
+      ' * ',
+      'a***',
+      'a__',
+      '.*',
+      '._',
+      'a*a',
+      'a_a',
+      'a~a',
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      ' a',
+      ' ',
+      '.',
+      ',',
+      '\n',
+      'a_b',
+      '*_',
+      '_*',
+      '__',
+      '**',
+      '~',
+      '"',
+      '(',
+      ')',
+      '`',
+    ),
+  },
 );
-const markdown = (minPieces: number, maxPieces: number) => fc.array(piece, { minLength: minPieces, maxLength: maxPieces }).map((parts) => parts.join(''));
+const markdown = (minPieces: number, maxPieces: number) =>
+  fc.array(piece, { minLength: minPieces, maxLength: maxPieces }).map((parts) => parts.join(''));
 
 describe('markdownToHtml is marked within the bounds', () => {
   it('random delimiter-dense text (the opener guard at work from the fifth opener of a paragraph)', () => {
@@ -42,15 +140,38 @@ describe('markdownToHtml is marked within the bounds', () => {
 
   it('random text of many openers and few closers (openers refused without a walk)', () => {
     fc.assert(
-      fc.property(fc.array(openerPiece, { minLength: 100, maxLength: 600 }).map((parts) => parts.join('')), (text) => {
-        expect(markdownToHtml(text)).toBe(plain(text));
-      }),
+      fc.property(
+        fc.array(openerPiece, { minLength: 100, maxLength: 600 }).map((parts) => parts.join('')),
+        (text) => {
+          expect(markdownToHtml(text)).toBe(plain(text));
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it('runs of one shape repeated, with and without a closer at the end', () => {
-    const units = ['*a ', '_a ', 'a._', '*a **b ', '~~a ', '~a ', 'a* ', '**a*', '*a**', '_*', '*_', '__a', 'a__ ', '*a_ ', '(*a) ', '"_a" ', '**a ', '* a ', 'a *b* '];
+    const units = [
+      '*a ',
+      '_a ',
+      'a._',
+      '*a **b ',
+      '~~a ',
+      '~a ',
+      'a* ',
+      '**a*',
+      '*a**',
+      '_*',
+      '*_',
+      '__a',
+      'a__ ',
+      '*a_ ',
+      '(*a) ',
+      '"_a" ',
+      '**a ',
+      '* a ',
+      'a *b* ',
+    ];
     const ends = ['', 'a*', 'a_', 'a**', 'a~~', 'a~', '*', '_', ' b*.'];
     for (const unit of units) {
       for (const end of ends) {
@@ -63,7 +184,8 @@ describe('markdownToHtml is marked within the bounds', () => {
   });
 
   it('nesting up to the bound is unchanged; deeper levels are the text of the deepest', () => {
-    const list = (depth: number) => Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- item${i}`).join('\n');
+    const list = (depth: number) =>
+      Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- item${i}`).join('\n');
     expect(markdownToHtml(list(MAX_BLOCK_NESTING))).toBe(plain(list(MAX_BLOCK_NESTING)));
     const quotes = `${'>'.repeat(MAX_BLOCK_NESTING)} deep`;
     expect(markdownToHtml(quotes)).toBe(plain(quotes));

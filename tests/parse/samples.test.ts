@@ -7,7 +7,14 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseSeed } from '../../src/parse/index.js';
 import type { Catalog, Draft } from '../../src/model.js';
-import { SAMPLES, articleFrom, expectDraft, imageSources, paragraphCount, scanDir } from '../support/seeds.js';
+import {
+  SAMPLES,
+  articleFrom,
+  expectDraft,
+  imageSources,
+  paragraphCount,
+  scanDir,
+} from '../support/seeds.js';
 
 interface Expected {
   readonly file: string;
@@ -29,7 +36,8 @@ interface Expected {
 }
 
 const QTT_IMG = 'https://cors.zfour.workers.dev/?http://static.1sapp.com/qupost/img/2022/02/13/';
-const OFWEEK_IMG = 'https://cors.zfour.workers.dev/?http://images.ofweek.com/Upload/News/2022-08/12/jihui/';
+const OFWEEK_IMG =
+  'https://cors.zfour.workers.dev/?http://images.ofweek.com/Upload/News/2022-08/12/jihui/';
 
 const SAMPLE_EXPECTATIONS: readonly Expected[] = [
   {
@@ -42,8 +50,12 @@ const SAMPLE_EXPECTATIONS: readonly Expected[] = [
     image: `${QTT_IMG}197e2a4dbb4e3cfb0017191de88df981.jpeg`,
     // 36 in the file, less the two copyright notices at the end.
     paragraphs: 34,
-    images: [`${QTT_IMG}197e2a4dbb4e3cfb0017191de88df981.jpeg`, `${QTT_IMG}13f731d95a7d1cd27c012b903d660276.jpeg`],
-    summaryStart: 'Δ 位于衡阳的衡州大道数字经济走廊 衡阳，是湖南著名的老工业基地。近年来，在湖南产业数字化的突飞猛进中',
+    images: [
+      `${QTT_IMG}197e2a4dbb4e3cfb0017191de88df981.jpeg`,
+      `${QTT_IMG}13f731d95a7d1cd27c012b903d660276.jpeg`,
+    ],
+    summaryStart:
+      'Δ 位于衡阳的衡州大道数字经济走廊 衡阳，是湖南著名的老工业基地。近年来，在湖南产业数字化的突飞猛进中',
     absent: ['data-size', '版权归原作者所有', '未经授权不得转载'],
     kept: ['撰文|潇湘晨报记者柴归', '拥抱高质量发展。</p>'],
   },
@@ -62,8 +74,20 @@ const SAMPLE_EXPECTATIONS: readonly Expected[] = [
     // The file's only <img> is the QR code inside the appendQr boilerplate.
     images: [],
     summaryStart: '原标题：数字化赋能，转型迈新步 ——聚焦湖南中小企业高质量发展之二 来源：湖南日报',
-    absent: ['appendQr', '海量资讯', '尽在新浪财经APP', '责任编辑', '王珊珊', 'news_keyword_pub', '文末二维码', 'article-editor'],
-    kept: ['<a href="https://finance.sina.com.cn/realstock/company/sz001208/nc.shtml">华菱线缆</a>', '在高质量发展道路上越走越好。</p>'],
+    absent: [
+      'appendQr',
+      '海量资讯',
+      '尽在新浪财经APP',
+      '责任编辑',
+      '王珊珊',
+      'news_keyword_pub',
+      '文末二维码',
+      'article-editor',
+    ],
+    kept: [
+      '<a href="https://finance.sina.com.cn/realstock/company/sz001208/nc.shtml">华菱线缆</a>',
+      '在高质量发展道路上越走越好。</p>',
+    ],
   },
   {
     file: '002_8cd73b35cd009734.txt',
@@ -75,8 +99,17 @@ const SAMPLE_EXPECTATIONS: readonly Expected[] = [
     // 28 in the file, less the source line （文章来源：中国工业报）.
     paragraphs: 27,
     images: [],
-    summaryStart: '浙江省数字化改革启动以来，湖州紧扣“产业数字化、数字产业化”主线，加快“产业大脑+未来工厂”融合应用',
-    absent: ['[返回', '返回首页', '返回中国工业报新闻', 'finews.withounder.com', 'finews.zning.xyz', 'em_media', '文章来源'],
+    summaryStart:
+      '浙江省数字化改革启动以来，湖州紧扣“产业数字化、数字产业化”主线，加快“产业大脑+未来工厂”融合应用',
+    absent: [
+      '[返回',
+      '返回首页',
+      '返回中国工业报新闻',
+      'finews.withounder.com',
+      'finews.zning.xyz',
+      'em_media',
+      '文章来源',
+    ],
     kept: ['<p>(胡晶新)</p>'],
   },
   {
@@ -88,8 +121,13 @@ const SAMPLE_EXPECTATIONS: readonly Expected[] = [
     tags: [],
     image: `${OFWEEK_IMG}1660293461565005263.jpg`,
     paragraphs: 40,
-    images: [`${OFWEEK_IMG}1660293461565005263.jpg`, `${OFWEEK_IMG}1660293462121094344.jpg`, `${OFWEEK_IMG}1660293462746074105.jpg`],
-    summaryStart: '一场数字化的颠覆性变革，正在山东淄博发生。近日，围绕窑炉数字化转型，海尔卡奥斯与华光国瓷签署合作协议',
+    images: [
+      `${OFWEEK_IMG}1660293461565005263.jpg`,
+      `${OFWEEK_IMG}1660293462121094344.jpg`,
+      `${OFWEEK_IMG}1660293462746074105.jpg`,
+    ],
+    summaryStart:
+      '一场数字化的颠覆性变革，正在山东淄博发生。近日，围绕窑炉数字化转型，海尔卡奥斯与华光国瓷签署合作协议',
     absent: ['style=', 'text-indent'],
     kept: ['在数字强省建设中，“云行齐鲁 工赋山东”释放出的将是数字化转型的乘数效应。'],
   },
@@ -100,16 +138,28 @@ const SAMPLE_EXPECTATIONS: readonly Expected[] = [
     tags: [],
     paragraphs: 14,
     images: [],
-    summaryStart: '浙江全省传统制造业改造提升2.0版现场推进会现场 。中新社采访人员 黄慧 摄 摄 中新网湖州11月10日电',
+    summaryStart:
+      '浙江全省传统制造业改造提升2.0版现场推进会现场 。中新社采访人员 黄慧 摄 摄 中新网湖州11月10日电',
     // The recommended-reading list, the 【|title】 echo and the image placeholder caption.
-    absent: ['推荐阅读', '【|', '聚焦能源谷', '糗事百科', '外媒聚焦双十一', '本文插图', '|聚焦数字化集群化等'],
+    absent: [
+      '推荐阅读',
+      '【|',
+      '聚焦能源谷',
+      '糗事百科',
+      '外媒聚焦双十一',
+      '本文插图',
+      '|聚焦数字化集群化等',
+    ],
     kept: ['<p>现场 , 浙江省长郑栅洁指出', '全面推动集成式改革 , 优化营商环境 。</p>'],
   },
 ];
 
 const drafts = new Map<string, Draft>();
 for (const s of SAMPLE_EXPECTATIONS) {
-  drafts.set(s.file, expectDraft(parseSeed(s.file, readFileSync(path.join(SAMPLES, s.file), 'utf8'))));
+  drafts.set(
+    s.file,
+    expectDraft(parseSeed(s.file, readFileSync(path.join(SAMPLES, s.file), 'utf8'))),
+  );
 }
 const draftOf = (file: string) => drafts.get(file)!;
 
@@ -133,7 +183,8 @@ describe.each(SAMPLE_EXPECTATIONS)('sample $file', (s) => {
     const html = draftOf(s.file).contentHtml;
     expect(paragraphCount(html)).toBe(s.paragraphs);
     expect(imageSources(html)).toEqual(s.images);
-    for (const img of html.match(/<img\b[^>]*>/g) ?? []) expect(img).toContain('referrerpolicy="no-referrer"');
+    for (const img of html.match(/<img\b[^>]*>/g) ?? [])
+      expect(img).toContain('referrerpolicy="no-referrer"');
     for (const text of s.kept) expect(html).toContain(text);
   });
 
@@ -167,7 +218,12 @@ describe('the samples through the Scanner', () => {
     expect(catalog.articles).toHaveLength(5);
     expect(catalog.rejected).toEqual([]);
     expect(catalog.duplicates).toBe(0);
-    expect(catalog.articles.map((a) => a.sources).flat().sort()).toEqual(SAMPLE_EXPECTATIONS.map((s) => s.file));
+    expect(
+      catalog.articles
+        .map((a) => a.sources)
+        .flat()
+        .sort(),
+    ).toEqual(SAMPLE_EXPECTATIONS.map((s) => s.file));
   });
 
   it.each(SAMPLE_EXPECTATIONS)('carries every field of $file into its article', (s) => {
@@ -199,7 +255,10 @@ describe('the samples through the Scanner', () => {
     expect(a.date.toISOString()).toBe(mtime.toISOString());
     expect(a.updated.toISOString()).toBe(mtime.toISOString());
     expect(catalog.notices).toEqual([
-      { file, note: `no usable date; using the file's first-seen modification time ${mtime.toISOString()}` },
+      {
+        file,
+        note: `no usable date; using the file's first-seen modification time ${mtime.toISOString()}`,
+      },
     ]);
   });
 
@@ -227,6 +286,9 @@ describe('the samples through the Scanner', () => {
     ]);
     const media = catalog.categories.find((c) => c.name === '新媒体')!;
     // Newest first: 003 (2022-08-12) before 000 (2022-02-13).
-    expect(media.articleIds).toEqual([articleFrom(catalog, '003_14939d2c03372406.txt').id, articleFrom(catalog, '000_b04ed080fefa3896.txt').id]);
+    expect(media.articleIds).toEqual([
+      articleFrom(catalog, '003_14939d2c03372406.txt').id,
+      articleFrom(catalog, '000_b04ed080fefa3896.txt').id,
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/parse/text.js';
 
-const graphemes = (s: string) => [...new Intl.Segmenter('und', { granularity: 'grapheme' }).segment(s)].map((g) => g.segment);
+const graphemes = (s: string) =>
+  [...new Intl.Segmenter('und', { granularity: 'grapheme' }).segment(s)].map((g) => g.segment);
 
 describe('summarize', () => {
   it('keeps short text whole, with whitespace runs made single spaces', () => {

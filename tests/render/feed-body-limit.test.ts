@@ -6,7 +6,8 @@ import { FEED_BODY_LIMIT } from '../../src/render/feed-model.js';
 import { articleFrom, BASE_URL, siteFor } from '../support/site.js';
 
 // A body of many paragraphs, each a distinct line, so the test can tell whole from cut.
-const paragraphs = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag} paragraph ${i} of the long article.`).join('\n\n');
+const paragraphs = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => `${tag} paragraph ${i} of the long article.`).join('\n\n');
 const BIG = paragraphs(Math.ceil((FEED_BODY_LIMIT * 1.2) / 30), 'Big');
 const SMALL = paragraphs(200, 'Small');
 
@@ -15,8 +16,14 @@ describe('a body larger than a feed item may carry', () => {
   let env: Awaited<ReturnType<typeof siteFor>>;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-body-limit-'));
-    await writeFile(path.join(dir, 'big.md'), `---\ntitle: Big\ndate: 2024-01-02T00:00:00Z\ncategories: [long]\n---\n${BIG}\n`);
-    await writeFile(path.join(dir, 'small.md'), `---\ntitle: Small\ndate: 2024-01-01T00:00:00Z\ncategories: [long]\n---\n${SMALL}\n`);
+    await writeFile(
+      path.join(dir, 'big.md'),
+      `---\ntitle: Big\ndate: 2024-01-02T00:00:00Z\ncategories: [long]\n---\n${BIG}\n`,
+    );
+    await writeFile(
+      path.join(dir, 'small.md'),
+      `---\ntitle: Small\ndate: 2024-01-01T00:00:00Z\ncategories: [long]\n---\n${SMALL}\n`,
+    );
     env = await siteFor(dir);
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));

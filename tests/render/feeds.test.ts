@@ -24,7 +24,8 @@ import {
 } from '../support/site.js';
 
 const CATEGORY_URL = (slug: string) => `${BASE_URL}/categories/${encodeURIComponent(slug)}/`;
-const QTT_HEADIMG = 'https://cors.zfour.workers.dev/?http://static.1sapp.com/qupost/img/2022/02/13/197e2a4dbb4e3cfb0017191de88df981.jpeg';
+const QTT_HEADIMG =
+  'https://cors.zfour.workers.dev/?http://static.1sapp.com/qupost/img/2022/02/13/197e2a4dbb4e3cfb0017191de88df981.jpeg';
 const SINA_HEADIMG = 'https://n.sinaimg.cn/finance/cece9e13/20200514/343233024.png';
 
 let catalog: Catalog;
@@ -34,11 +35,15 @@ let byFile: Record<keyof typeof SAMPLE, Article>;
 beforeAll(async () => {
   catalog = await scanCatalog(SAMPLES);
   site = await makeSite(catalog);
-  byFile = Object.fromEntries(Object.entries(SAMPLE).map(([k, s]) => [k, articleFrom(catalog, s.file)])) as typeof byFile;
+  byFile = Object.fromEntries(
+    Object.entries(SAMPLE).map(([k, s]) => [k, articleFrom(catalog, s.file)]),
+  ) as typeof byFile;
 });
 
 /** Where a reader is sent for an article: its original URL if it has one, else its page here. */
-const expectedLink = (a: Article) => a.link ?? `${BASE_URL}/articles/${a.guid.slice('urn:sha256:'.length, 'urn:sha256:'.length + 16)}/`;
+const expectedLink = (a: Article) =>
+  a.link ??
+  `${BASE_URL}/articles/${a.guid.slice('urn:sha256:'.length, 'urn:sha256:'.length + 16)}/`;
 
 describe('samples in the catalog (the premises of the feed tests)', () => {
   it('are five articles with hash guids, newest first', () => {
@@ -89,16 +94,22 @@ describe('RSS 2.0', () => {
   });
 
   it('has one item per article, newest first', () => {
-    const titles = $('channel > item > title').map((_, el) => $(el).text()).get();
+    const titles = $('channel > item > title')
+      .map((_, el) => $(el).text())
+      .get();
     expect(titles).toEqual(catalog.articles.map((a) => a.title));
   });
 
   it('lastBuildDate is the newest item date, not the build time', () => {
-    const pubDates = $('channel > item > pubDate').map((_, el) => Date.parse($(el).text())).get();
+    const pubDates = $('channel > item > pubDate')
+      .map((_, el) => Date.parse($(el).text()))
+      .get();
     const newest = Math.max(...pubDates);
     expect($('channel > lastBuildDate').text()).toBe(new Date(newest).toUTCString());
     expect(newest).toBe(catalog.articles[0]!.date.getTime());
-    expect($('channel > lastBuildDate').text()).not.toBe(new Date('2026-01-01T00:00:00Z').toUTCString());
+    expect($('channel > lastBuildDate').text()).not.toBe(
+      new Date('2026-01-01T00:00:00Z').toUTCString(),
+    );
   });
 
   it('every item: link, guid urn:sha256 isPermaLink=false, pubDate, description, content:encoded with <p>', () => {
@@ -133,13 +144,18 @@ describe('RSS 2.0', () => {
     const item = itemOf(SAMPLE.s000.title);
     expect(item.children('pubDate').text()).toBe('Sun, 13 Feb 2022 15:09:00 GMT');
     expect(item.children('dc\\:creator').text()).toBe('趣头条');
-    const categories = item.children('category').map((_, el) => ({ name: $(el).text(), domain: $(el).attr('domain') })).get();
+    const categories = item
+      .children('category')
+      .map((_, el) => ({ name: $(el).text(), domain: $(el).attr('domain') }))
+      .get();
     expect(categories).toEqual([
       { name: '新媒体', domain: CATEGORY_URL('新媒体') },
       { name: '趣头条', domain: CATEGORY_URL('趣头条') },
       { name: '分类', domain: CATEGORY_URL('分类') },
     ]);
-    expect(categories[0]!.domain).toBe('https://news.example.org/categories/%E6%96%B0%E5%AA%92%E4%BD%93/');
+    expect(categories[0]!.domain).toBe(
+      'https://news.example.org/categories/%E6%96%B0%E5%AA%92%E4%BD%93/',
+    );
     const content = item.children('content\\:encoded').text();
     expect(content).toContain('<p>');
     expect(content).toContain('<img');
@@ -157,7 +173,12 @@ describe('RSS 2.0', () => {
     expect(item.children('enclosure').length).toBe(0);
     expect(resourceText(site, '/rss.xml')).not.toContain(SINA_HEADIMG);
     expect(item.children('dc\\:creator').text()).toBe('新浪财经');
-    expect(item.children('category').map((_, el) => $(el).text()).get()).toEqual(['金融', '新浪财经', '新浪财经－国內']);
+    expect(
+      item
+        .children('category')
+        .map((_, el) => $(el).text())
+        .get(),
+    ).toEqual(['金融', '新浪财经', '新浪财经－国內']);
     expect(item.children('pubDate').text()).toBe('Fri, 23 Jul 2021 09:06:41 GMT');
   });
 
@@ -171,7 +192,9 @@ describe('RSS 2.0', () => {
   });
 
   it('no enclosure anywhere has the `feed` package type `image//`', () => {
-    const types = $('enclosure').map((_, el) => $(el).attr('type')).get();
+    const types = $('enclosure')
+      .map((_, el) => $(el).attr('type'))
+      .get();
     expect(types.length).toBe(catalog.articles.filter((a) => a.image).length);
     expect(types.length).toBeGreaterThanOrEqual(2);
     for (const type of types) expect(type).toMatch(/^image\/[a-z]+$/);
@@ -182,7 +205,11 @@ describe('RSS 2.0', () => {
     expect($c('channel > title').text()).toBe('seedfeed — 新媒体');
     expect($c('channel > link').text()).toBe(CATEGORY_URL('新媒体'));
     expect($c('channel > atom\\:link').attr('href')).toBe(`${CATEGORY_URL('新媒体')}rss.xml`);
-    expect($c('channel > item > title').map((_, el) => $c(el).text()).get()).toEqual([SAMPLE.s003.title, SAMPLE.s000.title]);
+    expect(
+      $c('channel > item > title')
+        .map((_, el) => $c(el).text())
+        .get(),
+    ).toEqual([SAMPLE.s003.title, SAMPLE.s000.title]);
     expect($c('channel > lastBuildDate').text()).toBe('Fri, 12 Aug 2022 08:37:00 GMT');
   });
 });
@@ -207,7 +234,11 @@ describe('Atom 1.0', () => {
     expect(feed.children('title').text()).toBe('seedfeed — all articles');
     expect(feed.children('link[rel="self"]').attr('href')).toBe(`${BASE_URL}/atom.xml`);
     expect(feed.children('link[rel="alternate"]').attr('href')).toBe(`${BASE_URL}/`);
-    const newest = Math.max(...$('entry > updated').map((_, el) => Date.parse($(el).text())).get());
+    const newest = Math.max(
+      ...$('entry > updated')
+        .map((_, el) => Date.parse($(el).text()))
+        .get(),
+    );
     expect(feed.children('updated').text()).toBe(new Date(newest).toISOString());
     expect(feed.children('updated').text()).toBe(catalog.articles[0]!.updated.toISOString());
   });
@@ -233,10 +264,18 @@ describe('Atom 1.0', () => {
     expect(entry.children('author').children('name').text()).toBe('趣头条');
     const categories = entry
       .children('category')
-      .map((_, el) => ({ term: $(el).attr('term'), label: $(el).attr('label'), scheme: $(el).attr('scheme') }))
+      .map((_, el) => ({
+        term: $(el).attr('term'),
+        label: $(el).attr('label'),
+        scheme: $(el).attr('scheme'),
+      }))
       .get();
     expect(categories).toEqual(
-      ['新媒体', '趣头条', '分类'].map((name) => ({ term: name, label: name, scheme: CATEGORY_URL(name) })),
+      ['新媒体', '趣头条', '分类'].map((name) => ({
+        term: name,
+        label: name,
+        scheme: CATEGORY_URL(name),
+      })),
     );
     const enclosure = entry.children('link[rel="enclosure"]');
     expect(enclosure.length).toBe(1);
@@ -246,15 +285,21 @@ describe('Atom 1.0', () => {
   });
 
   it('sample 003 (proxy .jpg): image/jpeg; no enclosure anywhere is typed image//', () => {
-    expect(entryOf(SAMPLE.s003.title).children('link[rel="enclosure"]').attr('type')).toBe('image/jpeg');
+    expect(entryOf(SAMPLE.s003.title).children('link[rel="enclosure"]').attr('type')).toBe(
+      'image/jpeg',
+    );
     expect(entryOf(SAMPLE.s001.title).children('link[rel="enclosure"]').length).toBe(0);
-    const types = $('link[rel="enclosure"]').map((_, el) => $(el).attr('type')).get();
+    const types = $('link[rel="enclosure"]')
+      .map((_, el) => $(el).attr('type'))
+      .get();
     expect(types.length).toBe(catalog.articles.filter((a) => a.image).length);
     for (const type of types) expect(type).toMatch(/^image\/[a-z]+$/);
   });
 
   it('sample 002 links to its original URL', () => {
-    expect(entryOf(SAMPLE.s002.title).children('link:not([rel])').attr('href')).toBe(SAMPLE_002_LINK);
+    expect(entryOf(SAMPLE.s002.title).children('link:not([rel])').attr('href')).toBe(
+      SAMPLE_002_LINK,
+    );
   });
 });
 
@@ -353,7 +398,11 @@ describe('JSON Feed 1.1', () => {
         title: 't',
         description: 'd',
         homePage: `${BASE_URL}/`,
-        selfUrls: { rss: `${BASE_URL}/rss.xml`, atom: `${BASE_URL}/atom.xml`, json: `${BASE_URL}/feed.json` },
+        selfUrls: {
+          rss: `${BASE_URL}/rss.xml`,
+          atom: `${BASE_URL}/atom.xml`,
+          json: `${BASE_URL}/feed.json`,
+        },
         language: 'en',
         items: [],
         updated: new Date(0),
@@ -380,8 +429,12 @@ describe('a PNG head image (fixture tests/fixtures/render/slugs/alpha.md)', () =
     const entry = $a('entry').filter((_, el) => $a(el).children('title').text() === 'Alpha report');
     expect(entry.children('link[rel="enclosure"]').attr('href')).toBe(PNG);
     expect(entry.children('link[rel="enclosure"]').attr('type')).toBe('image/png');
-    const json = JSON.parse(resourceText(fixture, '/feed.json')) as { items: Array<{ title: string; attachments?: unknown }> };
-    expect(json.items.find((i) => i.title === 'Alpha report')!.attachments).toEqual([{ url: PNG, mime_type: 'image/png' }]);
+    const json = JSON.parse(resourceText(fixture, '/feed.json')) as {
+      items: Array<{ title: string; attachments?: unknown }>;
+    };
+    expect(json.items.find((i) => i.title === 'Alpha report')!.attachments).toEqual([
+      { url: PNG, mime_type: 'image/png' },
+    ]);
   });
 
   it('an English corpus gets language en', () => {

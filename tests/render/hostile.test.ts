@@ -45,8 +45,12 @@ const BODY = Buffer.concat([
   Buffer.from([0x01, 0x20, 0x0b]),
   Buffer.from(' nonchar '),
   Buffer.from([0xef, 0xbf, 0xbe]), // U+FFFE
-  Buffer.from(' &amp; literal &amp;amp; <b>bold</b></p>\n<p><img src="https://img.example.com/b.jpg"></p>\n'),
-  Buffer.from('<script>alert(1)</script><img src="https://img.example.com/c.jpg" onerror="alert(1)">\n'),
+  Buffer.from(
+    ' &amp; literal &amp;amp; <b>bold</b></p>\n<p><img src="https://img.example.com/b.jpg"></p>\n',
+  ),
+  Buffer.from(
+    '<script>alert(1)</script><img src="https://img.example.com/c.jpg" onerror="alert(1)">\n',
+  ),
 ]);
 
 /** What the title is once the illegal characters are gone (cleanLine also folds the spaces). */
@@ -94,7 +98,8 @@ const liveElements = (text: string) => load(text, null, false)('*').length;
 function everyString(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) for (const v of value) everyString(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) everyString(v, out);
+  else if (value && typeof value === 'object')
+    for (const v of Object.values(value)) everyString(v, out);
   return out;
 }
 
@@ -105,7 +110,9 @@ describe('the hostile file is used, not rejected', () => {
     expect(article.title).toBe(CLEAN_TITLE);
     expect(article.author).toBe(CLEAN_AUTHOR);
     expect(article.categories).toEqual(CATEGORY_NAMES);
-    expect(catalog.categories.map((c) => c.name).sort()).toEqual([...CATEGORY_NAMES, 'Plain'].sort());
+    expect(catalog.categories.map((c) => c.name).sort()).toEqual(
+      [...CATEGORY_NAMES, 'Plain'].sort(),
+    );
   });
 });
 
@@ -126,14 +133,17 @@ describe('well-formedness', () => {
   });
 
   it('every RSS, Atom and OPML document is well-formed XML (xmllint)', async () => {
-    await expectAllWellFormed(xmlPaths(site).map((p) => ({ name: p, contents: site.get(p)!.body })));
+    await expectAllWellFormed(
+      xmlPaths(site).map((p) => ({ name: p, contents: site.get(p)!.body })),
+    );
   });
 
   it('every JSON Feed parses, and no string in it holds an XML-illegal character', () => {
     for (const p of jsonPaths(site)) {
       const text = resourceText(site, p);
       const parsed = JSON.parse(text) as unknown;
-      for (const s of everyString(parsed)) expect(XML_ILLEGAL_OR_REPLACEMENT.test(s), `${p}: ${JSON.stringify(s)}`).toBe(false);
+      for (const s of everyString(parsed))
+        expect(XML_ILLEGAL_OR_REPLACEMENT.test(s), `${p}: ${JSON.stringify(s)}`).toBe(false);
     }
   });
 
@@ -155,7 +165,12 @@ describe('what a reader sees is what the file said', () => {
     const title = item.children('title').text();
     expect(liveElements(title)).toBe(0);
     expect(shownAsHtml(title)).toBe(CLEAN_TITLE);
-    expect(item.children('category').map((_, el) => shownAsHtml($(el).text())).get()).toEqual(CATEGORY_NAMES);
+    expect(
+      item
+        .children('category')
+        .map((_, el) => shownAsHtml($(el).text()))
+        .get(),
+    ).toEqual(CATEGORY_NAMES);
     expect(shownAsHtml(item.children('dc\\:creator').text())).toBe(CLEAN_AUTHOR);
     const content = item.children('content\\:encoded').text();
     expect(content.match(/]]&gt;/g)).toHaveLength(2);
@@ -170,7 +185,9 @@ describe('what a reader sees is what the file said', () => {
     const slug = catalog.categories.find((c) => c.name === '&amp;')!.slug;
     const $ = xml(resourceText(site, `/categories/${slug}/rss.xml`));
     expect(shownAsHtml($('channel > title').text())).toBe('seedfeed — &amp;');
-    expect(shownAsHtml($('channel > description').text())).toBe('Articles in the category “&amp;”, newest first.');
+    expect(shownAsHtml($('channel > description').text())).toBe(
+      'Articles in the category “&amp;”, newest first.',
+    );
   });
 
   it('Atom: title is type="text" and exactly the clean title; category term/label keep < and &', () => {
@@ -181,10 +198,15 @@ describe('what a reader sees is what the file said', () => {
     // type="text" (RFC 4287 §3.1.1.1): a reader shows the characters, `<b>` and `]]>` included.
     expect(title.attr('type')).toBe('text');
     expect(title.text()).toBe(CLEAN_TITLE);
-    const categories = entry.children('category').map((_, el) => ({ term: $(el).attr('term'), label: $(el).attr('label') })).get();
+    const categories = entry
+      .children('category')
+      .map((_, el) => ({ term: $(el).attr('term'), label: $(el).attr('label') }))
+      .get();
     expect(categories).toEqual(CATEGORY_NAMES.map((name) => ({ term: name, label: name })));
     expect(entry.children('author').children('name').text()).toBe(CLEAN_AUTHOR);
-    expect(entry.children('link[rel="enclosure"]').attr('href')).toBe('https://img.example.com/a.png?x=1&y=2');
+    expect(entry.children('link[rel="enclosure"]').attr('href')).toBe(
+      'https://img.example.com/a.png?x=1&y=2',
+    );
     expect(entry.children('link[rel="enclosure"]').attr('type')).toBe('image/png');
   });
 
@@ -193,11 +215,15 @@ describe('what a reader sees is what the file said', () => {
     const $ = xml(resourceText(site, `/categories/${slug}/atom.xml`));
     expect($('feed > title').text()).toBe('seedfeed — A<B & C');
     expect($('feed > subtitle').text()).toBe('Articles in the category “A<B & C”, newest first.');
-    expect($('feed > link[rel="self"]').attr('href')).toBe(`${BASE_URL}/categories/${slug}/atom.xml`);
+    expect($('feed > link[rel="self"]').attr('href')).toBe(
+      `${BASE_URL}/categories/${slug}/atom.xml`,
+    );
   });
 
   it('JSON Feed: plain strings exactly as cleaned', () => {
-    const feed = JSON.parse(resourceText(site, '/feed.json')) as { items: Array<Record<string, unknown>> };
+    const feed = JSON.parse(resourceText(site, '/feed.json')) as {
+      items: Array<Record<string, unknown>>;
+    };
     const item = feed.items.find((i) => i.id === article.guid)!;
     expect(item.title).toBe(CLEAN_TITLE);
     expect(item.authors).toEqual([{ name: CLEAN_AUTHOR }]);
@@ -211,7 +237,9 @@ describe('what a reader sees is what the file said', () => {
     await expectWellFormed('/opml.xml', text);
     const $ = xml(text);
     for (const el of $('outline').get()) expect(liveElements($(el).attr('text')!)).toBe(0);
-    const texts = $('outline').map((_, el) => shownAsHtml($(el).attr('text')!)).get();
+    const texts = $('outline')
+      .map((_, el) => shownAsHtml($(el).attr('text')!))
+      .get();
     for (const name of CATEGORY_NAMES) expect(texts).toContain(`seedfeed — ${name}`);
   });
 

@@ -24,7 +24,16 @@ import type { Element } from 'domhandler';
 import { SaxesParser } from 'saxes';
 import type { Catalog } from '../../src/model.js';
 import { Site } from '../../src/render/site.js';
-import { BASE_URL, BUILT_AT, SITE_TITLE, expectAllWellFormed, loadText, makeTempDir, resourceText, scanCatalog } from '../support/site.js';
+import {
+  BASE_URL,
+  BUILT_AT,
+  SITE_TITLE,
+  expectAllWellFormed,
+  loadText,
+  makeTempDir,
+  resourceText,
+  scanCatalog,
+} from '../support/site.js';
 
 const IMG = '<img src=x onerror=alert(1)>';
 const SVG = '<svg onload=alert(3)>';
@@ -58,7 +67,11 @@ beforeAll(async () => {
   await writeFile(path.join(temp.dir, 'oldest.md'), seed(LITERAL_TITLE, 1, 'The oldest body.'));
   catalog = await scanCatalog(temp.dir);
   // One item per feed: the older articles land on RFC 5005 archive pages (render/archive-xml.ts).
-  site = await Site.create(catalog, { baseUrl: BASE_URL, siteTitle: SITE_TITLE, limit: 1, archivePageSize: 1 }, BUILT_AT);
+  site = await Site.create(
+    catalog,
+    { baseUrl: BASE_URL, siteTitle: SITE_TITLE, limit: 1, archivePageSize: 1 },
+    BUILT_AT,
+  );
 });
 
 afterAll(() => temp.remove());
@@ -80,7 +93,12 @@ function parseXml(document: string): Node {
   const root: Node = { name: '#document', attrs: {}, children: [], text: '' };
   const stack: Node[] = [root];
   parser.on('opentag', (tag) => {
-    const node: Node = { name: tag.name, attrs: { ...(tag.attributes as Record<string, string>) }, children: [], text: '' };
+    const node: Node = {
+      name: tag.name,
+      attrs: { ...(tag.attributes as Record<string, string>) },
+      children: [],
+      text: '',
+    };
     stack.at(-1)!.children.push(node);
     stack.push(node);
   });
@@ -100,7 +118,14 @@ const kid = (node: Node, name: string) => kids(node, name)[0];
 /** What a reader that renders the text as HTML shows: the text of the parsed fragment. */
 const shownAsHtml = (text: string) => load(text, null, false).root().text();
 /** The elements an HTML reading of the text finds: live markup. */
-const liveElements = (text: string) => load(text, null, false)('*').map((_, el) => (el as Element).tagName).get();
+const liveElements = (text: string) =>
+  load(
+    text,
+    null,
+    false,
+  )('*')
+    .map((_, el) => (el as Element).tagName)
+    .get();
 /**
  * The Universal Feed Parser's guess for RSS text with no declared type (feedparser/mixin.py,
  * lookslikehtml: a close tag or an entity reference makes it HTML).
@@ -131,7 +156,8 @@ function atomText(label: string, node: Node): string {
 
 const articleTitles = new Map<string, string>();
 const titleOfGuid = (guid: string) => {
-  if (articleTitles.size === 0) for (const a of catalog.articles) articleTitles.set(a.guid, a.title);
+  if (articleTitles.size === 0)
+    for (const a of catalog.articles) articleTitles.set(a.guid, a.title);
   const title = articleTitles.get(guid);
   if (title === undefined) expect.fail(`no article has guid ${guid}`);
   return title;
@@ -141,13 +167,29 @@ const titleOfGuid = (guid: string) => {
 function groupText(sitePath: string): { title: string; description: string } {
   const archive = /\/archive\/(\d+)\//.exec(sitePath);
   const suffix = archive ? ` (archive ${archive[1]})` : '';
-  if (sitePath.startsWith('/categories/')) return { title: `${SITE_TITLE} — ${IMG}${suffix}`, description: `Articles in the category “${IMG}”, newest first.` };
-  if (sitePath.startsWith('/tags/')) return { title: `${SITE_TITLE} — tag ${SVG}${suffix}`, description: `Articles tagged “${SVG}”, newest first.` };
-  if (sitePath.startsWith('/authors/')) return { title: `${SITE_TITLE} — by ${AUTHOR}${suffix}`, description: `Articles by ${AUTHOR}, newest first.` };
-  return { title: `${SITE_TITLE} — all articles${suffix}`, description: 'All articles, newest first.' };
+  if (sitePath.startsWith('/categories/'))
+    return {
+      title: `${SITE_TITLE} — ${IMG}${suffix}`,
+      description: `Articles in the category “${IMG}”, newest first.`,
+    };
+  if (sitePath.startsWith('/tags/'))
+    return {
+      title: `${SITE_TITLE} — tag ${SVG}${suffix}`,
+      description: `Articles tagged “${SVG}”, newest first.`,
+    };
+  if (sitePath.startsWith('/authors/'))
+    return {
+      title: `${SITE_TITLE} — by ${AUTHOR}${suffix}`,
+      description: `Articles by ${AUTHOR}, newest first.`,
+    };
+  return {
+    title: `${SITE_TITLE} — all articles${suffix}`,
+    description: 'All articles, newest first.',
+  };
 }
 
-const documents = (ending: string) => [...site.paths()].filter((p) => p.endsWith(ending) && p !== '/opml.xml');
+const documents = (ending: string) =>
+  [...site.paths()].filter((p) => p.endsWith(ending) && p !== '/opml.xml');
 const text = (sitePath: string) => resourceText(site, sitePath);
 
 // ---------------------------------------------------------------------------------------------
@@ -171,13 +213,22 @@ describe('the premises', () => {
 
 describe('RSS 2.0 (current feeds and archive pages, every group)', () => {
   it('every document is well-formed (xmllint)', async () => {
-    await expectAllWellFormed([...documents('rss.xml'), ...documents('atom.xml'), '/opml.xml'].map((p) => ({ name: p, contents: text(p) })));
+    await expectAllWellFormed(
+      [...documents('rss.xml'), ...documents('atom.xml'), '/opml.xml'].map((p) => ({
+        name: p,
+        contents: text(p),
+      })),
+    );
   });
 
   it('channel description (HTML): the category, tag or author name is text, never markup', () => {
     for (const p of documents('rss.xml')) {
       const channel = kid(parseXml(text(p)), 'channel')!;
-      expectHtmlText(`${p} channel description`, kid(channel, 'description')!.text, groupText(p).description);
+      expectHtmlText(
+        `${p} channel description`,
+        kid(channel, 'description')!.text,
+        groupText(p).description,
+      );
     }
   });
 
@@ -196,7 +247,11 @@ describe('RSS 2.0 (current feeds and archive pages, every group)', () => {
     for (const p of documents('rss.xml')) {
       for (const item of kids(kid(parseXml(text(p)), 'channel')!, 'item')) {
         seen.add(kid(item, 'guid')!.text);
-        expectReadsAs(`${p} item title`, kid(item, 'title')!.text, titleOfGuid(kid(item, 'guid')!.text));
+        expectReadsAs(
+          `${p} item title`,
+          kid(item, 'title')!.text,
+          titleOfGuid(kid(item, 'guid')!.text),
+        );
       }
     }
     expect(seen.size).toBe(catalog.articles.length);
@@ -207,8 +262,13 @@ describe('RSS 2.0 (current feeds and archive pages, every group)', () => {
       for (const item of kids(kid(parseXml(text(p)), 'channel')!, 'item')) {
         const guid = kid(item, 'guid')!.text;
         expectReadsAs(`${p} dc:creator`, kid(item, 'dc:creator')!.text, AUTHOR);
-        for (const category of kids(item, 'category')) expect(liveElements(category.text), `${p} category`).toEqual([]);
-        expectHtmlText(`${p} item description`, kid(item, 'description')!.text, catalog.articles.find((a) => a.guid === guid)!.summary);
+        for (const category of kids(item, 'category'))
+          expect(liveElements(category.text), `${p} category`).toEqual([]);
+        expectHtmlText(
+          `${p} item description`,
+          kid(item, 'description')!.text,
+          catalog.articles.find((a) => a.guid === guid)!.summary,
+        );
       }
     }
   });
@@ -216,7 +276,9 @@ describe('RSS 2.0 (current feeds and archive pages, every group)', () => {
   it('an everyday title is written once-escaped: a plain-text reader shows it as it is', () => {
     const middle = catalog.articles.find((a) => a.title === PLAIN_TITLE)!;
     const page = documents('rss.xml').find((p) => text(p).includes(middle.guid))!;
-    const item = kids(kid(parseXml(text(page)), 'channel')!, 'item').find((i) => kid(i, 'guid')!.text === middle.guid)!;
+    const item = kids(kid(parseXml(text(page)), 'channel')!, 'item').find(
+      (i) => kid(i, 'guid')!.text === middle.guid,
+    )!;
     expect(kid(item, 'title')!.text).toBe(PLAIN_TITLE);
   });
 });
@@ -234,7 +296,9 @@ describe('Atom 1.0 (current feeds and archive pages, every group)', () => {
         expect(title.attrs.type, `${p} entry title type`).toBe('text');
         expect(atomText(`${p} entry title`, title)).toBe(titleOfGuid(guid));
         expect(kid(kid(entry, 'author')!, 'name')!.text).toBe(AUTHOR);
-        expect(atomText(`${p} summary`, kid(entry, 'summary')!)).toBe(catalog.articles.find((a) => a.guid === guid)!.summary);
+        expect(atomText(`${p} summary`, kid(entry, 'summary')!)).toBe(
+          catalog.articles.find((a) => a.guid === guid)!.summary,
+        );
         for (const category of kids(entry, 'category')) {
           expect(category.attrs.term).toBe(IMG);
           expect(category.attrs.label).toBe(IMG);
@@ -247,7 +311,11 @@ describe('Atom 1.0 (current feeds and archive pages, every group)', () => {
 describe('JSON Feed 1.1', () => {
   it('title, authors and tags are the plain text itself', () => {
     for (const p of documents('feed.json')) {
-      const feed = JSON.parse(text(p)) as { title: string; description: string; items: Array<{ id: string; title: string; authors: unknown; tags: unknown }> };
+      const feed = JSON.parse(text(p)) as {
+        title: string;
+        description: string;
+        items: Array<{ id: string; title: string; authors: unknown; tags: unknown }>;
+      };
       expect(feed.title).toBe(groupText(p).title);
       expect(feed.description).toBe(groupText(p).description);
       for (const item of feed.items) {
@@ -263,7 +331,10 @@ describe('OPML', () => {
   it('outline text and title: no live markup, and they read as the feed title', () => {
     const opml = parseXml(text('/opml.xml'));
     const outlines = kids(kid(opml, 'body')!, 'outline');
-    expect(outlines.map((o) => shownAsHtml(o.attrs.text!))).toEqual([`${SITE_TITLE} — all articles`, `${SITE_TITLE} — ${IMG}`]);
+    expect(outlines.map((o) => shownAsHtml(o.attrs.text!))).toEqual([
+      `${SITE_TITLE} — all articles`,
+      `${SITE_TITLE} — ${IMG}`,
+    ]);
     for (const outline of outlines) {
       for (const name of ['text', 'title']) {
         expect(liveElements(outline.attrs[name]!), `outline ${name}`).toEqual([]);
@@ -294,7 +365,9 @@ describe('HTML pages', () => {
 // ---------------------------------------------------------------------------------------------
 
 const PYTHON = '/usr/bin/python3';
-const hasFeedparser = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import feedparser'], { stdio: 'ignore' }).status === 0;
+const hasFeedparser =
+  existsSync(PYTHON) &&
+  spawnSync(PYTHON, ['-c', 'import feedparser'], { stdio: 'ignore' }).status === 0;
 
 /** feedparser's titles, shown as judge/lib/judge_feed.py shows them (HTML decoded when its type is HTML). */
 const FEEDPARSER_TITLES = String.raw`
@@ -323,12 +396,17 @@ describe.skipIf(!hasFeedparser)('the Universal Feed Parser (python3-feedparser)'
     );
     const run = spawnSync(PYTHON, ['-c', FEEDPARSER_TITLES, ...files], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
-    const results = JSON.parse(run.stdout) as Array<{ bozo: boolean; feed: string; entries: Array<{ id: string; title: string }> }>;
+    const results = JSON.parse(run.stdout) as Array<{
+      bozo: boolean;
+      feed: string;
+      entries: Array<{ id: string; title: string }>;
+    }>;
     results.forEach((result, i) => {
       const p = paths[i]!;
       expect(result.bozo, p).toBe(false);
       expect(result.feed, `${p} feed title`).toBe(groupText(p).title);
-      for (const entry of result.entries) expect(entry.title, `${p} entry title`).toBe(titleOfGuid(entry.id));
+      for (const entry of result.entries)
+        expect(entry.title, `${p} entry title`).toBe(titleOfGuid(entry.id));
     });
   });
 });

@@ -16,7 +16,12 @@ const T0 = new Date('2030-01-01T00:00:00Z');
 const T1 = new Date('2030-02-01T00:00:00Z');
 const T2 = new Date('2030-03-01T00:00:00Z');
 /** One item per feed and per archive page: the samples make archive pages too. */
-const OPTIONS: SiteOptions = { baseUrl: BASE_URL, siteTitle: SITE_TITLE, limit: 1, archivePageSize: 1 };
+const OPTIONS: SiteOptions = {
+  baseUrl: BASE_URL,
+  siteTitle: SITE_TITLE,
+  limit: 1,
+  archivePageSize: 1,
+};
 
 /** Everything a client sees of every path, and of a search. */
 async function observed(site: Site): Promise<Record<string, string>> {
@@ -50,7 +55,8 @@ describe('Sites made from nothing', () => {
 
     expect(articlePaths(second).length).toBe(catalog.articles.length);
     expect(archivePaths(second).length).toBeGreaterThan(0);
-    for (const path of [...articlePaths(second), ...archivePaths(second)]) expect(await lastModified(second, path), path).toBe(T1.toISOString());
+    for (const path of [...articlePaths(second), ...archivePaths(second)])
+      expect(await lastModified(second, path), path).toBe(T1.toISOString());
     expect(second.search('数字').lastModified.toISOString()).toBe(T1.toISOString());
   });
 
@@ -66,7 +72,8 @@ describe('a chain of Sites, each made from the last one’s resources', () => {
   it('keeps the date of an article rendered the same way since an earlier Site of the chain', async () => {
     const first = await Site.create(catalog, OPTIONS, T0);
     const next = await Site.create(catalog, OPTIONS, T1, first.resources);
-    for (const path of articlePaths(next)) expect(await lastModified(next, path), path).toBe(T0.toISOString());
+    for (const path of articlePaths(next))
+      expect(await lastModified(next, path), path).toBe(T0.toISOString());
   });
 
   it('takes nothing from a Site outside the chain, even one of the same articles made in between', async () => {
@@ -75,14 +82,18 @@ describe('a chain of Sites, each made from the last one’s resources', () => {
     const outsider = await Site.create(catalog, { ...OPTIONS, siteTitle: 'another title' }, T1);
     await observed(outsider);
     const next = await Site.create(catalog, OPTIONS, T2, first.resources);
-    for (const path of articlePaths(next)) expect(await lastModified(next, path), path).toBe(T0.toISOString());
-    for (const path of articlePaths(outsider)) expect(await lastModified(outsider, path), path).toBe(T1.toISOString());
+    for (const path of articlePaths(next))
+      expect(await lastModified(next, path), path).toBe(T0.toISOString());
+    for (const path of articlePaths(outsider))
+      expect(await lastModified(outsider, path), path).toBe(T1.toISOString());
   });
 
   it('does not change what an earlier Site of the chain answers', async () => {
     const first = await Site.create(catalog, OPTIONS, T0);
     const before = await observed(first);
-    await observed(await Site.create(catalog, { ...OPTIONS, siteTitle: 'another title' }, T1, first.resources));
+    await observed(
+      await Site.create(catalog, { ...OPTIONS, siteTitle: 'another title' }, T1, first.resources),
+    );
     expect(await observed(first)).toEqual(before);
   });
 });

@@ -13,7 +13,17 @@ import { writeSite } from '../../src/export/write-site.js';
 import type { Catalog } from '../../src/model.js';
 import type { Site } from '../../src/render/site.js';
 import { fileForPath } from '../../src/render/urls.js';
-import { BASE_URL, RENDER_FIXTURES, bodyBytes, listFiles, makeTempDir, requestPath, resourceText, siteFor, xml } from '../support/site.js';
+import {
+  BASE_URL,
+  RENDER_FIXTURES,
+  bodyBytes,
+  listFiles,
+  makeTempDir,
+  requestPath,
+  resourceText,
+  siteFor,
+  xml,
+} from '../support/site.js';
 
 const FIXTURE = path.join(RENDER_FIXTURES, 'slugs');
 const HOSTILE = ['../etc', 'a/b', '%2e%2e', 'CON'];
@@ -41,8 +51,14 @@ const slugOf = (name: string) => {
 describe('the fixture (premises)', () => {
   it('has three articles and the eight category names', () => {
     expect(catalog.rejected).toEqual([]);
-    expect(catalog.articles.map((a) => a.title)).toEqual(['Alpha report', 'Beta report', 'Gamma report']);
-    expect(catalog.categories.map((c) => c.name).sort()).toEqual(['%2e%2e', '../etc', 'CON', 'News', 'News Today', 'a/b', 'news', '新媒体'].sort());
+    expect(catalog.articles.map((a) => a.title)).toEqual([
+      'Alpha report',
+      'Beta report',
+      'Gamma report',
+    ]);
+    expect(catalog.categories.map((c) => c.name).sort()).toEqual(
+      ['%2e%2e', '../etc', 'CON', 'News', 'News Today', 'a/b', 'news', '新媒体'].sort(),
+    );
   });
 });
 
@@ -56,7 +72,11 @@ describe('Chinese category name', () => {
     expect(index).toContain('href="/categories/%E6%96%B0%E5%AA%92%E4%BD%93/rss.xml"');
     expect(index).toContain('href="/categories/%E6%96%B0%E5%AA%92%E4%BD%93/"');
     const $ = xml(resourceText(site, '/opml.xml'));
-    expect($('outline').map((_, el) => $(el).attr('xmlUrl')).get()).toContain(`${BASE_URL}/categories/%E6%96%B0%E5%AA%92%E4%BD%93/rss.xml`);
+    expect(
+      $('outline')
+        .map((_, el) => $(el).attr('xmlUrl'))
+        .get(),
+    ).toContain(`${BASE_URL}/categories/%E6%96%B0%E5%AA%92%E4%BD%93/rss.xml`);
   });
 
   it('is served at the percent-encoded path', async () => {
@@ -64,7 +84,11 @@ describe('Chinese category name', () => {
     expect(response.status).toBe(200);
     const $ = xml(await response.text());
     expect($('channel > title').text()).toBe('seedfeed — 新媒体');
-    expect($('item > title').map((_, el) => $(el).text()).get()).toEqual(['Alpha report', 'Gamma report']);
+    expect(
+      $('item > title')
+        .map((_, el) => $(el).text())
+        .get(),
+    ).toEqual(['Alpha report', 'Gamma report']);
   });
 
   it('is exported as categories/新媒体/… in real characters', async () => {
@@ -118,7 +142,8 @@ describe('hostile names', () => {
     for (const file of ['', ...FEED_FILES]) {
       const response = await app.request(`/categories/${encodeURIComponent(slug)}/${file}`);
       expect(response.status, `${slug}/${file}`).toBe(200);
-      if (file === 'rss.xml') expect(xml(await response.text())('channel > title').text()).toBe(`seedfeed — ${name}`);
+      if (file === 'rss.xml')
+        expect(xml(await response.text())('channel > title').text()).toBe(`seedfeed — ${name}`);
     }
   });
 

@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { load } from 'cheerio';
 import { SaxesParser } from 'saxes';
-import { cdata, htmlTextAsXml, markupSafeAttr, markupSafeText, readsTheSameAsHtml, xmlAttr, xmlText } from '../../src/render/xml-text.js';
+import {
+  cdata,
+  htmlTextAsXml,
+  markupSafeAttr,
+  markupSafeText,
+  readsTheSameAsHtml,
+  xmlAttr,
+  xmlText,
+} from '../../src/render/xml-text.js';
 
 /** The text content and the attributes of `<t …>…</t>`, as a strict XML parser reads them. */
 function readXml(document: string): { text: string; attrs: Record<string, string> } {
@@ -29,7 +37,33 @@ const shownAsHtml = (text: string) => load(text, null, false).root().text();
 const elements = (text: string) => load(text, null, false)('*').length;
 
 /** Texts made of what XML and HTML give meaning to, and a few ordinary characters. */
-const hostile = fc.string({ unit: fc.constantFrom('<', '>', '&', ';', '#', 'x', '3', 'C', 'a', 'b', 'm', 'p', 'l', 't', '/', ']', '"', "'", ' ', '\n', '\t', 'é', '—') });
+const hostile = fc.string({
+  unit: fc.constantFrom(
+    '<',
+    '>',
+    '&',
+    ';',
+    '#',
+    'x',
+    '3',
+    'C',
+    'a',
+    'b',
+    'm',
+    'p',
+    'l',
+    't',
+    '/',
+    ']',
+    '"',
+    "'",
+    ' ',
+    '\n',
+    '\t',
+    'é',
+    '—',
+  ),
+});
 
 describe('writers', () => {
   it('xmlText and cdata carry any text exactly; cdata splits every ]]>', () => {
@@ -64,7 +98,11 @@ describe('writers', () => {
   it('markupSafeText and markupSafeAttr: a text reading and an HTML reading agree, and no element is live', () => {
     fc.assert(
       fc.property(hostile, (text) => {
-        for (const read of [asElement(markupSafeText(text)), asElement(markupSafeText(text, cdata)), asAttr(markupSafeAttr(text))]) {
+        for (const read of [
+          asElement(markupSafeText(text)),
+          asElement(markupSafeText(text, cdata)),
+          asAttr(markupSafeAttr(text)),
+        ]) {
           expect(elements(read)).toBe(0);
           expect(shownAsHtml(read)).toBe(text);
           // A text that reads the same either way arrives untouched: plain-text readers show it as it is.

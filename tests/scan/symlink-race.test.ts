@@ -10,7 +10,18 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, readFile, realpath, rename, rm, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+  symlink,
+  truncate,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { writeSite } from '../../src/export/write-site.js';
 import { parseOnThisThread } from '../../src/catalog/draft-file.js';
@@ -21,7 +32,9 @@ import { walkSeeds } from '../../src/scan/walk.js';
 import { listFiles, makeApp, makeSite, makeTempDir } from '../support/site.js';
 
 /** Hook into node:fs: off unless a test sets it. */
-const hooks = vi.hoisted(() => ({ afterReaddir: undefined as ((dir: string) => void) | undefined }));
+const hooks = vi.hoisted(() => ({
+  afterReaddir: undefined as ((dir: string) => void) | undefined,
+}));
 
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>();
@@ -36,7 +49,8 @@ vi.mock('node:fs', async (importOriginal) => {
 const EXTENSIONS = ['.md'];
 const MAX = 1 << 20;
 const SECRET = 'SECRET-OUTSIDE-7f3a';
-const article = (title: string, body = `${title} body text.`) => `---\ntitle: ${title}\ndate: 2022-01-0${title.length % 9 || 1}\n---\n${body}\n`;
+const article = (title: string, body = `${title} body text.`) =>
+  `---\ntitle: ${title}\ndate: 2022-01-0${title.length % 9 || 1}\n---\n${body}\n`;
 
 const temps: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
 afterEach(async () => {
@@ -55,21 +69,28 @@ async function tree() {
   await writeFile(path.join(seeds, 'a.md'), article('Alpha'));
   await writeFile(path.join(seeds, 'b.md'), article('Bravo'));
   await writeFile(path.join(seeds, 'sub', 'c.md'), article('Charlie'));
-  await writeFile(path.join(outside, 'secret.md'), article(SECRET, `${SECRET} must never be published.`));
+  await writeFile(
+    path.join(outside, 'secret.md'),
+    article(SECRET, `${SECRET} must never be published.`),
+  );
   return { root: t.dir, seeds, outside, secret: path.join(outside, 'secret.md') };
 }
 
 /** A Scanner whose parser first does `swap` (once): between the walk and the first read. */
 function racingScanner(seeds: string, swap: () => Promise<void>): CatalogScanner {
   let pending: (() => Promise<void>) | undefined = swap;
-  return new CatalogScanner({ seedsDir: seeds, extensions: EXTENSIONS, maxFileBytes: MAX }, undefined, {
-    parseBatch: async (files, max, options) => {
-      const run = pending;
-      pending = undefined;
-      await run?.();
-      return parseOnThisThread(files, max, options);
+  return new CatalogScanner(
+    { seedsDir: seeds, extensions: EXTENSIONS, maxFileBytes: MAX },
+    undefined,
+    {
+      parseBatch: async (files, max, options) => {
+        const run = pending;
+        pending = undefined;
+        await run?.();
+        return parseOnThisThread(files, max, options);
+      },
     },
-  });
+  );
 }
 
 /** Everything a catalog publishes: the feeds as served, and every file of the export. */
@@ -77,19 +98,25 @@ async function published(catalog: Catalog, out: string): Promise<string> {
   const site = await makeSite(catalog);
   const app = makeApp(() => site);
   const parts: string[] = [];
-  for (const p of ['/rss.xml', '/atom.xml', '/feed.json']) parts.push(await (await app.request(p)).text());
+  for (const p of ['/rss.xml', '/atom.xml', '/feed.json'])
+    parts.push(await (await app.request(p)).text());
   await writeSite(site, out);
   for (const file of await listFiles(out)) parts.push(await readFile(path.join(out, file), 'utf8'));
   return parts.join('\n');
 }
 
 const walked = async (seeds: string, rel: string): Promise<SeedFile> => {
-  const file = (await walkSeeds(seeds, { extensions: EXTENSIONS })).files.find((f) => f.path === rel);
+  const file = (await walkSeeds(seeds, { extensions: EXTENSIONS })).files.find(
+    (f) => f.path === rel,
+  );
   expect(file, rel).toBeDefined();
   return file!;
 };
 
-const reasonOf = (result: Uint8Array | Rejection) => ('reason' in result ? result.reason : `read ${result.length} bytes: ${Buffer.from(result).toString('utf8').slice(0, 80)}`);
+const reasonOf = (result: Uint8Array | Rejection) =>
+  'reason' in result
+    ? result.reason
+    : `read ${result.length} bytes: ${Buffer.from(result).toString('utf8').slice(0, 80)}`;
 
 describe('a regular file swapped for a symbolic link after the walk', () => {
   it('is not read: a rejection saying so, and the secret is in no feed, no page, no export', async () => {
@@ -100,7 +127,9 @@ describe('a regular file swapped for a symbolic link after the walk', () => {
     });
     const { catalog } = await scanner.scan();
     expect(await published(catalog, path.join(root, 'out'))).not.toContain(SECRET);
-    expect(catalog.rejected).toEqual([{ file: 'a.md', reason: 'changed into a symbolic link while being scanned; not read' }]);
+    expect(catalog.rejected).toEqual([
+      { file: 'a.md', reason: 'changed into a symbolic link while being scanned; not read' },
+    ]);
     expect(catalog.articles.map((a) => a.title).sort()).toEqual(['Bravo', 'Charlie']);
   });
 
@@ -109,8 +138,12 @@ describe('a regular file swapped for a symbolic link after the walk', () => {
     const file = await walked(seeds, 'a.md');
     await unlink(path.join(seeds, 'a.md'));
     await symlink(secret, path.join(seeds, 'a.md'));
-    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe('changed into a symbolic link while being scanned; not read');
-    expect(reasonOf(await readSeedBytes(file, MAX))).toBe('changed into a symbolic link while being scanned; not read');
+    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe(
+      'changed into a symbolic link while being scanned; not read',
+    );
+    expect(reasonOf(await readSeedBytes(file, MAX))).toBe(
+      'changed into a symbolic link while being scanned; not read',
+    );
   });
 
   it('a link to another file inside the tree is refused just the same (the read never follows a link the walk did not vet)', async () => {
@@ -118,7 +151,9 @@ describe('a regular file swapped for a symbolic link after the walk', () => {
     const file = await walked(seeds, 'a.md');
     await unlink(path.join(seeds, 'a.md'));
     await symlink('b.md', path.join(seeds, 'a.md'));
-    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe('changed into a symbolic link while being scanned; not read');
+    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe(
+      'changed into a symbolic link while being scanned; not read',
+    );
   });
 });
 
@@ -128,16 +163,22 @@ describe('a file replaced by another regular file after the walk', () => {
     const file = await walked(seeds, 'a.md');
     await writeFile(path.join(seeds, 'a.md.new'), article('Alpha two'));
     await rename(path.join(seeds, 'a.md.new'), path.join(seeds, 'a.md'));
-    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe('replaced by another file while being scanned; not read (the next scan reads it)');
+    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe(
+      'replaced by another file while being scanned; not read (the next scan reads it)',
+    );
     // …and the next walk sees the new file and reads it.
-    expect(Buffer.from(readSeedBytesSync(await walked(seeds, 'a.md'), MAX) as Uint8Array).toString()).toContain('Alpha two');
+    expect(
+      Buffer.from(readSeedBytesSync(await walked(seeds, 'a.md'), MAX) as Uint8Array).toString(),
+    ).toContain('Alpha two');
   });
 
   it('an edit in place (same file, new bytes) is read as before', async () => {
     const { seeds } = await tree();
     const file = await walked(seeds, 'a.md');
     await writeFile(path.join(seeds, 'a.md'), article('Alpha edited'));
-    expect(Buffer.from(readSeedBytesSync(file, MAX) as Uint8Array).toString()).toContain('Alpha edited');
+    expect(Buffer.from(readSeedBytesSync(file, MAX) as Uint8Array).toString()).toContain(
+      'Alpha edited',
+    );
   });
 });
 
@@ -159,7 +200,9 @@ describe('an in-tree symbolic link whose target changes after the walk', () => {
     const file = await walked(seeds, 'alias.md');
     await unlink(path.join(seeds, 'a.md'));
     await symlink(secret, path.join(seeds, 'a.md'));
-    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe('changed into a symbolic link while being scanned; not read');
+    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe(
+      'changed into a symbolic link while being scanned; not read',
+    );
   });
 
   it('a link to a directory inside, re-pointed outside after the walk: refused', async () => {
@@ -187,11 +230,25 @@ describe('a directory swapped for a link outside in the middle of the walk', () 
     hooks.afterReaddir = (dir) => {
       if (path.basename(dir) !== 'a-first') return;
       hooks.afterReaddir = undefined;
-      execFileSync('sh', ['-c', 'mv "$1" "$1.gone" && ln -s "$2" "$1"', 'sh', path.join(seeds, 'sub'), outside]);
+      execFileSync('sh', [
+        '-c',
+        'mv "$1" "$1.gone" && ln -s "$2" "$1"',
+        'sh',
+        path.join(seeds, 'sub'),
+        outside,
+      ]);
     };
-    const { catalog } = await new CatalogScanner({ seedsDir: seeds, extensions: EXTENSIONS, maxFileBytes: MAX }).scan();
+    const { catalog } = await new CatalogScanner({
+      seedsDir: seeds,
+      extensions: EXTENSIONS,
+      maxFileBytes: MAX,
+    }).scan();
     expect(await published(catalog, path.join(root, 'out'))).not.toContain(SECRET);
-    expect(catalog.rejected).toContainEqual({ file: 'sub/secret.md', reason: 'is outside the seeds directory when opened (a directory on its path changed while being scanned); not read' });
+    expect(catalog.rejected).toContainEqual({
+      file: 'sub/secret.md',
+      reason:
+        'is outside the seeds directory when opened (a directory on its path changed while being scanned); not read',
+    });
   });
 
   it('swapped between being listed and being looked at: the walk vets it as the link it now is', async () => {
@@ -199,11 +256,19 @@ describe('a directory swapped for a link outside in the middle of the walk', () 
     hooks.afterReaddir = (dir) => {
       if (path.basename(dir) !== 'seeds') return;
       hooks.afterReaddir = undefined;
-      execFileSync('sh', ['-c', 'mv "$1" "$1.gone" && ln -s "$2" "$1"', 'sh', path.join(seeds, 'sub'), outside]);
+      execFileSync('sh', [
+        '-c',
+        'mv "$1" "$1.gone" && ln -s "$2" "$1"',
+        'sh',
+        path.join(seeds, 'sub'),
+        outside,
+      ]);
     };
     const { files, rejected } = await walkSeeds(seeds, { extensions: EXTENSIONS });
     expect(files.map((f) => f.path)).toEqual(['a.md', 'b.md']);
-    expect(rejected).toEqual([{ file: 'sub', reason: 'skipped: symbolic link points outside the seeds directory' }]);
+    expect(rejected).toEqual([
+      { file: 'sub', reason: 'skipped: symbolic link points outside the seeds directory' },
+    ]);
   });
 });
 
@@ -216,8 +281,16 @@ describe('what the walk hands to the read', () => {
     const { files } = await walkSeeds(viaLink, { extensions: EXTENSIONS });
     const st = await stat(path.join(seeds, 'a.md'));
     const real = await realpath(seeds);
-    expect(files.find((f) => f.path === 'alias.md')).toMatchObject({ absPath: path.join(real, 'a.md'), ino: st.ino, dev: st.dev, root: real });
-    expect(files.find((f) => f.path === 'sub/c.md')).toMatchObject({ absPath: path.join(real, 'sub', 'c.md'), root: real });
+    expect(files.find((f) => f.path === 'alias.md')).toMatchObject({
+      absPath: path.join(real, 'a.md'),
+      ino: st.ino,
+      dev: st.dev,
+      root: real,
+    });
+    expect(files.find((f) => f.path === 'sub/c.md')).toMatchObject({
+      absPath: path.join(real, 'sub', 'c.md'),
+      root: real,
+    });
   });
 });
 
@@ -227,12 +300,17 @@ describe('a FIFO or a device swapped in after the walk', () => {
     const file = await walked(seeds, 'a.md');
     await unlink(path.join(seeds, 'a.md'));
     execFileSync('mkfifo', [path.join(seeds, 'a.md')]);
-    const result = await Promise.race([readSeedBytes(file, MAX), new Promise<'blocked'>((r) => setTimeout(() => r('blocked'), 2000))]);
+    const result = await Promise.race([
+      readSeedBytes(file, MAX),
+      new Promise<'blocked'>((r) => setTimeout(() => r('blocked'), 2000)),
+    ]);
     if (result === 'blocked') {
       // Unblock the reader so the test ends: a writer opens the FIFO and closes it.
       execFileSync('sh', ['-c', ': > "$1"', 'sh', path.join(seeds, 'a.md')]);
     }
-    expect(result === 'blocked' ? 'blocked' : reasonOf(result)).toBe('changed into a FIFO while being scanned; not read');
+    expect(result === 'blocked' ? 'blocked' : reasonOf(result)).toBe(
+      'changed into a FIFO while being scanned; not read',
+    );
   });
 
   it('a FIFO: the synchronous read does not block either', async () => {
@@ -262,7 +340,9 @@ describe('a FIFO or a device swapped in after the walk', () => {
     } catch {
       context.skip(); // mknod needs privileges this machine may not give
     }
-    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe('changed into a device while being scanned; not read');
+    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe(
+      'changed into a device while being scanned; not read',
+    );
   });
 });
 
@@ -271,18 +351,25 @@ describe('the size cap comes from the opened file', () => {
     const { seeds } = await tree();
     const file = await walked(seeds, 'a.md');
     await truncate(path.join(seeds, 'a.md'), 3 * 1024 ** 3); // sparse: 3 GB, no disk used
-    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe('file is 3072.0 MB, over the 1.0 MB size limit');
-    expect(reasonOf(await readSeedBytes(file, MAX))).toBe('file is 3072.0 MB, over the 1.0 MB size limit');
+    expect(reasonOf(readSeedBytesSync(file, MAX))).toBe(
+      'file is 3072.0 MB, over the 1.0 MB size limit',
+    );
+    expect(reasonOf(await readSeedBytes(file, MAX))).toBe(
+      'file is 3072.0 MB, over the 1.0 MB size limit',
+    );
   });
 
   it('a file exactly at the cap is read; one byte more is not', async () => {
     const { seeds } = await tree();
-    const body = (n: number) => article('Exact') + 'x'.repeat(n - Buffer.byteLength(article('Exact')));
+    const body = (n: number) =>
+      article('Exact') + 'x'.repeat(n - Buffer.byteLength(article('Exact')));
     await writeFile(path.join(seeds, 'a.md'), body(1024));
     const file = await walked(seeds, 'a.md');
     expect((readSeedBytesSync(file, 1024) as Uint8Array).length).toBe(1024);
     await writeFile(path.join(seeds, 'a.md'), body(1025)); // grown in place after the walk
-    expect(reasonOf(readSeedBytesSync(file, 1024))).toBe('file is 1.0 KB, over the 1.0 KB size limit');
+    expect(reasonOf(readSeedBytesSync(file, 1024))).toBe(
+      'file is 1.0 KB, over the 1.0 KB size limit',
+    );
   });
 });
 

@@ -11,7 +11,8 @@ import type { Catalog } from '../../src/model.js';
 import { articleFrom, makeTempDir, scanDir } from '../support/seeds.js';
 
 const EXTENSIONS = ['.md', '.markdown', '.txt', '.html', '.htm'];
-const article = (title: string, body = `${title}的正文。`) => `---\ntitle: ${title}\ndate: 2022-01-01\n---\n${body}\n`;
+const article = (title: string, body = `${title}的正文。`) =>
+  `---\ntitle: ${title}\ndate: 2022-01-01\n---\n${body}\n`;
 /** `text` padded with ASCII to exactly `bytes` bytes of UTF-8. */
 const sized = (text: string, bytes: number) => text + '.'.repeat(bytes - Buffer.byteLength(text));
 
@@ -78,7 +79,15 @@ afterAll(async () => {
 describe('walkSeeds', () => {
   it('lists the seed files inside the directory, each once, sorted', async () => {
     const { files } = await walkSeeds(seeds, { extensions: EXTENSIONS });
-    expect(files.map((f) => f.path)).toEqual(['a.md', 'alias.md', 'big.md', 'limit.md', 'sub/b.md', 'sub/deeper/c.txt', 'z/real/d.md']);
+    expect(files.map((f) => f.path)).toEqual([
+      'a.md',
+      'alias.md',
+      'big.md',
+      'limit.md',
+      'sub/b.md',
+      'sub/deeper/c.txt',
+      'z/real/d.md',
+    ]);
     for (const f of files) {
       expect(path.isAbsolute(f.absPath)).toBe(true);
       expect(f.size).toBeGreaterThan(0);
@@ -95,7 +104,10 @@ describe('walkSeeds', () => {
       { file: 'pipe.md', reason: 'skipped: a FIFO, not a regular file' },
       { file: 'self-a.md', reason: 'skipped: a symbolic link loop' },
       { file: 'self-b.md', reason: 'skipped: a symbolic link loop' },
-      { file: 'sub/relative-leak.md', reason: 'skipped: symbolic link points outside the seeds directory' },
+      {
+        file: 'sub/relative-leak.md',
+        reason: 'skipped: symbolic link points outside the seeds directory',
+      },
     ]);
   });
 
@@ -109,7 +121,8 @@ describe('walkSeeds', () => {
 
   it('lists the same paths on every walk, however the file system orders or times its answers', async () => {
     const first = await walkSeeds(seeds, { extensions: EXTENSIONS });
-    for (let i = 0; i < 10; i++) expect(await walkSeeds(seeds, { extensions: EXTENSIONS })).toEqual(first);
+    for (let i = 0; i < 10; i++)
+      expect(await walkSeeds(seeds, { extensions: EXTENSIONS })).toEqual(first);
   });
 
   it('follows a link to a directory that no real path inside reaches', async () => {
@@ -118,7 +131,9 @@ describe('walkSeeds', () => {
       await mkdir(path.join(extra.dir, 'store', '.archive'), { recursive: true });
       await writeFile(path.join(extra.dir, 'store', '.archive', 'e.md'), article('戊'));
       await symlink('.archive', path.join(extra.dir, 'store', 'archive'));
-      const { files, rejected } = await walkSeeds(path.join(extra.dir, 'store'), { extensions: EXTENSIONS });
+      const { files, rejected } = await walkSeeds(path.join(extra.dir, 'store'), {
+        extensions: EXTENSIONS,
+      });
       expect(files.map((f) => f.path)).toEqual(['archive/e.md']);
       expect(rejected).toEqual([]);
     } finally {
@@ -136,18 +151,35 @@ describe('walkSeeds', () => {
   });
 
   it('throws when the root is missing or is not a directory', async () => {
-    await expect(walkSeeds(path.join(temp.dir, 'missing'), { extensions: EXTENSIONS })).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(walkSeeds(path.join(seeds, 'a.md'), { extensions: EXTENSIONS })).rejects.toThrow('is not a directory');
+    await expect(
+      walkSeeds(path.join(temp.dir, 'missing'), { extensions: EXTENSIONS }),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(walkSeeds(path.join(seeds, 'a.md'), { extensions: EXTENSIONS })).rejects.toThrow(
+      'is not a directory',
+    );
   });
 });
 
 describe('isIgnoredName', () => {
-  it.each(['.hidden', '.x.md.swp', 'x.md.swp', 'x.md.swo', 'x.md~', 'backup~', '#x.md#', '.git', '.DS_Store'])('ignores %j', (name) => {
+  it.each([
+    '.hidden',
+    '.x.md.swp',
+    'x.md.swp',
+    'x.md.swo',
+    'x.md~',
+    'backup~',
+    '#x.md#',
+    '.git',
+    '.DS_Store',
+  ])('ignores %j', (name) => {
     expect(isIgnoredName(name)).toBe(true);
   });
-  it.each(['a.md', 'x.swift', 'tilde~not-at-end.md', '#hashtag.md', 'swap.md'])('keeps %j', (name) => {
-    expect(isIgnoredName(name)).toBe(false);
-  });
+  it.each(['a.md', 'x.swift', 'tilde~not-at-end.md', '#hashtag.md', 'swap.md'])(
+    'keeps %j',
+    (name) => {
+      expect(isIgnoredName(name)).toBe(false);
+    },
+  );
 });
 
 describe('a Scanner over the tree, with a 1 KB size cap', () => {
@@ -171,18 +203,48 @@ describe('a Scanner over the tree, with a 1 KB size cap', () => {
   });
 
   it('rejects the file over the cap with its size and the limit', () => {
-    expect(catalog.rejected.find((r) => r.file === 'big.md')).toEqual({ file: 'big.md', reason: 'file is 1.5 KB, over the 1.0 KB size limit' });
+    expect(catalog.rejected.find((r) => r.file === 'big.md')).toEqual({
+      file: 'big.md',
+      reason: 'file is 1.5 KB, over the 1.0 KB size limit',
+    });
   });
 
   it('counts every file it saw once, and none it skipped by name', () => {
-    const seen = [...catalog.articles.flatMap((a) => a.sources), ...catalog.rejected.map((r) => r.file)];
+    const seen = [
+      ...catalog.articles.flatMap((a) => a.sources),
+      ...catalog.rejected.map((r) => r.file),
+    ];
     expect(new Set(seen).size).toBe(seen.length);
     expect(catalog.files).toBe(seen.length);
     expect(seen.sort()).toEqual([
-      'a.md', 'alias.md', 'big.md', 'dangling.md', 'leak.md', 'leakdir', 'limit.md', 'pipe.md',
-      'self-a.md', 'self-b.md', 'sub/b.md', 'sub/deeper/c.txt', 'sub/relative-leak.md', 'z/real/d.md',
+      'a.md',
+      'alias.md',
+      'big.md',
+      'dangling.md',
+      'leak.md',
+      'leakdir',
+      'limit.md',
+      'pipe.md',
+      'self-a.md',
+      'self-b.md',
+      'sub/b.md',
+      'sub/deeper/c.txt',
+      'sub/relative-leak.md',
+      'z/real/d.md',
     ]);
-    for (const a of catalog.articles) expect(['外部文件', '外部目录', '隐藏目录', '备份目录', '仓库', '编辑器备份', '交换文件', '交换文件2', '自动保存', '点文件']).not.toContain(a.title);
+    for (const a of catalog.articles)
+      expect([
+        '外部文件',
+        '外部目录',
+        '隐藏目录',
+        '备份目录',
+        '仓库',
+        '编辑器备份',
+        '交换文件',
+        '交换文件2',
+        '自动保存',
+        '点文件',
+      ]).not.toContain(a.title);
   });
 
   it('reports sizes in bytes below 1 KB and MB above 1 MB', async () => {
@@ -191,7 +253,9 @@ describe('a Scanner over the tree, with a 1 KB size cap', () => {
       await writeFile(path.join(small.dir, 'a.md'), article('小', '小'.repeat(100)));
       await writeFile(path.join(small.dir, 'b.md'), 'x'.repeat(3 * 1024 * 1024 + 1));
       const bytes = (await scanDir(small.dir, '100B')).catalog.rejected;
-      expect(bytes.find((r) => r.file === 'a.md')!.reason).toBe(`file is ${Buffer.byteLength(article('小', '小'.repeat(100)))} B, over the 100 B size limit`);
+      expect(bytes.find((r) => r.file === 'a.md')!.reason).toBe(
+        `file is ${Buffer.byteLength(article('小', '小'.repeat(100)))} B, over the 100 B size limit`,
+      );
       const mb = (await scanDir(small.dir, '2MB')).catalog.rejected;
       expect(mb).toEqual([{ file: 'b.md', reason: 'file is 3.0 MB, over the 2.0 MB size limit' }]);
     } finally {

@@ -12,7 +12,13 @@ const results = async (q: string) => {
   const response = await built.app.request(`/?q=${encodeURIComponent(q)}`);
   expect(response.status, q).toBe(200);
   const $ = load(await response.text());
-  return { $, titles: $('ul.articles a.title').map((_, e) => $(e).text()).get(), response };
+  return {
+    $,
+    titles: $('ul.articles a.title')
+      .map((_, e) => $(e).text())
+      .get(),
+    response,
+  };
 };
 
 describe('search', () => {
@@ -28,33 +34,53 @@ describe('search', () => {
   });
 
   it('finds articles whose title or summary holds every word, newest first, and counts them', async () => {
-    const expected = built.catalog.articles.filter((a) => a.title.includes('数字化')).map((a) => a.title);
+    const expected = built.catalog.articles
+      .filter((a) => a.title.includes('数字化'))
+      .map((a) => a.title);
     expect(expected.length).toBeGreaterThan(1);
     const found = await results('数字化');
-    expect(found.titles).toEqual(built.catalog.articles.filter((a) => a.title.includes('数字化') || a.summary.includes('数字化')).map((a) => a.title));
+    expect(found.titles).toEqual(
+      built.catalog.articles
+        .filter((a) => a.title.includes('数字化') || a.summary.includes('数字化'))
+        .map((a) => a.title),
+    );
     expect(found.titles).toEqual(expect.arrayContaining(expected));
     expect(found.$('p.meta').text()).toContain(`${found.titles.length} articles match “数字化”`);
     expect((await results('湖南 数字化')).titles).toEqual(
-      built.catalog.articles.filter((a) => ['湖南', '数字化'].every((w) => a.title.includes(w) || a.summary.includes(w))).map((a) => a.title),
+      built.catalog.articles
+        .filter((a) =>
+          ['湖南', '数字化'].every((w) => a.title.includes(w) || a.summary.includes(w)),
+        )
+        .map((a) => a.title),
     );
     expect((await results('no-such-word-anywhere')).titles).toEqual([]);
   });
 
   it('echoes the query escaped; too long a query is a 400; q elsewhere changes nothing', async () => {
     const { $, response } = await results('<script>alert(1)</script>');
-    const html = await (await built.app.request(`/?q=${encodeURIComponent('<script>alert(1)</script>')}`)).text();
+    const html = await (
+      await built.app.request(`/?q=${encodeURIComponent('<script>alert(1)</script>')}`)
+    ).text();
     expect(html).not.toContain('<script>alert(1)');
     expect($('input[name="q"]').attr('value')).toBe('<script>alert(1)</script>');
     expect(response.headers.get('etag')).toMatch(/^"/);
     expect((await built.app.request(`/?q=${'x'.repeat(201)}`)).status).toBe(400);
     const plain = await built.app.request('/rss.xml');
-    expect((await built.app.request('/rss.xml?q=数字化')).headers.get('etag')).toBe(plain.headers.get('etag'));
+    expect((await built.app.request('/rss.xml?q=数字化')).headers.get('etag')).toBe(
+      plain.headers.get('etag'),
+    );
   });
 
   it('a result page has its own ETag and answers 304', async () => {
     const first = await built.app.request(`/?q=${encodeURIComponent('数字化')}`);
     const etag = first.headers.get('etag')!;
     expect(etag).not.toBe((await built.app.request('/')).headers.get('etag'));
-    expect((await built.app.request(`/?q=${encodeURIComponent('数字化')}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect(
+      (
+        await built.app.request(`/?q=${encodeURIComponent('数字化')}`, {
+          headers: { 'if-none-match': etag },
+        })
+      ).status,
+    ).toBe(304);
   });
 });

@@ -23,7 +23,10 @@ const yamlString = (text: string) => JSON.stringify(text);
 /** Text no other seed resembles (near-duplicate detection must not merge test articles). */
 export function distinctText(seed: string | number): string {
   const hex = createHash('sha256').update(`seed ${seed}`).digest('hex');
-  return hex.match(/.{8}/g)!.map((w) => `w${w}`).join(' ');
+  return hex
+    .match(/.{8}/g)!
+    .map((w) => `w${w}`)
+    .join(' ');
 }
 
 export function seedMarkdown(a: SeedArticle): string {
@@ -40,7 +43,11 @@ export function seedMarkdown(a: SeedArticle): string {
   ].join('\n');
 }
 
-export async function seedDir(articles: readonly SeedArticle[]): Promise<{ dir: string; add: (file: string, a: SeedArticle) => Promise<void>; remove: () => Promise<void> }> {
+export async function seedDir(articles: readonly SeedArticle[]): Promise<{
+  dir: string;
+  add: (file: string, a: SeedArticle) => Promise<void>;
+  remove: () => Promise<void>;
+}> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-history-'));
   const add = (file: string, a: SeedArticle) => writeFile(path.join(dir, file), seedMarkdown(a));
   await Promise.all(articles.map((a, i) => add(`a${String(i).padStart(3, '0')}.md`, a)));
@@ -50,12 +57,30 @@ export async function seedDir(articles: readonly SeedArticle[]): Promise<{ dir: 
 export const BASE_URL = 'https://news.example.org';
 
 /** A fresh scan of `dir` as a Site, with the options the tests choose, and an app over it. */
-export async function serveDir(dir: string, options: Partial<SiteOptions> = {}, builtAt = new Date('2026-01-01T00:00:00Z')) {
+export async function serveDir(
+  dir: string,
+  options: Partial<SiteOptions> = {},
+  builtAt = new Date('2026-01-01T00:00:00Z'),
+) {
   const limit = options.limit ?? 50;
-  const settings = { seedsDir: dir, extensions: ['.md'], maxFileBytes: 5 << 20, baseUrl: BASE_URL, siteTitle: 'seedfeed', ...options, limit };
+  const settings = {
+    seedsDir: dir,
+    extensions: ['.md'],
+    maxFileBytes: 5 << 20,
+    baseUrl: BASE_URL,
+    siteTitle: 'seedfeed',
+    ...options,
+    limit,
+  };
   const site = await builtSite(new Pipeline({ settings, clock: () => builtAt }));
   const { catalog } = site;
-  const app = createApp({ site: () => site, health: () => ({ status: 'ok', body: {} }), maxAge: 60, limit, logger: silentLogger });
+  const app = createApp({
+    site: () => site,
+    health: () => ({ status: 'ok', body: {} }),
+    maxAge: 60,
+    limit,
+    logger: silentLogger,
+  });
   return { catalog, site, app };
 }
 

@@ -49,14 +49,23 @@ export function findChromium(): Promise<Chromium> {
     if (system) return { source: 'system', executablePath: system, env: process.env };
     const dir = await unpackBundled();
     const lib = path.join(dir, 'lib');
-    const ldPath = [lib, ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)].join(':');
-    return { source: 'bundled', executablePath: path.join(dir, 'chromium'), env: { ...process.env, LD_LIBRARY_PATH: ldPath } };
+    const ldPath = [lib, ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)].join(
+      ':',
+    );
+    return {
+      source: 'bundled',
+      executablePath: path.join(dir, 'chromium'),
+      env: { ...process.env, LD_LIBRARY_PATH: ldPath },
+    };
   })();
   return found;
 }
 
 /** Starts headless Chromium under puppeteer-core with CHROMIUM_ARGS plus `args`. */
-export async function launchChromium(options: { userDataDir: string; args?: readonly string[] }): Promise<Browser> {
+export async function launchChromium(options: {
+  userDataDir: string;
+  args?: readonly string[];
+}): Promise<Browser> {
   const chromium = await findChromium();
   return puppeteer.launch({
     executablePath: chromium.executablePath,
@@ -72,7 +81,9 @@ async function unpackBundled(): Promise<string> {
   const require = createRequire(import.meta.url);
   // build/cjs/index.cjs → the package root.
   const root = path.resolve(path.dirname(require.resolve('@sparticuz/chromium')), '..', '..');
-  const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const bin = path.join(root, 'bin');
   const target = path.join(os.tmpdir(), `seedfeed-test-chromium-${version}`);
   if (existsSync(target)) return target;
@@ -81,7 +92,11 @@ async function unpackBundled(): Promise<string> {
   try {
     await mkdir(staging, { recursive: true });
     const binary = path.join(staging, 'chromium');
-    await pipeline(createReadStream(path.join(bin, 'chromium.br')), createBrotliDecompress(), createWriteStream(binary));
+    await pipeline(
+      createReadStream(path.join(bin, 'chromium.br')),
+      createBrotliDecompress(),
+      createWriteStream(binary),
+    );
     await chmod(binary, 0o755);
     // The NSS/NSPR/expat libraries the binary links to, built for Amazon Linux (glibc 2.34).
     await untar(brotliDecompressSync(await readFile(path.join(bin, 'al2023.tar.br'))), staging);
@@ -104,7 +119,7 @@ async function untar(archive: Buffer, into: string): Promise<void> {
     const end = raw.indexOf(0);
     return raw.subarray(0, end === -1 ? length : end).toString('utf8');
   };
-  for (let offset = 0; offset + 512 <= archive.length; ) {
+  for (let offset = 0; offset + 512 <= archive.length;) {
     const header = archive.subarray(offset, offset + 512);
     if (header.every((byte) => byte === 0)) break;
     const prefix = field(header, 257, 6).startsWith('ustar') ? field(header, 345, 155) : '';
@@ -116,7 +131,8 @@ async function untar(archive: Buffer, into: string): Promise<void> {
     offset += 512 + Math.ceil(size / 512) * 512;
     if (type === 'x' || type === 'g') continue; // pax headers: names here are short and plain
     const file = path.resolve(into, name);
-    if (!file.startsWith(`${path.resolve(into)}${path.sep}`)) throw new Error(`tar entry outside the folder: ${name}`);
+    if (!file.startsWith(`${path.resolve(into)}${path.sep}`))
+      throw new Error(`tar entry outside the folder: ${name}`);
     if (type === '5') await mkdir(file, { recursive: true });
     else if (type === '0') {
       await mkdir(path.dirname(file), { recursive: true });

@@ -10,7 +10,9 @@ import { Worker } from 'node:worker_threads';
 import type { Draft, Rejection } from '../../src/model.js';
 import type { ParseOptions } from '../../src/catalog/draft-file.js';
 
-const PARSE_MODULE = pathToFileURL(path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/parse/index.ts')).href;
+const PARSE_MODULE = pathToFileURL(
+  path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/parse/index.ts'),
+).href;
 /** tsx's public API entry (its `register` installs the loader in this worker: Node 20 ignores --import there). */
 const TSX = import.meta.resolve('tsx/esm/api');
 

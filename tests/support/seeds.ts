@@ -29,20 +29,28 @@ export function scanDir(seedsDir: string, maxFileSize?: string) {
 }
 
 /** Reads, decodes and parses one file exactly as a scan does. */
-export async function parsePath(absPath: string, rel = path.basename(absPath)): Promise<Draft | Rejection> {
+export async function parsePath(
+  absPath: string,
+  rel = path.basename(absPath),
+): Promise<Draft | Rejection> {
   const st = await stat(absPath);
-  return parseFile({ path: rel, absPath, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, scanConfig(path.dirname(absPath)).maxFileBytes);
+  return parseFile(
+    { path: rel, absPath, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino },
+    scanConfig(path.dirname(absPath)).maxFileBytes,
+  );
 }
 
 export const parseFixture = (name: string) => parsePath(fixturePath(name), name);
 
 export function expectDraft(result: Draft | Rejection): Draft {
-  if ('reason' in result) expect.fail(`expected ${result.file} to parse, but it was rejected: ${result.reason}`);
+  if ('reason' in result)
+    expect.fail(`expected ${result.file} to parse, but it was rejected: ${result.reason}`);
   return result;
 }
 
 export function expectRejection(result: Draft | Rejection): Rejection {
-  if (!('reason' in result)) expect.fail(`expected ${result.source} to be rejected, but it parsed as "${result.title}"`);
+  if (!('reason' in result))
+    expect.fail(`expected ${result.source} to be rejected, but it parsed as "${result.title}"`);
   return result;
 }
 
@@ -52,7 +60,9 @@ export function articleFrom(catalog: Catalog, source: string): Article {
   return article;
 }
 
-export async function makeTempDir(prefix = 'seedfeed-test-'): Promise<{ dir: string; remove: () => Promise<void> }> {
+export async function makeTempDir(
+  prefix = 'seedfeed-test-',
+): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -61,4 +71,5 @@ export async function makeTempDir(prefix = 'seedfeed-test-'): Promise<{ dir: str
 export const paragraphCount = (html: string) => html.match(/<p>/g)?.length ?? 0;
 
 /** The `src` of every `<img>`, in document order. */
-export const imageSources = (html: string) => [...html.matchAll(/<img\b[^>]*>/g)].map((m) => /\bsrc="([^"]*)"/.exec(m[0])?.[1]);
+export const imageSources = (html: string) =>
+  [...html.matchAll(/<img\b[^>]*>/g)].map((m) => /\bsrc="([^"]*)"/.exec(m[0])?.[1]);

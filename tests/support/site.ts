@@ -24,13 +24,20 @@ export const LIMIT = 50;
 /** The samples by file name, with what is known of each from the file itself. */
 export const SAMPLE = {
   s000: { file: '000_b04ed080fefa3896.txt', title: '时不我待！湖南老工业基地的数字化_新_升级' },
-  s001: { file: '001_c113200a63da4cd2.txt', title: '聚焦湖南中小企业高质量发展：数字化赋能 转型迈新步' },
+  s001: {
+    file: '001_c113200a63da4cd2.txt',
+    title: '聚焦湖南中小企业高质量发展：数字化赋能 转型迈新步',
+  },
   s002: { file: '002_8cd73b35cd009734.txt', title: '聚焦痛点难点 湖州加快推进工业数字化改革' },
   s003: { file: '003_14939d2c03372406.txt', title: '数字赋能、产业蝶变，_数字强省_建设提速' },
-  s004: { file: '004_01c09f82508fccef.txt', title: '聚焦数字化集群化等 浙江启动传统制造业改造提升2.0版' },
+  s004: {
+    file: '004_01c09f82508fccef.txt',
+    title: '聚焦数字化集群化等 浙江启动传统制造业改造提升2.0版',
+  },
 } as const;
 
-export const SAMPLE_002_LINK = 'http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202203022294071463';
+export const SAMPLE_002_LINK =
+  'http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202203022294071463';
 
 const SCAN = { extensions: ['.md', '.txt', '.html'], maxFileBytes: 5 << 20 };
 
@@ -51,7 +58,10 @@ export function makeSite(catalog: Catalog, builtAt = BUILT_AT): Promise<Site> {
   return Site.create(catalog, { baseUrl: BASE_URL, siteTitle: SITE_TITLE, limit: LIMIT }, builtAt);
 }
 
-export function makeApp(site: () => Site | undefined, health: () => Health = () => ({ status: 'ok', body: {} })) {
+export function makeApp(
+  site: () => Site | undefined,
+  health: () => Health = () => ({ status: 'ok', body: {} }),
+) {
   return createApp({ site, health, maxAge: 60, limit: LIMIT, logger: silentLogger });
 }
 
@@ -97,12 +107,15 @@ export async function loadText(site: Site, sitePath: string): Promise<string> {
 export const xml = (text: string): CheerioAPI => load(text, { xml: true });
 
 /** Anything XML 1.0 does not allow in a document, plus U+FFFD (what a lone surrogate becomes when encoded). */
-export const XML_ILLEGAL_OR_REPLACEMENT = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFC\u{10000}-\u{10FFFF}]/u;
+export const XML_ILLEGAL_OR_REPLACEMENT =
+  /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFC\u{10000}-\u{10FFFF}]/u;
 
 /** xmllint: the machine's, else xmllint-wasm (tests/support/xmllint.ts). */
 export { expectAllWellFormed, expectWellFormed, xmllint } from './xmllint.js';
 
-export async function makeTempDir(prefix = 'seedfeed-render-'): Promise<{ dir: string; remove: () => Promise<void> }> {
+export async function makeTempDir(
+  prefix = 'seedfeed-render-',
+): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -38,7 +38,10 @@ export async function xmllint(
   documents: string | Uint8Array | ReadonlyArray<XmlDocument>,
   using: 'system' | 'wasm' = xmllintSource(),
 ): Promise<XmllintResult> {
-  const docs = typeof documents === 'string' || documents instanceof Uint8Array ? [{ name: 'document', contents: documents }] : documents;
+  const docs =
+    typeof documents === 'string' || documents instanceof Uint8Array
+      ? [{ name: 'document', contents: documents }]
+      : documents;
   const files = docs.map((doc, i) => ({ fileName: fileName(i, doc.name), contents: doc.contents }));
   if (files.length === 0) return { code: 0, stderr: '' };
   if (using === 'wasm') return wasmXmllint(files);
@@ -47,7 +50,10 @@ export async function xmllint(
   return systemXmllint(binary, files);
 }
 
-export async function expectWellFormed(label: string, document: string | Uint8Array): Promise<void> {
+export async function expectWellFormed(
+  label: string,
+  document: string | Uint8Array,
+): Promise<void> {
   const { code, stderr } = await xmllint(document);
   expect(stderr, `${label}: xmllint complaints`).toBe('');
   expect(code, `${label}: xmllint exit code`).toBe(0);
@@ -67,19 +73,27 @@ interface XmlFile {
 
 /** `0003_categories_news_rss.xml`: numbered (so unique), never starting with `-`. */
 function fileName(index: number, name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._-]+|[._-]+$/g, '').slice(0, 80);
+  const safe = name
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._-]+|[._-]+$/g, '')
+    .slice(0, 80);
   return `${String(index).padStart(4, '0')}_${safe || 'document'}.xml`;
 }
 
-async function systemXmllint(binary: string, files: ReadonlyArray<XmlFile>): Promise<XmllintResult> {
+async function systemXmllint(
+  binary: string,
+  files: ReadonlyArray<XmlFile>,
+): Promise<XmllintResult> {
   if (files.length === 1) return runXmllint(binary, ['--noout', '-'], files[0]!.contents);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-xmllint-'));
   try {
-    const paths = await Promise.all(files.map(async (file) => {
-      const p = path.join(dir, file.fileName);
-      await writeFile(p, file.contents);
-      return p;
-    }));
+    const paths = await Promise.all(
+      files.map(async (file) => {
+        const p = path.join(dir, file.fileName);
+        await writeFile(p, file.contents);
+        return p;
+      }),
+    );
     const result = await runXmllint(binary, ['--noout', ...paths]);
     // Name the documents as the wasm build does: without the temporary folder.
     return { code: result.code, stderr: result.stderr.split(`${dir}${path.sep}`).join('') };
@@ -88,7 +102,11 @@ async function systemXmllint(binary: string, files: ReadonlyArray<XmlFile>): Pro
   }
 }
 
-function runXmllint(binary: string, args: string[], stdin?: string | Uint8Array): Promise<XmllintResult> {
+function runXmllint(
+  binary: string,
+  args: string[],
+  stdin?: string | Uint8Array,
+): Promise<XmllintResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';

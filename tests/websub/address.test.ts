@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAddress, formatAddress, parseAddress, parseRange, type Address } from '../../src/net/address.js';
-import { DEFAULT_ALLOW, listedRange, nameAllowed, parseAllowList, type AllowList } from '../../src/websub/allow.js';
+import {
+  classifyAddress,
+  formatAddress,
+  parseAddress,
+  parseRange,
+  type Address,
+} from '../../src/net/address.js';
+import {
+  DEFAULT_ALLOW,
+  listedRange,
+  nameAllowed,
+  parseAllowList,
+  type AllowList,
+} from '../../src/websub/allow.js';
 import { machineKey } from '../../src/websub/target.js';
 
 const addr = (text: string): Address => {
@@ -26,7 +38,8 @@ describe('parseAddress and formatAddress', () => {
     ]) {
       expect(formatAddress(addr(input!)), input).toBe(output);
     }
-    for (const text of ['localhost', '127.1', '2130706433', '1.2.3.4.5', ':::1', '']) expect(parseAddress(text), text).toBeUndefined();
+    for (const text of ['localhost', '127.1', '2130706433', '1.2.3.4.5', ':::1', ''])
+      expect(parseAddress(text), text).toBeUndefined();
   });
 
   it('reads ranges and refuses a prefix that is too long or leaves host bits set', () => {
@@ -43,7 +56,21 @@ describe('parseAddress and formatAddress', () => {
 
 describe('classifyAddress (IANA special-purpose registries)', () => {
   it('lets globally routable unicast through', () => {
-    for (const text of ['93.184.216.34', '8.8.8.8', '1.1.1.1', '100.63.255.255', '100.128.0.0', '172.15.255.255', '172.32.0.0', '192.0.1.1', '2606:4700:4700::1111', '2a00:1450:4001:80b::200e', '::ffff:93.184.216.34', '64:ff9b::5db8:d822', '2002:5db8:d822::1']) {
+    for (const text of [
+      '93.184.216.34',
+      '8.8.8.8',
+      '1.1.1.1',
+      '100.63.255.255',
+      '100.128.0.0',
+      '172.15.255.255',
+      '172.32.0.0',
+      '192.0.1.1',
+      '2606:4700:4700::1111',
+      '2a00:1450:4001:80b::200e',
+      '::ffff:93.184.216.34',
+      '64:ff9b::5db8:d822',
+      '2002:5db8:d822::1',
+    ]) {
       expect(verdict(text), text).toEqual({ global: true });
     }
   });
@@ -73,7 +100,8 @@ describe('classifyAddress (IANA special-purpose registries)', () => {
       ['240.0.0.1', /reserved/],
       ['255.255.255.255', /limited broadcast/],
     ];
-    for (const [text, reason] of cases) expect(verdict(text), text).toEqual({ global: false, reason: expect.stringMatching(reason) });
+    for (const [text, reason] of cases)
+      expect(verdict(text), text).toEqual({ global: false, reason: expect.stringMatching(reason) });
   });
 
   it('refuses IPv6 outside 2000::/3 and the special blocks inside it', () => {
@@ -95,18 +123,34 @@ describe('classifyAddress (IANA special-purpose registries)', () => {
       ['3fff::1', /documentation.*RFC 9637/],
       ['2001:2::1', /IETF protocol assignments/],
     ];
-    for (const [text, reason] of cases) expect(verdict(text), text).toEqual({ global: false, reason: expect.stringMatching(reason) });
+    for (const [text, reason] of cases)
+      expect(verdict(text), text).toEqual({ global: false, reason: expect.stringMatching(reason) });
   });
 
   it('judges an IPv6 address carrying an IPv4 address by that address too', () => {
-    expect(verdict('::ffff:127.0.0.1')).toEqual({ global: false, reason: expect.stringMatching(/^IPv4-mapped for 127\.0\.0\.1, loopback/) });
+    expect(verdict('::ffff:127.0.0.1')).toEqual({
+      global: false,
+      reason: expect.stringMatching(/^IPv4-mapped for 127\.0\.0\.1, loopback/),
+    });
     expect(verdict('::ffff:7f00:1')).toMatchObject({ global: false });
-    expect(verdict('64:ff9b::a9fe:a9fe')).toEqual({ global: false, reason: expect.stringMatching(/^NAT64 for 169\.254\.169\.254, link-local/) });
-    expect(verdict('2002:c0a8:101::1')).toEqual({ global: false, reason: expect.stringMatching(/^6to4 for 192\.168\.1\.1, private-use/) });
+    expect(verdict('64:ff9b::a9fe:a9fe')).toEqual({
+      global: false,
+      reason: expect.stringMatching(/^NAT64 for 169\.254\.169\.254, link-local/),
+    });
+    expect(verdict('2002:c0a8:101::1')).toEqual({
+      global: false,
+      reason: expect.stringMatching(/^6to4 for 192\.168\.1\.1, private-use/),
+    });
     // Teredo: server 65.54.227.120 (global), client ~f5fffffe = 10.0.0.1.
-    expect(verdict('2001:0:4136:e378:8000:63bf:f5ff:fffe')).toEqual({ global: false, reason: expect.stringMatching(/^Teredo for 10\.0\.0\.1, private-use/) });
+    expect(verdict('2001:0:4136:e378:8000:63bf:f5ff:fffe')).toEqual({
+      global: false,
+      reason: expect.stringMatching(/^Teredo for 10\.0\.0\.1, private-use/),
+    });
     // Teredo with a private server address.
-    expect(verdict('2001:0:a00:1:8000:63bf:a247:2bdd')).toEqual({ global: false, reason: expect.stringMatching(/^Teredo for 10\.0\.0\.1/) });
+    expect(verdict('2001:0:a00:1:8000:63bf:a247:2bdd')).toEqual({
+      global: false,
+      reason: expect.stringMatching(/^Teredo for 10\.0\.0\.1/),
+    });
     // Teredo with both addresses global (client ~a247:2bdd = 93.184.212.34).
     expect(verdict('2001:0:4136:e378:8000:63bf:a247:2bdd')).toEqual({ global: true });
   });
@@ -120,7 +164,12 @@ describe('--hub-allow lists', () => {
   };
 
   it('matches names exactly, .domain and *.domain as subdomains only, * as any name', () => {
-    const allow = parse(['reader.example.com', '.feeds.example.net', '*.example.org', 'Trailing.Example.']);
+    const allow = parse([
+      'reader.example.com',
+      '.feeds.example.net',
+      '*.example.org',
+      'Trailing.Example.',
+    ]);
     expect(nameAllowed('reader.example.com', allow)).toBe(true);
     expect(nameAllowed('evil-reader.example.com', allow)).toBe(false);
     expect(nameAllowed('a.feeds.example.net', allow)).toBe(true);
@@ -145,8 +194,14 @@ describe('--hub-allow lists', () => {
   });
 
   it('says which entry is wrong and why', () => {
-    expect(parseAllowList(['ok.example', 'http://x/'])).toEqual({ entry: 'http://x/', error: expect.stringMatching(/not a host name/) });
-    expect(parseAllowList(['10.0.0.0/40'])).toEqual({ entry: '10.0.0.0/40', error: expect.stringMatching(/prefix length/) });
+    expect(parseAllowList(['ok.example', 'http://x/'])).toEqual({
+      entry: 'http://x/',
+      error: expect.stringMatching(/not a host name/),
+    });
+    expect(parseAllowList(['10.0.0.0/40'])).toEqual({
+      entry: '10.0.0.0/40',
+      error: expect.stringMatching(/prefix length/),
+    });
     expect(parseAllowList(['127.1'])).toMatchObject({ entry: '127.1' });
     expect(parseAllowList(['*.'])).toMatchObject({ entry: '*.' });
   });

@@ -15,7 +15,9 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
-async function server(handler: Parameters<typeof createServer>[1]): Promise<{ port: number; connections: () => number }> {
+async function server(
+  handler: Parameters<typeof createServer>[1],
+): Promise<{ port: number; connections: () => number }> {
   const s = createServer(handler);
   let connections = 0;
   s.on('connection', () => connections++);
@@ -40,7 +42,12 @@ describe('callOut', () => {
     });
     const body = new TextEncoder().encode('<rss>ünïcode</rss>');
     // `pinned.invalid` cannot resolve (RFC 6761 §6.4): only the pinned lookup can get there.
-    const outcome = await callOut(new URL(`http://pinned.invalid:${port}/cb?x=1`), { method: 'POST', headers: { 'Content-Type': 'application/rss+xml' }, body }, OPTIONS, LOOPBACK);
+    const outcome = await callOut(
+      new URL(`http://pinned.invalid:${port}/cb?x=1`),
+      { method: 'POST', headers: { 'Content-Type': 'application/rss+xml' }, body },
+      OPTIONS,
+      LOOPBACK,
+    );
     expect(outcome).toEqual({ status: 204, body: '' });
     expect(seen!.headers.host).toBe(`pinned.invalid:${port}`);
     expect(seen!.headers['content-length']).toBe(String(body.byteLength));
@@ -49,8 +56,15 @@ describe('callOut', () => {
 
   it('follows no redirect', async () => {
     const elsewhere = await server((_req, res) => res.end('secret'));
-    const { port } = await server((_req, res) => res.writeHead(302, { Location: `http://127.0.0.1:${elsewhere.port}/` }).end());
-    const outcome = await callOut(new URL(`http://127.0.0.1:${port}/`), { method: 'GET' }, OPTIONS, LOOPBACK);
+    const { port } = await server((_req, res) =>
+      res.writeHead(302, { Location: `http://127.0.0.1:${elsewhere.port}/` }).end(),
+    );
+    const outcome = await callOut(
+      new URL(`http://127.0.0.1:${port}/`),
+      { method: 'GET' },
+      OPTIONS,
+      LOOPBACK,
+    );
     expect(outcome.status).toBe(302);
     expect(elsewhere.connections()).toBe(0);
   });
@@ -60,7 +74,12 @@ describe('callOut', () => {
       res.writeHead(200);
       res.end('x'.repeat(1_000_000));
     });
-    const outcome = await callOut(new URL(`http://127.0.0.1:${port}/`), { method: 'GET' }, OPTIONS, LOOPBACK);
+    const outcome = await callOut(
+      new URL(`http://127.0.0.1:${port}/`),
+      { method: 'GET' },
+      OPTIONS,
+      LOOPBACK,
+    );
     expect(outcome).toEqual({ status: 200, body: 'x'.repeat(16) });
   });
 
@@ -68,9 +87,16 @@ describe('callOut', () => {
     const silent = await silentServer();
     closers.push(silent.close);
     const url = new URL(`http://127.0.0.1:${silent.port}/`);
-    expect(await callOut(url, { method: 'GET' }, { ...OPTIONS, timeoutMs: 100 }, LOOPBACK)).toEqual({ status: 0, body: '', error: 'timed out' });
+    expect(await callOut(url, { method: 'GET' }, { ...OPTIONS, timeoutMs: 100 }, LOOPBACK)).toEqual(
+      { status: 0, body: '', error: 'timed out' },
+    );
     const stop = new AbortController();
-    const pending = callOut(url, { method: 'GET' }, { ...OPTIONS, timeoutMs: 60_000, signal: stop.signal }, LOOPBACK);
+    const pending = callOut(
+      url,
+      { method: 'GET' },
+      { ...OPTIONS, timeoutMs: 60_000, signal: stop.signal },
+      LOOPBACK,
+    );
     stop.abort();
     expect(await pending).toEqual({ status: 0, body: '', error: 'aborted' });
   });
@@ -79,7 +105,12 @@ describe('callOut', () => {
     const { port } = await server((_req, res) => res.end());
     servers[0]!.close();
     servers.length = 0;
-    const outcome = await callOut(new URL(`http://127.0.0.1:${port}/`), { method: 'GET' }, OPTIONS, LOOPBACK);
+    const outcome = await callOut(
+      new URL(`http://127.0.0.1:${port}/`),
+      { method: 'GET' },
+      OPTIONS,
+      LOOPBACK,
+    );
     expect(outcome).toMatchObject({ status: 0, error: 'ECONNREFUSED' });
   });
 });

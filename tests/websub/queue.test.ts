@@ -137,7 +137,10 @@ describe('nextConcurrency (pacing)', () => {
   it('lets the queue start no more than the lowered number, and more again when raised', async () => {
     const started: string[] = [];
     const open: Array<() => void> = [];
-    const queue = new DeliveryQueue({ concurrency: 4, perHost: 4 }, (key) => new Promise<void>((resolve) => (started.push(key), open.push(resolve))));
+    const queue = new DeliveryQueue(
+      { concurrency: 4, perHost: 4 },
+      (key) => new Promise<void>((resolve) => (started.push(key), open.push(resolve))),
+    );
     queue.setConcurrency(0);
     for (const key of ['a', 'b', 'c']) queue.push(key, 'h');
     await Promise.resolve();

@@ -16,7 +16,12 @@ afterEach(async () => {
 
 async function setup(flags: Record<string, string> = {}) {
   const dirs = await sandbox.makeDirs();
-  await writeSeed(dirs.seeds, 'first.md', { title: 'First post', day: 1, categories: ['News'], body: 'The first article.' });
+  await writeSeed(dirs.seeds, 'first.md', {
+    title: 'First post',
+    day: 1,
+    categories: ['News'],
+    body: 'The first article.',
+  });
   running = await startService(dirs, flags);
   sub = await new Subscriber().listen();
   return { r: running, sub };
@@ -25,7 +30,11 @@ async function setup(flags: Record<string, string> = {}) {
 describe('the hub refuses bad subscription requests with 4xx, and calls nobody', () => {
   it('refuses callbacks that are not http(s), topics that are not our feeds, and malformed fields', async () => {
     const { r, sub } = await setup();
-    const ok = { 'hub.mode': 'subscribe', 'hub.topic': `${BASE_URL}/rss.xml`, 'hub.callback': sub.callback() };
+    const ok = {
+      'hub.mode': 'subscribe',
+      'hub.topic': `${BASE_URL}/rss.xml`,
+      'hub.callback': sub.callback(),
+    };
     const cases: Array<[Record<string, string>, number, RegExp]> = [
       [{ ...ok, 'hub.callback': 'ftp://127.0.0.1/cb' }, 400, /http or https/],
       [{ ...ok, 'hub.callback': 'javascript:alert(1)' }, 400, /http or https/],
@@ -44,11 +53,18 @@ describe('the hub refuses bad subscription requests with 4xx, and calls nobody',
     ];
     for (const [fields, status, message] of cases) {
       const answer = await hubRequest(r.hubEndpoint, fields);
-      expect([answer.status, answer.text], JSON.stringify(fields)).toEqual([status, expect.stringMatching(message)]);
+      expect([answer.status, answer.text], JSON.stringify(fields)).toEqual([
+        status,
+        expect.stringMatching(message),
+      ]);
     }
     const wrongType = await hubRequest(r.hubEndpoint, ok, 'application/json');
     expect(wrongType.status).toBe(415);
-    const tooBig = await fetch(r.hubEndpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a='.padEnd(20_000, 'x') });
+    const tooBig = await fetch(r.hubEndpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'a='.padEnd(20_000, 'x'),
+    });
     expect(tooBig.status).toBe(413);
 
     await r.service.hub!.idle();
@@ -58,12 +74,23 @@ describe('the hub refuses bad subscription requests with 4xx, and calls nobody',
 
   it('calls back only hosts on --hub-allow, and a listed name only on allowed addresses', async () => {
     const { r, sub } = await setup({ 'hub-allow': 'localhost,.example.org' });
-    const refused = await hubRequest(r.hubEndpoint, { 'hub.mode': 'subscribe', 'hub.topic': `${BASE_URL}/rss.xml`, 'hub.callback': sub.callback() });
+    const refused = await hubRequest(r.hubEndpoint, {
+      'hub.mode': 'subscribe',
+      'hub.topic': `${BASE_URL}/rss.xml`,
+      'hub.callback': sub.callback(),
+    });
     expect(refused.status).toBe(403);
     expect(refused.text).toMatch(/not allowed by --hub-allow/);
     // localhost is listed, but it is the loopback (RFC 6761 §6.3), and no range allows that.
-    const loopback = await hubRequest(r.hubEndpoint, { 'hub.mode': 'subscribe', 'hub.topic': `${BASE_URL}/rss.xml`, 'hub.callback': sub.callback().replace('127.0.0.1', 'localhost') });
-    expect([loopback.status, loopback.text]).toEqual([403, expect.stringMatching(/localhost resolves to 127\.0\.0\.1: loopback/)]);
+    const loopback = await hubRequest(r.hubEndpoint, {
+      'hub.mode': 'subscribe',
+      'hub.topic': `${BASE_URL}/rss.xml`,
+      'hub.callback': sub.callback().replace('127.0.0.1', 'localhost'),
+    });
+    expect([loopback.status, loopback.text]).toEqual([
+      403,
+      expect.stringMatching(/localhost resolves to 127\.0\.0\.1: loopback/),
+    ]);
     await r.service.hub!.idle();
     expect(sub.connections).toBe(0);
   });
@@ -77,7 +104,9 @@ describe('the hub refuses bad subscription requests with 4xx, and calls nobody',
     });
     expect(allowed.status, allowed.text).toBe(202);
     await r.service.hub!.idle();
-    expect(sub.verifications.map((v) => [v.mode, v.host])).toEqual([['subscribe', `localhost:${sub.port}`]]);
+    expect(sub.verifications.map((v) => [v.mode, v.host])).toEqual([
+      ['subscribe', `localhost:${sub.port}`],
+    ]);
   });
 
   it('with an external --hub: feeds name it, POST /websub is not ours, and changed feeds are published to it', async () => {
@@ -92,7 +121,12 @@ describe('the hub refuses bad subscription requests with 4xx, and calls nobody',
       await r.service.pinger!.idle();
       expect(external.notifications).toEqual([]); // the first start compares with nothing
 
-      await writeSeed(r.config.seedsDir, 'second.md', { title: 'Second', day: 2, categories: ['Sport'], body: 'A new one.' });
+      await writeSeed(r.config.seedsDir, 'second.md', {
+        title: 'Second',
+        day: 2,
+        categories: ['Sport'],
+        body: 'A new one.',
+      });
       await r.service.live.trigger('test');
       await r.service.pinger!.idle();
       const published = external.notifications.map((n) => {
@@ -102,7 +136,14 @@ describe('the hub refuses bad subscription requests with 4xx, and calls nobody',
         return form.get('hub.url');
       });
       // The site's feeds and the new category's changed; the News feeds did not.
-      expect(published).toEqual(expect.arrayContaining([`${BASE_URL}/rss.xml`, `${BASE_URL}/atom.xml`, `${BASE_URL}/feed.json`, `${BASE_URL}/categories/sport/rss.xml`]));
+      expect(published).toEqual(
+        expect.arrayContaining([
+          `${BASE_URL}/rss.xml`,
+          `${BASE_URL}/atom.xml`,
+          `${BASE_URL}/feed.json`,
+          `${BASE_URL}/categories/sport/rss.xml`,
+        ]),
+      );
       expect(published.some((url) => url!.includes('/categories/news/'))).toBe(false);
     } finally {
       await external.close();
@@ -115,7 +156,10 @@ describe('the hub refuses bad subscription requests with 4xx, and calls nobody',
     const rss = await (await fetch(`${r.origin}/rss.xml`)).text();
     expect(rss).not.toContain('rel="hub"');
     expect(rss).toContain('rel="self"');
-    const json = JSON.parse(await (await fetch(`${r.origin}/feed.json`)).text()) as Record<string, unknown>;
+    const json = JSON.parse(await (await fetch(`${r.origin}/feed.json`)).text()) as Record<
+      string,
+      unknown
+    >;
     expect(json.hubs).toBeUndefined();
   });
 });

@@ -33,7 +33,20 @@ export async function startService(
   overrides: ServiceOverrides = {},
   logger: Logger = silentLogger,
 ): Promise<Running> {
-  const config = loadConfig({ seeds: dirs.seeds, out: dirs.out, 'data-dir': dirs.data, port: '0', cron: NEVER, watch: false, 'base-url': BASE_URL, 'hub-allow': TEST_HUB_ALLOW, ...flags }, {});
+  const config = loadConfig(
+    {
+      seeds: dirs.seeds,
+      out: dirs.out,
+      'data-dir': dirs.data,
+      port: '0',
+      cron: NEVER,
+      watch: false,
+      'base-url': BASE_URL,
+      'hub-allow': TEST_HUB_ALLOW,
+      ...flags,
+    },
+    {},
+  );
   const service = assembleService(config, logger, { maxAge: 60, ...overrides });
   const server = serve({ fetch: service.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await new Promise<void>((resolve, reject) => {

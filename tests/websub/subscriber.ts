@@ -81,8 +81,12 @@ export class Subscriber {
           path: url.pathname,
           host: request.headers.host,
         });
-        if (this.behaviour.confirm === false || q.get('hub.mode') === 'denied') return void response.writeHead(404).end('no');
-        const answer = () => void response.writeHead(200, { 'Content-Type': 'text/plain' }).end(q.get('hub.challenge') ?? '');
+        if (this.behaviour.confirm === false || q.get('hub.mode') === 'denied')
+          return void response.writeHead(404).end('no');
+        const answer = () =>
+          void response
+            .writeHead(200, { 'Content-Type': 'text/plain' })
+            .end(q.get('hub.challenge') ?? '');
         if (this.behaviour.holdVerifications) return void this.held.push(answer);
         return answer();
       }
@@ -90,7 +94,12 @@ export class Subscriber {
       this.notifying.enter();
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        this.notifications.push({ path: url.pathname, headers: request.headers, body: Buffer.concat(chunks), at: Date.now() });
+        this.notifications.push({
+          path: url.pathname,
+          headers: request.headers,
+          body: Buffer.concat(chunks),
+          at: Date.now(),
+        });
         if (this.behaviour.hang) return;
         const answer = () => {
           this.notifying.leave();
@@ -140,8 +149,16 @@ export async function hubRequest(
   fields: Record<string, string>,
   contentType = 'application/x-www-form-urlencoded',
 ): Promise<{ status: number; text: string; retryAfter: string | null }> {
-  const response = await fetch(hubUrl, { method: 'POST', headers: { 'Content-Type': contentType }, body: new URLSearchParams(fields).toString() });
-  return { status: response.status, text: await response.text(), retryAfter: response.headers.get('retry-after') };
+  const response = await fetch(hubUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': contentType },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return {
+    status: response.status,
+    text: await response.text(),
+    retryAfter: response.headers.get('retry-after'),
+  };
 }
 
 /** POSTs a subscription request from another loopback source address (another client to the hub). */
@@ -152,19 +169,39 @@ export function hubRequestFrom(
 ): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
   const body = new URLSearchParams(fields).toString();
   return new Promise((resolve, reject) => {
-    const req = request(hubUrl, { method: 'POST', localAddress, agent: false, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString('utf8'), retryAfter: res.headers['retry-after'] }));
-      res.on('error', reject);
-    });
+    const req = request(
+      hubUrl,
+      {
+        method: 'POST',
+        localAddress,
+        agent: false,
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'Content-Length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            text: Buffer.concat(chunks).toString('utf8'),
+            retryAfter: res.headers['retry-after'],
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 /** A server that accepts connections and never answers: holds whatever calls it. */
-export async function silentServer(host = '127.0.0.1'): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+export async function silentServer(
+  host = '127.0.0.1',
+): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   const { createServer: createTcp } = await import('node:net');
   let connections = 0;
   const sockets = new Set<import('node:net').Socket>();

@@ -13,7 +13,8 @@ import { ParsePool, type PoolOptions } from '../../src/workers/pool.js';
 import type { Catalog } from '../../src/model.js';
 import { makeTempDir, scanConfig } from '../support/seeds.js';
 
-const article = (i: number) => `---\ntitle: Article ${i}\ndate: 2024-01-${String((i % 28) + 1).padStart(2, '0')}\n---\n<p>Body of article number ${i}, which is its own.</p>\n`;
+const article = (i: number) =>
+  `---\ntitle: Article ${i}\ndate: 2024-01-${String((i % 28) + 1).padStart(2, '0')}\n---\n<p>Body of article number ${i}, which is its own.</p>\n`;
 const ONE_SECOND = { baseMs: 1_000, perMbMs: 0 };
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -24,7 +25,8 @@ afterEach(async () => {
 async function seedsWith(count: number, extra: readonly string[]): Promise<string> {
   const temp = await makeTempDir('seedfeed-deadline-');
   cleanup.push(temp.remove);
-  for (let i = 0; i < count; i++) await writeFile(path.join(temp.dir, `a${String(i).padStart(4, '0')}.md`), article(i));
+  for (let i = 0; i < count; i++)
+    await writeFile(path.join(temp.dir, `a${String(i).padStart(4, '0')}.md`), article(i));
   for (const name of extra) await writeFile(path.join(temp.dir, name), article(9_000));
   return temp.dir;
 }
@@ -35,14 +37,21 @@ function pool(options: PoolOptions): ParsePool {
   return made;
 }
 
-const rejection = (catalog: Catalog, file: string) => catalog.rejected.find((r) => r.file === file)?.reason;
+const rejection = (catalog: Catalog, file: string) =>
+  catalog.rejected.find((r) => r.file === file)?.reason;
 
 describe('a file that never finishes parsing', () => {
   it('is rejected after its deadline, which the reason names; every other file is parsed', async () => {
     const dir = await seedsWith(20, ['stuck.md']);
     const started = performance.now();
-    const { catalog } = await new CatalogScanner(scanConfig(dir), undefined, pool({ deadline: ONE_SECOND, faults: { spinOn: 'stuck.md' } })).scan();
-    expect(rejection(catalog, 'stuck.md')).toMatch(/^took too long to parse: stopped after 1 s, the limit for a file of \d+ B$/);
+    const { catalog } = await new CatalogScanner(
+      scanConfig(dir),
+      undefined,
+      pool({ deadline: ONE_SECOND, faults: { spinOn: 'stuck.md' } }),
+    ).scan();
+    expect(rejection(catalog, 'stuck.md')).toMatch(
+      /^took too long to parse: stopped after 1 s, the limit for a file of \d+ B$/,
+    );
     expect(catalog.articles).toHaveLength(20);
     expect(catalog.rejected).toHaveLength(1);
     expect(performance.now() - started).toBeLessThan(10_000);
@@ -70,7 +79,10 @@ describe('a file that never finishes parsing', () => {
 
   it('keeps the thread that serves free meanwhile (its timers run on time)', async () => {
     const dir = await seedsWith(2, ['stuck.md']);
-    const parsePool = pool({ deadline: { baseMs: 2_000, perMbMs: 0 }, faults: { spinOn: 'stuck.md' } });
+    const parsePool = pool({
+      deadline: { baseMs: 2_000, perMbMs: 0 },
+      faults: { spinOn: 'stuck.md' },
+    });
     let worstLag = 0;
     let last = performance.now();
     const probe = setInterval(() => {
@@ -91,8 +103,14 @@ describe('a file that never finishes parsing', () => {
 describe('a worker that runs out of memory', () => {
   it('rejects the file it was on; the other files of its request are parsed again and the scan goes on', async () => {
     const dir = await seedsWith(10, ['hungry.md']);
-    const { catalog } = await new CatalogScanner(scanConfig(dir), undefined, pool({ memoryMb: 192, faults: { exhaustMemoryOn: 'hungry.md' } })).scan();
-    expect(rejection(catalog, 'hungry.md')).toBe('needed too much memory to parse: stopped at the 192 MB a parse may use');
+    const { catalog } = await new CatalogScanner(
+      scanConfig(dir),
+      undefined,
+      pool({ memoryMb: 192, faults: { exhaustMemoryOn: 'hungry.md' } }),
+    ).scan();
+    expect(rejection(catalog, 'hungry.md')).toBe(
+      'needed too much memory to parse: stopped at the 192 MB a parse may use',
+    );
     expect(catalog.articles).toHaveLength(10);
   }, 60_000);
 });
@@ -100,7 +118,11 @@ describe('a worker that runs out of memory', () => {
 describe('the test-only faults', () => {
   it('do nothing in a pool made without them, whatever a file is called', async () => {
     const dir = await seedsWith(2, ['stuck.md', 'hungry.md']);
-    const { catalog } = await new CatalogScanner(scanConfig(dir), undefined, pool({ deadline: ONE_SECOND })).scan();
+    const { catalog } = await new CatalogScanner(
+      scanConfig(dir),
+      undefined,
+      pool({ deadline: ONE_SECOND }),
+    ).scan();
     expect(catalog.rejected).toEqual([]);
   }, 30_000);
 });
@@ -115,7 +137,9 @@ describe('bodies a page needs again', () => {
     scanner.retainContent(new Set());
     const target = catalog.articles.find((a) => a.title === 'Article 1')!;
     expect(catalog.content.get(target.bodySource)).toBeUndefined();
-    expect(await catalog.content.require(target)).toBe('<p>Body of article number 1, which is its own.</p>');
+    expect(await catalog.content.require(target)).toBe(
+      '<p>Body of article number 1, which is its own.</p>',
+    );
     expect(parseOne).toHaveBeenCalledTimes(1);
   }, 30_000);
 
@@ -130,7 +154,13 @@ describe('bodies a page needs again', () => {
     const again = await stuck.scan();
     expect(rejection(again.catalog, 'a0000.md')).toMatch(/^took too long to parse/);
     // …and a reload of it through that pool gives up at the deadline as well.
-    const file = { path: 'a0000.md', absPath: path.join(dir, 'a0000.md'), size: 100, mtimeMs: 0, ino: 0 };
+    const file = {
+      path: 'a0000.md',
+      absPath: path.join(dir, 'a0000.md'),
+      size: 100,
+      mtimeMs: 0,
+      ino: 0,
+    };
     const result = await spinning.parseOne(file, 5 << 20);
     expect('reason' in result && result.reason).toMatch(/^took too long to parse/);
     expect(catalog.articles).toHaveLength(2);

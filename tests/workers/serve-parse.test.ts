@@ -41,7 +41,10 @@ describe('serve parses in worker threads', () => {
   it('a one-file rescan of a file that never finishes: requests are answered meanwhile, the file is rejected at its deadline', async () => {
     const dirs = await sandbox.makeDirs();
     await writeSeed(dirs.seeds, 'a.md', { title: 'First', day: 1, body: 'The first article.' });
-    const parsePool = pool({ deadline: { baseMs: 2_000, perMbMs: 0 }, faults: { spinOn: 'stuck.md' } });
+    const parsePool = pool({
+      deadline: { baseMs: 2_000, perMbMs: 0 },
+      faults: { spinOn: 'stuck.md' },
+    });
     const { live, origin } = await sandbox.start(dirs, { watch: false }, { pool: parsePool });
     await live.trigger('start');
     await writeSeed(dirs.seeds, 'stuck.md', { title: 'Stuck', day: 2, body: 'Never parsed.' });
@@ -62,13 +65,23 @@ describe('serve parses in worker threads', () => {
     expect(Math.max(...answers)).toBeLessThan(500);
     expect(lag).toBeLessThan(500);
     const site = live.current()!;
-    expect(site.catalog.rejected).toEqual([{ file: 'stuck.md', reason: expect.stringMatching(/^took too long to parse: stopped after 2 s/) as string }]);
+    expect(site.catalog.rejected).toEqual([
+      {
+        file: 'stuck.md',
+        reason: expect.stringMatching(/^took too long to parse: stopped after 2 s/) as string,
+      },
+    ]);
     expect((await get200(origin, '/rss.xml')).text).toContain('The first article.');
   }, 60_000);
 
   it('a page whose body was let go is parsed again in a worker', async () => {
     const dirs = await sandbox.makeDirs();
-    for (let day = 1; day <= 3; day++) await writeSeed(dirs.seeds, `d${day}.md`, { title: `Day ${day}`, day, body: `Body of day ${day}.` });
+    for (let day = 1; day <= 3; day++)
+      await writeSeed(dirs.seeds, `d${day}.md`, {
+        title: `Day ${day}`,
+        day,
+        body: `Body of day ${day}.`,
+      });
     const parsePool = pool({});
     let reloads = 0;
     const parseOne = parsePool.parseOne.bind(parsePool);
@@ -77,7 +90,11 @@ describe('serve parses in worker threads', () => {
       return parseOne(file, max);
     };
     // limit 1: only the newest article's body stays in memory after the scan.
-    const { live, origin } = await sandbox.start(dirs, { watch: false, limit: 1 }, { pool: parsePool });
+    const { live, origin } = await sandbox.start(
+      dirs,
+      { watch: false, limit: 1 },
+      { pool: parsePool },
+    );
     await live.trigger('start');
     const oldest = live.current()!.catalog.articles.find((a) => a.title === 'Day 1')!;
     expect(live.current()!.catalog.content.get(oldest.bodySource)).toBeUndefined();

@@ -30,12 +30,20 @@ beforeAll(async () => {
   out = path.join(temp, 'out');
   await generateCorpus({ dir: seeds, files: FILES, samplesDir: SAMPLES, seed: 7 });
   pool = new ParsePool({ size: 2 });
-  scanner = new CatalogScanner({ seedsDir: seeds, extensions: ['.md', '.txt'], maxFileBytes: 5 << 20 }, undefined, pool);
+  scanner = new CatalogScanner(
+    { seedsDir: seeds, extensions: ['.md', '.txt'], maxFileBytes: 5 << 20 },
+    undefined,
+    pool,
+  );
   const { catalog } = await scanner.scan();
   // Before any body is fetched, the main thread holds none: the workers have them.
   workerIds = catalog.articles.filter((a) => pool.holds(a.bodySource)).map((a) => a.id);
   expect(scanner.content.size).toBe(0);
-  site = await Site.create(catalog, { baseUrl: 'https://news.example.org', siteTitle: 'seedfeed', limit: 20 }, new Date('2026-01-01T00:00:00Z'));
+  site = await Site.create(
+    catalog,
+    { baseUrl: 'https://news.example.org', siteTitle: 'seedfeed', limit: 20 },
+    new Date('2026-01-01T00:00:00Z'),
+  );
   await writeSite(site, out, { pageWriter: pool });
   await pool.close();
   scanner.retainContent(site.hotContent());

@@ -15,15 +15,28 @@ const OPTIONS = {
   seeds: { type: 'string', value: 'DIR', help: 'the corpus (required)' },
   out: { type: 'string', value: 'DIR', help: 'where to export it, emptied first (required)' },
   // 0 is the exact-hash-only scan the near-dup cost is measured against.
-  'near-dup-threshold': { type: 'string', value: 'T', default: String(DEFAULT_NEAR_DUP_THRESHOLD), help: 'near-duplicate threshold; 0: exact hashes only' },
+  'near-dup-threshold': {
+    type: 'string',
+    value: 'T',
+    default: String(DEFAULT_NEAR_DUP_THRESHOLD),
+    help: 'near-duplicate threshold; 0: exact hashes only',
+  },
 } as const;
-const TOOL = { command: 'node --expose-gc --import tsx tools/bench/build-child.ts', about: 'One run of the benchmark, started by tools/bench/run.ts; prints one JSON object.' };
+const TOOL = {
+  command: 'node --expose-gc --import tsx tools/bench/build-child.ts',
+  about: 'One run of the benchmark, started by tools/bench/run.ts; prints one JSON object.',
+};
 const args = parseToolArgs(TOOL, OPTIONS);
 const seedsDir = args.seeds ?? usageError(TOOL, OPTIONS, '--seeds is required');
 const outDir = args.out ?? usageError(TOOL, OPTIONS, '--out is required');
 const nearDupThreshold = Number(args['near-dup-threshold']);
 const options = { baseUrl: 'https://bench.example', siteTitle: 'seedfeed bench', limit: 50 };
-const scanOptions = { seedsDir, extensions: ['.md', '.markdown', '.txt', '.html', '.htm'], maxFileBytes: 5 << 20, nearDupThreshold };
+const scanOptions = {
+  seedsDir,
+  extensions: ['.md', '.markdown', '.txt', '.html', '.htm'],
+  maxFileBytes: 5 << 20,
+  nearDupThreshold,
+};
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -44,7 +57,10 @@ const pipeline = new Pipeline({
   parser: pool,
   clock: () => new Date(0),
   export: { outDir, state: false, pageWriter: pool },
-  hooks: { scanned: () => void (coldScan ??= { ms: performance.now() - started, cpuMs: cpuMs() - cpuStarted }) },
+  hooks: {
+    scanned: () =>
+      void (coldScan ??= { ms: performance.now() - started, cpuMs: cpuMs() - cpuStarted }),
+  },
 });
 const built = (run: Run) => {
   if (run.outcome === 'failed') throw run.error;

@@ -1,5 +1,10 @@
 import { statSync, watch } from 'node:fs';
-import { treeWatcher, type SeedsWatcher, type WatcherFactory, type WatcherOptions } from '../../src/live/watcher.js';
+import {
+  treeWatcher,
+  type SeedsWatcher,
+  type WatcherFactory,
+  type WatcherOptions,
+} from '../../src/live/watcher.js';
 
 /**
  * The ways of watching the seeds directory that watch-churn.ts compares, by the name of its
@@ -17,7 +22,10 @@ function dirId(dir: string): string | undefined {
 }
 
 /** A watcher made of `open` (start watching, return a closer), re-opened when the root is replaced, as LiveSite did. */
-function rewatching(options: WatcherOptions, open: (onEvent: () => void) => Promise<() => Promise<void> | void>): SeedsWatcher {
+function rewatching(
+  options: WatcherOptions,
+  open: (onEvent: () => void) => Promise<() => Promise<void> | void>,
+): SeedsWatcher {
   let debounce: NodeJS.Timeout | undefined;
   let close: (() => Promise<void> | void) | undefined;
   let watched: string | undefined;
@@ -70,4 +78,10 @@ const chokidarWatch: WatcherFactory = (options) =>
     return () => watcher.close();
   });
 
-export const WATCHERS: Record<string, WatcherFactory | undefined> = { 'fs.watch': recursiveFsWatch, tree: treeWatcher, parcel: parcelWatch, chokidar: chokidarWatch, none: undefined };
+export const WATCHERS: Record<string, WatcherFactory | undefined> = {
+  'fs.watch': recursiveFsWatch,
+  tree: treeWatcher,
+  parcel: parcelWatch,
+  chokidar: chokidarWatch,
+  none: undefined,
+};

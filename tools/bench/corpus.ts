@@ -34,10 +34,40 @@ export function rng(seed: number) {
 }
 
 const CATEGORIES = [
-  '新媒体', '趣头条', '金融', '新浪财经', '新闻', '科技', '工业', '数字经济', '制造业', '湖南', '浙江', '山东',
-  '高科技行业门户', '财经', '国内', '产业', '互联网', '政策', '智能制造', '能源', '汽车', '消费', '教育', '健康',
+  '新媒体',
+  '趣头条',
+  '金融',
+  '新浪财经',
+  '新闻',
+  '科技',
+  '工业',
+  '数字经济',
+  '制造业',
+  '湖南',
+  '浙江',
+  '山东',
+  '高科技行业门户',
+  '财经',
+  '国内',
+  '产业',
+  '互联网',
+  '政策',
+  '智能制造',
+  '能源',
+  '汽车',
+  '消费',
+  '教育',
+  '健康',
 ];
-const AUTHORS = ['趣头条', '新浪财经', '高科技行业门户', '中国工业报', '湖南日报', '潇湘晨报', '中新网'];
+const AUTHORS = [
+  '趣头条',
+  '新浪财经',
+  '高科技行业门户',
+  '中国工业报',
+  '湖南日报',
+  '潇湘晨报',
+  '中新网',
+];
 const IMAGES = [
   'https://cors.zfour.workers.dev/?http://static.1sapp.com/qupost/img/2022/02/13/197e2a4dbb4e3cfb0017191de88df981.jpeg',
   'https://n.sinaimg.cn/finance/cece9e13/20200514/343233024.png',
@@ -87,7 +117,8 @@ function hexo(a: Article, spacing: string): string {
     '---',
     '',
     '<div>   ',
-    `<p><img src="${a.image}" referrerpolicy="no-referrer"></p>` + a.paragraphs.map((p) => `<p>${p}</p>`).join(spacing),
+    `<p><img src="${a.image}" referrerpolicy="no-referrer"></p>` +
+      a.paragraphs.map((p) => `<p>${p}</p>`).join(spacing),
     '</div>',
     '',
   ].join('\n');
@@ -118,13 +149,18 @@ function jekyll(a: Article, spacing: string): string {
 }
 
 function plain(a: Article): string {
-  return [`|${a.title}`, ...a.paragraphs, '推荐阅读', `- |${a.title.slice(0, 8)}相关报道`].join('\n');
+  return [`|${a.title}`, ...a.paragraphs, '推荐阅读', `- |${a.title.slice(0, 8)}相关报道`].join(
+    '\n',
+  );
 }
 
-export const render = (shape: Shape, a: Article, spacing = '') => (shape === 'hexo' ? hexo(a, spacing) : shape === 'jekyll' ? jekyll(a, spacing) : plain(a));
+export const render = (shape: Shape, a: Article, spacing = '') =>
+  shape === 'hexo' ? hexo(a, spacing) : shape === 'jekyll' ? jekyll(a, spacing) : plain(a);
 
 /** Writes the corpus; returns how many files are duplicates of another. */
-export async function generateCorpus(options: CorpusOptions): Promise<{ files: number; duplicates: number; bytes: number }> {
+export async function generateCorpus(
+  options: CorpusOptions,
+): Promise<{ files: number; duplicates: number; bytes: number }> {
   const random = rng(options.seed ?? 42);
   const sentences = await sentencesFrom(options.samplesDir);
   const duplicateRate = options.duplicateRate ?? 0.1;
@@ -169,7 +205,9 @@ export async function generateCorpus(options: CorpusOptions): Promise<{ files: n
         title: `${random.pick(sentences).slice(0, random.int(10, 28)).replace(/['"]/g, '')} ${i}`,
         date: new Date(Date.UTC(2019, 0, 1) + random.int(0, 5 * 365 * 24 * 60) * 60_000),
         offsetMinutes: random.pick([480, 480, 0, -300, 540, 330]),
-        categories: Array.from(new Set(Array.from({ length: random.int(1, 3) }, () => random.pick(CATEGORIES)))),
+        categories: Array.from(
+          new Set(Array.from({ length: random.int(1, 3) }, () => random.pick(CATEGORIES))),
+        ),
         author: random.pick(AUTHORS),
         image: random.pick(IMAGES),
         paragraphs,
@@ -180,7 +218,10 @@ export async function generateCorpus(options: CorpusOptions): Promise<{ files: n
     }
     const dir = path.join(options.dir, `batch-${String(Math.floor(i / perDir)).padStart(4, '0')}`);
     if (i % perDir === 0) await mkdir(dir, { recursive: true });
-    const file = path.join(dir, `${String(i).padStart(7, '0')}.${shape === 'plain' ? 'txt' : 'md'}`);
+    const file = path.join(
+      dir,
+      `${String(i).padStart(7, '0')}.${shape === 'plain' ? 'txt' : 'md'}`,
+    );
     await writeFile(file, text);
     bytes += Buffer.byteLength(text);
   }

@@ -27,37 +27,83 @@ interface Shape {
 function aliases(bytes: number): string {
   // Three lists of about the same size: names, aliases of the names, aliases of that.
   const n = Math.max(400, Math.floor(bytes / 13));
-  return fm(`title: Aliases\nx_a: &a [${words(n).join(',')}]\nx_b: &b [${Array(n).fill('*a').join(',')}]\ncategories: [${Array(n).fill('*b').join(',')}]`, 'Body.');
+  return fm(
+    `title: Aliases\nx_a: &a [${words(n).join(',')}]\nx_b: &b [${Array(n).fill('*a').join(',')}]\ncategories: [${Array(n).fill('*b').join(',')}]`,
+    'Body.',
+  );
 }
 
 function nestedList(bytes: number): string {
   const depth = Math.floor(Math.sqrt(bytes));
-  return fm('title: Nested list', Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- item${i}`).join('\n'));
+  return fm(
+    'title: Nested list',
+    Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- item${i}`).join('\n'),
+  );
 }
 
 function quoteStairs(bytes: number): string {
   const depth = Math.floor(Math.sqrt(bytes * 2));
-  return fm('title: Quote stairs', Array.from({ length: depth }, (_, i) => `${'>'.repeat(i + 1)} line${i}`).join('\n'));
+  return fm(
+    'title: Quote stairs',
+    Array.from({ length: depth }, (_, i) => `${'>'.repeat(i + 1)} line${i}`).join('\n'),
+  );
 }
 
 const SHAPES: readonly Shape[] = [
   // The three of the issue.
   { name: 'yaml-aliases', issueBytes: 5_600, make: aliases },
-  { name: 'link-pattern', issueBytes: 200_000, make: (b) => fm('title: Links', fill(b, '[a](', 'Intro.\n\n')) },
+  {
+    name: 'link-pattern',
+    issueBytes: 200_000,
+    make: (b) => fm('title: Links', fill(b, '[a](', 'Intro.\n\n')),
+  },
   { name: 'nested-list', issueBytes: 1_000_000, make: nestedList },
   { name: 'underscores', issueBytes: 40_000, make: (b) => fm('title: Underscores', fill(b, '_a')) },
   // Found on the way.
-  { name: 'emphasis-openers', issueBytes: 90_000, make: (b) => fm('title: Openers', fill(b, '*a ', '', 'a*')) },
+  {
+    name: 'emphasis-openers',
+    issueBytes: 90_000,
+    make: (b) => fm('title: Openers', fill(b, '*a ', '', 'a*')),
+  },
   { name: 'dots-underscores', issueBytes: 90_000, make: (b) => fm('title: Dots', fill(b, 'a._')) },
-  { name: 'strike-openers', issueBytes: 80_000, make: (b) => fm('title: Tildes', fill(b, '~~a ', '', 'a~~')) },
-  { name: 'quote-line', issueBytes: 100_000, make: (b) => fm('title: Quotes', fill(b, '>', '', ' deep')) },
+  {
+    name: 'strike-openers',
+    issueBytes: 80_000,
+    make: (b) => fm('title: Tildes', fill(b, '~~a ', '', 'a~~')),
+  },
+  {
+    name: 'quote-line',
+    issueBytes: 100_000,
+    make: (b) => fm('title: Quotes', fill(b, '>', '', ' deep')),
+  },
   { name: 'quote-stairs', issueBytes: 2_000_000, make: quoteStairs },
-  { name: 'marker-line', issueBytes: 200_000, make: (b) => fm('title: Markers', fill(b, '- ', '', 'deep')) },
+  {
+    name: 'marker-line',
+    issueBytes: 200_000,
+    make: (b) => fm('title: Markers', fill(b, '- ', '', 'deep')),
+  },
   { name: 'p-without-close', issueBytes: 200_000, make: (b) => fm('title: P', fill(b, '<p')) },
-  { name: 'a-without-close', issueBytes: 150_000, make: (b) => fm('title: A', fill(b, '<a ', '<p>')) },
-  { name: 'title-without-close', issueBytes: 360_000, make: (b) => fill(b, '<title', '<html>', '>') },
-  { name: 'img-without-close', issueBytes: 250_000, make: (b) => fm('title: Img', fill(b, '<img ', '<p>text</p>')) },
-  { name: 'related-headings', issueBytes: 190_000, make: (b) => fm('title: Related', fill(b, '<p>推荐阅读</p>', '<p>Story.</p>', `<p>${'x'.repeat(20)}</p>`)) },
+  {
+    name: 'a-without-close',
+    issueBytes: 150_000,
+    make: (b) => fm('title: A', fill(b, '<a ', '<p>')),
+  },
+  {
+    name: 'title-without-close',
+    issueBytes: 360_000,
+    make: (b) => fill(b, '<title', '<html>', '>'),
+  },
+  {
+    name: 'img-without-close',
+    issueBytes: 250_000,
+    make: (b) => fm('title: Img', fill(b, '<img ', '<p>text</p>')),
+  },
+  {
+    name: 'related-headings',
+    issueBytes: 190_000,
+    make: (b) =>
+      fm('title: Related', fill(b, '<p>推荐阅读</p>', '<p>Story.</p>', `<p>${'x'.repeat(20)}</p>`)),
+  },
 ];
 
 /** Legitimate articles at the cap: what the deadline and the memory limit must leave room for. */
@@ -68,8 +114,18 @@ function legitimate(samples: string): Array<[string, string]> {
   const crawled = readFileSync(path.join(samples, readdirSync(samples).sort()[0]!), 'utf8');
   const [, head = '', body = crawled] = /^(\s*---[\s\S]*?\n---\n)([\s\S]*)$/.exec(crawled) ?? [];
   return [
-    ['legit-markdown-5mb.md', fill(CAP - 4096, md, '---\ntitle: Markdown\ndate: 2024-01-01\n---\n')],
-    ['legit-table-5mb.md', fill(CAP - 4096, '| *x* | [l](http://e.org) | 中文 |\n', '---\ntitle: Table\n---\n| a | b | c |\n|---|---|---|\n')],
+    [
+      'legit-markdown-5mb.md',
+      fill(CAP - 4096, md, '---\ntitle: Markdown\ndate: 2024-01-01\n---\n'),
+    ],
+    [
+      'legit-table-5mb.md',
+      fill(
+        CAP - 4096,
+        '| *x* | [l](http://e.org) | 中文 |\n',
+        '---\ntitle: Table\n---\n| a | b | c |\n|---|---|---|\n',
+      ),
+    ],
     ['legit-crawled-5mb.txt', fill(CAP - 4096, body, head)],
   ];
 }
@@ -95,7 +151,8 @@ export interface SeedsOptions {
 
 /** Writes the samples, the hostile files and the legitimate ones into `dir`; returns the names written besides the samples. */
 export function writeSeeds(dir: string, { samples, only, grown }: SeedsOptions): string[] {
-  for (const name of readdirSync(samples)) writeFileSync(path.join(dir, name), readFileSync(path.join(samples, name)));
+  for (const name of readdirSync(samples))
+    writeFileSync(path.join(dir, name), readFileSync(path.join(samples, name)));
   const names: string[] = [];
   for (const shape of SHAPES) {
     if (only && !only.includes(shape.name)) continue;

@@ -20,7 +20,11 @@ export interface Sample {
   readonly status: number;
 }
 
-export function get(agent: http.Agent, port: number, urlPath: string): Promise<{ status: number; body: string }> {
+export function get(
+  agent: http.Agent,
+  port: number,
+  urlPath: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent }, (res) => {
       let body = '';
@@ -36,7 +40,13 @@ export function get(agent: http.Agent, port: number, urlPath: string): Promise<{
  * `clients` loops asking `urlPath` until `until()` says stop, each `pauseMs` after the last answer
  * (0: back to back); connection errors (not listening yet) are skipped.
  */
-export async function hammer(port: number, urlPath: string, until: () => boolean, clients: number, pauseMs = 0): Promise<Sample[]> {
+export async function hammer(
+  port: number,
+  urlPath: string,
+  until: () => boolean,
+  clients: number,
+  pauseMs = 0,
+): Promise<Sample[]> {
   const samples: Sample[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   await Promise.all(
@@ -61,7 +71,12 @@ export async function hammer(port: number, urlPath: string, until: () => boolean
  * A client due to ask every `intervalMs`: each ask's latency counts from when it was due, so a
  * stall of 10 s is a thousand late asks, not one slow answer ("coordinated omission").
  */
-export async function probe(port: number, urlPath: string, until: () => boolean, intervalMs = 10): Promise<Sample[]> {
+export async function probe(
+  port: number,
+  urlPath: string,
+  until: () => boolean,
+  intervalMs = 10,
+): Promise<Sample[]> {
   const samples: Sample[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   let due = performance.now();

@@ -28,7 +28,10 @@ function toHugoFile(text: string): string {
   } else {
     const lines = t.split('\n');
     title = lines[0]!.replace(/^\|/, '');
-    body = lines.slice(1).map((l) => `<p>${l}</p>`).join('\n');
+    body = lines
+      .slice(1)
+      .map((l) => `<p>${l}</p>`)
+      .join('\n');
   }
   return `---\ntitle: ${JSON.stringify(title)}\ndate: ${date}\n---\n${body}`;
 }
@@ -50,7 +53,11 @@ export function prepareHugoSite(corpusDir: string, siteDir: string): void {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
-      else writeFileSync(path.join(siteDir, 'content/posts', `${n++}.html`), toHugoFile(readFileSync(p, 'utf8')));
+      else
+        writeFileSync(
+          path.join(siteDir, 'content/posts', `${n++}.html`),
+          toHugoFile(readFileSync(p, 'utf8')),
+        );
     }
   };
   walk(corpusDir);
@@ -60,6 +67,8 @@ export function prepareHugoSite(corpusDir: string, siteDir: string): void {
 export function timeHugo(siteDir: string): number {
   rmSync(path.join(siteDir, 'public'), { recursive: true, force: true });
   const started = performance.now();
-  execFileSync('hugo', ['--quiet', '-s', siteDir, '-d', path.join(siteDir, 'public')], { stdio: 'ignore' });
+  execFileSync('hugo', ['--quiet', '-s', siteDir, '-d', path.join(siteDir, 'public')], {
+    stdio: 'ignore',
+  });
   return performance.now() - started;
 }

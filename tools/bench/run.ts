@@ -12,7 +12,12 @@ import { parseToolArgs, usageError } from '../shared/args.js';
 import { tsxNodeArgs } from '../shared/tsx.js';
 
 const OPTIONS = {
-  sizes: { type: 'string', value: 'N,N', default: '10000,100000', help: 'corpus sizes in files, each generated once under .bench/' },
+  sizes: {
+    type: 'string',
+    value: 'N,N',
+    default: '10000,100000',
+    help: 'corpus sizes in files, each generated once under .bench/',
+  },
   'skip-http': { type: 'boolean', help: 'no HTTP rows (they need wrk)' },
   'skip-hugo': { type: 'boolean', help: 'no Hugo row (it needs hugo)' },
 } as const;
@@ -24,7 +29,8 @@ const TOOL = {
 };
 const args = parseToolArgs(TOOL, OPTIONS);
 const sizes = args.sizes.split(',').map(Number);
-if (!sizes.every((n) => Number.isInteger(n) && n > 0)) usageError(TOOL, OPTIONS, '--sizes must be whole numbers from 1, comma-separated');
+if (!sizes.every((n) => Number.isInteger(n) && n > 0))
+  usageError(TOOL, OPTIONS, '--sizes must be whole numbers from 1, comma-separated');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const work = path.join(root, '.bench');
 const run = promisify(execFile);
@@ -45,7 +51,9 @@ async function corpus(size: number): Promise<string> {
     process.stderr.write(`generating ${size} files in ${dir} …\n`);
     const result = await generateCorpus({ dir, files: size, samplesDir: path.join(root, 'seeds') });
     await mkdir(path.join(dir, 'done'));
-    process.stderr.write(`  ${result.files} files, ${result.duplicates} duplicates, ${(result.bytes / 1e6).toFixed(0)} MB\n`);
+    process.stderr.write(
+      `  ${result.files} files, ${result.duplicates} duplicates, ${(result.bytes / 1e6).toFixed(0)} MB\n`,
+    );
   }
   return dir;
 }
@@ -53,36 +61,72 @@ async function corpus(size: number): Promise<string> {
 async function buildRows(size: number): Promise<void> {
   const seeds = await corpus(size);
   const child = async (threshold: number) => {
-    process.stderr.write(`cold build + rescans of ${size} files, near-dup threshold ${threshold} …\n`);
+    process.stderr.write(
+      `cold build + rescans of ${size} files, near-dup threshold ${threshold} …\n`,
+    );
     const { stdout } = await run(
       process.execPath,
-      ['--expose-gc', ...tsxNodeArgs(new URL('./build-child.ts', import.meta.url), '--seeds', seeds, '--out', path.join(work, `out-${size}`), '--near-dup-threshold', String(threshold))],
+      [
+        '--expose-gc',
+        ...tsxNodeArgs(
+          new URL('./build-child.ts', import.meta.url),
+          '--seeds',
+          seeds,
+          '--out',
+          path.join(work, `out-${size}`),
+          '--near-dup-threshold',
+          String(threshold),
+        ),
+      ],
       {
-      maxBuffer: 1 << 20,
-    });
+        maxBuffer: 1 << 20,
+      },
+    );
     return JSON.parse(stdout) as Record<string, number>;
   };
   // The same build with near-duplicate detection off (exact hashes only) and at the default.
   const exact = await child(0);
   const r = await child(DEFAULT_NEAR_DUP_THRESHOLD);
   const n = size.toLocaleString('en');
-  const perSecond = (ms: number) => `${Math.round((r.files! / ms) * 1000).toLocaleString('en')} files/s`;
-  rows.push({ what: `cold build, ${n} files (${r.articles} articles, ${r.duplicates} dup.)`, seedfeed: `${fmt(r.coldMs!)} (${perSecond(r.coldMs!)})`, baseline: `read+sha256 floor ${fmt(r.floorColdMs!)}`, ratio: ratio(r.coldMs!, r.floorColdMs!) });
+  const perSecond = (ms: number) =>
+    `${Math.round((r.files! / ms) * 1000).toLocaleString('en')} files/s`;
+  rows.push({
+    what: `cold build, ${n} files (${r.articles} articles, ${r.duplicates} dup.)`,
+    seedfeed: `${fmt(r.coldMs!)} (${perSecond(r.coldMs!)})`,
+    baseline: `read+sha256 floor ${fmt(r.floorColdMs!)}`,
+    ratio: ratio(r.coldMs!, r.floorColdMs!),
+  });
   if (!args['skip-hugo'] && hugoVersion()) {
     const site = path.join(work, `hugo-${size}`);
     prepareHugoSite(seeds, site);
     const hugoMs = timeHugo(site);
-    rows.push({ what: `cold build vs ${hugoVersion()}, ${n} files`, seedfeed: fmt(r.coldMs!), baseline: `hugo ${fmt(hugoMs)}`, ratio: ratio(r.coldMs!, hugoMs) });
+    rows.push({
+      what: `cold build vs ${hugoVersion()}, ${n} files`,
+      seedfeed: fmt(r.coldMs!),
+      baseline: `hugo ${fmt(hugoMs)}`,
+      ratio: ratio(r.coldMs!, hugoMs),
+    });
   }
-  rows.push({ what: `rescan, nothing changed, ${n} files`, seedfeed: fmt(r.unchangedMs!), baseline: `stat walk ${fmt(r.statWalkMs!)}`, ratio: ratio(r.unchangedMs!, r.statWalkMs!) });
+  rows.push({
+    what: `rescan, nothing changed, ${n} files`,
+    seedfeed: fmt(r.unchangedMs!),
+    baseline: `stat walk ${fmt(r.statWalkMs!)}`,
+    ratio: ratio(r.unchangedMs!, r.statWalkMs!),
+  });
   rows.push({
     what: `rescan, one file changed, ${n} files${r.oneChangedVisibleInAllFeed ? '' : ' (change NOT visible!)'}`,
     seedfeed: fmt(r.oneChangedMs!),
     baseline: `unchanged rescan ${fmt(r.unchangedMs!)}`,
     ratio: `+${fmt(r.oneChangedMs! - r.unchangedMs!)}`,
   });
-  rows.push({ what: `memory after the ${n}-file scan`, seedfeed: `RSS ${r.rssAfterMb!.toFixed(0)} MB, heap ${r.heapAfterMb!.toFixed(0)} MB`, baseline: `peak RSS ${r.peakRssMb!.toFixed(0)} MB`, ratio: '' });
-  const plus = (a: number, b: number) => `${a >= b ? '+' : '−'}${Math.abs((a / b - 1) * 100).toFixed(1)}%`;
+  rows.push({
+    what: `memory after the ${n}-file scan`,
+    seedfeed: `RSS ${r.rssAfterMb!.toFixed(0)} MB, heap ${r.heapAfterMb!.toFixed(0)} MB`,
+    baseline: `peak RSS ${r.peakRssMb!.toFixed(0)} MB`,
+    ratio: '',
+  });
+  const plus = (a: number, b: number) =>
+    `${a >= b ? '+' : '−'}${Math.abs((a / b - 1) * 100).toFixed(1)}%`;
   rows.push({
     what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: cold scan, ${n} files (${r.nearDuplicates} near-dup. merged)`,
     seedfeed: fmt(r.scanMs!),
@@ -95,42 +139,101 @@ async function buildRows(size: number): Promise<void> {
     baseline: `exact-hash scan ${fmt(exact.scanCpuMs!)}`,
     ratio: plus(r.scanCpuMs!, exact.scanCpuMs!),
   });
-  rows.push({ what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: cold build, ${n} files`, seedfeed: fmt(r.coldMs!), baseline: `exact-hash build ${fmt(exact.coldMs!)}`, ratio: plus(r.coldMs!, exact.coldMs!) });
+  rows.push({
+    what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: cold build, ${n} files`,
+    seedfeed: fmt(r.coldMs!),
+    baseline: `exact-hash build ${fmt(exact.coldMs!)}`,
+    ratio: plus(r.coldMs!, exact.coldMs!),
+  });
   rows.push({
     what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: memory after the ${n}-file scan`,
     seedfeed: `RSS ${r.rssAfterMb!.toFixed(0)} MB, heap ${r.heapAfterMb!.toFixed(0)} MB`,
     baseline: `exact-hash RSS ${exact.rssAfterMb!.toFixed(0)} MB, heap ${exact.heapAfterMb!.toFixed(0)} MB`,
     ratio: `heap ${plus(r.heapAfterMb!, exact.heapAfterMb!)}, RSS ${plus(r.rssAfterMb!, exact.rssAfterMb!)}`,
   });
-  rows.push({ what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: peak RSS, ${n} files`, seedfeed: `${r.peakRssMb!.toFixed(0)} MB`, baseline: `exact-hash ${exact.peakRssMb!.toFixed(0)} MB`, ratio: plus(r.peakRssMb!, exact.peakRssMb!) });
-  rows.push({ what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: rescan, nothing changed, ${n} files`, seedfeed: fmt(r.unchangedMs!), baseline: `exact-hash ${fmt(exact.unchangedMs!)}`, ratio: plus(r.unchangedMs!, exact.unchangedMs!) });
-  rows.push({ what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: rescan, one file changed, ${n} files`, seedfeed: fmt(r.oneChangedMs!), baseline: `exact-hash ${fmt(exact.oneChangedMs!)}`, ratio: `+${fmt(r.oneChangedMs! - exact.oneChangedMs!)}` });
+  rows.push({
+    what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: peak RSS, ${n} files`,
+    seedfeed: `${r.peakRssMb!.toFixed(0)} MB`,
+    baseline: `exact-hash ${exact.peakRssMb!.toFixed(0)} MB`,
+    ratio: plus(r.peakRssMb!, exact.peakRssMb!),
+  });
+  rows.push({
+    what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: rescan, nothing changed, ${n} files`,
+    seedfeed: fmt(r.unchangedMs!),
+    baseline: `exact-hash ${fmt(exact.unchangedMs!)}`,
+    ratio: plus(r.unchangedMs!, exact.unchangedMs!),
+  });
+  rows.push({
+    what: `near-dup ${DEFAULT_NEAR_DUP_THRESHOLD}: rescan, one file changed, ${n} files`,
+    seedfeed: fmt(r.oneChangedMs!),
+    baseline: `exact-hash ${fmt(exact.oneChangedMs!)}`,
+    ratio: `+${fmt(r.oneChangedMs! - exact.oneChangedMs!)}`,
+  });
 }
 
 function wrk(url: string, headers: Record<string, string> = {}): { rps: number; p99: string } {
   const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const cpu = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() === '1' ? [] : ['taskset', '-c', '1'];
+  const cpu =
+    spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() === '1' ? [] : ['taskset', '-c', '1'];
   const cmd = [...cpu, 'wrk', '-t1', '-c50', '-d5s', '--latency', ...headerArgs, url];
   const out = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' }).stdout;
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p99: /^\s*99%\s+(\S+)/m.exec(out)?.[1] ?? '?' };
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
+    p99: /^\s*99%\s+(\S+)/m.exec(out)?.[1] ?? '?',
+  };
 }
 
 async function httpRows(size: number): Promise<void> {
   if (spawnSync('wrk', ['--version']).error) {
-    rows.push({ what: 'HTTP', seedfeed: 'skipped: wrk not installed (apt-get install wrk)', baseline: '', ratio: '' });
+    rows.push({
+      what: 'HTTP',
+      seedfeed: 'skipped: wrk not installed (apt-get install wrk)',
+      baseline: '',
+      ratio: '',
+    });
     return;
   }
   const seeds = await corpus(size);
   process.stderr.write(`HTTP over the ${size}-file site (server on CPU 0, wrk on CPU 1) …\n`);
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...tsxNodeArgs(new URL('./http-servers.ts', import.meta.url), '--seeds', seeds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    'taskset',
+    [
+      '-c',
+      '0',
+      process.execPath,
+      ...tsxNodeArgs(new URL('./http-servers.ts', import.meta.url), '--seeds', seeds),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
-    const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-    const s = JSON.parse(line) as { seedfeed: number; hello: number; raw: number; feedPath: string; feedBytes: number; gzipBytes: number; etag: string; indexBytes: number };
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: child.stdout }).once('line', resolve),
+    );
+    const s = JSON.parse(line) as {
+      seedfeed: number;
+      hello: number;
+      raw: number;
+      feedPath: string;
+      feedBytes: number;
+      gzipBytes: number;
+      etag: string;
+      indexBytes: number;
+    };
     const at = (port: number, p: string) => `http://127.0.0.1:${port}${p}`;
     const hello = wrk(at(s.hello, '/'));
     const cases: Array<[string, string, string, Record<string, string>]> = [
-      [`cached category feed, identity (${(s.feedBytes / 1024).toFixed(0)} KB)`, s.feedPath, '/feed', {}],
-      [`cached category feed, gzip (${(s.gzipBytes / 1024).toFixed(0)} KB)`, s.feedPath, '/feed', { 'Accept-Encoding': 'gzip' }],
+      [
+        `cached category feed, identity (${(s.feedBytes / 1024).toFixed(0)} KB)`,
+        s.feedPath,
+        '/feed',
+        {},
+      ],
+      [
+        `cached category feed, gzip (${(s.gzipBytes / 1024).toFixed(0)} KB)`,
+        s.feedPath,
+        '/feed',
+        { 'Accept-Encoding': 'gzip' },
+      ],
       ['304 Not Modified (If-None-Match)', s.feedPath, '/feed', { 'If-None-Match': s.etag }],
       [`index page (${(s.indexBytes / 1024).toFixed(0)} KB)`, '/', '/index', {}],
     ];
@@ -153,9 +256,13 @@ await mkdir(work, { recursive: true });
 for (const size of sizes) await buildRows(size);
 if (!args['skip-http']) await httpRows(Math.min(...sizes));
 
-const widths = (['what', 'seedfeed', 'baseline', 'ratio'] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
+const widths = (['what', 'seedfeed', 'baseline', 'ratio'] as const).map((k) =>
+  Math.max(k.length, ...rows.map((r) => r[k].length)),
+);
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`\nseedfeed benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores`);
+console.log(
+  `\nseedfeed benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores`,
+);
 console.log(line(['what', 'seedfeed', 'baseline (same run)', 'ratio']));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line([r.what, r.seedfeed, r.baseline, r.ratio]));

@@ -4,7 +4,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEADLINE_BASE_MS, DEADLINE_PER_MB_MS, ParsePool, WORKER_MEMORY_MB } from '../../src/workers/pool.js';
+import {
+  DEADLINE_BASE_MS,
+  DEADLINE_PER_MB_MS,
+  ParsePool,
+  WORKER_MEMORY_MB,
+} from '../../src/workers/pool.js';
 import type { SeedFile } from '../../src/model.js';
 import { parseToolArgs, usageError } from '../shared/args.js';
 import { CAP, writeSeeds } from './hostile-seeds.js';
@@ -30,15 +35,32 @@ import { freePort, get, hammer, probe, summary } from './http-sampling.js';
  */
 
 const OPTIONS = {
-  only: { type: 'string', value: 'name,…', help: 'only these hostile shapes, and no legitimate 5 MB articles' },
-  'no-grown': { type: 'boolean', help: 'each shape at its size in the issue only, not grown to the 5 MB cap' },
-  clients: { type: 'string', value: 'N', default: '2', help: '/healthz clients asking back to back' },
+  only: {
+    type: 'string',
+    value: 'name,…',
+    help: 'only these hostile shapes, and no legitimate 5 MB articles',
+  },
+  'no-grown': {
+    type: 'boolean',
+    help: 'each shape at its size in the issue only, not grown to the 5 MB cap',
+  },
+  clients: {
+    type: 'string',
+    value: 'N',
+    default: '2',
+    help: '/healthz clients asking back to back',
+  },
   'no-parse': { type: 'boolean', help: 'skip part 1 (each file alone in a parse worker)' },
-  repo: { type: 'string', value: 'DIR', help: 'in part 2, the service of this checkout (its dist/ as built there), for a before-and-after' },
+  repo: {
+    type: 'string',
+    value: 'DIR',
+    help: 'in part 2, the service of this checkout (its dist/ as built there), for a before-and-after',
+  },
 } as const;
 const TOOL = {
   command: 'npx tsx tools/bench/stall.ts',
-  about: 'Does one seed file still stall the server? 1. parses each hostile file alone; 2. serves them all\nand asks /healthz during the first scan and a rescan. A measurement: nothing passes or fails.',
+  about:
+    'Does one seed file still stall the server? 1. parses each hostile file alone; 2. serves them all\nand asks /healthz during the first scan and a rescan. A measurement: nothing passes or fails.',
 };
 const args = parseToolArgs(TOOL, OPTIONS);
 const ONLY = args.only?.split(',');
@@ -46,16 +68,27 @@ const SERVED_REPO = args.repo;
 const PARSE_EACH = !args['no-parse'];
 const GROWN = !args['no-grown'];
 const CLIENTS = Number(args.clients);
-if (!Number.isInteger(CLIENTS) || CLIENTS < 1) usageError(TOOL, OPTIONS, '--clients must be a whole number from 1');
+if (!Number.isInteger(CLIENTS) || CLIENTS < 1)
+  usageError(TOOL, OPTIONS, '--clients must be a whole number from 1');
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 const seedFile = (dir: string, name: string): SeedFile => {
   const st = statSync(path.join(dir, name));
-  return { path: name, absPath: path.join(dir, name), size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev, root: dir };
+  return {
+    path: name,
+    absPath: path.join(dir, name),
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    ino: st.ino,
+    dev: st.dev,
+    root: dir,
+  };
 };
 
 async function parseEach(dir: string, names: readonly string[]): Promise<void> {
-  console.log(`\n1. Each file alone in a parse worker (deadline ${DEADLINE_BASE_MS / 1000} s + ${DEADLINE_PER_MB_MS / 1000} s/MB, heap ${WORKER_MEMORY_MB} MB)\n`);
+  console.log(
+    `\n1. Each file alone in a parse worker (deadline ${DEADLINE_BASE_MS / 1000} s + ${DEADLINE_PER_MB_MS / 1000} s/MB, heap ${WORKER_MEMORY_MB} MB)\n`,
+  );
   console.log(`${'file'.padEnd(34)} ${'size'.padStart(9)}  ${'ms'.padStart(7)}  outcome`);
   const pool = new ParsePool();
   try {
@@ -65,8 +98,13 @@ async function parseEach(dir: string, names: readonly string[]): Promise<void> {
       const started = performance.now();
       const result = await pool.parseOne(file, CAP);
       const ms = performance.now() - started;
-      const outcome = 'reason' in result ? `rejected: ${result.reason}` : `parsed: ${result.contentHtml.length.toLocaleString('en')} chars of HTML${result.notes.length ? `; ${result.notes.join('; ')}` : ''}`;
-      console.log(`${name.padEnd(34)} ${(file.size / 1024).toFixed(0).padStart(7)}KB  ${ms.toFixed(0).padStart(7)}  ${outcome.slice(0, 150)}`);
+      const outcome =
+        'reason' in result
+          ? `rejected: ${result.reason}`
+          : `parsed: ${result.contentHtml.length.toLocaleString('en')} chars of HTML${result.notes.length ? `; ${result.notes.join('; ')}` : ''}`;
+      console.log(
+        `${name.padEnd(34)} ${(file.size / 1024).toFixed(0).padStart(7)}KB  ${ms.toFixed(0).padStart(7)}  ${outcome.slice(0, 150)}`,
+      );
     }
   } finally {
     await pool.close();
@@ -75,7 +113,11 @@ async function parseEach(dir: string, names: readonly string[]): Promise<void> {
 
 interface Health {
   readonly scanning?: boolean;
-  readonly lastScan?: { readonly at: string; readonly durationMs: number; readonly ok: boolean } | null;
+  readonly lastScan?: {
+    readonly at: string;
+    readonly durationMs: number;
+    readonly ok: boolean;
+  } | null;
   readonly rejected?: number;
   readonly articles?: number;
 }
@@ -91,7 +133,11 @@ async function health(port: number): Promise<Health | undefined> {
   }
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 20 * 60_000): Promise<void> {
+async function waitFor(
+  check: () => Promise<boolean>,
+  what: string,
+  ms = 20 * 60_000,
+): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;
@@ -102,7 +148,9 @@ async function waitFor(check: () => Promise<boolean>, what: string, ms = 20 * 60
 
 async function serveAndHammer(root: string, seeds: string): Promise<void> {
   const repo = SERVED_REPO ?? REPO;
-  console.log(`\n2. The service (node bin/seedfeed.js serve${SERVED_REPO ? ` of ${repo}, as built there` : ', dist/ built from src/ first'}) over the same files\n`);
+  console.log(
+    `\n2. The service (node bin/seedfeed.js serve${SERVED_REPO ? ` of ${repo}, as built there` : ', dist/ built from src/ first'}) over the same files\n`,
+  );
   if (!SERVED_REPO) {
     try {
       execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'ignore' });
@@ -111,10 +159,36 @@ async function serveAndHammer(root: string, seeds: string): Promise<void> {
     }
   }
   const port = await freePort();
-  const flags = ['--seeds', seeds, '--out', path.join(root, 'out'), '--data-dir', path.join(root, 'data'), '--host', '127.0.0.1', '--port', String(port)];
-  const child: ChildProcess = spawn(process.execPath, [path.join(repo, 'bin/seedfeed.js'), 'serve', ...flags, '--no-watch', '--cron', '0 0 1 1 *', '--log-format', 'json', '--log-level', 'warn'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const flags = [
+    '--seeds',
+    seeds,
+    '--out',
+    path.join(root, 'out'),
+    '--data-dir',
+    path.join(root, 'data'),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+  ];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      path.join(repo, 'bin/seedfeed.js'),
+      'serve',
+      ...flags,
+      '--no-watch',
+      '--cron',
+      '0 0 1 1 *',
+      '--log-format',
+      'json',
+      '--log-level',
+      'warn',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
@@ -125,10 +199,15 @@ async function serveAndHammer(root: string, seeds: string): Promise<void> {
       firstDone = !!h?.lastScan && h.scanning === false;
       return firstDone;
     }, 'the first scan');
-    const [first, firstProbe] = await Promise.all([hammer(port, '/healthz', () => firstDone, CLIENTS), probe(port, '/healthz', () => firstDone)]);
+    const [first, firstProbe] = await Promise.all([
+      hammer(port, '/healthz', () => firstDone, CLIENTS),
+      probe(port, '/healthz', () => firstDone),
+    ]);
     await watcher;
     const h1 = (await health(port))!;
-    console.log(`first scan: ${(h1.lastScan!.durationMs / 1000).toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s from start), ${h1.articles} articles, ${h1.rejected} rejected`);
+    console.log(
+      `first scan: ${(h1.lastScan!.durationMs / 1000).toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s from start), ${h1.articles} articles, ${h1.rejected} rejected`,
+    );
     console.log(summary('/healthz due every 10 ms (from when due)', firstProbe));
     console.log(summary(`/healthz, ${CLIENTS} clients back to back`, first));
 
@@ -151,14 +230,19 @@ async function serveAndHammer(root: string, seeds: string): Promise<void> {
     ]);
     await rescanWatcher;
     const h2 = (await health(port))!;
-    console.log(`rescan (SIGHUP, every file touched): ${(h2.lastScan!.durationMs / 1000).toFixed(1)} s, ${h2.articles} articles, ${h2.rejected} rejected`);
+    console.log(
+      `rescan (SIGHUP, every file touched): ${(h2.lastScan!.durationMs / 1000).toFixed(1)} s, ${h2.articles} articles, ${h2.rejected} rejected`,
+    );
     console.log(summary('/healthz due every 10 ms (from when due)', healthzProbe));
     console.log(summary(`/healthz, ${CLIENTS} clients back to back`, healthz));
     console.log(summary('/rss.xml, one every 250 ms', rss));
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    if (stderr.trim()) console.log(`\nservice log (warnings and errors):\n${stderr.trim().split('\n').slice(0, 20).join('\n')}`);
+    if (stderr.trim())
+      console.log(
+        `\nservice log (warnings and errors):\n${stderr.trim().split('\n').slice(0, 20).join('\n')}`,
+      );
   }
 }
 
@@ -167,7 +251,9 @@ try {
   const seeds = path.join(root, 'seeds');
   mkdirSync(seeds);
   const names = writeSeeds(seeds, { samples: path.join(REPO, 'seeds'), only: ONLY, grown: GROWN });
-  console.log(`seedfeed stall bench, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.availableParallelism()} cores; ${names.length} files in ${seeds}`);
+  console.log(
+    `seedfeed stall bench, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.availableParallelism()} cores; ${names.length} files in ${seeds}`,
+  );
   if (PARSE_EACH) await parseEach(seeds, names);
   await serveAndHammer(root, seeds);
 } finally {

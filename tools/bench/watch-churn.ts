@@ -30,16 +30,27 @@ import { WATCHERS } from './churn-watchers.js';
  */
 const OPTIONS = {
   files: { type: 'string', value: 'N', default: '5000', help: 'files made and deleted' },
-  modes: { type: 'string', value: 'a,b', default: 'fs.watch,tree,none', help: `watchers compared, from ${Object.keys(WATCHERS).join(', ')}` },
-  mode: { type: 'string', value: 'NAME', help: 'run this one mode in this process and print its result as JSON (what each child does)' },
+  modes: {
+    type: 'string',
+    value: 'a,b',
+    default: 'fs.watch,tree,none',
+    help: `watchers compared, from ${Object.keys(WATCHERS).join(', ')}`,
+  },
+  mode: {
+    type: 'string',
+    value: 'NAME',
+    help: 'run this one mode in this process and print its result as JSON (what each child does)',
+  },
 } as const;
 const TOOL = {
   command: 'npx tsx tools/bench/watch-churn.ts',
-  about: 'How long /healthz takes while files are made and deleted in a new subdirectory of the seeds directory,\nfor each way of watching it, each in a process of its own. A measurement: nothing passes or fails.',
+  about:
+    'How long /healthz takes while files are made and deleted in a new subdirectory of the seeds directory,\nfor each way of watching it, each in a process of its own. A measurement: nothing passes or fails.',
 };
 const args = parseToolArgs(TOOL, OPTIONS);
 const FILES = Number(args.files);
-if (!Number.isInteger(FILES) || FILES < 1) usageError(TOOL, OPTIONS, '--files must be a whole number from 1');
+if (!Number.isInteger(FILES) || FILES < 1)
+  usageError(TOOL, OPTIONS, '--files must be a whole number from 1');
 const NEVER = '0 0 1 1 *';
 
 interface Result {
@@ -102,7 +113,11 @@ const get = () => new Promise((resolve) => {
 })();
 `;
 
-function get(agent: http.Agent, port: number, target: string): Promise<{ status: number; body: string }> {
+function get(
+  agent: http.Agent,
+  port: number,
+  target: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     http
       .get({ host: '127.0.0.1', port, path: target, agent }, (response) => {
@@ -116,7 +131,8 @@ function get(agent: http.Agent, port: number, target: string): Promise<{ status:
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function runMode(mode: string): Promise<Result> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'seedfeed-churn-'));
@@ -124,12 +140,25 @@ async function runMode(mode: string): Promise<Result> {
   mkdirSync(seeds);
   for (let i = 0; i < 100; i++) writeFileSync(path.join(seeds, `base-${i}.md`), seedText(i));
   const config = loadConfig(
-    { seeds, out: path.join(root, 'out'), 'data-dir': path.join(root, 'data'), host: '127.0.0.1', port: '0', cron: NEVER, watch: mode !== 'none', 'base-url': 'http://127.0.0.1:1' },
+    {
+      seeds,
+      out: path.join(root, 'out'),
+      'data-dir': path.join(root, 'data'),
+      host: '127.0.0.1',
+      port: '0',
+      cron: NEVER,
+      watch: mode !== 'none',
+      'base-url': 'http://127.0.0.1:1',
+    },
     {},
   );
   const factory = WATCHERS[mode];
-  const service = assembleService(config, silentLogger, { live: factory ? { watcher: factory } : {} });
-  const server = createSiteServer((request, env) => service.app.fetch(request, env), { hostname: config.host });
+  const service = assembleService(config, silentLogger, {
+    live: factory ? { watcher: factory } : {},
+  });
+  const server = createSiteServer((request, env) => service.app.fetch(request, env), {
+    hostname: config.host,
+  });
   await listen(server, config.host, 0);
   const { port } = server.address() as AddressInfo;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -148,7 +177,14 @@ async function runMode(mode: string): Promise<Result> {
     const started = performance.now();
     const scansBefore = service.live.scans;
     await new Promise<void>((resolve, reject) => {
-      const worker = new Worker(CHURN, { eval: true, workerData: { dir: path.join(seeds, 'churn'), files: FILES, text: seedText(0).replace('批量文章 0', '批量文章 {i}') } });
+      const worker = new Worker(CHURN, {
+        eval: true,
+        workerData: {
+          dir: path.join(seeds, 'churn'),
+          files: FILES,
+          text: seedText(0).replace('批量文章 0', '批量文章 {i}'),
+        },
+      });
       worker.once('error', reject);
       worker.once('exit', () => resolve());
     });
@@ -166,7 +202,9 @@ async function runMode(mode: string): Promise<Result> {
     const settleMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     loop.disable();
-    const polled = new Promise<{ latencies: number[]; failed: number }>((resolve) => poller.once('message', resolve));
+    const polled = new Promise<{ latencies: number[]; failed: number }>((resolve) =>
+      poller.once('message', resolve),
+    );
     poller.postMessage('stop');
     const { latencies, failed } = await polled;
     await poller.terminate();
@@ -213,23 +251,37 @@ async function runMode(mode: string): Promise<Result> {
 
 // ---- The table, one process per mode ----
 
-const fmt = (ms: number | null) => (ms === null ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmt = (ms: number | null) =>
+  ms === null ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
   const child = args.mode;
   if (child) {
-    const result = await runMode(child).catch((error: Error) => ({ mode: child, error: error.message }));
+    const result = await runMode(child).catch((error: Error) => ({
+      mode: child,
+      error: error.message,
+    }));
     process.stdout.write(`${JSON.stringify(result)}\n`);
     // A watcher that keeps the process alive (or a native thread) must not hold the run up.
     process.exit(0);
   }
   const modes = args.modes.split(',');
-  process.stdout.write(`/healthz during ${FILES} files made and deleted in a new subdirectory (Node ${process.version}, ${os.cpus().length} cores)\n\n`);
-  process.stdout.write('| watcher | polls (failed) | p50 | p99 | max | event loop max | churn | until idle | CPU | scans | new file in new subdir served |\n');
-  process.stdout.write('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
+  process.stdout.write(
+    `/healthz during ${FILES} files made and deleted in a new subdirectory (Node ${process.version}, ${os.cpus().length} cores)\n\n`,
+  );
+  process.stdout.write(
+    '| watcher | polls (failed) | p50 | p99 | max | event loop max | churn | until idle | CPU | scans | new file in new subdir served |\n',
+  );
+  process.stdout.write(
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n',
+  );
   for (const mode of modes) {
     const out = await new Promise<string>((resolve) => {
-      const proc = spawn(process.execPath, tsxNodeArgs(new URL(import.meta.url), '--mode', mode, '--files', String(FILES)), { stdio: ['ignore', 'pipe', 'inherit'] });
+      const proc = spawn(
+        process.execPath,
+        tsxNodeArgs(new URL(import.meta.url), '--mode', mode, '--files', String(FILES)),
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       let text = '';
       proc.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
       proc.on('close', () => resolve(text));

@@ -42,7 +42,8 @@ const WRITER_TITLE = /Loadtest writer article #(\d+)/g;
 /** Numbers of the writer's articles a JSON Feed lists. */
 export function writerArticlesIn(feed: { items?: Array<{ title?: string }> }): Set<number> {
   const found = new Set<number>();
-  for (const item of feed.items ?? []) for (const m of (item.title ?? '').matchAll(WRITER_TITLE)) found.add(Number(m[1]));
+  for (const item of feed.items ?? [])
+    for (const m of (item.title ?? '').matchAll(WRITER_TITLE)) found.add(Number(m[1]));
   return found;
 }
 
@@ -65,15 +66,21 @@ export class Checker {
   }
 
   check(o: Observation): void {
-    if (o.status !== 200 && o.status !== 304) return this.fail('status', o.path, `HTTP ${o.status}`);
+    if (o.status !== 200 && o.status !== 304)
+      return this.fail('status', o.path, `HTTP ${o.status}`);
     if (!o.etag) return this.fail('etag', o.path, `HTTP ${o.status} without an ETag`);
     const tag = identityTag(o.etag);
     if (o.status === 304) {
       this.counts.notModified++;
-      if (o.sentEtag === undefined || tag !== o.sentEtag) return this.fail('etag', o.path, `304 with ETag ${o.etag} for If-None-Match ${o.sentEtag}`);
+      if (o.sentEtag === undefined || tag !== o.sentEtag)
+        return this.fail('etag', o.path, `304 with ETag ${o.etag} for If-None-Match ${o.sentEtag}`);
       const latest = this.latest.get(o.path);
       if (latest && latest.etag !== o.sentEtag && latest.since < o.sentAt) {
-        this.fail('stale-304', o.path, `304 for ${o.sentEtag}, but ${latest.etag} was served ${(o.sentAt - latest.since).toFixed(0)} ms before this request`);
+        this.fail(
+          'stale-304',
+          o.path,
+          `304 for ${o.sentEtag}, but ${latest.etag} was served ${(o.sentAt - latest.since).toFixed(0)} ms before this request`,
+        );
       }
       return;
     }
@@ -81,7 +88,8 @@ export class Checker {
     const body = o.body ?? Buffer.alloc(0);
     this.counts.bytes += body.length;
     const expected = strongEtag(body, o.encoding === 'gzip' ? '-gzip' : '');
-    if (o.etag !== expected) this.fail('etag', o.path, `ETag ${o.etag} but the body hashes to ${expected}`);
+    if (o.etag !== expected)
+      this.fail('etag', o.path, `ETag ${o.etag} but the body hashes to ${expected}`);
     this.noteVersion(o, tag);
 
     const text = body.toString('utf8');
@@ -106,13 +114,18 @@ export class Checker {
     if (first === undefined) {
       seen.set(tag, o.receivedAt);
       const latest = this.latest.get(o.path);
-      if (!latest || latest.since <= o.receivedAt) this.latest.set(o.path, { etag: tag, since: o.receivedAt });
+      if (!latest || latest.since <= o.receivedAt)
+        this.latest.set(o.path, { etag: tag, since: o.receivedAt });
       return;
     }
     // An older version, asked for after a newer one had already been served: the server went back.
     const latest = this.latest.get(o.path)!;
     if (latest.etag !== tag && first < latest.since && latest.since < o.sentAt) {
-      this.fail('stale-200', o.path, `served ${tag} again ${(o.sentAt - latest.since).toFixed(0)} ms after ${latest.etag} replaced it`);
+      this.fail(
+        'stale-200',
+        o.path,
+        `served ${tag} again ${(o.sentAt - latest.since).toFixed(0)} ms after ${latest.etag} replaced it`,
+      );
     }
   }
 
@@ -122,7 +135,11 @@ export class Checker {
     const mustStay = new Set(this.created.slice(-this.feedLimit));
     for (const [n, since] of this.writerSeen) {
       if (since < o.sentAt && mustStay.has(n) && !present.has(n)) {
-        this.fail('lost-article', o.path, `writer article #${n}, listed since ${(o.sentAt - since).toFixed(0)} ms, is missing`);
+        this.fail(
+          'lost-article',
+          o.path,
+          `writer article #${n}, listed since ${(o.sentAt - since).toFixed(0)} ms, is missing`,
+        );
       }
     }
   }

@@ -10,5 +10,7 @@ const gc = globalThis.gc;
 process.on('SIGUSR2', () => {
   gc?.();
   gc?.();
-  process.stderr.write(`${JSON.stringify({ event: 'loadtest_gc', rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ event: 'loadtest_gc', rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed })}\n`,
+  );
 });

@@ -23,20 +23,37 @@ import { parseToolArgs, usageError } from '../shared/args.js';
  * before the waves and at its peak. PASS when p99 after the changes is under 50 ms.
  */
 const OPTIONS = {
-  subscribers: { type: 'string', value: 'N', default: '10000', help: 'subscriptions to /rss.xml; 0 is the control (no hub work)' },
+  subscribers: {
+    type: 'string',
+    value: 'N',
+    default: '10000',
+    help: 'subscriptions to /rss.xml; 0 is the control (no hub work)',
+  },
   rate: { type: 'string', value: 'N', default: '200', help: 'feed requests per second' },
-  waves: { type: 'string', value: 'N', default: '3', help: 'changes of /rss.xml, each a delivery wave' },
-  quiet: { type: 'string', value: 'S', default: '10', help: 'seconds measured with nothing changing' },
+  waves: {
+    type: 'string',
+    value: 'N',
+    default: '3',
+    help: 'changes of /rss.xml, each a delivery wave',
+  },
+  quiet: {
+    type: 'string',
+    value: 'S',
+    default: '10',
+    help: 'seconds measured with nothing changing',
+  },
   window: { type: 'string', value: 'S', default: '8', help: 'seconds measured after each change' },
 } as const;
 const TOOL = {
   command: 'npx tsx tools/loadtest/hub-latency.ts',
-  about: 'What a WebSub delivery wave costs the feed requests served at the same time, by `seedfeed serve`\n(dist/ built: npm run build). PASS when p99 after the changes is under 50 ms.',
+  about:
+    'What a WebSub delivery wave costs the feed requests served at the same time, by `seedfeed serve`\n(dist/ built: npm run build). PASS when p99 after the changes is under 50 ms.',
 };
 const args = parseToolArgs(TOOL, OPTIONS);
 const option = (name: keyof typeof OPTIONS, min = 1) => {
   const n = Number(args[name]);
-  if (!Number.isFinite(n) || n < min) usageError(TOOL, OPTIONS, `--${name} must be a number from ${min}`);
+  if (!Number.isFinite(n) || n < min)
+    usageError(TOOL, OPTIONS, `--${name} must be a number from ${min}`);
   return n;
 };
 const subscribers = option('subscribers', 0);
@@ -45,14 +62,34 @@ const rate = option('rate');
 const waves = option('waves');
 const quietS = option('quiet');
 const P99_BUDGET_MS = 50;
-const CATEGORIES = ['city', 'transport', 'economy', 'science', 'culture', 'sport', 'health', 'weather'];
+const CATEGORIES = [
+  'city',
+  'transport',
+  'economy',
+  'science',
+  'culture',
+  'sport',
+  'health',
+  'weather',
+];
 const WAVE_DEADLINE_MS = 300_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function startServer(seeds: string, out: string, data: string): Promise<{ child: ChildProcess; origin: string }> {
+function startServer(
+  seeds: string,
+  out: string,
+  data: string,
+): Promise<{ child: ChildProcess; origin: string }> {
   const onStderr = (chunk: string) => process.stderr.write(`server: ${chunk}`);
-  return startServe({ seeds, out, data, limit: 50, serveArgs: ['--hub-allow', '127.0.0.0/8'], onStderr });
+  return startServe({
+    seeds,
+    out,
+    data,
+    limit: 50,
+    serveArgs: ['--hub-allow', '127.0.0.0/8'],
+    onStderr,
+  });
 }
 
 function get(agent: http.Agent, url: string): Promise<{ status: number; body: Buffer }> {
@@ -69,13 +106,18 @@ function get(agent: http.Agent, url: string): Promise<{ status: number; body: Bu
 
 function summary(latencies: number[]): string {
   const sorted = Float64Array.from(latencies).sort();
-  const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
+  const at = (p: number) =>
+    sorted.length
+      ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+      : NaN;
   return `${sorted.length} requests: p50 ${at(50).toFixed(2)} ms, p90 ${at(90).toFixed(2)} ms, p99 ${at(99).toFixed(2)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms`;
 }
 
 const p99 = (latencies: number[]) => {
   const sorted = Float64Array.from(latencies).sort();
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))]! : NaN;
+  return sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))]!
+    : NaN;
 };
 
 /** Feed requests at `rate` per second until `stop()`, each latency kept; errors counted. */
@@ -117,8 +159,18 @@ async function main(): Promise<number> {
   const pool = await sentencesFrom(fileURLToPath(new URL('../../seeds', import.meta.url)));
   const random = rng(42);
   for (let i = 0; i < 200; i++) {
-    const paragraphs = Array.from({ length: random.int(2, 4) }, () => Array.from({ length: 2 }, () => random.pick(pool)).join(''));
-    await writeFile(path.join(seeds, `base-${i}.md`), seedFile(`Base article ${i}`, new Date(Date.UTC(2024, 0, 1) + i * 3_600_000), [CATEGORIES[i % CATEGORIES.length]!], paragraphs));
+    const paragraphs = Array.from({ length: random.int(2, 4) }, () =>
+      Array.from({ length: 2 }, () => random.pick(pool)).join(''),
+    );
+    await writeFile(
+      path.join(seeds, `base-${i}.md`),
+      seedFile(
+        `Base article ${i}`,
+        new Date(Date.UTC(2024, 0, 1) + i * 3_600_000),
+        [CATEGORIES[i % CATEGORIES.length]!],
+        paragraphs,
+      ),
+    );
   }
   const hubSubscribers = await startHubSubscribers(data, subscribers);
   const { child: server, origin } = await startServer(seeds, path.join(work, 'out'), data);
@@ -129,10 +181,21 @@ async function main(): Promise<number> {
     // The first scan after a start compares with nothing: a first wave to everyone. Let it pass.
     const startedAt = performance.now();
     // (With no subscribers there is nothing to wait for.)
-    while ((await hubSubscribers.report()).notifications < subscribers && performance.now() - startedAt < WAVE_DEADLINE_MS) await sleep(250);
+    while (
+      (await hubSubscribers.report()).notifications < subscribers &&
+      performance.now() - startedAt < WAVE_DEADLINE_MS
+    )
+      await sleep(250);
     const firstWaveS = (performance.now() - startedAt) / 1000;
     await sleep(2_000);
-    const paths = ['/rss.xml', '/atom.xml', '/feed.json', ...CATEGORIES.flatMap((c) => ['rss.xml', 'atom.xml', 'feed.json'].map((f) => `/categories/${c}/${f}`))];
+    const paths = [
+      '/rss.xml',
+      '/atom.xml',
+      '/feed.json',
+      ...CATEGORIES.flatMap((c) =>
+        ['rss.xml', 'atom.xml', 'feed.json'].map((f) => `/categories/${c}/${f}`),
+      ),
+    ];
     for (const p of paths) await get(agent, `${origin}${p}`);
     const rssBefore = rssOf(server.pid!);
     const loadBefore = os.loadavg()[0]!.toFixed(1);
@@ -151,7 +214,10 @@ async function main(): Promise<number> {
       const poller = poll(agent, origin, paths);
       const waveStart = performance.now();
       // A new article: /rss.xml changes, and every subscriber gets the new version.
-      await writeFile(path.join(seeds, `wave-${w}.md`), seedFile(`Wave ${w}`, new Date(), ['city'], [random.pick(pool)]));
+      await writeFile(
+        path.join(seeds, `wave-${w}.md`),
+        seedFile(`Wave ${w}`, new Date(), ['city'], [random.pick(pool)]),
+      );
       let firstAt: number | undefined;
       let lastAt = waveStart;
       let now = received;
@@ -174,8 +240,13 @@ async function main(): Promise<number> {
       clearInterval(sampler);
       during.push(...poller.latencies);
       errors += poller.errors();
-      const deliveries = firstAt === undefined ? 'no deliveries' : `${now - received} deliveries from ${((firstAt - waveStart) / 1000).toFixed(1)} s to ${((lastAt - waveStart) / 1000).toFixed(1)} s after the write (${((now - received) / Math.max((lastAt - firstAt) / 1000, 0.1)).toFixed(0)}/s)`;
-      waveLines.push(`wave ${w}             ${deliveries}; feed requests in the first ${windowS} s: ${summary(poller.latencies)}`);
+      const deliveries =
+        firstAt === undefined
+          ? 'no deliveries'
+          : `${now - received} deliveries from ${((firstAt - waveStart) / 1000).toFixed(1)} s to ${((lastAt - waveStart) / 1000).toFixed(1)} s after the write (${((now - received) / Math.max((lastAt - firstAt) / 1000, 0.1)).toFixed(0)}/s)`;
+      waveLines.push(
+        `wave ${w}             ${deliveries}; feed requests in the first ${windowS} s: ${summary(poller.latencies)}`,
+      );
       if (now < received + subscribers) errors++;
       await sleep(2_000);
     }
@@ -199,7 +270,9 @@ async function main(): Promise<number> {
   } finally {
     agent.destroy();
     server.kill('SIGTERM');
-    await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+    await new Promise((resolve) =>
+      server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve),
+    );
     await hubSubscribers.close();
     await rm(work, { recursive: true, force: true });
   }

@@ -26,7 +26,9 @@ export interface HubSubscribers {
 }
 
 export async function startHubSubscribers(dataDir: string, count: number): Promise<HubSubscribers> {
-  const worker = tsxWorker(new URL('./subscribers.ts', import.meta.url), { workerData: { hosts: SUBSCRIBER_HOSTS, secret: SUBSCRIBER_SECRET } });
+  const worker = tsxWorker(new URL('./subscribers.ts', import.meta.url), {
+    workerData: { hosts: SUBSCRIBER_HOSTS, secret: SUBSCRIBER_SECRET },
+  });
   const origins = await new Promise<string[]>((resolve, reject) => {
     worker.once('message', (m: { origins: string[] }) => resolve(m.origins));
     worker.once('error', reject);
@@ -42,7 +44,11 @@ export async function startHubSubscribers(dataDir: string, count: number): Promi
     expiresAt,
   }));
   await mkdir(dataDir, { recursive: true });
-  await writeFile(path.join(dataDir, SUBSCRIPTIONS_FILE), JSON.stringify({ version: 1, subscriptions }), { mode: 0o600 });
+  await writeFile(
+    path.join(dataDir, SUBSCRIPTIONS_FILE),
+    JSON.stringify({ version: 1, subscriptions }),
+    { mode: 0o600 },
+  );
   return {
     report: () =>
       new Promise<SubscriberCounts>((resolve) => {
@@ -58,6 +64,11 @@ export async function startHubSubscribers(dataDir: string, count: number): Promi
 
 /** The hub's delivery counters, from the Prometheus text of /metrics. */
 export function hubDeliveries(metrics: string): { ok: number; failed: number } {
-  const value = (result: string) => Number(new RegExp(`^seedfeed_websub_deliveries_total\\{result="${result}"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? NaN);
+  const value = (result: string) =>
+    Number(
+      new RegExp(`^seedfeed_websub_deliveries_total\\{result="${result}"\\} (\\d+)`, 'm').exec(
+        metrics,
+      )?.[1] ?? NaN,
+    );
   return { ok: value('ok'), failed: value('failed') };
 }

@@ -29,38 +29,66 @@ const OPTIONS = {
   duration: { type: 'string', value: 'S', default: '60', help: 'seconds of polling and writing' },
   clients: { type: 'string', value: 'N', default: '200', help: 'concurrent polling clients' },
   articles: { type: 'string', value: 'N', default: '200', help: 'seed articles to start with' },
-  subscribers: { type: 'string', value: 'N', help: 'WebSub subscriptions to /rss.xml (none without it)' },
+  subscribers: {
+    type: 'string',
+    value: 'N',
+    help: 'WebSub subscriptions to /rss.xml (none without it)',
+  },
 } as const;
 const TOOL = {
   command: 'npx tsx tools/loadtest/run.ts',
-  about: 'Polls every feed of `seedfeed serve` (dist/ built: npm run build) while a writer changes a seed file\nevery second, and checks every response. Ends with PASS or FAIL; the exit code follows it.',
+  about:
+    'Polls every feed of `seedfeed serve` (dist/ built: npm run build) while a writer changes a seed file\nevery second, and checks every response. Ends with PASS or FAIL; the exit code follows it.',
 };
 const args = parseToolArgs(TOOL, OPTIONS);
 const positive = (name: keyof typeof OPTIONS, text: string) => {
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) usageError(TOOL, OPTIONS, `--${name} must be a positive number`);
+  if (!Number.isFinite(n) || n <= 0)
+    usageError(TOOL, OPTIONS, `--${name} must be a positive number`);
   return n;
 };
 const durationS = positive('duration', args.duration);
 const clients = positive('clients', args.clients);
 const articles = positive('articles', args.articles);
-const subscribers = args.subscribers === undefined ? 0 : Math.floor(positive('subscribers', args.subscribers));
+const subscribers =
+  args.subscribers === undefined ? 0 : Math.floor(positive('subscribers', args.subscribers));
 const FEED_LIMIT = 50;
-const CATEGORIES = ['city', 'transport', 'economy', 'science', 'culture', 'sport', 'health', 'weather'];
+const CATEGORIES = [
+  'city',
+  'transport',
+  'economy',
+  'science',
+  'culture',
+  'sport',
+  'health',
+  'weather',
+];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function writeCorpus(seeds: string, pool: readonly string[]): Promise<void> {
   const random = rng(42);
   for (let i = 0; i < articles; i++) {
-    const paragraphs = Array.from({ length: random.int(2, 4) }, () => Array.from({ length: 2 }, () => random.pick(pool)).join(''));
+    const paragraphs = Array.from({ length: random.int(2, 4) }, () =>
+      Array.from({ length: 2 }, () => random.pick(pool)).join(''),
+    );
     const date = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000);
-    const categories = [CATEGORIES[i % CATEGORIES.length]!, ...(i % 5 === 0 ? [CATEGORIES[(i + 3) % CATEGORIES.length]!] : [])];
-    await writeFile(path.join(seeds, `base-${String(i).padStart(4, '0')}.md`), seedFile(`Base article ${i}`, date, categories, paragraphs));
+    const categories = [
+      CATEGORIES[i % CATEGORIES.length]!,
+      ...(i % 5 === 0 ? [CATEGORIES[(i + 3) % CATEGORIES.length]!] : []),
+    ];
+    await writeFile(
+      path.join(seeds, `base-${String(i).padStart(4, '0')}.md`),
+      seedFile(`Base article ${i}`, date, categories, paragraphs),
+    );
   }
 }
 
-function startServer(seeds: string, out: string, data: string): Promise<{ child: ChildProcess; origin: string }> {
+function startServer(
+  seeds: string,
+  out: string,
+  data: string,
+): Promise<{ child: ChildProcess; origin: string }> {
   // The subscribers are on loopback addresses, which the hub refuses unless told otherwise.
   const hub = subscribers > 0 ? ['--hub-allow', '127.0.0.0/8'] : [];
   return startServe({
@@ -71,7 +99,8 @@ function startServer(seeds: string, out: string, data: string): Promise<{ child:
     nodeArgs: GC_ON_SIGNAL,
     serveArgs: hub,
     onStderr: (chunk) => {
-      for (const line of chunk.split('\n')) if (line && !line.includes('loadtest_gc')) process.stderr.write(`server: ${line}\n`);
+      for (const line of chunk.split('\n'))
+        if (line && !line.includes('loadtest_gc')) process.stderr.write(`server: ${line}\n`);
     },
   });
 }
@@ -82,7 +111,12 @@ interface Got {
   readonly body: Buffer;
 }
 
-function request(agent: http.Agent, origin: string, sitePath: string, headers: Record<string, string>): Promise<Got> {
+function request(
+  agent: http.Agent,
+  origin: string,
+  sitePath: string,
+  headers: Record<string, string>,
+): Promise<Got> {
   return new Promise((resolve, reject) => {
     const req = http.get(`${origin}${sitePath}`, { agent, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -101,19 +135,27 @@ function request(agent: http.Agent, origin: string, sitePath: string, headers: R
 /** Every feed: the three site-wide ones and each category's three (from the OPML). */
 async function feedPaths(agent: http.Agent, origin: string): Promise<string[]> {
   const opml = (await request(agent, origin, '/opml.xml', {})).body.toString('utf8');
-  const rss = [...opml.matchAll(/xmlUrl="([^"]+)"/g)].map((m) => new URL(m[1]!.replace(/&amp;/g, '&')).pathname);
+  const rss = [...opml.matchAll(/xmlUrl="([^"]+)"/g)].map(
+    (m) => new URL(m[1]!.replace(/&amp;/g, '&')).pathname,
+  );
   const paths = new Set(['/rss.xml', '/atom.xml', '/feed.json']);
-  for (const p of rss) for (const name of ['rss.xml', 'atom.xml', 'feed.json']) paths.add(p.replace(/[^/]+$/, name));
+  for (const p of rss)
+    for (const name of ['rss.xml', 'atom.xml', 'feed.json']) paths.add(p.replace(/[^/]+$/, name));
   return [...paths];
 }
 
 /** The hub's delivery counters. */
-async function deliveries(agent: http.Agent, origin: string): Promise<{ ok: number; failed: number }> {
+async function deliveries(
+  agent: http.Agent,
+  origin: string,
+): Promise<{ ok: number; failed: number }> {
   return hubDeliveries((await request(agent, origin, '/metrics', {})).body.toString('utf8'));
 }
 
 function percentile(sorted: Float64Array, p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+  return sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+    : NaN;
 }
 
 async function main(): Promise<number> {
@@ -131,7 +173,9 @@ async function main(): Promise<number> {
   try {
     const paths = await feedPaths(agent, origin);
     // Warm-up: every feed once in each encoding, then settle and measure.
-    for (const p of paths) for (const enc of ['identity', 'gzip']) await request(agent, origin, p, { 'accept-encoding': enc });
+    for (const p of paths)
+      for (const enc of ['identity', 'gzip'])
+        await request(agent, origin, p, { 'accept-encoding': enc });
     await sleep(2_000);
     const before = await collectGarbage(server);
     const loadBefore = os.loadavg()[0]!.toFixed(1);
@@ -149,7 +193,15 @@ async function main(): Promise<number> {
 
     // The writer runs in its own thread: 200 clients checking bodies keep this event loop busy,
     // and its one change per second must not wait for them.
-    const writer = tsxWorker(new URL('./writer.ts', import.meta.url), { workerData: { seeds, articles, categories: CATEGORIES, pool, untilMs: durationS * 1000 - 500 } });
+    const writer = tsxWorker(new URL('./writer.ts', import.meta.url), {
+      workerData: {
+        seeds,
+        articles,
+        categories: CATEGORIES,
+        pool,
+        untilMs: durationS * 1000 - 500,
+      },
+    });
     writer.on('message', (m: { created?: number; writes?: number }) => {
       if (m.created !== undefined) checker.articleCreated(m.created);
       if (m.writes !== undefined) writes = m.writes;
@@ -166,7 +218,10 @@ async function main(): Promise<number> {
         const encoding = random.next() < 0.25 ? 'gzip' : 'identity';
         const key = `${encoding} ${sitePath}`;
         const sentEtag = copies.get(key);
-        const headers: Record<string, string> = { 'accept-encoding': encoding, ...(sentEtag ? { 'if-none-match': sentEtag } : {}) };
+        const headers: Record<string, string> = {
+          'accept-encoding': encoding,
+          ...(sentEtag ? { 'if-none-match': sentEtag } : {}),
+        };
         const sentAt = performance.now();
         let got: Got;
         try {
@@ -236,16 +291,20 @@ async function main(): Promise<number> {
           `subscribers received ${received.notifications} in all (${mb(received.bytes)}, ${received.signed} signed, ${received.badSignatures} bad signatures)   ${verdict(hubOk)}`,
       );
     }
-    for (const v of checker.violations.slice(0, 20)) lines.push(`  ${v.kind} ${v.path}: ${v.detail}`);
+    for (const v of checker.violations.slice(0, 20))
+      lines.push(`  ${v.kind} ${v.path}: ${v.detail}`);
     for (const e of socketErrors.slice(0, 10)) lines.push(`  socket ${e}`);
-    const pass = errors === 0 && checker.violations.length === 0 && heapRatio <= 1.1 && requests > 0 && hubOk;
+    const pass =
+      errors === 0 && checker.violations.length === 0 && heapRatio <= 1.1 && requests > 0 && hubOk;
     lines.push(pass ? 'PASS' : 'FAIL');
     process.stdout.write(`${lines.join('\n')}\n`);
     return pass ? 0 : 1;
   } finally {
     agent.destroy();
     server.kill('SIGTERM');
-    await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+    await new Promise((resolve) =>
+      server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve),
+    );
     await hubSubscribers?.close();
     await rm(work, { recursive: true, force: true });
   }

@@ -19,12 +19,30 @@ export interface ServeOptions {
 }
 
 /** `seedfeed serve` on a free port of 127.0.0.1, logging warnings as JSON; resolves once it listens. */
-export function startServe(options: ServeOptions): Promise<{ child: ChildProcess; origin: string }> {
+export function startServe(
+  options: ServeOptions,
+): Promise<{ child: ChildProcess; origin: string }> {
   const child = spawn(
     process.execPath,
     [
-      ...(options.nodeArgs ?? []), BIN, 'serve', '--seeds', options.seeds, '--out', options.out, '--data-dir', options.data,
-      '--port', '0', '--limit', String(options.limit), '--log-format', 'json', '--log-level', 'warn', ...(options.serveArgs ?? []),
+      ...(options.nodeArgs ?? []),
+      BIN,
+      'serve',
+      '--seeds',
+      options.seeds,
+      '--out',
+      options.out,
+      '--data-dir',
+      options.data,
+      '--port',
+      '0',
+      '--limit',
+      String(options.limit),
+      '--log-format',
+      'json',
+      '--log-level',
+      'warn',
+      ...(options.serveArgs ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -36,12 +54,18 @@ export function startServe(options: ServeOptions): Promise<{ child: ChildProcess
       const m = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(text);
       if (m) resolve({ child, origin: m[1]! });
     });
-    child.once('exit', (code) => reject(new Error(`seedfeed serve exited (${code}) before listening`)));
+    child.once('exit', (code) =>
+      reject(new Error(`seedfeed serve exited (${code}) before listening`)),
+    );
   });
 }
 
 /** Node's arguments that preload gc-on-signal.js, for collectGarbage. */
-export const GC_ON_SIGNAL = ['--expose-gc', '--import', new URL('./gc-on-signal.js', import.meta.url).href];
+export const GC_ON_SIGNAL = [
+  '--expose-gc',
+  '--import',
+  new URL('./gc-on-signal.js', import.meta.url).href,
+];
 
 export interface Memory {
   readonly rss: number;
@@ -53,7 +77,10 @@ export interface Memory {
 export async function collectGarbage(server: ChildProcess): Promise<Memory> {
   const reported = new Promise<number>((resolve) => {
     const onData = (c: Buffer) => {
-      const line = c.toString().split('\n').find((l) => l.includes('"loadtest_gc"'));
+      const line = c
+        .toString()
+        .split('\n')
+        .find((l) => l.includes('"loadtest_gc"'));
       if (!line) return;
       server.stderr!.off('data', onData);
       resolve((JSON.parse(line) as { heapUsed: number }).heapUsed);

@@ -31,7 +31,8 @@ for (let h = 1; h <= hosts; h++) {
       const signature = request.headers['x-hub-signature'];
       if (typeof signature === 'string') {
         counts.signed++;
-        if (signature !== `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`) counts.badSignatures++;
+        if (signature !== `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`)
+          counts.badSignatures++;
       }
       response.writeHead(204).end();
     });
@@ -46,6 +47,8 @@ parentPort!.on('message', (m: { report?: boolean; close?: boolean }) => {
   if (m.report) parentPort!.postMessage({ counts });
   if (m.close) {
     for (const s of servers) s.closeAllConnections();
-    void Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve)))).then(() => parentPort!.close());
+    void Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve)))).then(() =>
+      parentPort!.close(),
+    );
   }
 });

@@ -23,17 +23,43 @@ let writes = 0;
 for (let second = 0; performance.now() - startedAt < untilMs; second++) {
   const tickAt = startedAt + second * 1000;
   const n = Math.floor(second / 2);
-  const paragraphs = Array.from({ length: 3 }, () => Array.from({ length: 2 }, () => random.pick(pool)).join(''));
+  const paragraphs = Array.from({ length: 3 }, () =>
+    Array.from({ length: 2 }, () => random.pick(pool)).join(''),
+  );
   const writerFile = path.join(seeds, `writer-${n}.md`);
   if (second % 2 === 0) {
     parentPort!.postMessage({ created: n });
-    await writeFile(writerFile, seedFile(`Loadtest writer article #${n}`, new Date(), [categories[n % categories.length]!], paragraphs));
+    await writeFile(
+      writerFile,
+      seedFile(
+        `Loadtest writer article #${n}`,
+        new Date(),
+        [categories[n % categories.length]!],
+        paragraphs,
+      ),
+    );
   } else if (n % 2 === 0) {
-    await writeFile(writerFile, seedFile(`Loadtest writer article #${n}`, new Date(), [categories[n % categories.length]!], paragraphs));
+    await writeFile(
+      writerFile,
+      seedFile(
+        `Loadtest writer article #${n}`,
+        new Date(),
+        [categories[n % categories.length]!],
+        paragraphs,
+      ),
+    );
   } else {
     const i = random.int(0, articles - 1);
     const date = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000);
-    await writeFile(path.join(seeds, `base-${String(i).padStart(4, '0')}.md`), seedFile(`Base article ${i} (edited ${second})`, date, [categories[i % categories.length]!], paragraphs));
+    await writeFile(
+      path.join(seeds, `base-${String(i).padStart(4, '0')}.md`),
+      seedFile(
+        `Base article ${i} (edited ${second})`,
+        date,
+        [categories[i % categories.length]!],
+        paragraphs,
+      ),
+    );
   }
   parentPort!.postMessage({ writes: ++writes });
   await sleep(Math.max(0, tickAt + 1000 - performance.now()));

@@ -36,14 +36,21 @@ export function evaluate(files: readonly LabelledFile[], thresholds: readonly nu
   const labelledPairs = [...storySizes.values()].reduce((s, n) => s + pairs(n), 0);
 
   return thresholds.map((threshold) => {
-    const catalog = buildCatalog({ drafts, rejected: [], notices: [], files: files.length, nearDupThreshold: threshold });
+    const catalog = buildCatalog({
+      drafts,
+      rejected: [],
+      notices: [],
+      files: files.length,
+      nearDupThreshold: threshold,
+    });
     let truePairs = 0;
     let predictedPairs = 0;
     let falseMerges = 0;
     for (const article of catalog.articles) {
       predictedPairs += pairs(article.sources.length);
       const byStory = new Map<number, number>();
-      for (const s of article.sources) byStory.set(storyOf.get(s)!, (byStory.get(storyOf.get(s)!) ?? 0) + 1);
+      for (const s of article.sources)
+        byStory.set(storyOf.get(s)!, (byStory.get(storyOf.get(s)!) ?? 0) + 1);
       if (byStory.size > 1) falseMerges++;
       for (const n of byStory.values()) truePairs += pairs(n);
     }

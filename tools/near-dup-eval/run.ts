@@ -21,15 +21,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const args = parseToolArgs(TOOL, OPTIONS);
 const stories = Number(args.stories);
 const seeds = args.seeds.split(',').map(Number);
-if (!Number.isInteger(stories) || stories < 1) usageError(TOOL, OPTIONS, '--stories must be a whole number from 1');
-if (!seeds.every(Number.isInteger)) usageError(TOOL, OPTIONS, '--seeds must be whole numbers, comma-separated');
+if (!Number.isInteger(stories) || stories < 1)
+  usageError(TOOL, OPTIONS, '--stories must be a whole number from 1');
+if (!seeds.every(Number.isInteger))
+  usageError(TOOL, OPTIONS, '--seeds must be whole numbers, comma-separated');
 const thresholds = [0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
 
 const sentences = await sentencesFrom(path.join(root, 'seeds'));
 const started = performance.now();
 let files = 0;
 let copies = 0;
-const pooled = thresholds.map((threshold) => ({ threshold, truePairs: 0, predictedPairs: 0, labelledPairs: 0, falseMerges: 0 }));
+const pooled = thresholds.map((threshold) => ({
+  threshold,
+  truePairs: 0,
+  predictedPairs: 0,
+  labelledPairs: 0,
+  falseMerges: 0,
+}));
 for (const seed of seeds) {
   const set = generateLabelledSet({ sentences, stories, seed });
   files += set.length;
@@ -46,12 +54,21 @@ console.log(
   `labelled sets: seeds ${seeds.join(', ')}, ${stories} stories each: ${files} files, ${copies} edited copies; ` +
     `LSH ${BANDS} bands × ${ROWS} rows; ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
-console.log('| threshold | precision | recall | pairs right / predicted / labelled | articles mixing stories | LSH finds a pair at this similarity |');
+console.log(
+  '| threshold | precision | recall | pairs right / predicted / labelled | articles mixing stories | LSH finds a pair at this similarity |',
+);
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const p of pooled) {
-  const mark = p.threshold === DEFAULT_NEAR_DUP_THRESHOLD ? ' **default**' : p.threshold === 0 ? ' (off: exact only)' : '';
+  const mark =
+    p.threshold === DEFAULT_NEAR_DUP_THRESHOLD
+      ? ' **default**'
+      : p.threshold === 0
+        ? ' (off: exact only)'
+        : '';
   const precision = p.predictedPairs === 0 ? 1 : p.truePairs / p.predictedPairs;
   const recall = p.truePairs / p.labelledPairs;
   const lsh = p.threshold === 0 ? '' : `${(candidateProbability(p.threshold) * 100).toFixed(1)}%`;
-  console.log(`| ${p.threshold.toFixed(2)}${mark} | ${precision.toFixed(4)} | ${recall.toFixed(4)} | ${p.truePairs} / ${p.predictedPairs} / ${p.labelledPairs} | ${p.falseMerges} | ${lsh} |`);
+  console.log(
+    `| ${p.threshold.toFixed(2)}${mark} | ${precision.toFixed(4)} | ${recall.toFixed(4)} | ${p.truePairs} / ${p.predictedPairs} / ${p.labelledPairs} | ${p.falseMerges} | ${lsh} |`,
+  );
 }

@@ -17,7 +17,11 @@ export interface ToolOption {
 export type ToolOptions = Readonly<Record<string, ToolOption>>;
 
 export type ToolValues<O extends ToolOptions> = {
-  readonly [K in keyof O]: O[K] extends { type: 'boolean' } ? boolean : O[K] extends { default: string } ? string : string | undefined;
+  readonly [K in keyof O]: O[K] extends { type: 'boolean' }
+    ? boolean
+    : O[K] extends { default: string }
+      ? string
+      : string | undefined;
 };
 
 export interface Tool {
@@ -28,11 +32,22 @@ export interface Tool {
 }
 
 export function usage(tool: Tool, options: ToolOptions): string {
-  const left = (name: string, o: ToolOption) => `--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
-  const entries: Array<[string, string]> = Object.entries(options).map(([name, o]) => [left(name, o), `${o.help}${o.default !== undefined ? ` [${o.default}]` : ''}`]);
+  const left = (name: string, o: ToolOption) =>
+    `--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+  const entries: Array<[string, string]> = Object.entries(options).map(([name, o]) => [
+    left(name, o),
+    `${o.help}${o.default !== undefined ? ` [${o.default}]` : ''}`,
+  ]);
   entries.push(['--help', 'show this help']);
   const width = Math.max(...entries.map(([l]) => l.length)) + 2;
-  return [`Usage: ${tool.command} [options]`, '', tool.about, '', 'Options:', ...entries.map(([l, r]) => `  ${l.padEnd(width)}${r}`)].join('\n');
+  return [
+    `Usage: ${tool.command} [options]`,
+    '',
+    tool.about,
+    '',
+    'Options:',
+    ...entries.map(([l, r]) => `  ${l.padEnd(width)}${r}`),
+  ].join('\n');
 }
 
 /** Exits with status 2 after the message and the usage: the exit code of the CLI's usage errors. */
@@ -42,12 +57,25 @@ export function usageError(tool: Tool, options: ToolOptions, message: string): n
 }
 
 /** The options' values from `argv`; `--help` prints the usage and exits 0, a bad command line exits 2. */
-export function parseToolArgs<O extends ToolOptions>(tool: Tool, options: O, argv: readonly string[] = process.argv.slice(2)): ToolValues<O> {
-  const config: Record<string, { type: 'string' | 'boolean'; default?: string }> = { help: { type: 'boolean' } };
-  for (const [name, o] of Object.entries(options)) config[name] = o.default === undefined ? { type: o.type } : { type: o.type, default: o.default };
+export function parseToolArgs<O extends ToolOptions>(
+  tool: Tool,
+  options: O,
+  argv: readonly string[] = process.argv.slice(2),
+): ToolValues<O> {
+  const config: Record<string, { type: 'string' | 'boolean'; default?: string }> = {
+    help: { type: 'boolean' },
+  };
+  for (const [name, o] of Object.entries(options))
+    config[name] =
+      o.default === undefined ? { type: o.type } : { type: o.type, default: o.default };
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: config,
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (error) {
     usageError(tool, options, (error as Error).message);
   }
