@@ -1,10 +1,13 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Pipeline, type Run } from '../../src/pipeline.js';
-import { ParsePool } from '../../src/workers/pool.js';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
-import { readAndHashFloor, statWalkFloor } from './floor.js';
+import type { Run } from '../../src/pipeline.js';
 import { parseToolArgs, usageError } from '../shared/args.js';
+import { fromDist } from '../shared/product.js';
+import { readAndHashFloor, statWalkFloor } from './floor.js';
+
+const { Pipeline } = await fromDist<typeof import('../../src/pipeline.js')>('pipeline.js');
+const { ParsePool } = await fromDist<typeof import('../../src/workers/pool.js')>('workers/pool.js');
 
 /**
  * One benchmark run in a process of its own (so its memory figures are its own): a cold build of

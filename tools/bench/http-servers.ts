@@ -2,14 +2,29 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/http/app.js';
-import { CatalogScanner } from '../../src/pipeline.js';
-import { ParsePool } from '../../src/workers/pool.js';
-import { silentLogger } from '../../src/log.js';
-import { RequestCounters } from '../../src/http/request-counters.js';
-import { Site } from '../../src/render/site.js';
-import { encodePath } from '../../src/render/urls.js';
 import { parseToolArgs, usageError } from '../shared/args.js';
+import { fromDist } from '../shared/product.js';
+
+type Module<M> = Promise<M>;
+const [
+  { createApp },
+  { CatalogScanner },
+  { ParsePool },
+  { silentLogger },
+  { RequestCounters },
+  { Site },
+  { encodePath },
+] = await Promise.all([
+  fromDist('http/app.js') as Module<typeof import('../../src/http/app.js')>,
+  fromDist('pipeline.js') as Module<typeof import('../../src/pipeline.js')>,
+  fromDist('workers/pool.js') as Module<typeof import('../../src/workers/pool.js')>,
+  fromDist('log.js') as Module<typeof import('../../src/log.js')>,
+  fromDist('http/request-counters.js') as Module<
+    typeof import('../../src/http/request-counters.js')
+  >,
+  fromDist('render/site.js') as Module<typeof import('../../src/render/site.js')>,
+  fromDist('render/urls.js') as Module<typeof import('../../src/render/urls.js')>,
+]);
 
 /**
  * The HTTP benchmark's servers, in one process (pinned to one core by the runner): seedfeed's
