@@ -1,7 +1,7 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
 import type { Config } from '../config.js';
 import type { Health } from '../http/app.js';
-import { RACY_WINDOW_MS, type ScanStats } from '../scan/scanner.js';
+import { RACY_WINDOW_MS } from '../scan/scanner.js';
 import { ParsePool } from '../workers/pool.js';
 import type { Logger } from '../log.js';
 import type { Previous, Site } from '../render/site.js';
@@ -9,6 +9,8 @@ import { publicScanError } from '../http/scan-error.js';
 import { STATE_FILE } from '../export/state.js';
 import { Pipeline } from '../pipeline.js';
 import { treeWatcher, type SeedsWatcher, type WatcherFactory } from './watcher.js';
+import { healthReport, scanLogFields, type LastScan } from './scan-report.js';
+import { intervalSeconds, scheduleRescans } from './schedule.js';
 
 export interface LiveOptions {
   readonly config: Config;
@@ -31,14 +33,6 @@ export interface LiveObserver {
    * resources, or on the first scan the validators restored from the state file.
    */
   siteChanged?(before: Previous | undefined, site: Site): void;
-}
-
-interface LastScan {
-  readonly at: Date;
-  readonly stats: ScanStats;
-  readonly ok: boolean;
-  /** What /healthz shows: no path, no raw message (http/scan-error.ts); the log has the full message. */
-  readonly error?: string;
 }
 
 /**
@@ -105,28 +99,7 @@ export class LiveSite {
   }
 
   health(): Health {
-    const last = this.lastScan;
-    const good = this.lastGood;
-    const site = this.site;
-    const body = {
-      status: !site ? 'starting' : last?.ok ? 'ok' : 'degraded',
-      lastScan: last
-        ? {
-            at: last.at.toISOString(),
-            durationMs: Math.round(last.stats.durationMs),
-            ok: last.ok,
-            ...(last.error ? { error: last.error } : {}),
-          }
-        : null,
-      lastGoodScan: good ? good.at.toISOString() : null,
-      files: site?.catalog.files ?? 0,
-      articles: site?.catalog.articles.length ?? 0,
-      categories: site?.catalog.categories.length ?? 0,
-      rejected: site?.catalog.rejected.length ?? 0,
-      duplicates: site?.catalog.duplicates ?? 0,
-      scanning: this.running !== undefined,
-    };
-    return { status: !site ? 'starting' : last?.ok ? 'ok' : 'degraded', body };
+    return healthReport(this.site, this.lastScan, this.lastGood, this.running !== undefined);
   }
 
   /** Asks for a rescan; resolves when a scan that started after this call has finished. */
@@ -182,36 +155,22 @@ export class LiveSite {
           stats: { ...stats, durationMs: performance.now() - started },
           ok: true,
         };
-        logger.info('scan', {
-          reason,
-          files: catalog.files,
-          changed: 0,
-          removed: 0,
-          articles: catalog.articles.length,
-          duplicates: catalog.duplicates,
-          near_duplicates: catalog.nearDuplicates ?? 0,
-          rejected: catalog.rejected.length,
-          duration_ms: Math.round(performance.now() - started),
-        });
+        logger.info('scan', scanLogFields(reason, catalog, performance.now() - started));
         return;
       }
       this.site = site;
       for (const o of this.options.observers ?? []) o.siteChanged?.(run.before, site);
       const total = { ...stats, durationMs: performance.now() - started };
       this.lastScan = this.lastGood = { at: clock(), stats: total, ok: true };
-      logger.info('scan', {
-        reason,
-        files: catalog.files,
-        changed: stats.changed,
-        removed: stats.removed,
-        articles: catalog.articles.length,
-        duplicates: catalog.duplicates,
-        near_duplicates: catalog.nearDuplicates ?? 0,
-        rejected: catalog.rejected.length,
-        written: run.exported!.written,
-        deleted: run.exported!.removed,
-        duration_ms: Math.round(total.durationMs),
-      });
+      logger.info(
+        'scan',
+        scanLogFields(reason, catalog, total.durationMs, {
+          changed: stats.changed,
+          removed: stats.removed,
+          written: run.exported!.written,
+          deleted: run.exported!.removed,
+        }),
+      );
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       this.lastScan = {
@@ -242,21 +201,7 @@ export class LiveSite {
   async start(): Promise<void> {
     if (this.stopped) return; // a signal arrived during the first scan
     const { config, logger } = this.options;
-    this.task = cron.schedule(config.cron, () => this.trigger('schedule'), {
-      name: 'seedfeed-rescan',
-      noOverlap: true,
-      logger: {
-        info: (m) => logger.debug('cron', { message: m }),
-        warn: (m) => logger.warn('cron', { message: m }),
-        error: (m) => logger.error('cron', { message: String(m) }),
-        debug: (m) => logger.debug('cron', { message: String(m) }),
-      },
-    });
-    this.task.on('execution:overlap', () =>
-      logger.warn('scan_overran', {
-        note: 'a scan outlasted the schedule interval; the next starts after it',
-      }),
-    );
+    this.task = scheduleRescans(config.cron, logger, () => this.trigger('schedule'));
     if (!config.watch) return;
     this.watcher = (this.options.watcher ?? treeWatcher)({
       root: config.seedsDir,
@@ -278,13 +223,7 @@ export class LiveSite {
 
   /** Seconds between scheduled rescans: what Cache-Control max-age is tied to. */
   static intervalSeconds(expression: string): number {
-    const task = cron.createTask(expression, () => undefined);
-    try {
-      const [a, b] = task.getNextRuns(2);
-      return a && b ? Math.max(1, Math.round((b.getTime() - a.getTime()) / 1000)) : 60;
-    } finally {
-      void task.destroy();
-    }
+    return intervalSeconds(expression);
   }
 
   /** Stops scheduling and watching, then waits for a scan or export in progress to finish. */
