@@ -19,6 +19,8 @@ export interface Config {
   readonly extensions: readonly string[];
   readonly cron: string;
   readonly watch: boolean;
+  /** One log line per HTTP request. */
+  readonly accessLog: boolean;
   readonly siteTitle: string;
   /** Feed language; `undefined` means derived from the articles' script. */
   readonly language?: string;
@@ -174,6 +176,14 @@ export const OPTIONS: readonly Option[] = [
     help: 'json, pretty, or auto (pretty on a terminal)',
   },
   {
+    key: 'accessLog',
+    flag: 'access-log',
+    env: 'SEEDFEED_ACCESS_LOG',
+    type: 'boolean',
+    default: 'true',
+    help: 'log one line per request (serve); --no-access-log to turn off',
+  },
+  {
     key: 'nearDupThreshold',
     flag: 'near-dup-threshold',
     env: 'SEEDFEED_NEAR_DUP_THRESHOLD',
@@ -282,6 +292,8 @@ export function loadConfig(
   if (!validateCron(cron))
     fail('cron', cron, 'is not a valid cron expression (e.g. "*/5 * * * *")');
   const watch = parseBoolean(get('watch')) ?? fail('watch', get('watch'), 'is not true or false');
+  const accessLog =
+    parseBoolean(get('accessLog')) ?? fail('access-log', get('accessLog'), 'is not true or false');
   const logLevel = String(get('logLevel'));
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     fail('log-level', logLevel, 'is not one of debug, info, warn, error');
@@ -351,6 +363,7 @@ export function loadConfig(
     extensions,
     cron,
     watch,
+    accessLog,
     siteTitle: cleanLine(str('siteTitle')!) || 'seedfeed',
     language,
     icon,
