@@ -1,12 +1,12 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
-import { generateCorpus } from './corpus.js';
+import { cachedCorpus } from './corpus-cache.js';
+import { FRESHNESS_OPTIONS, freshnessReport } from './freshness.js';
 import { hugoVersion, prepareHugoSite, timeHugo } from './hugo.js';
 import { parseToolArgs, usageError } from '../shared/args.js';
 import { tsxNodeArgs } from '../shared/tsx.js';
@@ -20,6 +20,11 @@ const OPTIONS = {
   },
   'skip-http': { type: 'boolean', help: 'no HTTP rows (they need wrk)' },
   'skip-hugo': { type: 'boolean', help: 'no Hugo row (it needs hugo)' },
+  'skip-freshness': {
+    type: 'boolean',
+    help: 'no freshness table (write → served with the watcher on, restart, memory)',
+  },
+  ...FRESHNESS_OPTIONS,
 } as const;
 const TOOL = {
   command: 'npx tsx tools/bench/run.ts',
@@ -31,6 +36,8 @@ const args = parseToolArgs(TOOL, OPTIONS);
 const sizes = args.sizes.split(',').map(Number);
 if (!sizes.every((n) => Number.isInteger(n) && n > 0))
   usageError(TOOL, OPTIONS, '--sizes must be whole numbers from 1, comma-separated');
+if (!(Number.isInteger(Number(args.changes)) && Number(args.changes) >= 1))
+  usageError(TOOL, OPTIONS, '--changes must be a whole number from 1');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const work = path.join(root, '.bench');
 const run = promisify(execFile);
@@ -45,18 +52,7 @@ const rows: Row[] = [];
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
-async function corpus(size: number): Promise<string> {
-  const dir = path.join(work, `corpus-${size}`);
-  if (!existsSync(path.join(dir, 'done'))) {
-    process.stderr.write(`generating ${size} files in ${dir} …\n`);
-    const result = await generateCorpus({ dir, files: size, samplesDir: path.join(root, 'seeds') });
-    await mkdir(path.join(dir, 'done'));
-    process.stderr.write(
-      `  ${result.files} files, ${result.duplicates} duplicates, ${(result.bytes / 1e6).toFixed(0)} MB\n`,
-    );
-  }
-  return dir;
-}
+const corpus = (size: number) => cachedCorpus(work, size, path.join(root, 'seeds'));
 
 async function buildRows(size: number): Promise<void> {
   const seeds = await corpus(size);
@@ -266,3 +262,8 @@ console.log(
 console.log(line(['what', 'seedfeed', 'baseline (same run)', 'ratio']));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line([r.what, r.seedfeed, r.baseline, r.ratio]));
+
+if (!args['skip-freshness']) {
+  console.log('');
+  console.log(await freshnessReport(sizes, Number(args.changes), !args['skip-profile']));
+}
