@@ -52,6 +52,25 @@ export function createLogger(options: LoggerOptions, bound: Fields = {}): Logger
   };
 }
 
+/**
+ * Writes lines to stderr once per turn of the event loop instead of once per line: a write to a
+ * file or pipe is a system call, and the access log makes one line per request. What is pending is
+ * written when the process exits, also on a crash ('exit' runs then too).
+ */
+export function bufferedStderr(): (line: string) => void {
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = `${pending.join('\n')}\n`;
+    pending = [];
+    process.stderr.write(text);
+  };
+  process.once('exit', flush);
+  return (line) => {
+    if (pending.push(line) === 1) setImmediate(flush);
+  };
+}
+
 export const silentLogger: Logger = {
   debug() {},
   info() {},

@@ -6,7 +6,8 @@ import { createSiteServer, listen } from '../http/server.js';
 import { layoutRefusal } from '../export/layout.js';
 import { assembleService } from '../live/assemble.js';
 import { LiveSite } from '../live/service.js';
-import { createLogger } from '../log.js';
+import { bufferedStderr, createLogger } from '../log.js';
+import { accessLog } from '../http/access-log.js';
 import { handleSignals } from './signals.js';
 
 const MAX_AGE_CAP_SECONDS = 300;
@@ -20,13 +21,20 @@ export async function runServe(config: Config, io: Io): Promise<number> {
   }
   const pretty =
     config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stderr.isTTY === true);
-  const logger = createLogger({ level: config.logLevel, format: pretty ? 'pretty' : 'json' });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: pretty ? 'pretty' : 'json',
+    write: bufferedStderr(),
+  });
   const maxAge = Math.min(LiveSite.intervalSeconds(config.cron), MAX_AGE_CAP_SECONDS);
 
   // The app is made once the port is known: with `--port 0` the links in feeds name the real one.
   let fetch: (request: Request, env: unknown) => Response | Promise<Response> = () =>
     new Response(null, { status: 503 });
-  const server = createSiteServer((request, env) => fetch(request, env), { hostname: config.host });
+  const server = createSiteServer((request, env) => fetch(request, env), {
+    hostname: config.host,
+    ...(config.accessLog ? { onRequest: accessLog(logger) } : {}),
+  });
   try {
     await listen(server, config.host, config.port);
   } catch (error) {

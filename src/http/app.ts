@@ -3,7 +3,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../log.js';
 import { routeOfPath, ROUTE, type RequestCounter } from './request-counters.js';
 import type { Site } from '../render/site.js';
-import { accessLog } from './access-log.js';
 import { answerQuery } from './query.js';
 import { representations } from './representation.js';
 
@@ -23,8 +22,6 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Counts requests by route and status for /metrics; nothing is counted without it. */
   readonly requests?: RequestCounter;
-  /** Logs one `request` line per request (`--access-log`, on by default). */
-  readonly accessLog?: boolean;
   /** Adds further routes (POST /websub, GET /metrics) ahead of the catch-all handlers. */
   readonly mount?: (app: Hono) => void;
 }
@@ -96,8 +93,6 @@ export function createApp(options: AppOptions): Hono {
     );
     return plainText(c, status, message, extra);
   };
-
-  if (options.accessLog) app.use(accessLog(options.logger));
 
   app.get('/healthz', (c) => {
     const health = options.health();

@@ -1,6 +1,7 @@
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import type { AccessLog } from './access-log.js';
 import { ALLOWED_METHODS } from './app.js';
 
 /**
@@ -61,7 +62,12 @@ export function clientErrorStatus(error: NodeJS.ErrnoException & { rawPacket?: B
  */
 export function createSiteServer(
   fetch: (request: Request, env: unknown) => Response | Promise<Response>,
-  options: { readonly hostname?: string; readonly limits?: ServerLimits } = {},
+  options: {
+    readonly hostname?: string;
+    readonly limits?: ServerLimits;
+    /** Told of every request as it arrives (the access log watches it finish). */
+    readonly onRequest?: AccessLog;
+  } = {},
 ): Server {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const listener = getRequestListener(fetch, {
@@ -83,6 +89,7 @@ export function createSiteServer(
       connectionsCheckingInterval: limits.checkIntervalMs,
     },
     (request, response) => {
+      options.onRequest?.(request, response);
       // `OPTIONS *` asks about the server itself; the adapter cannot make a URL of `*`.
       if (request.url !== '*') return void listener(request, response);
       const status = request.method === 'OPTIONS' ? 204 : 400;

@@ -68,7 +68,6 @@ export function assembleService(
     maxAge,
     limit: config.limit,
     logger,
-    accessLog: config.accessLog,
     requests: metrics.requests,
     mount: (app) => {
       // Only to the peers --metrics-allow names (loopback by default), by the socket's address.
