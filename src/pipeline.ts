@@ -3,7 +3,13 @@
  * state → scan → catalog → Site → export → state saved → only the feeds' bodies kept in memory.
  */
 import { CatalogBuilder } from './catalog/builder.js';
-import { parseFile, parseOnThisThread, type Parser } from './catalog/draft-file.js';
+import {
+  parseFile,
+  parseOnThisThread,
+  reparseOnThisThread,
+  type Parser,
+  type Reparse,
+} from './catalog/draft-file.js';
 import { emptyMemory, type Memory } from './catalog/memory.js';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from './dedupe/defaults.js';
 import { loadState, saveState } from './export/state.js';
@@ -40,7 +46,7 @@ export class CatalogScanner {
   constructor(
     options: CatalogScanOptions,
     memory: Memory = emptyMemory(),
-    parser: Parser = { parseBatch: parseOnThisThread },
+    parser: Parser = { parseBatch: parseOnThisThread, reparseBatch: reparseOnThisThread },
   ) {
     const nearDupThreshold = options.nearDupThreshold ?? DEFAULT_NEAR_DUP_THRESHOLD;
     const parseOne = parser.parseOne ? parser.parseOne.bind(parser) : parseFile;
@@ -54,11 +60,17 @@ export class CatalogScanner {
     };
     this.builder = new CatalogBuilder({ nearDupThreshold, memory, reload, remote });
     // Bodies go to the content store as they arrive; the scanner caches the rest of each draft.
-    this.scanner = new Scanner(options, async (files) => {
-      const parsed = await parser.parseBatch(files, options.maxFileBytes, {
-        sketch: nearDupThreshold > 0,
-      });
-      return parsed.map((result) => this.builder.keepBody(result));
+    const parseOptions = { sketch: nearDupThreshold > 0 };
+    this.scanner = new Scanner(options, async (files, known) => {
+      const parsed: Reparse[] = parser.reparseBatch
+        ? await parser.reparseBatch(files, known, options.maxFileBytes, parseOptions)
+        : (await parser.parseBatch(files, options.maxFileBytes, parseOptions)).map((result) => ({
+            result,
+          }));
+      return parsed.map(({ result, digest }) => ({
+        result: result && this.builder.keepBody(result),
+        digest,
+      }));
     });
   }
 
@@ -70,9 +82,10 @@ export class CatalogScanner {
     return this.builder.content;
   }
 
-  async scan(): Promise<CatalogScan> {
+  /** `reported`: the paths a watcher saw change (only those are looked at); without them, the whole tree. */
+  async scan(reported?: Iterable<string>): Promise<CatalogScan> {
     const started = performance.now();
-    const scan = await this.scanner.scan();
+    const scan = await this.scanner.scan(reported);
     const catalog = this.builder.build(scan);
     // Nothing changed: the last catalog still is the answer (the same object).
     if (scan.unchanged)
@@ -172,12 +185,13 @@ export class Pipeline {
 
   constructor(private readonly options: PipelineOptions) {}
 
-  async run(): Promise<Run> {
+  /** `paths`: only these changed (a watcher's report), so the scan looks at them alone. */
+  async run(scope: { readonly paths?: Iterable<string> } = {}): Promise<Run> {
     const { hooks = {}, settings } = this.options;
     const scanner = await this.start();
     let scanned: CatalogScan;
     try {
-      scanned = await scanner.scan();
+      scanned = await scanner.scan(scope.paths);
     } catch (error) {
       return { outcome: 'failed', stage: 'scan', error };
     }

@@ -46,6 +46,11 @@ export class LiveSite {
   private site: Site | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /**
+   * What the next scan looks at: the paths the watcher reported since the last scan started, or
+   * the whole tree, as any other trigger asks (and as a scan nothing asked for does).
+   */
+  private pending: Set<string> | 'whole' | undefined;
   private lastScan: LastScan | undefined;
   private lastGood: LastScan | undefined;
   private task: ScheduledTask | undefined;
@@ -102,9 +107,13 @@ export class LiveSite {
     return healthReport(this.site, this.lastScan, this.lastGood, this.running !== undefined);
   }
 
-  /** Asks for a rescan; resolves when a scan that started after this call has finished. */
-  trigger(reason: string): Promise<void> {
+  /**
+   * Asks for a rescan; resolves when a scan that started after this call has finished. `paths`:
+   * only these changed (the watcher's report); without them the scan walks the whole tree.
+   */
+  trigger(reason: string, paths?: ReadonlySet<string>): Promise<void> {
     if (this.stopped) return Promise.resolve();
+    this.ask(paths);
     if (this.running) {
       if (!this.again)
         this.options.logger.info('scan_queued', {
@@ -145,7 +154,9 @@ export class LiveSite {
     this.scans++;
     const started = performance.now();
     try {
-      const run = await this.pipeline.run();
+      const asked = this.pending;
+      this.pending = undefined;
+      const run = await this.pipeline.run(asked instanceof Set ? { paths: asked } : {});
       if (run.outcome === 'failed') throw run.error;
       const { site, stats } = run;
       const { catalog } = site;
@@ -187,6 +198,13 @@ export class LiveSite {
     }
   }
 
+  /** Adds to what the next scan looks at; a whole walk covers any paths. */
+  private ask(paths: ReadonlySet<string> | undefined): void {
+    if (!paths) this.pending = 'whole';
+    else if (this.pending === undefined) this.pending = new Set(paths);
+    else if (this.pending !== 'whole') for (const p of paths) this.pending.add(p);
+  }
+
   /** A file was caught mid-write and its last version kept: look again once it has settled. */
   private rescanWhenSettled(): void {
     clearTimeout(this.settle);
@@ -207,7 +225,7 @@ export class LiveSite {
       root: config.seedsDir,
       logger,
       debounceMs: this.options.debounceMs ?? 200,
-      onChange: () => void this.trigger('file change'),
+      onChange: (paths) => void this.trigger('file change', paths),
     });
     await this.watcher.follow();
   }

@@ -22,8 +22,14 @@ export interface WatcherOptions {
   readonly logger: Logger;
   /** Quiet period after the last event before `onChange`. */
   readonly debounceMs: number;
-  /** Something under the root changed and the quiet period has passed. */
-  readonly onChange: () => void;
+  /**
+   * Something under the root changed and the quiet period has passed. `paths`: every path the
+   * events named (a file, or a directory whose entries changed); undefined when the events may not
+   * tell everything (too many, a directory not watched, the root replaced): look at the whole tree.
+   */
+  readonly onChange: (paths?: ReadonlySet<string>) => void;
+  /** More paths than this in one quiet period are not told (MAX_REPORTED unless given). */
+  readonly maxReported?: number;
 }
 
 export type WatcherFactory = (options: WatcherOptions) => SeedsWatcher;
@@ -50,7 +56,8 @@ interface Failure {
  * watched path, so 5,000 files made and deleted in a new subdirectory held the event loop for
  * 5–8 s (`npx tsx tools/bench/watch-churn.ts`). Here an event only marks its directory and restarts
  * the quiet period; the directories that had entries come or go are listed once it has passed.
- * Nothing needs a file's name: any change means "rescan", and the scan finds what changed.
+ * The paths the events named are handed to the rescan, which looks only at those (each event names
+ * the entry of its directory that changed, or the directory itself).
  *
  * Below the root only real directories are watched (symbolic links are not followed) and
  * directories with names the scan ignores (`.git`, `.out`, …) are not entered: the scan reads
@@ -62,6 +69,8 @@ export class TreeWatcher implements SeedsWatcher {
   private readonly byId = new Map<string, string>();
   /** Directories that reported an entry made, removed or renamed since the last quiet period. */
   private dirty = new Set<string>();
+  /** Paths the events named since the last quiet period; undefined: more than can be trusted. */
+  private reported: Set<string> | undefined = new Set();
   /** Identity of the root as last followed (undefined: gone, or not followed yet). */
   private rootId: string | undefined;
   private followed = false;
@@ -127,25 +136,36 @@ export class TreeWatcher implements SeedsWatcher {
     this.report(failures);
   }
 
-  private changed(dir: string, type: string): void {
+  private changed(dir: string, type: string, name: string | null): void {
     if (this.closed) return;
     if (type === 'rename') this.dirty.add(dir);
+    // No name (some platforms): the directory is looked at whole.
+    this.reported?.add(name ? path.join(dir, name) : dir);
+    if (this.reported && this.reported.size > (this.options.maxReported ?? MAX_REPORTED))
+      this.reported = undefined;
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => this.settled(), this.options.debounceMs);
   }
 
   /** The quiet period has passed: bring the watches up to date, then ask for the rescan. */
   private settled(): void {
+    let paths: ReadonlySet<string> | undefined;
     void this.serially(async () => {
+      const rootBefore = this.rootId;
       // A replaced root is followed before the rescan looks at it.
       await this.followRoot();
+      paths = this.reported;
+      this.reported = new Set();
+      // Events of directories that are not watched are missed: only the whole tree tells.
+      if (this.incomplete || this.rootId !== rootBefore || this.rootId === undefined)
+        paths = undefined;
       const dirty = [...this.dirty];
       this.dirty = new Set();
       const failures: Failure[] = [];
       for (const dir of dirty) if (this.dirs.has(dir)) await this.list(dir, failures);
       this.report(failures);
     }).then(() => {
-      if (!this.closed) this.options.onChange();
+      if (!this.closed) this.options.onChange(paths);
     });
   }
 
@@ -163,7 +183,7 @@ export class TreeWatcher implements SeedsWatcher {
     if (this.closed || this.dirs.has(dir)) return;
     let watcher: FSWatcher;
     try {
-      watcher = watch(dir, (type) => this.changed(dir, type));
+      watcher = watch(dir, (type, name) => this.changed(dir, type, name));
     } catch (error) {
       failures.push({ dir, error: error as Error });
       return;
@@ -231,6 +251,12 @@ export class TreeWatcher implements SeedsWatcher {
     });
   }
 }
+
+/**
+ * More paths than this in one quiet period and the rescan walks the whole tree: a walk costs
+ * less than looking at this many paths one by one (and inotify may have dropped some of them).
+ */
+const MAX_REPORTED = 10_000;
 
 export const treeWatcher: WatcherFactory = (options) => new TreeWatcher(options);
 

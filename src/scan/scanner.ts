@@ -1,5 +1,7 @@
 import type { Draft, Rejection, SeedFile } from '../model.js';
-import { walkSeeds } from './walk.js';
+import { replaceCovered } from './covered.js';
+import { walkSeedPaths } from './walk-paths.js';
+import { walkSeeds, type SeedsRoot } from './walk.js';
 
 export interface ScanOptions {
   readonly seedsDir: string;
@@ -9,8 +11,23 @@ export interface ScanOptions {
 /** What a file turned into: a Draft, or why it cannot be used. */
 export type FileResult = Draft | Rejection;
 
-/** Reads and parses the files the scan found new or changed: the scanner does not know how. */
-export type ParseFiles = (files: readonly SeedFile[]) => Promise<FileResult[]>;
+/**
+ * A file read for the scan: its result and the digest of its bytes (none if it could not be read);
+ * no result when those bytes have the digest the scanner gave (the last result stands).
+ */
+export interface FileParse {
+  readonly result?: FileResult;
+  readonly digest?: string;
+}
+
+/**
+ * Reads and parses the files the scan found new or changed: the scanner does not know how.
+ * `known[i]` is the digest of the bytes of `files[i]`'s last result, if it has one.
+ */
+export type ParseFiles = (
+  files: readonly SeedFile[],
+  known: readonly (string | undefined)[],
+) => Promise<FileParse[]>;
 
 export interface ScanStats {
   readonly files: number;
@@ -34,8 +51,9 @@ export interface Scan {
   /** What the walk refused (links out of the tree, FIFOs, …). */
   readonly refused: readonly Rejection[];
   /**
-   * Nothing changed since the last scan: the same files with the same stamps, the same refusals.
-   * Never true of a scanner's first scan.
+   * Nothing changed since the last scan: the same files with the same results (a file re-read
+   * whose bytes were the same has the same result), the same refusals. Never true of a scanner's
+   * first scan.
    */
   readonly unchanged: boolean;
   readonly changed: number;
@@ -57,17 +75,51 @@ const isRacy = (f: SeedFile, listStarted: number, listEnded: number) =>
   f.mtimeMs >= listStarted - RACY_WINDOW_MS && f.mtimeMs <= listEnded + RACY_WINDOW_MS;
 const isRejection = (result: FileResult): result is Rejection => 'reason' in result;
 
+interface Cached {
+  readonly stamp: string;
+  readonly result: FileResult;
+  /** Of the bytes `result` came from: the same bytes again are not parsed again. */
+  readonly digest?: string;
+}
+
+/** The tree as a scan listed it: every file (walk order) and refusal, and where it came from. */
+interface Listing {
+  readonly files: readonly ScannedFile[];
+  readonly refused: readonly Rejection[];
+  readonly refusedKey: string;
+  readonly root: SeedsRoot;
+  readonly links: number;
+}
+
+/** What one scan looked at: the whole tree, or the paths a watcher reported. */
+interface Looked {
+  /** Files whose stamps are compared with the cache's. */
+  readonly checked: readonly SeedFile[];
+  /** Paths no longer in the tree. */
+  readonly removed: readonly string[];
+  readonly refused: readonly Rejection[];
+  /** The scan's list, given the results of the files checked. */
+  readonly files: () => readonly ScannedFile[];
+  readonly root: SeedsRoot;
+  readonly links: number;
+}
+
 /**
  * Walks the seeds directory and has the injected parser parse only the files whose size, mtime
  * or inode changed since the last scan of this Scanner; the rest keep their last result. Throws
  * only when the scan fails as a whole (seeds directory missing or unreadable); a bad file is a
  * rejection among the results.
+ *
+ * Given the paths a watcher reported, a scan looks only at those (a directory is walked whole)
+ * and keeps the rest of its last list as it was; it walks the whole tree when it cannot trust that
+ * (see walk-paths.ts), and when the tree has symbolic links. Files listed while they were being
+ * written (racy) are read again by the next whole walk; a watched file written again is reported.
  */
 export class Scanner {
   /** Parse results by path, as the parser gave them. */
-  private readonly cache = new Map<string, { stamp: string; result: FileResult }>();
+  private readonly cache = new Map<string, Cached>();
   private files = new Map<string, SeedFile>();
-  private last: { refusedKey: string; files: readonly ScannedFile[] } | undefined;
+  private last: Listing | undefined;
 
   constructor(
     private readonly options: ScanOptions,
@@ -79,50 +131,103 @@ export class Scanner {
     return this.files.get(path);
   }
 
-  async scan(): Promise<Scan> {
-    const walkStarted = Date.now();
-    const walked = await walkSeeds(this.options.seedsDir, { extensions: this.options.extensions });
-    const walkEnded = Date.now();
+  /** `reported`: the paths a watcher saw change; without them, the whole tree is walked. */
+  async scan(reported?: Iterable<string>): Promise<Scan> {
+    const listStarted = Date.now();
+    const looked = (reported && (await this.lookAt(reported))) ?? (await this.walkAll());
+    const listEnded = Date.now();
 
-    this.files = new Map(walked.files.map((f) => [f.path, f]));
-    const stale = walked.files.filter((f) => this.cache.get(f.path)?.stamp !== stampOf(f));
-    const parsed = await this.parse(stale);
+    const stale = looked.checked.filter((f) => this.cache.get(f.path)?.stamp !== stampOf(f));
+    const parsed = await this.parse(
+      stale,
+      stale.map((f) => this.cache.get(f.path)?.digest),
+    );
     let held = 0;
+    let changed = 0;
     stale.forEach((file, i) => {
-      const fresh = parsed[i]!;
-      const racy = isRacy(file, walkStarted, walkEnded);
-      const before = this.cache.get(file.path)?.result;
-      if (racy && isRejection(fresh) && before && !isRejection(before)) {
+      const { result: fresh, digest } = parsed[i]!;
+      const racy = isRacy(file, listStarted, listEnded);
+      const stamp = racy ? RACY : stampOf(file);
+      const before = this.cache.get(file.path);
+      if (!fresh) {
+        // The bytes of its last result, read and hashed again: nothing to parse, nothing changed.
+        this.cache.set(file.path, { ...before!, stamp });
+        return;
+      }
+      changed++;
+      if (racy && isRejection(fresh) && before && !isRejection(before.result)) {
         // Caught while being rewritten (truncated, half its front matter): the last good version
         // stays until the file has settled, so its article does not drop out of the feeds meanwhile.
-        this.cache.set(file.path, { stamp: RACY, result: before });
+        this.cache.set(file.path, { ...before, stamp: RACY });
         held++;
         return;
       }
-      this.cache.set(file.path, { stamp: racy ? RACY : stampOf(file), result: fresh });
+      this.cache.set(file.path, { stamp, result: fresh, digest });
     });
-    const present = new Set(walked.files.map((f) => f.path));
-    let removed = 0;
-    for (const path of this.cache.keys()) {
-      if (!present.has(path)) {
-        this.cache.delete(path);
-        removed++;
-      }
-    }
-    const refusedKey = walked.rejected.map((r) => `${r.file}\0${r.reason}`).join('\n');
-    const unchanged = stale.length === 0 && removed === 0 && this.last?.refusedKey === refusedKey;
+    for (const path of looked.removed) this.cache.delete(path);
+    const refusedKey = looked.refused.map((r) => `${r.file}\0${r.reason}`).join('\n');
+    const unchanged =
+      changed === 0 && looked.removed.length === 0 && this.last?.refusedKey === refusedKey;
     // Unchanged, the last list still holds: the same paths in the same order, with the same results.
-    const files = unchanged
-      ? this.last!.files
-      : walked.files.map((file) => ({ file, result: this.cache.get(file.path)!.result }));
-    this.last = { refusedKey, files };
+    const files = unchanged ? this.last!.files : looked.files();
+    this.last = {
+      files,
+      refused: looked.refused,
+      refusedKey,
+      root: looked.root,
+      links: looked.links,
+    };
     return {
       files,
-      refused: walked.rejected,
+      refused: looked.refused,
       unchanged,
-      changed: stale.length,
-      removed,
+      changed,
+      removed: looked.removed.length,
       held,
+    };
+  }
+
+  private async walkAll(): Promise<Looked> {
+    const walked = await walkSeeds(this.options.seedsDir, { extensions: this.options.extensions });
+    const present = new Set(walked.files.map((f) => f.path));
+    this.files = new Map(walked.files.map((f) => [f.path, f]));
+    return {
+      checked: walked.files,
+      removed: [...this.cache.keys()].filter((path) => !present.has(path)),
+      refused: walked.rejected,
+      files: () =>
+        walked.files.map((file) => ({ file, result: this.cache.get(file.path)!.result })),
+      root: walked.root,
+      links: walked.links,
+    };
+  }
+
+  /** Undefined when the whole tree must be walked instead. */
+  private async lookAt(reported: Iterable<string>): Promise<Looked | undefined> {
+    const last = this.last;
+    if (!last || last.links > 0) return undefined;
+    const { extensions, seedsDir } = this.options;
+    const walked = await walkSeedPaths(seedsDir, last.root, reported, { extensions });
+    if (!walked) return undefined;
+    const { covered } = walked;
+    const found = new Set(walked.files.map((f) => f.path));
+    const { dropped } = replaceCovered(last.files, covered, [], (s) => s.file.path);
+    const removed = dropped.map((s) => s.file.path).filter((path) => !found.has(path));
+    for (const path of removed) this.files.delete(path);
+    for (const file of walked.files) this.files.set(file.path, file);
+    return {
+      checked: walked.files,
+      removed,
+      refused: replaceCovered(last.refused, covered, walked.rejected, (r) => r.file).next,
+      files: () => {
+        const fresh = walked.files.map((file) => ({
+          file,
+          result: this.cache.get(file.path)!.result,
+        }));
+        return replaceCovered(last.files, covered, fresh, (s) => s.file.path).next;
+      },
+      root: last.root,
+      links: 0,
     };
   }
 }

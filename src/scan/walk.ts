@@ -10,10 +10,20 @@ export interface WalkOptions {
   readonly extensions: readonly string[];
 }
 
+export interface SeedsRoot {
+  /** The seeds directory's real path. */
+  readonly real: string;
+  /** Its device and inode: another directory in its place is another tree. */
+  readonly id: string;
+}
+
 export interface WalkResult {
   /** Sorted by path. */
   readonly files: SeedFile[];
   readonly rejected: Rejection[];
+  /** Symbolic links met, followed or refused: what one of them shows depends on the rest of the tree. */
+  readonly links: number;
+  readonly root: SeedsRoot;
 }
 
 /** Names that are never seeds: hidden files, editor backups and swap files, Emacs autosaves. */
@@ -42,45 +52,86 @@ function hasSeedExtension(name: string, extensions: readonly string[]): boolean 
  * or nothing, whatever is swapped in after this listing.
  */
 export async function walkSeeds(root: string, options: WalkOptions): Promise<WalkResult> {
-  const rootReal = await realpath(root);
-  const rootStat = await stat(rootReal);
-  if (!rootStat.isDirectory()) throw new Error(`${root} is not a directory`);
+  const seeds = await seedsRoot(root);
+  const walker = new Walker(seeds.real, options, [seeds.id]);
+  await walker.visit(seeds.real, '');
+  await walker.visitLinkedDirs();
+  return { ...walker.result(), root: seeds };
+}
 
-  const files: SeedFile[] = [];
-  const rejected: Rejection[] = [];
-  const visitedDirs = new Set<string>([`${rootStat.dev}:${rootStat.ino}`]);
+/** The seeds directory's real path and identity; throws if it is not a directory. */
+export async function seedsRoot(root: string): Promise<SeedsRoot> {
+  const real = await realpath(root);
+  const st = await stat(real);
+  if (!st.isDirectory()) throw new Error(`${root} is not a directory`);
+  return { real, id: `${st.dev}:${st.ino}` };
+}
+
+/**
+ * The walk's rules, for the whole tree (walkSeeds) or for some of its paths (walk-paths.ts): which
+ * names are seeds, which entries are refused, links followed only inside the root, each directory
+ * entered once by identity.
+ */
+export class Walker {
+  readonly files: SeedFile[] = [];
+  readonly rejected: Rejection[] = [];
+  /** Symbolic links met, followed or refused. */
+  links = 0;
+  private readonly visitedDirs: Set<string>;
   /** Directories reached through a link: walked after every real directory, so which path lists a file never depends on timing. */
-  const linkedDirs: Array<[key: string, real: string, rel: string]> = [];
+  private readonly linkedDirs: Array<[key: string, real: string, rel: string]> = [];
+  private sinceYield = 0;
 
-  const addFile = (rel: string, abs: string, st: Stats) => {
+  /** `entered`: identities (`dev:ino`) of directories already walked or being walked (the root, at least). */
+  constructor(
+    private readonly rootReal: string,
+    private readonly options: WalkOptions,
+    entered: Iterable<string>,
+  ) {
+    this.visitedDirs = new Set(entered);
+  }
+
+  /** What was found, sorted by path. */
+  result(): Omit<WalkResult, 'root'> {
+    this.files.sort((a, b) => compareStrings(a.path, b.path));
+    this.rejected.sort((a, b) => compareStrings(a.file, b.file));
+    return { files: this.files, rejected: this.rejected, links: this.links };
+  }
+
+  isSeedName(name: string): boolean {
+    return hasSeedExtension(name, this.options.extensions);
+  }
+
+  /** A directory entry that is not a directory or a link, as lstat saw it. */
+  addFile(rel: string, abs: string, st: Stats): void {
     if (st.isFile()) {
-      files.push({
+      this.files.push({
         path: rel,
         absPath: abs,
         size: st.size,
         mtimeMs: st.mtimeMs,
         ino: st.ino,
         dev: st.dev,
-        root: rootReal,
+        root: this.rootReal,
       });
     } else {
       const kind = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'not a regular file';
-      rejected.push({ file: rel, reason: `skipped: ${kind}, not a regular file` });
+      this.rejected.push({ file: rel, reason: `skipped: ${kind}, not a regular file` });
     }
-  };
+  }
 
   // Synchronous calls in slices, yielding between them: a stat through the thread pool costs
   // more than the stat itself (an unchanged rescan is mostly this walk), and the yields keep
   // requests flowing while a big directory is listed.
-  let sinceYield = 0;
-  const maybeYield = async () => {
-    if (++sinceYield >= 512) {
-      sinceYield = 0;
+  private async maybeYield(): Promise<void> {
+    if (++this.sinceYield >= 512) {
+      this.sinceYield = 0;
       await yieldToEventLoop();
     }
-  };
+  }
 
-  async function visit(dirAbs: string, dirRel: string): Promise<void> {
+  /** Lists a directory (`dirRel` '' is the root: failing to read it fails the walk) and walks its subdirectories. */
+  async visit(dirAbs: string, dirRel: string): Promise<void> {
     const subdirs: Array<[string, string]> = [];
     let entries;
     try {
@@ -88,7 +139,7 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
     } catch (error) {
       if (dirRel === '') throw error; // the seeds directory itself: the scan fails as a whole
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // removed since it was listed
-      rejected.push({
+      this.rejected.push({
         file: `${dirRel}/`,
         reason: `skipped: directory could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
       });
@@ -103,27 +154,32 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
         if (!st) continue; // removed since it was listed
         if (st.isSymbolicLink()) {
           // Swapped for a link since it was listed: vetted as a link, never entered as the directory it was.
-          visitLink(abs, rel);
+          this.visitLink(abs, rel);
           continue;
         }
         if (!st.isDirectory()) continue; // replaced by a file since it was listed: the next scan sees it
-        const key = `${st.dev}:${st.ino}`;
-        if (!visitedDirs.has(key)) {
-          visitedDirs.add(key);
-          subdirs.push([abs, rel]);
-        }
+        if (this.enter(st)) subdirs.push([abs, rel]);
       } else if (entry.isSymbolicLink()) {
-        visitLink(abs, rel);
-      } else if (hasSeedExtension(entry.name, options.extensions)) {
+        this.visitLink(abs, rel);
+      } else if (this.isSeedName(entry.name)) {
         const st = lstatSync(abs, { throwIfNoEntry: false });
-        if (st) addFile(rel, abs, st); // else: deleted while we listed
+        if (st) this.addFile(rel, abs, st); // else: deleted while we listed
       }
-      await maybeYield();
+      await this.maybeYield();
     }
-    for (const [abs, rel] of subdirs) await visit(abs, rel);
+    for (const [abs, rel] of subdirs) await this.visit(abs, rel);
   }
 
-  function visitLink(abs: string, rel: string): void {
+  /** Whether a directory is walked now: false if it was already (a loop, or one place reached twice). */
+  enter(st: Stats): boolean {
+    const key = `${st.dev}:${st.ino}`;
+    if (this.visitedDirs.has(key)) return false;
+    this.visitedDirs.add(key);
+    return true;
+  }
+
+  visitLink(abs: string, rel: string): void {
+    this.links++;
     let target: string;
     let st: Stats;
     try {
@@ -132,12 +188,11 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'ELOOP' ? 'a symbolic link loop' : 'a broken symbolic link';
-      if (hasSeedExtension(rel, options.extensions))
-        rejected.push({ file: rel, reason: `skipped: ${why}` });
+      if (this.isSeedName(rel)) this.rejected.push({ file: rel, reason: `skipped: ${why}` });
       return;
     }
-    if (!isInside(rootReal, target)) {
-      rejected.push({
+    if (!isInside(this.rootReal, target)) {
+      this.rejected.push({
         file: rel,
         reason: 'skipped: symbolic link points outside the seeds directory',
       });
@@ -145,23 +200,22 @@ export async function walkSeeds(root: string, options: WalkOptions): Promise<Wal
     }
     // Entered, and read, by the real path just checked: what the link points to later is never followed.
     if (st.isDirectory()) {
-      linkedDirs.push([`${st.dev}:${st.ino}`, target, rel]);
-    } else if (hasSeedExtension(rel, options.extensions)) {
-      addFile(rel, target, st);
+      this.linkedDirs.push([`${st.dev}:${st.ino}`, target, rel]);
+    } else if (this.isSeedName(rel)) {
+      this.addFile(rel, target, st);
     }
   }
 
-  await visit(rootReal, '');
-  while (linkedDirs.length > 0) {
-    for (const [key, abs, rel] of linkedDirs.splice(0).sort((a, b) => compareStrings(a[2], b[2]))) {
-      if (visitedDirs.has(key)) continue;
-      visitedDirs.add(key);
-      await visit(abs, rel);
+  async visitLinkedDirs(): Promise<void> {
+    while (this.linkedDirs.length > 0) {
+      const batch = this.linkedDirs.splice(0).sort((a, b) => compareStrings(a[2], b[2]));
+      for (const [key, abs, rel] of batch) {
+        if (this.visitedDirs.has(key)) continue;
+        this.visitedDirs.add(key);
+        await this.visit(abs, rel);
+      }
     }
   }
-  files.sort((a, b) => compareStrings(a.path, b.path));
-  rejected.sort((a, b) => compareStrings(a.file, b.file));
-  return { files, rejected };
 }
 
 /** Code-unit order: the same on every machine and locale. */

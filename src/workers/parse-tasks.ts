@@ -1,4 +1,4 @@
-import type { ParseOptions, ParseResult } from '../catalog/draft-file.js';
+import type { ParseOptions, Reparse } from '../catalog/draft-file.js';
 import type { SeedFile } from '../model.js';
 
 /** A request whose worker ended before it started any file is sent again at most this often. */
@@ -6,13 +6,15 @@ const MAX_TRIES = 3;
 
 /** A batch being parsed: its results by position, filled as tasks come back. */
 export interface Job {
-  readonly results: Array<ParseResult | undefined>;
+  readonly results: Array<Reparse | undefined>;
+  /** Per file, the digest of the bytes of its last parse, if the caller knows it. */
+  readonly known?: readonly (string | undefined)[];
   left: number;
   /** Whether the workers keep the bodies (a big batch) or send them back. */
   readonly keep: boolean;
   readonly maxFileBytes: number;
   readonly options: ParseOptions;
-  readonly resolve: (results: ParseResult[]) => void;
+  readonly resolve: (results: Reparse[]) => void;
   readonly reject: (error: Error) => void;
   readonly progress?: (done: number, total: number) => void;
   settled: boolean;
@@ -37,13 +39,13 @@ export function tasksOf(job: Job, files: readonly SeedFile[], chunk: number): Ta
   return tasks;
 }
 
-export function settle(job: Job, at: number, result: ParseResult): void {
+export function settle(job: Job, at: number, result: Reparse): void {
   if (job.settled || job.results[at] !== undefined) return;
   job.results[at] = result;
   job.left--;
   if (job.left === 0) {
     job.settled = true;
-    job.resolve(job.results as ParseResult[]);
+    job.resolve(job.results as Reparse[]);
   }
 }
 
@@ -69,7 +71,9 @@ export function afterWorkerEnded(
   for (const [id, task] of tasks) {
     if (on && id === on.id) {
       const culprit = task.files[on.file]!;
-      settle(task.job, task.at[on.file]!, { file: culprit.path, reason: rejectionFor(culprit) });
+      settle(task.job, task.at[on.file]!, {
+        result: { file: culprit.path, reason: rejectionFor(culprit) },
+      });
       const others = task.files.flatMap((f, k) => (k === on.file ? [] : [k]));
       if (others.length)
         resend.push({

@@ -1,5 +1,11 @@
 import { availableParallelism } from 'node:os';
-import type { ParseBatch, ParseOptions, ParseResult } from '../catalog/draft-file.js';
+import type {
+  ParseBatch,
+  ParseOptions,
+  ParseResult,
+  Reparse,
+  ReparseBatch,
+} from '../catalog/draft-file.js';
 import type { PageJob, PageSettings } from '../export/article-pages.js';
 import type { SeedFile } from '../model.js';
 import { BodyHolders } from './body-holders.js';
@@ -96,7 +102,11 @@ export class ParsePool {
     return this.deadline.baseMs + (this.deadline.perMbMs * bytes) / (1024 * 1024);
   }
 
-  readonly parseBatch: ParseBatch = (files, maxFileBytes, options = {}) => {
+  readonly parseBatch: ParseBatch = async (files, maxFileBytes, options = {}) =>
+    (await this.reparseBatch(files, [], maxFileBytes, options)).map((r) => r.result!);
+
+  /** The workers hash each file's bytes as they read them, and parse only those whose digest is not the known one. */
+  readonly reparseBatch: ReparseBatch = (files, known, maxFileBytes, options = {}) => {
     for (const file of files) this.holders.drop(file.path);
     const big =
       files.length >= BIG_BATCH ||
@@ -106,6 +116,7 @@ export class ParsePool {
       this.bigSinceRelease = true;
     }
     return this.run(files, maxFileBytes, options, {
+      known,
       keep: big,
       chunk: big ? CHUNK : SMALL_CHUNK,
       progress: big ? this.onProgress : undefined,
@@ -114,13 +125,13 @@ export class ParsePool {
 
   /** One file parsed again with its body (a page needs a body no longer in memory). */
   async parseOne(file: SeedFile, maxFileBytes: number): Promise<ParseResult> {
-    const [result] = await this.run(
+    const [parsed] = await this.run(
       [file],
       maxFileBytes,
       {},
       { keep: false, chunk: 1, first: true },
     );
-    return result!;
+    return parsed!.result!;
   }
 
   holds(source: string): boolean {
@@ -172,16 +183,18 @@ export class ParsePool {
     maxFileBytes: number,
     options: ParseOptions,
     how: {
+      known?: readonly (string | undefined)[];
       keep: boolean;
       chunk: number;
       progress?: (done: number, total: number) => void;
       first?: boolean;
     },
-  ): Promise<ParseResult[]> {
+  ): Promise<Reparse[]> {
     if (files.length === 0) return Promise.resolve([]);
-    return new Promise<ParseResult[]>((resolve, reject) => {
+    return new Promise<Reparse[]>((resolve, reject) => {
       const job: Job = {
         results: new Array(files.length),
+        known: how.known,
         left: files.length,
         keep: how.keep,
         maxFileBytes,
@@ -210,6 +223,7 @@ export class ParsePool {
         {
           type: 'parse',
           files: task.files,
+          known: job.known?.length ? task.at.map((k) => job.known![k]) : undefined,
           maxFileBytes: job.maxFileBytes,
           options: job.options,
           keep: job.keep,
@@ -246,9 +260,11 @@ export class ParsePool {
   private answered(slot: Slot, response: WorkerResponse, task: Task | undefined): void {
     if (task && 'error' in response) fail(task.job, new Error(response.error));
     else if (task && 'results' in response) {
-      response.results.forEach((result, k) => {
-        if (task.job.keep && !('reason' in result)) this.holders.record(result.source, slot);
-        settle(task.job, task.at[k]!, result);
+      response.results.forEach((parsed, k) => {
+        const { result } = parsed;
+        if (task.job.keep && result && !('reason' in result))
+          this.holders.record(result.source, slot);
+        settle(task.job, task.at[k]!, parsed);
       });
       task.job.progress?.(task.job.results.length - task.job.left, task.job.results.length);
     }

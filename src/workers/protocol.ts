@@ -1,6 +1,6 @@
-import type { ParseOptions } from '../catalog/draft-file.js';
+import type { ParseOptions, Reparse } from '../catalog/draft-file.js';
 import type { PageJob, PageSettings } from '../export/article-pages.js';
-import type { Draft, Rejection, SeedFile } from '../model.js';
+import type { SeedFile } from '../model.js';
 import type { WorkerFaults } from './faults.js';
 
 /**
@@ -14,6 +14,8 @@ export type WorkerRequest =
       readonly type: 'parse';
       readonly id: number;
       readonly files: readonly SeedFile[];
+      /** Per file, the digest of the bytes of its last parse: bytes that still have it are not parsed. */
+      readonly known?: readonly (string | undefined)[];
       readonly maxFileBytes: number;
       readonly options: ParseOptions;
       readonly keep: boolean;
@@ -29,7 +31,7 @@ export type WorkerRequest =
   | { readonly type: 'forget'; readonly id: number };
 
 export type WorkerResponse =
-  | { readonly id: number; readonly results: Array<Draft | Rejection> }
+  | { readonly id: number; readonly results: Reparse[] }
   | { readonly id: number; readonly bodies: Array<[string, string]> }
   | { readonly id: number; readonly written: number }
   | { readonly id: number; readonly error: string };

@@ -1,12 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { writeArticlePages } from '../export/article-pages.js';
-import type { Draft, Rejection } from '../model.js';
 import { readSeedBytesSync } from '../scan/read.js';
 import { misbehave } from './faults.js';
 import { HeldBodies } from './held-bodies.js';
 import { betweenRequests, startFile } from './progress.js';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './protocol.js';
-import { parseBytes } from '../catalog/draft-file.js';
+import { reparseBytes, type Reparse } from '../catalog/draft-file.js';
 
 /**
  * A parse worker: it runs the jobs the pool sends it (protocol.ts) and owns none of them. What is
@@ -22,17 +21,20 @@ const held = new HeldBodies();
 const setup = workerData as WorkerSetup | undefined;
 const progress = setup ? new Int32Array(setup.progress) : new Int32Array(3);
 
-function parse(request: Extract<WorkerRequest, { type: 'parse' }>): Array<Draft | Rejection> {
-  const out = request.files.map((file, index) => {
+function parse(request: Extract<WorkerRequest, { type: 'parse' }>): Reparse[] {
+  const out = request.files.map((file, index): Reparse => {
     startFile(progress, request.id, index);
     misbehave(file.path, setup?.faults);
-    const result = parseBytes(file, readSeedBytesSync(file, request.maxFileBytes), request.options);
+    const bytes = readSeedBytesSync(file, request.maxFileBytes);
+    const { result, digest } = reparseBytes(file, bytes, request.known?.[index], request.options);
+    // Bytes as known: nothing parsed, and the body is wherever the last parse left it.
+    if (!result) return { digest };
     if ('reason' in result || !request.keep) {
       held.drop(file.path);
-      return result;
+      return { result, digest };
     }
     held.keep(file.path, result.contentHtml);
-    return { ...result, contentHtml: '' };
+    return { result: { ...result, contentHtml: '' }, digest };
   });
   betweenRequests(progress);
   return out;

@@ -123,7 +123,8 @@ describe('impossible-date.md (2022-02-30)', () => {
     ).toBe('2023-04-05T06:07:08.000Z');
     await utimes(file, new Date('2024-01-01T00:00:00Z'), new Date('2024-01-01T00:00:00Z'));
     const again = await scanner.scan();
-    expect(again.stats.changed).toBe(1);
+    // Read again and hashed: the same bytes are not parsed again (tests/scan/racy-reread.test.ts).
+    expect(again.stats.changed).toBe(0);
     expect(articleFrom(again.catalog, 'impossible-date.md').date.toISOString()).toBe(
       '2023-04-05T06:07:08.000Z',
     );
