@@ -12,7 +12,7 @@ import {
 } from './catalog/draft-file.js';
 import { emptyMemory, type Memory } from './catalog/memory.js';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from './dedupe/defaults.js';
-import { loadState, saveState } from './export/state.js';
+import { loadState, saveState, type SavedState } from './export/state.js';
 import {
   writeSite,
   type ExportStats,
@@ -181,6 +181,8 @@ export class Pipeline {
   private previous: Previous | undefined;
   /** What the export directory holds, as the last export left it. */
   private manifest: Manifest | undefined;
+  /** What the state files hold, as loaded or last saved: a save appends only the difference. */
+  private savedState: SavedState | undefined;
   private exportedOnce = false;
 
   constructor(private readonly options: PipelineOptions) {}
@@ -221,6 +223,7 @@ export class Pipeline {
       const state = await loadState(target.outDir);
       if (state.damaged) hooks.stateDamaged?.(state.damaged);
       this.previous = state.validators;
+      this.savedState = state.saved;
       memory = state.memory;
     }
     this.scanner = new CatalogScanner(settings, memory, parser);
@@ -253,7 +256,7 @@ export class Pipeline {
     this.exportedOnce = true;
     if (target.state) {
       try {
-        await saveState(target.outDir, scanner.memory, site);
+        this.savedState = await saveState(target.outDir, scanner.memory, site, this.savedState);
       } catch (error) {
         // The state only speeds up a restart: serve goes on without it.
         if (!hooks.stateNotSaved) return { outcome: 'failed', stage: 'state', error };

@@ -1,21 +1,41 @@
 import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  appendLog,
+  newGeneration,
+  readLog,
+  rewriteSnapshot,
+  shouldCompact,
+  type LogOp,
+  type LogPosition,
+} from './journal.js';
 import { notAnOwnedPath } from './owned-path.js';
 
-/** Written next to the export: which files seedfeed owns there, and the render key of each. */
+/**
+ * Written next to the export: which files seedfeed owns there, and the render key of each. A
+ * snapshot, plus the log of what each export since wrote and removed (journal.ts).
+ */
 export const MANIFEST = '.seedfeed-manifest.json';
+export const MANIFEST_LOG = '.seedfeed-manifest.log';
 
 export interface Manifest {
   readonly version: 1;
   readonly files: Record<string, string>;
+  /** Where the log on disk stands; undefined: the next save rewrites the snapshot whole. */
+  readonly log?: LogPosition;
 }
 
 export interface LoadedManifest {
   readonly manifest: Manifest;
   /** Set when a manifest was there but cannot be trusted: why, naming the first bad entry. */
   readonly damaged?: string;
+  /** The log's last line was cut short (a crash while appending): the files are checked. */
+  readonly torn?: boolean;
 }
+
+/** The table of the log's lines: `["f", file, key]` wrote a file, `["f", file]` removed one. */
+const FILES = 'f';
 
 export const emptyManifest = (): Manifest => ({
   version: 1,
@@ -53,7 +73,7 @@ export async function readManifest(outDir: string): Promise<LoadedManifest> {
   } catch {
     return { manifest: emptyManifest(), damaged: 'not valid JSON' };
   }
-  const record = parsed as { version?: unknown; files?: unknown };
+  const record = parsed as { version?: unknown; files?: unknown; generation?: unknown };
   if (
     typeof parsed !== 'object' ||
     parsed === null ||
@@ -65,15 +85,66 @@ export async function readManifest(outDir: string): Promise<LoadedManifest> {
   if (typeof record.files !== 'object' || record.files === null || Array.isArray(record.files)) {
     return { manifest: emptyManifest(), damaged: 'its "files" is not an object' };
   }
-  const manifest = emptyManifest();
+  const files = emptyManifest().files;
   for (const [file, key] of Object.entries(record.files)) {
-    const why =
-      notAnOwnedPath(file) ??
-      (typeof key === 'string' ? undefined : 'its render key is not a string');
+    const why = notOwnedEntry(file, key);
     if (why) return { manifest: emptyManifest(), damaged: `entry ${JSON.stringify(file)}: ${why}` };
-    manifest.files[file] = key as string;
+    files[file] = key as string;
   }
-  return { manifest };
+  const generation = typeof record.generation === 'string' ? record.generation : undefined;
+  const log = await readLog(path.join(outDir, MANIFEST_LOG), generation);
+  if (log.damaged) return { manifest: emptyManifest(), damaged: log.damaged };
+  for (const [table, file, key] of log.ops) {
+    const why = table === FILES ? notOwnedEntry(file, key ?? '') : 'not a file entry';
+    if (why) return { manifest: emptyManifest(), damaged: `entry ${JSON.stringify(file)}: ${why}` };
+    if (key === undefined) delete files[file];
+    else files[file] = key as string;
+  }
+  const manifest: Manifest = log.position
+    ? { version: 1, files, log: log.position }
+    : { version: 1, files };
+  return log.torn ? { manifest, torn: true } : { manifest };
+}
+
+function notOwnedEntry(file: string, key: unknown): string | undefined {
+  return (
+    notAnOwnedPath(file) ?? (typeof key === 'string' ? undefined : 'its render key is not a string')
+  );
+}
+
+/**
+ * Records what an export changed: `files` is what the directory now holds (`live` entries),
+ * `ops` how it differs from `before`. Appended to the log while that stays under twice the live
+ * entries; else, or when `before` has no log to go on from, the snapshot is written whole.
+ */
+export async function saveManifest(
+  outDir: string,
+  before: Manifest,
+  files: Record<string, string>,
+  ops: readonly LogOp[],
+  live: number,
+): Promise<Manifest> {
+  const logFile = path.join(outDir, MANIFEST_LOG);
+  if (!shouldCompact(before.log, ops.length, live)) {
+    const log = await appendLog(logFile, before.log!, ops);
+    if (log) return { version: 1, files, log };
+  }
+  const generation = newGeneration();
+  const text = `${JSON.stringify({ version: 1, generation, files })}\n`;
+  const log = await rewriteSnapshot(path.join(outDir, MANIFEST), logFile, generation, text);
+  return { version: 1, files, log };
+}
+
+/** The log lines of an export: files written with a new key, files removed. */
+export function manifestOps(
+  before: Manifest,
+  written: Iterable<readonly [file: string, key: string]>,
+  removed: readonly string[],
+): LogOp[] {
+  const ops: LogOp[] = [];
+  for (const [file, key] of written) if (before.files[file] !== key) ops.push([FILES, file, key]);
+  for (const file of removed) ops.push([FILES, file]);
+  return ops;
 }
 
 /** The warning a damaged manifest earns, for the build's stderr and the server's log. */

@@ -1,20 +1,33 @@
 import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic.js';
-import { emptyMemory, type Memory } from '../catalog/memory.js';
+import type { Memory } from '../catalog/memory.js';
 import type { Site, Validator } from '../render/site.js';
+import {
+  appendLog,
+  newGeneration,
+  readLog,
+  rewriteSnapshot,
+  shouldCompact,
+  type LogOp,
+} from './journal.js';
+import { SavedState, type Tables } from './saved-state.js';
+
+export { SavedState };
 
 /**
- * What must survive a restart, kept in one small JSON file in the output directory: guids (so an
- * edited or moved article keeps its identity), first-seen dates of files without a date, and the
- * validators of every output (so an unchanged feed keeps its Last-Modified and answers its old
- * ETag with 304 after a restart).
+ * What must survive a restart, kept in the output directory: guids (so an edited or moved article
+ * keeps its identity), first-seen dates of files without a date, and the validators of every
+ * output (so an unchanged feed keeps its Last-Modified and answers its old ETag with 304 after a
+ * restart). A JSON snapshot plus a log of the changes since (journal.ts): a scan that changed one
+ * file appends a few lines.
  */
 export const STATE_FILE = '.seedfeed-state.json';
+export const STATE_LOG = '.seedfeed-state.log';
 
 interface StateFile {
   version: 1;
+  generation?: string;
   guids: { byHash: Record<string, string>; byPath: Record<string, string> };
   firstSeen: { byHash: Record<string, number>; byPath: Record<string, number> };
   validators: Record<string, { key: string; etag: string; lastModified: string }>;
@@ -25,10 +38,12 @@ export interface State {
   readonly validators: ReadonlyMap<string, Validator>;
   /** Set when a state file was there but could not be used: it is rebuilt from scratch. */
   readonly damaged?: string;
+  /** What the files hold: give it to saveState, which then appends only what changed. */
+  readonly saved: SavedState;
 }
 
-const toMap = <V>(record: Record<string, V> | undefined, valid: (v: unknown) => boolean) =>
-  new Map(Object.entries(record ?? {}).filter(([, v]) => valid(v)));
+const entries = <V>(record: Record<string, V> | undefined) =>
+  Object.entries(typeof record === 'object' && record !== null ? record : {});
 
 /** Reads the state; a missing or damaged file is a fresh start (`damaged` says why), never an error. */
 export async function loadState(outDir: string): Promise<State> {
@@ -44,50 +59,81 @@ export async function loadState(outDir: string): Promise<State> {
     if (raw.version !== 1) throw new Error(`unknown version ${JSON.stringify(raw.version)}`);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return {
-      memory: emptyMemory(),
-      validators: new Map(),
-      ...(missing ? {} : { damaged: (error as Error).message }),
-    };
+    return fresh(missing ? undefined : (error as Error).message);
   }
-  const isString = (v: unknown) => typeof v === 'string';
-  const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const saved = new SavedState();
+  const t = saved.tables;
+  for (const [k, v] of entries(raw.guids?.byHash)) saved.apply(['gh', k, v]);
+  for (const [k, v] of entries(raw.guids?.byPath)) saved.apply(['gp', k, v]);
+  for (const [k, v] of entries(raw.firstSeen?.byHash)) saved.apply(['fh', k, v]);
+  for (const [k, v] of entries(raw.firstSeen?.byPath)) saved.apply(['fp', k, v]);
+  for (const [p, v] of entries(raw.validators))
+    saved.apply(['v', p, [v?.key, v?.etag, Date.parse(v?.lastModified)]]);
+  const generation = typeof raw.generation === 'string' ? raw.generation : undefined;
+  const log = await readLog(path.join(outDir, STATE_LOG), generation);
+  if (log.damaged) return fresh(log.damaged);
+  for (const op of log.ops) saved.apply(op);
+  saved.log = log.position;
   const validators = new Map<string, Validator>();
-  for (const [p, v] of Object.entries(raw.validators ?? {})) {
-    const lastModified = new Date(v?.lastModified);
-    if (isString(v?.key) && isString(v?.etag) && !Number.isNaN(lastModified.getTime()))
-      validators.set(p, { key: v.key, etag: v.etag, lastModified });
-  }
-  return {
-    memory: {
-      guids: {
-        byHash: toMap(raw.guids?.byHash, isString),
-        byPath: toMap(raw.guids?.byPath, isString),
-      },
-      firstSeen: {
-        byHash: toMap(raw.firstSeen?.byHash, isNumber),
-        byPath: toMap(raw.firstSeen?.byPath, isNumber),
-      },
-    },
-    validators,
+  for (const [p, [key, etag, ms]] of t.v)
+    validators.set(p, { key, etag, lastModified: new Date(ms) });
+  // Copies: the catalog changes its memory in place, and the saved tables must stay what is on disk.
+  const memory: Memory = {
+    guids: { byHash: new Map(t.gh), byPath: new Map(t.gp) },
+    firstSeen: { byHash: new Map(t.fh), byPath: new Map(t.fp) },
   };
+  return { memory, validators, saved };
 }
 
-export async function saveState(outDir: string, memory: Memory, site: Site): Promise<void> {
+function fresh(damaged: string | undefined): State {
+  const saved = new SavedState();
+  const memory: Memory = {
+    guids: { byHash: new Map(), byPath: new Map() },
+    firstSeen: { byHash: new Map(), byPath: new Map() },
+  };
+  return { memory, validators: new Map(), saved, ...(damaged ? { damaged } : {}) };
+}
+
+/**
+ * Saves what changed since `saved` (what loadState read, or the last save returned; without it
+ * the files are written whole). Returns what the files now hold, `saved` itself updated.
+ */
+export async function saveState(
+  outDir: string,
+  memory: Memory,
+  site: Site,
+  saved: SavedState = new SavedState(),
+): Promise<SavedState> {
+  const ops = saved.update(memory, site.resources);
+  if (!ops.length && saved.log) return saved;
+  const logFile = path.join(outDir, STATE_LOG);
+  try {
+    let log = shouldCompact(saved.log, ops.length, saved.size)
+      ? undefined
+      : await appendLog(logFile, saved.log!, ops);
+    if (!log) {
+      const generation = newGeneration();
+      const text = `${JSON.stringify(snapshotOf(saved.tables, generation))}\n`;
+      log = await rewriteSnapshot(path.join(outDir, STATE_FILE), logFile, generation, text);
+    }
+    saved.log = log;
+  } catch (error) {
+    // The tables are ahead of the files now: the next save writes them whole.
+    saved.log = undefined;
+    throw error;
+  }
+  return saved;
+}
+
+function snapshotOf(t: Tables, generation: string): StateFile {
   const validators: StateFile['validators'] = {};
-  for (const [p, r] of site.resources)
-    validators[p] = { key: r.key, etag: r.etag, lastModified: r.lastModified.toISOString() };
-  const state: StateFile = {
+  for (const [p, [key, etag, ms]] of t.v)
+    validators[p] = { key, etag, lastModified: new Date(ms).toISOString() };
+  return {
     version: 1,
-    guids: {
-      byHash: Object.fromEntries(memory.guids.byHash),
-      byPath: Object.fromEntries(memory.guids.byPath),
-    },
-    firstSeen: {
-      byHash: Object.fromEntries(memory.firstSeen.byHash),
-      byPath: Object.fromEntries(memory.firstSeen.byPath),
-    },
+    generation,
+    guids: { byHash: Object.fromEntries(t.gh), byPath: Object.fromEntries(t.gp) },
+    firstSeen: { byHash: Object.fromEntries(t.fh), byPath: Object.fromEntries(t.fp) },
     validators,
   };
-  await writeFileAtomic(path.join(outDir, STATE_FILE), `${JSON.stringify(state)}\n`);
 }

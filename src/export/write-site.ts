@@ -3,12 +3,13 @@ import path from 'node:path';
 import type { PageJob, PageSettings } from './article-pages.js';
 import type { Site } from '../render/site.js';
 import { fileForPath } from '../render/urls.js';
-import { writeFileAtomic } from './atomic.js';
 import {
   damagedManifestWarning,
   emptyManifest,
   MANIFEST,
+  manifestOps,
   readManifest,
+  saveManifest,
   type Manifest,
 } from './manifest.js';
 import { linkOnTheWay, OutputDirs } from './real-dirs.js';
@@ -64,7 +65,8 @@ export async function writeSite(
   outDir: string,
   options: WriteOptions = {},
 ): Promise<ExportStats> {
-  const { verify = true, onProgress, pageWriter } = options;
+  const { onProgress, pageWriter } = options;
+  let verify = options.verify ?? true;
   // --out is the operator's choice, a link perhaps: followed once, here. Everything below is then
   // addressed by its real path, and a link met below it is never written or deleted through.
   let out: string;
@@ -79,25 +81,42 @@ export async function writeSite(
   // clears them — the whole tree only if the last export never finished (its marker is still there).
   const marker = path.join(out, EXPORT_MARKER);
   if (verify) await removeLeftoverTemps(out, { recursive: await exists(marker) });
-  let before = options.previous;
-  if (!before) {
+  let before: Manifest;
+  if (options.previous) before = options.previous;
+  else {
     const loaded = await readManifest(out);
     if (loaded.damaged) warnings.push(damagedManifestWarning(outDir, loaded.damaged));
+    // A torn log line may have been a file written: in doubt, look at what is there.
+    if (loaded.torn) verify = true;
     before = loaded.manifest;
   }
-  const total = site.size;
   let done = 0;
-  const progress = (n: number) => onProgress?.((done += n), total);
+  const progress = (n: number) => onProgress?.((done += n), site.size);
 
   // Index and OPML last: a reader who follows them finds every feed and page already there.
   const last = new Set(['/', '/opml.xml']);
-  const ordered = [...site.paths()].filter((p) => !last.has(p)).concat(...last);
+  // What changed is decided in memory first, in one pass; only those paths cost any I/O (or rendering).
   const files: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const sitePath of ordered) files[fileForPath(sitePath)] = site.keyOf(sitePath)!;
+  let changed: string[] = [];
+  let maybeUnchanged: string[] = [];
+  let kept = 0; // files of `before` the site still has
+  const visit = (sitePath: string) => {
+    const file = fileForPath(sitePath);
+    const key = site.keyOf(sitePath)!;
+    const old = before.files[file];
+    if (old !== undefined && !Object.hasOwn(files, file)) kept++;
+    files[file] = key;
+    (old === key ? maybeUnchanged : changed).push(sitePath);
+  };
+  for (const sitePath of site.paths()) if (!last.has(sitePath)) visit(sitePath);
+  for (const sitePath of last) visit(sitePath);
+  const total = changed.length + maybeUnchanged.length;
 
   // What the manifest would have removed is checked before anything is written: an entry on the
   // way through a link inside --out makes it damaged (manifest.ts says why none of it is trusted then).
-  let stale = Object.keys(before.files).filter((file) => !Object.hasOwn(files, file));
+  const beforeFiles = Object.keys(before.files);
+  let stale =
+    beforeFiles.length === kept ? [] : beforeFiles.filter((file) => !Object.hasOwn(files, file));
   for (const file of stale) {
     const link = await linkOnTheWay(out, file);
     if (link === undefined) continue;
@@ -109,17 +128,11 @@ export async function writeSite(
     );
     before = emptyManifest();
     stale = [];
+    changed = changed.concat(maybeUnchanged);
+    maybeUnchanged = [];
     break;
   }
 
-  // What changed is decided in memory first; only those paths cost any I/O (or rendering).
-  let changed: string[] = [];
-  const maybeUnchanged: string[] = [];
-  for (const sitePath of ordered) {
-    if (before.files[fileForPath(sitePath)] !== files[fileForPath(sitePath)])
-      changed.push(sitePath);
-    else maybeUnchanged.push(sitePath);
-  }
   if (verify) {
     const missing: string[] = [];
     for (let i = 0; i < maybeUnchanged.length; i += PARALLEL_WRITES) {
@@ -130,10 +143,9 @@ export async function writeSite(
       );
       batch.forEach((p, k) => present[k] || missing.push(p));
     }
-    const rewrite = new Set([...changed, ...missing]);
-    changed = ordered.filter((p) => rewrite.has(p));
+    changed = changed.concat(missing);
   }
-  const unchanged = ordered.length - changed.length;
+  const unchanged = total - changed.length;
   progress(unchanged);
 
   const remote: PageJob[] = [];
@@ -182,10 +194,16 @@ export async function writeSite(
   for (const s of lastStaged) await commitStaged(s);
 
   const removed = await removeStale(out, stale);
-  const manifest: Manifest = { version: 1, files };
-  if (changed.length || removed || !options.previous) {
-    await writeFileAtomic(path.join(out, MANIFEST), `${JSON.stringify(manifest)}\n`);
-  }
+  // The manifest learns only what changed: a few lines appended, not the whole list again.
+  const ops = manifestOps(
+    before,
+    changed.map((p) => [fileForPath(p), files[fileForPath(p)]!] as const),
+    stale,
+  );
+  const manifest =
+    ops.length || !before.log
+      ? await saveManifest(out, before, files, ops, total)
+      : { ...before, files };
   await rm(marker, { force: true });
   return { written: changed.length, unchanged, removed, manifest, warnings };
 }

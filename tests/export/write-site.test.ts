@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MANIFEST_LOG } from '../../src/export/manifest.js';
 import { MANIFEST, writeSite } from '../../src/export/write-site.js';
 import { fileForPath } from '../../src/render/urls.js';
 import {
@@ -152,11 +153,13 @@ describe('export after a category disappears', () => {
     expect(existsSync(path.join(out, '.gitkeep'))).toBe(true);
   });
 
-  it('the out directory holds exactly the new site, the manifest and the foreign files; no *.tmp', async () => {
+  it('the out directory holds exactly the new site, the manifest (and its log) and the foreign files; no *.tmp', async () => {
     const site = await makeSite(await scanCatalog(seeds));
     const app = makeApp(() => site);
     const expected = [...site.paths()].map(fileForPath);
-    expect(await listFiles(out)).toEqual([...expected, MANIFEST, 'CNAME', '.gitkeep'].sort());
+    expect(await listFiles(out)).toEqual(
+      [...expected, MANIFEST, MANIFEST_LOG, 'CNAME', '.gitkeep'].sort(),
+    );
     for (const sitePath of site.paths()) {
       const served = await bodyBytes(await app.request(requestPath(sitePath)));
       expect((await readFile(path.join(out, fileForPath(sitePath)))).equals(served), sitePath).toBe(

@@ -1,0 +1,140 @@
+/**
+ * The state file (guids, first-seen dates, validators) as a snapshot plus a log of changes: a
+ * save appends what changed, a load reads both back, a torn last line is dropped (and the next
+ * save compacts), a damaged log is a fresh start, and compaction keeps the content.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { appendFile, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Memory } from '../../src/catalog/memory.js';
+import { loadState, saveState, STATE_FILE, STATE_LOG } from '../../src/export/state.js';
+import type { Site } from '../../src/render/site.js';
+import { makeTempDir } from '../support/site.js';
+
+const temps: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
+afterAll(async () => {
+  for (const t of temps) await t.remove();
+});
+async function tempDir(): Promise<string> {
+  const t = await makeTempDir('seedfeed-state-');
+  temps.push(t);
+  return t.dir;
+}
+
+type Validator = { key: string; etag: string; lastModified: Date };
+/** saveState reads only a Site's resources. */
+const siteOf = (validators: Map<string, Validator>) =>
+  ({ resources: validators }) as unknown as Site;
+
+function memoryOf(n: number): Memory {
+  const memory: Memory = {
+    guids: { byHash: new Map(), byPath: new Map() },
+    firstSeen: { byHash: new Map(), byPath: new Map() },
+  };
+  for (let i = 0; i < n; i++) {
+    memory.guids.byHash.set(`h${i}`, `g${i}`);
+    memory.guids.byPath.set(`a/${i}.md`, `g${i}`);
+    memory.firstSeen.byPath.set(`a/${i}.md`, 1_700_000_000_000 + i * 1000);
+  }
+  return memory;
+}
+
+const validatorsOf = (n: number) =>
+  new Map<string, Validator>(
+    Array.from({ length: n }, (_, i) => [
+      `/c/${i}/rss.xml`,
+      { key: `k${i}`, etag: `"e${i}"`, lastModified: new Date(Date.UTC(2030, 0, 1, 0, i)) },
+    ]),
+  );
+
+const read = (out: string, file: string) => readFile(path.join(out, file), 'utf8');
+
+/** What loadState gives back, comparable with toEqual. */
+async function reloaded(out: string) {
+  const state = await loadState(out);
+  return { damaged: state.damaged, memory: state.memory, validators: state.validators };
+}
+
+describe('the state log', () => {
+  it('a change appends a few lines; a load reads snapshot and log back as saved', async () => {
+    const out = await tempDir();
+    const memory = memoryOf(50);
+    const validators = validatorsOf(20);
+    let saved = await saveState(out, memory, siteOf(validators));
+    const snapshot = await read(out, STATE_FILE);
+    expect(existsSync(path.join(out, STATE_LOG))).toBe(false);
+
+    // A restart, then one file changed: its guid, first-seen date and one feed.
+    saved = (await loadState(out)).saved;
+    memory.guids.byPath.set('a/7.md', 'g-new');
+    memory.firstSeen.byPath.delete('a/8.md');
+    validators.set('/c/3/rss.xml', { key: 'k3b', etag: '"e3b"', lastModified: new Date(0) });
+    saved = await saveState(out, memory, siteOf(validators), saved);
+    expect(await read(out, STATE_FILE)).toBe(snapshot);
+    const log = await read(out, STATE_LOG);
+    expect(log.trim().split('\n')).toHaveLength(1 + 3);
+
+    memory.guids.byHash.set('h-new', 'g-new');
+    await saveState(out, memory, siteOf(validators), saved);
+    const longer = await read(out, STATE_LOG);
+    expect(longer.startsWith(log)).toBe(true);
+    expect(longer.slice(log.length).trim().split('\n')).toHaveLength(1);
+
+    expect(await reloaded(out)).toEqual({ damaged: undefined, memory, validators });
+  });
+
+  it('a torn last line is dropped, and the next save compacts', async () => {
+    const out = await tempDir();
+    const memory = memoryOf(10);
+    const validators = validatorsOf(5);
+    const saved = await saveState(out, memory, siteOf(validators));
+    memory.guids.byPath.set('a/1.md', 'g-moved');
+    await saveState(out, memory, siteOf(validators), saved);
+    await appendFile(path.join(out, STATE_LOG), '["gp","a/2.md","g-to');
+
+    const state = await loadState(out);
+    expect(state.damaged).toBeUndefined();
+    expect(state.memory).toEqual(memory); // the torn change is not there
+    expect(state.saved.log).toBeUndefined();
+    memory.guids.byPath.set('a/2.md', 'g-torn-again');
+    await saveState(out, memory, siteOf(validators), state.saved);
+    expect(existsSync(path.join(out, STATE_LOG))).toBe(false);
+    expect(await reloaded(out)).toEqual({ damaged: undefined, memory, validators });
+  });
+
+  it('compaction: past twice the live entries the snapshot is rewritten, the same content', async () => {
+    const out = await tempDir();
+    const memory = memoryOf(2); // 6 entries, h0's date below and 2 validators: 9 live
+    const validators = validatorsOf(2);
+    let saved = await saveState(out, memory, siteOf(validators));
+    const snapshot = await read(out, STATE_FILE);
+    for (let i = 0; i < 18; i++) {
+      memory.firstSeen.byHash.set('h0', i);
+      saved = await saveState(out, memory, siteOf(validators), saved);
+      expect(await reloaded(out)).toEqual({ damaged: undefined, memory, validators });
+    }
+    expect(await read(out, STATE_FILE)).toBe(snapshot);
+    memory.firstSeen.byHash.set('h0', 99);
+    await saveState(out, memory, siteOf(validators), saved);
+    expect(await read(out, STATE_FILE)).not.toBe(snapshot);
+    expect(existsSync(path.join(out, STATE_LOG))).toBe(false);
+    expect(await reloaded(out)).toEqual({ damaged: undefined, memory, validators });
+  });
+
+  it('a damaged log is a fresh start; a log that is a link is not followed', async () => {
+    const out = await tempDir();
+    await saveState(out, memoryOf(3), siteOf(validatorsOf(1)));
+    const { generation } = JSON.parse(await read(out, STATE_FILE)) as { generation: string };
+    await writeFile(path.join(out, STATE_LOG), `${JSON.stringify({ generation })}\n{oops\n[]\n`);
+    expect((await loadState(out)).damaged).toMatch(/line 2/);
+
+    const elsewhere = path.join(await tempDir(), 'log');
+    await writeFile(elsewhere, `${JSON.stringify({ generation })}\n["gp","x","y"]\n`);
+    await rm(path.join(out, STATE_LOG));
+    await symlink(elsewhere, path.join(out, STATE_LOG));
+    const state = await loadState(out);
+    expect(state.damaged).toMatch(/symbolic link/);
+    expect(state.memory.guids.byPath.size).toBe(0);
+  });
+});
