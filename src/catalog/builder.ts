@@ -1,9 +1,18 @@
 import type { Catalog, DatedDraft, Draft, Notice, Rejection, SeedFile } from '../model.js';
-import type { Scan } from '../scan/scanner.js';
+import type { FileResult, Scan, ScannedFile } from '../scan/scanner.js';
 import { compareStrings } from '../scan/walk.js';
-import { buildCatalog, type MergeMemo } from './catalog.js';
+import { CatalogIndex } from './catalog-index.js';
+import type { MergeMemo } from './catalog.js';
 import { ContentStore, type RemoteBodies } from './content.js';
-import { emptyMemory, fallbackDate, rememberCatalog, type Memory } from './memory.js';
+import {
+  emptyMemory,
+  fallbackDate,
+  rememberCatalog,
+  rememberDelta,
+  type Memory,
+} from './memory.js';
+import { diffFiles, type FileChange } from './scan-delta.js';
+import { applySorted } from './sorted.js';
 
 export interface CatalogBuilderOptions {
   /** Merge near-duplicates whose estimated similarity reaches this (0: exact copies only). */
@@ -16,16 +25,42 @@ export interface CatalogBuilderOptions {
   readonly remote?: RemoteBodies;
 }
 
+/** What the builder keeps between scans to build the next Catalog from the change alone. */
+interface Ledger {
+  readonly index: CatalogIndex;
+  files: readonly ScannedFile[];
+  readonly dated: Map<string, DatedDraft>;
+  readonly noticed: Map<string, readonly Notice[]>;
+  notices: readonly Notice[];
+  readonly rejections: Map<string, Rejection>;
+  rejectionList: readonly Rejection[];
+  refused: readonly Rejection[];
+  /** The memory maps this ledger keeps in step; anything else and the next build starts afresh. */
+  guids?: Memory['guids'];
+  firstSeen?: Memory['firstSeen'];
+}
+
+const byFile = (a: { file: string }, b: { file: string }) => compareStrings(a.file, b.file);
+const isDraft = (result: FileResult | undefined): result is Draft =>
+  result !== undefined && !('reason' in result);
+
 /**
  * Scan after scan, the Catalog: dates for files without one, guids readers already know, the
  * merged articles (reused where their copies did not change) and the store of their bodies.
  * It reads nothing itself: bodies come from the parser, or again through `reload`.
+ *
+ * After the first, a build works from the change: the files whose result is not the same object
+ * as last time are dated, and only they move in the CatalogIndex (groups, near-duplicate
+ * clusters, articles and categories in order) and in the memory. The result equals a build of
+ * everything (tests/catalog/incremental.test.ts); where that cannot be had from the change alone
+ * (two articles with one guid, memory replaced from outside) the build starts afresh.
  */
 export class CatalogBuilder {
   readonly memory: Memory;
   readonly content: ContentStore;
   private readonly memo: MergeMemo = new WeakMap();
   private last: Catalog | undefined;
+  private ledger: Ledger | undefined;
 
   constructor(private readonly options: CatalogBuilderOptions) {
     this.memory = options.memory ?? emptyMemory();
@@ -42,30 +77,13 @@ export class CatalogBuilder {
   /** The Catalog of a scan: the last one itself if nothing changed (so everything downstream can tell at a glance). */
   build(scan: Scan): Catalog {
     if (scan.unchanged && this.last) return this.last;
-    const drafts: DatedDraft[] = [];
-    const rejected: Rejection[] = [...scan.refused];
-    const notices: Notice[] = [];
-    for (const { file, result } of scan.files) {
-      if ('reason' in result) {
-        rejected.push(result);
-        continue;
-      }
-      for (const note of result.notes) notices.push({ file: file.path, note });
-      drafts.push({ draft: result, date: result.date ?? this.fallbackDate(file, result, notices) });
-    }
-    rejected.sort((a, b) => compareStrings(a.file, b.file));
-
-    const catalog = buildCatalog({
-      drafts,
-      rejected,
-      notices,
-      files: scan.files.length + scan.refused.length,
-      memory: this.memory.guids,
-      content: this.content,
-      memo: this.memo,
-      nearDupThreshold: this.options.nearDupThreshold,
-    });
-    rememberCatalog(this.memory, catalog);
+    const ledger = this.ledger;
+    const current =
+      ledger !== undefined &&
+      ledger.index.unique &&
+      ledger.guids === this.memory.guids &&
+      ledger.firstSeen === this.memory.firstSeen;
+    const catalog = current ? this.update(ledger, scan) : this.rebuild(scan);
     this.last = catalog;
     return catalog;
   }
@@ -78,12 +96,145 @@ export class CatalogBuilder {
     this.content.retain(sources);
   }
 
-  private fallbackDate(file: SeedFile, draft: Draft, notices: Notice[]): Date {
-    const date = new Date(fallbackDate(this.memory, file, draft.contentHash));
-    notices.push({
-      file: file.path,
-      note: `no usable date; using the file's first-seen modification time ${date.toISOString()}`,
-    });
-    return date;
+  private rebuild(scan: Scan): Catalog {
+    const ledger: Ledger = {
+      index: new CatalogIndex(this.options.nearDupThreshold, this.memo),
+      files: [],
+      dated: new Map(),
+      noticed: new Map(),
+      notices: [],
+      rejections: new Map(),
+      rejectionList: [],
+      refused: [],
+    };
+    this.ledger = ledger;
+    const catalog = this.apply(ledger, scan, diffFiles([], scan.files), false).catalog;
+    rememberCatalog(this.memory, catalog);
+    ledger.guids = this.memory.guids;
+    ledger.firstSeen = this.memory.firstSeen;
+    return catalog;
+  }
+
+  private update(ledger: Ledger, scan: Scan): Catalog {
+    // A copy with no date of its own takes the date first seen for its text, which other
+    // unchanged copies may have set: then every file is dated again, in walk order, as a full
+    // build does.
+    const changes = diffFiles(ledger.files, scan.files);
+    const redate = changes.some(
+      ({ after }) =>
+        isDraft(after) &&
+        after.date === undefined &&
+        !this.memory.firstSeen.byHash.has(after.contentHash) &&
+        ledger.index.undatedDate(after.contentHash) !== undefined,
+    );
+    const { catalog, change } = this.apply(ledger, scan, changes, redate);
+    if (!ledger.index.unique) return this.rebuild(scan);
+    rememberDelta(this.memory, change);
+    return catalog;
+  }
+
+  private apply(ledger: Ledger, scan: Scan, changes: readonly FileChange[], redate: boolean) {
+    const removed: DatedDraft[] = [];
+    const added: DatedDraft[] = [];
+    const noticesGone: Notice[] = [];
+    const noticesCame: Notice[] = [];
+    const rejectionsGone: Rejection[] = [];
+    const rejectionsCame: Rejection[] = [];
+    const paths = new Set<string>();
+    const dated = new Set<string>();
+
+    const forget = (path: string) => {
+      const old = ledger.dated.get(path);
+      if (old) removed.push(old);
+      ledger.dated.delete(path);
+      noticesGone.push(...(ledger.noticed.get(path) ?? []));
+      ledger.noticed.delete(path);
+      const rejection = ledger.rejections.get(path);
+      if (rejection) rejectionsGone.push(rejection);
+      ledger.rejections.delete(path);
+    };
+    const settle = (file: SeedFile, result: FileResult) => {
+      if (!isDraft(result)) {
+        ledger.rejections.set(file.path, result);
+        rejectionsCame.push(result);
+        return;
+      }
+      const notices = result.notes.map((note) => ({ file: file.path, note }));
+      let date = result.date;
+      if (date === undefined) {
+        date = new Date(fallbackDate(this.memory, file, result.contentHash));
+        dated.add(result.contentHash);
+        notices.push({
+          file: file.path,
+          note: `no usable date; using the file's first-seen modification time ${date.toISOString()}`,
+        });
+      }
+      const d = { draft: result, date };
+      ledger.dated.set(file.path, d);
+      added.push(d);
+      if (notices.length) ledger.noticed.set(file.path, notices);
+      noticesCame.push(...notices);
+    };
+
+    if (redate) {
+      const changed = new Set(changes.map((c) => c.path));
+      for (const c of changes) if (!c.after) forget(c.path);
+      for (const { file, result } of scan.files) {
+        if (!changed.has(file.path)) {
+          if (!isDraft(result) || result.date !== undefined) continue;
+          const date = fallbackDate(this.memory, file, result.contentHash);
+          dated.add(result.contentHash);
+          if (date === ledger.dated.get(file.path)!.date.getTime()) continue;
+        }
+        forget(file.path);
+        settle(file, result);
+      }
+    } else {
+      for (const { path, file, after } of changes) {
+        forget(path);
+        if (after) settle(file!, after);
+      }
+    }
+    for (const c of changes) paths.add(c.path);
+    for (const r of [...ledger.refused, ...scan.refused]) paths.add(r.file);
+
+    ledger.files = scan.files;
+    ledger.notices = applySorted(ledger.notices, noticesGone, noticesCame, byFile);
+    ledger.rejectionList = applySorted(
+      ledger.rejectionList,
+      rejectionsGone,
+      rejectionsCame,
+      byFile,
+    );
+    ledger.refused = scan.refused;
+    const rejected = scan.refused.length
+      ? [...scan.refused, ...ledger.rejectionList].sort(byFile)
+      : ledger.rejectionList;
+
+    const indexed = ledger.index.apply(removed, added, this.memory.guids);
+    const refused = new Set(scan.refused.map((r) => r.file));
+    const catalog: Catalog = {
+      content: this.content,
+      articles: indexed.articles,
+      byId: indexed.byId,
+      categories: indexed.categories,
+      rejected,
+      notices: ledger.notices,
+      files: scan.files.length + scan.refused.length,
+      duplicates: indexed.duplicates,
+      nearDuplicates: indexed.nearDuplicates,
+      boilerplate: indexed.boilerplate,
+    };
+    const change = {
+      gone: indexed.gone,
+      came: indexed.came,
+      paths,
+      dated,
+      isDraft: (path: string) => ledger.dated.has(path),
+      isRejected: (path: string) => ledger.rejections.has(path) || refused.has(path),
+      isPrimary: (hash: string) => ledger.index.isPrimary(hash),
+      undatedDate: (hash: string) => ledger.index.undatedDate(hash),
+    };
+    return { catalog, change };
   }
 }

@@ -29,7 +29,7 @@ export function articleIdFromGuid(guid: string): string {
   return m ? m[1]! : guid.replace(/[^0-9a-z]/gi, '').slice(-16);
 }
 
-function byDateThenSource(a: DatedDraft, b: DatedDraft): number {
+export function byDateThenSource(a: DatedDraft, b: DatedDraft): number {
   return a.date.getTime() - b.date.getTime() || compareStrings(a.draft.source, b.draft.source);
 }
 
@@ -68,11 +68,11 @@ export function mergeCopies(copies: readonly DatedDraft[], guid: string): Articl
   };
 }
 
-function chooseGuid(
+export function chooseGuid(
   hash: string,
   sources: readonly string[],
   memory: GuidMemory,
-  used: Set<string>,
+  used: { has(guid: string): boolean },
 ): string {
   const candidates = [memory.byHash.get(hash), ...sources.map((s) => memory.byPath.get(s)).sort()];
   const remembered = candidates.find((g): g is string => g !== undefined && !used.has(g));
@@ -97,6 +97,28 @@ function sameCopies(a: readonly DatedDraft[], b: readonly DatedDraft[]): boolean
     a.length === b.length &&
     a.every((c, i) => c.draft === b[i]!.draft && c.date.getTime() === b[i]!.date.getTime())
   );
+}
+
+/**
+ * One cluster's copies (sorted, primary first) as its Article: the very Article of the last
+ * catalog if its copies, guid and merge notes are the same. `near`: its near-duplicate sources.
+ */
+export function mergeCluster(
+  copies: readonly DatedDraft[],
+  guid: string,
+  signatures: ReadonlyMap<string, Uint32Array | undefined> | undefined,
+  memo: MergeMemo | undefined,
+): { article: Article; near: number } {
+  const notes = copies.length > 1 ? mergeNotes(copies, signatures) : [];
+  const near = notes.filter((n) => n.reason === 'near').length;
+  const notesKey = JSON.stringify(notes);
+  const known = memo?.get(copies[0]!.draft);
+  if (known && known.guid === guid && known.notes === notesKey && sameCopies(known.copies, copies))
+    return { article: known.article, near };
+  const base = mergeCopies(copies, guid);
+  const article = notes.length ? { ...base, merges: notes } : base;
+  memo?.set(copies[0]!.draft, { copies, guid, notes: notesKey, article });
+  return { article, near };
 }
 
 /** Drafts and rejections of one scan → the Catalog every output is rendered from. Pure. */
@@ -152,23 +174,9 @@ export function buildCatalog(input: {
       );
       used.add(guid);
     }
-    const notes = copies.length > 1 ? mergeNotes(copies, plan?.signatures) : [];
-    nearDuplicates += notes.filter((n) => n.reason === 'near').length;
-    const notesKey = JSON.stringify(notes);
-    const known = input.memo?.get(copies[0]!.draft);
-    if (
-      known &&
-      known.guid === guid &&
-      known.notes === notesKey &&
-      sameCopies(known.copies, copies)
-    ) {
-      articles.push(known.article);
-    } else {
-      const base = mergeCopies(copies, guid);
-      const article = notes.length ? { ...base, merges: notes } : base;
-      input.memo?.set(copies[0]!.draft, { copies, guid, notes: notesKey, article });
-      articles.push(article);
-    }
+    const { article, near } = mergeCluster(copies, guid, plan?.signatures, input.memo);
+    nearDuplicates += near;
+    articles.push(article);
   }
   articles.sort(newestFirst);
 

@@ -1,4 +1,4 @@
-import type { Catalog, SeedFile } from '../model.js';
+import type { Article, Catalog, SeedFile } from '../model.js';
 
 /** What the catalog must remember across scans and restarts (saved by export/state.ts). */
 export interface Memory {
@@ -46,4 +46,57 @@ export function rememberCatalog(memory: Memory, catalog: Catalog): void {
   }
   memory.guids = guids;
   memory.firstSeen = firstSeen;
+}
+
+/** What one delta build changed, for rememberDelta. */
+export interface CatalogChange {
+  readonly gone: readonly Article[];
+  readonly came: readonly Article[];
+  /** Paths that came, went or changed, and paths refused before or now. */
+  readonly paths: ReadonlySet<string>;
+  /** Content hashes whose first-seen date was looked up by this build. */
+  readonly dated: ReadonlySet<string>;
+  readonly isDraft: (path: string) => boolean;
+  readonly isRejected: (path: string) => boolean;
+  /** Whether the hash is an article's own (its primary's). */
+  readonly isPrimary: (hash: string) => boolean;
+  /** The fallback date of the undated copies with this hash, if it has any. */
+  readonly undatedDate: (hash: string) => number | undefined;
+}
+
+/**
+ * rememberCatalog for a delta: the same maps as rememberCatalog would make of the new catalog
+ * (entry order aside), changing only the entries of what changed.
+ */
+export function rememberDelta(memory: Memory, change: CatalogChange): void {
+  const { guids, firstSeen } = memory;
+  const had = new Map([...change.paths].map((path) => [path, guids.byPath.get(path)]));
+  const hashes = new Set(change.dated);
+  for (const article of change.gone) {
+    guids.byHash.delete(article.contentHash);
+    hashes.add(article.contentHash);
+    for (const source of article.sources) guids.byPath.delete(source);
+  }
+  for (const article of change.came) {
+    guids.byHash.set(article.contentHash, article.guid);
+    hashes.add(article.contentHash);
+    for (const source of article.sources) guids.byPath.set(source, article.guid);
+  }
+  for (const [path, guid] of had) {
+    if (change.isDraft(path)) continue;
+    const rejected = change.isRejected(path);
+    if (rejected && guid !== undefined) guids.byPath.set(path, guid);
+    if (!rejected) {
+      guids.byPath.delete(path);
+      firstSeen.byPath.delete(path);
+    }
+  }
+  for (const hash of hashes) {
+    if (!change.isPrimary(hash)) {
+      firstSeen.byHash.delete(hash);
+      continue;
+    }
+    const date = change.undatedDate(hash);
+    if (date !== undefined) firstSeen.byHash.set(hash, date);
+  }
 }

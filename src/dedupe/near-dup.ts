@@ -44,7 +44,8 @@ class UnionFind {
   }
 }
 
-function bandHash(sig: Uint32Array, band: number): number {
+/** The hash of one band of a signature; two signatures are candidates if one band's hashes are equal. */
+export function bandHash(sig: Uint32Array, band: number): number {
   let h = 0x811c9dc5 ^ band;
   for (let i = band * ROWS; i < (band + 1) * ROWS; i++) h = Math.imul(h ^ sig[i]!, 0x01000193);
   h ^= h >>> 15;
