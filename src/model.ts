@@ -145,6 +145,9 @@ export interface Catalog {
   readonly byId: ReadonlyMap<string, Article>;
   /** Sorted by name. */
   readonly categories: readonly Category[];
+  /** Tags and authors like categories (by name, each newest first); absent: derived (catalog/groups.ts). */
+  readonly tags?: readonly Category[];
+  readonly authors?: readonly Category[];
   readonly rejected: readonly Rejection[];
   readonly notices: readonly Notice[];
   readonly files: number;

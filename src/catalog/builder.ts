@@ -218,6 +218,8 @@ export class CatalogBuilder {
       articles: indexed.articles,
       byId: indexed.byId,
       categories: indexed.categories,
+      tags: indexed.tags,
+      authors: indexed.authors,
       rejected,
       notices: ledger.notices,
       files: scan.files.length + scan.refused.length,

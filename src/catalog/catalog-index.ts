@@ -8,7 +8,8 @@ import {
   type GuidMemory,
   type MergeMemo,
 } from './catalog.js';
-import { CategoryIndex } from './category-index.js';
+import { NameIndex } from './category-index.js';
+import { authorsOf, tagsOf } from './groups.js';
 import { LayeredMap } from './layered-map.js';
 import { applySorted, insertSorted, removeSorted } from './sorted.js';
 
@@ -17,6 +18,8 @@ export interface IndexedCatalog {
   readonly articles: readonly Article[];
   readonly byId: ReadonlyMap<string, Article>;
   readonly categories: readonly Category[];
+  readonly tags: readonly Category[];
+  readonly authors: readonly Category[];
   readonly duplicates: number;
   readonly nearDuplicates: number;
   readonly boilerplate: readonly LearnedLine[];
@@ -48,7 +51,9 @@ export class CatalogIndex {
   private readonly nearDup: NearDupIndex;
   private readonly merged = new Map<Cluster, Merged>();
   private readonly guids = new Map<string, number>();
-  private readonly categoryIndex = new CategoryIndex();
+  private readonly categoryIndex = new NameIndex((a) => a.categories);
+  private readonly tagIndex = new NameIndex(tagsOf);
+  private readonly authorIndex = new NameIndex(authorsOf);
   private articles: readonly Article[] = [];
   private byId = LayeredMap.of<string, Article>([]);
   private drafts = 0;
@@ -139,6 +144,8 @@ export class CatalogIndex {
       articles: this.articles,
       byId: this.byId,
       categories: this.categoryIndex.update(gone, came),
+      tags: this.tagIndex.update(gone, came),
+      authors: this.authorIndex.update(gone, came),
       duplicates: this.drafts - this.articles.length,
       nearDuplicates: this.nearDuplicates,
       boilerplate: this.nearDup.boilerplate,

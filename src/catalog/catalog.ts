@@ -11,6 +11,7 @@ import type {
 } from '../model.js';
 import { compareStrings } from '../scan/walk.js';
 import { ContentStore } from './content.js';
+import { authorsOf, groupsByName, tagsOf } from './groups.js';
 import { assignSlugs } from './slug.js';
 
 /** Remembered guids, so an edited or moved article keeps the identity readers already know. */
@@ -200,6 +201,8 @@ export function buildCatalog(input: {
     articles,
     byId: new Map(articles.map((a) => [a.id, a])),
     categories,
+    tags: groupsByName(articles, tagsOf),
+    authors: groupsByName(articles, authorsOf),
     rejected: input.rejected,
     notices: input.notices,
     files: input.files,

@@ -1,64 +1,69 @@
 import type { Article, Category } from '../model.js';
+import { compareStrings } from '../scan/walk.js';
 import { newestFirst } from './catalog.js';
-import { assignSlugs } from './slug.js';
-import { applySorted } from './sorted.js';
+import { SlugIndex } from './slug-index.js';
+import { applySorted, insertSorted, removeSorted } from './sorted.js';
 
 /**
- * The categories as buildCatalog lists them (by name, each with its articles newest first), kept
- * up to date: a change moves its articles in and out of their own categories' lists, and the
- * other categories are the same objects as before. Slugs are assigned again only when a name
- * comes or goes (a slug depends on the other names).
+ * Articles grouped by a field (categories, tags, the author) as buildCatalog lists them: by name,
+ * each with its articles newest first, with slugs. Kept up to date: a change moves its articles
+ * in and out of their own groups' lists; the other groups are the same objects as before, and
+ * only names that slug like a name that came or went get their slug assigned again.
  */
-export class CategoryIndex {
+export class NameIndex {
   private readonly members = new Map<string, readonly Article[]>();
-  private categories: readonly Category[] = [];
+  private readonly names: string[] = [];
+  private readonly slugIndex = new SlugIndex();
+  private readonly groups = new Map<string, Category>();
+  private list: readonly Category[] = [];
+
+  constructor(private readonly namesOf: (article: Article) => readonly string[]) {}
 
   update(gone: readonly Article[], came: readonly Article[]): readonly Category[] {
-    const leaving = byCategory(gone);
-    const joining = byCategory(came);
+    const leaving = this.byName(gone);
+    const joining = this.byName(came);
     const touched = new Set([...leaving.keys(), ...joining.keys()]);
-    if (touched.size === 0) return this.categories;
-    let namesChanged = false;
+    if (touched.size === 0) return this.list;
+    const left: string[] = [];
+    const arrived: string[] = [];
     for (const name of touched) {
       const before = this.members.get(name) ?? [];
-      const list = applySorted(
+      const after = applySorted(
         before,
         leaving.get(name) ?? [],
         joining.get(name) ?? [],
         newestFirst,
       );
-      if (list.length === 0) this.members.delete(name);
-      else this.members.set(name, list);
-      if ((before.length === 0) !== (list.length === 0)) namesChanged = true;
+      if (after.length) this.members.set(name, after);
+      else this.members.delete(name);
+      if (before.length && !after.length) left.push(name);
+      if (!before.length && after.length) arrived.push(name);
     }
-    const category = (name: string, slug: string): Category => ({
-      name,
-      slug,
-      articleIds: this.members.get(name)!.map((a) => a.id),
-    });
-    if (namesChanged) {
-      const last = new Map(this.categories.map((c) => [c.name, c]));
-      this.categories = [...assignSlugs(this.members.keys())].map(([name, slug]) => {
-        const known = last.get(name);
-        return known && known.slug === slug && !touched.has(name) ? known : category(name, slug);
-      });
-    } else {
-      this.categories = this.categories.map((c) =>
-        touched.has(c.name) ? category(c.name, c.slug) : c,
-      );
+    for (const name of left) removeSorted(this.names, name, compareStrings);
+    for (const name of arrived) insertSorted(this.names, name, compareStrings);
+    for (const name of left) this.groups.delete(name);
+    const { slugs, again } = this.slugIndex.update(left, arrived);
+    for (const name of new Set([...touched, ...again])) {
+      const members = this.members.get(name);
+      if (!members) continue;
+      const known = this.groups.get(name);
+      const slug = slugs.get(name)!;
+      if (known && known.slug === slug && !touched.has(name)) continue;
+      this.groups.set(name, { name, slug, articleIds: members.map((a) => a.id) });
     }
-    return this.categories;
+    this.list = this.names.map((name) => this.groups.get(name)!);
+    return this.list;
   }
-}
 
-function byCategory(articles: readonly Article[]): Map<string, Article[]> {
-  const out = new Map<string, Article[]>();
-  for (const article of articles) {
-    for (const name of article.categories) {
-      const list = out.get(name);
-      if (list) list.push(article);
-      else out.set(name, [article]);
+  private byName(articles: readonly Article[]): Map<string, Article[]> {
+    const out = new Map<string, Article[]>();
+    for (const article of articles) {
+      for (const name of this.namesOf(article)) {
+        const list = out.get(name);
+        if (list) list.push(article);
+        else out.set(name, [article]);
+      }
     }
+    return out;
   }
-  return out;
 }

@@ -1,5 +1,5 @@
 import { assignSlugs } from './slug.js';
-import type { Catalog } from '../model.js';
+import type { Catalog, Category } from '../model.js';
 
 /** Every set of articles that has its own feeds: all of them, each category, each tag, each author. */
 export type GroupKind = 'all' | 'category' | 'tag' | 'author';
@@ -15,13 +15,12 @@ export interface FeedGroup {
 }
 
 /** Groups by a field of the articles, each newest first (the catalog's order), with readable slugs. */
-function groupsBy(
-  catalog: Catalog,
-  kind: 'tag' | 'author',
+export function groupsByName(
+  articles: Catalog['articles'],
   namesOf: (a: Catalog['articles'][number]) => readonly string[],
-): FeedGroup[] {
+): Category[] {
   const members = new Map<string, string[]>();
-  for (const article of catalog.articles) {
+  for (const article of articles) {
     for (const name of namesOf(article)) {
       let ids = members.get(name);
       if (!ids) members.set(name, (ids = []));
@@ -29,8 +28,14 @@ function groupsBy(
     }
   }
   const slugs = assignSlugs(members.keys());
-  return [...slugs].map(([name, slug]) => ({ kind, name, slug, articleIds: members.get(name)! }));
+  return [...slugs].map(([name, slug]) => ({ name, slug, articleIds: members.get(name)! }));
 }
+
+export const tagsOf = (a: Catalog['articles'][number]) => a.tags;
+export const authorsOf = (a: Catalog['articles'][number]) => (a.author ? [a.author] : []);
+
+const asGroups = (kind: 'tag' | 'author', groups: readonly Category[]): FeedGroup[] =>
+  groups.map((g) => ({ kind, name: g.name, slug: g.slug, articleIds: g.articleIds }));
 
 export function allGroup(catalog: Catalog): FeedGroup {
   return { kind: 'all', name: '', slug: '', articleIds: catalog.articles.map((a) => a.id) };
@@ -45,10 +50,11 @@ export function categoryGroups(catalog: Catalog): FeedGroup[] {
   }));
 }
 
+/** The catalog's own (kept up to date by the builder), or derived from its articles. */
 export function tagGroups(catalog: Catalog): FeedGroup[] {
-  return groupsBy(catalog, 'tag', (a) => a.tags);
+  return asGroups('tag', catalog.tags ?? groupsByName(catalog.articles, tagsOf));
 }
 
 export function authorGroups(catalog: Catalog): FeedGroup[] {
-  return groupsBy(catalog, 'author', (a) => (a.author ? [a.author] : []));
+  return asGroups('author', catalog.authors ?? groupsByName(catalog.articles, authorsOf));
 }

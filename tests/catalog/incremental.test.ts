@@ -23,6 +23,9 @@ const SENTENCES = Array.from(
 );
 const FOOTERS = ['城南晚报出品，转载请注明', '晴川阁编辑部校对', '江汉客户端独家'];
 const HOSTS = ['https://a.example/', 'https://b.example/', undefined];
+/** Names that slug alike (one slug each, the rest hashed), and one whose slug looks hashed. */
+const TAGS = ['标签', 'Tag A', 'tag a', 'TAG_A', 'x-1a2b3c4d', 'x', '标签 二'];
+const AUTHORS = ['Ann Lee', 'ann lee', '作者'];
 
 /** A story: its sentences and the bits of front matter that matter to merging. */
 interface Story {
@@ -39,10 +42,12 @@ function seedText(story: Story, title: string): string {
   return [
     '---',
     `title: ${title}`,
-    ...(host ? [`link: ${host}${story.sentences.join('-')}`] : [`author: 作者${story.tag % 2}`]),
+    ...(host
+      ? [`link: ${host}${story.sentences.join('-')}`]
+      : [`author: ${AUTHORS[story.tag % AUTHORS.length]}`]),
     ...(story.dated ? [`date: 2024-01-${String(1 + (story.day % 28)).padStart(2, '0')}`] : []),
-    `categories: [分类${story.tag % 3}]`,
-    `tags: [标签${story.tag % 4}, 标签${(story.tag + 1) % 4}]`,
+    `categories: [分类${story.tag % 3}, ${TAGS[(story.tag + 2) % TAGS.length]}]`,
+    `tags: [${TAGS[story.tag % TAGS.length]}, ${TAGS[(story.tag * 3 + 1) % TAGS.length]}]`,
     '---',
     // Long paragraphs: three sentences each, so near copies differ in one paragraph.
     ...[0, 3, 6].map(
