@@ -134,6 +134,7 @@ export class CatalogIndex {
       memory,
     );
 
+    this.nearDup.forgetSignatures();
     const afterSet = new Set(after);
     const kept = new Set(before.filter((a) => afterSet.has(a)));
     const gone = before.filter((a) => !kept.has(a));

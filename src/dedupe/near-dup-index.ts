@@ -46,6 +46,11 @@ export class NearDupIndex {
     return this.counts.lines;
   }
 
+  /** Lets the signatures computed for the last update go (half a kilobyte per article). */
+  forgetSignatures(): void {
+    this.signatures = new Map();
+  }
+
   /** The similarity signature of a hash's primary, without its publisher's learned boilerplate. */
   signatureOf(hash: string): Uint32Array | undefined {
     if (this.signatures.has(hash)) return this.signatures.get(hash);

@@ -223,6 +223,17 @@ describe('the catalog built by delta', () => {
     );
   });
 
+  it('equals the full build when a scan brings many files at once (indexes sorted whole)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(storyArb, { minLength: 100, maxLength: 150 }),
+        fc.array(opArb, { maxLength: 20 }),
+        (initial, ops) => run(initial, ops, THRESHOLD),
+      ),
+      { numRuns: 5 },
+    );
+  });
+
   it('equals the full build with near-duplicate detection off', () => {
     fc.assert(
       fc.property(

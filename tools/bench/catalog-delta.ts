@@ -3,7 +3,10 @@
  * delete, at 10,000 and 50,000 drafts made in memory (no disk), against the full rebuild it
  * replaced (tools/bench/full-catalog.ts). Near-duplicate detection on, 10% duplicates.
  *
- *   npx tsx tools/bench/catalog-delta.ts [sizes…]     (default: 10000 50000)
+ *   node --expose-gc --import tsx tools/bench/catalog-delta.ts [sizes…]   (default: 10000 50000)
+ *
+ * With --expose-gc it also tells the heap the builder keeps after the first build (catalog,
+ * memory and, for the delta build, its index), beyond the drafts themselves.
  */
 import path from 'node:path';
 import { CatalogBuilder } from '../../src/catalog/builder.js';
@@ -84,6 +87,13 @@ function change(files: Map<string, ScannedFile>, step: number): void {
   else files.delete(target);
 }
 
+const heapUsed = () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
 
@@ -97,7 +107,7 @@ async function measure(size: number) {
   const generated = performance.now();
   const base = await makeDrafts(size);
   const makeMs = performance.now() - generated;
-  const results: Record<string, { first: number; changes: number[] }> = {};
+  const results: Record<string, { first: number; changes: number[]; heapMb?: number }> = {};
   for (const kind of ['full', 'delta'] as const) {
     const files = new Map(base);
     const memory = emptyMemory();
@@ -107,25 +117,30 @@ async function measure(size: number) {
       kind === 'full'
         ? fullCatalogBuild(memory, memo, scan, DEFAULT_NEAR_DUP_THRESHOLD)
         : builder.build(scan);
+    const heapBefore = heapUsed();
     const first = time(() => build(scanOf(files))).ms;
+    const heapAfter = heapUsed();
+    const heapMb = heapBefore === undefined ? undefined : (heapAfter! - heapBefore) / 2 ** 20;
     const changes: number[] = [];
     for (let step = 0; step < CHANGES[kind]; step++) {
       change(files, step);
       const scan = scanOf(files); // the scanner's work, not timed
       changes.push(time(() => build(scan)).ms);
     }
-    results[kind] = { first, changes };
+    results[kind] = { first, changes, heapMb };
   }
   return { size, makeMs, results };
 }
 
 const sizes = process.argv.slice(2).map(Number);
-console.log('| drafts | build | first build ms | one-file change ms (median) | p90 |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log(
+  '| drafts | build | first build ms | kept heap MB | one-file change ms (median) | p90 |',
+);
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const size of sizes.length ? sizes : [10_000, 50_000]) {
   const { results } = await measure(size);
-  for (const [kind, { first, changes }] of Object.entries(results))
+  for (const [kind, { first, changes, heapMb }] of Object.entries(results))
     console.log(
-      `| ${size} | ${kind} | ${first.toFixed(0)} | ${median(changes).toFixed(1)} | ${p90(changes).toFixed(1)} |`,
+      `| ${size} | ${kind} | ${first.toFixed(0)} | ${heapMb?.toFixed(0) ?? '-'} | ${median(changes).toFixed(1)} | ${p90(changes).toFixed(1)} |`,
     );
 }
