@@ -8,7 +8,7 @@ import {
   type GuidMemory,
   type MergeMemo,
 } from './catalog.js';
-import { NameIndex } from './category-index.js';
+import { NameIndex } from './name-index.js';
 import { authorsOf, tagsOf } from './groups.js';
 import { LayeredMap } from './layered-map.js';
 import { applySorted, insertSorted, removeSorted } from './sorted.js';

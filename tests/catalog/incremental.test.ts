@@ -234,6 +234,31 @@ describe('the catalog built by delta', () => {
     );
   });
 
+  it('equals the full build when two articles come to share a guid (then it builds afresh)', () => {
+    // An edited article keeps its guid, the hash guid of its old text; that text coming back as
+    // another file is given the same guid again.
+    const story = (n: number): Story => ({
+      sentences: [n, n + 1, n + 2, n + 3, n + 4, n + 5, n + 6, n + 7, n + 8],
+      host: 0,
+      footer: 1,
+      dated: true,
+      day: n,
+      tag: n,
+    });
+    for (const threshold of [THRESHOLD, 0])
+      run(
+        [story(0), story(20)],
+        [
+          { kind: 'edit', pick: 0, story: story(10), sentence: 0 },
+          { kind: 'add', story: story(0) },
+          { kind: 'add', story: story(30) },
+          { kind: 'delete', pick: 0 },
+          { kind: 'add', story: story(5) },
+        ],
+        threshold,
+      );
+  });
+
   it('equals the full build with near-duplicate detection off', () => {
     fc.assert(
       fc.property(
