@@ -53,29 +53,22 @@ export function createLogger(options: LoggerOptions, bound: Fields = {}): Logger
 }
 
 /**
- * Writes lines to stderr in batches, at most 100 ms late, instead of once per line: a write to a
- * file or pipe is a system call, and the access log makes one line per request. What is pending is
- * written when the process exits, also on a crash ('exit' runs then too).
+ * Writes lines to stderr once per turn of the event loop instead of once per line: a write to a
+ * file or pipe is a system call, and the access log makes one line per request. The batch goes
+ * out before the next I/O is handled (setImmediate), so a line is never seen after an answer
+ * that followed it; what is pending is written when the process exits, also on a crash.
  */
 export function bufferedStderr(): (line: string) => void {
   let pending: string[] = [];
-  let bytes = 0;
-  let timer: NodeJS.Timeout | undefined;
   const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
     if (pending.length === 0) return;
     const text = `${pending.join('\n')}\n`;
     pending = [];
-    bytes = 0;
     process.stderr.write(text);
   };
   process.once('exit', flush);
   return (line) => {
-    pending.push(line);
-    bytes += line.length;
-    if (bytes > 64 * 1024) flush();
-    else timer ??= setTimeout(flush, 100).unref();
+    if (pending.push(line) === 1) setImmediate(flush);
   };
 }
 
