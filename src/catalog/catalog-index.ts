@@ -51,7 +51,7 @@ export class CatalogIndex {
   private readonly nearDup: NearDupIndex;
   private readonly merged = new Map<Cluster, Merged>();
   private readonly guids = new Map<string, number>();
-  private readonly categoryIndex = new NameIndex((a) => a.categories);
+  private readonly categoryIndex = new NameIndex((a) => a.categories, false);
   private readonly tagIndex = new NameIndex(tagsOf);
   private readonly authorIndex = new NameIndex(authorsOf);
   private articles: readonly Article[] = [];

@@ -5,6 +5,18 @@ import { SlugIndex } from './slug-index.js';
 import { applySorted, insertSorted, removeSorted } from './sorted.js';
 
 /**
+ * A group's article ids. Tags and authors list an id next to itself once, as groupsByName does
+ * (two articles can share an id for one build: see CatalogIndex's guid check); categories list
+ * every article, as buildCatalog does.
+ */
+function idsOf(members: readonly Article[], collapse: boolean): string[] {
+  if (!collapse) return members.map((a) => a.id);
+  const ids: string[] = [];
+  for (const article of members) if (ids[ids.length - 1] !== article.id) ids.push(article.id);
+  return ids;
+}
+
+/**
  * Articles grouped by a field (categories, tags, the author) as buildCatalog lists them: by name,
  * each with its articles newest first, with slugs. Kept up to date: a change moves its articles
  * in and out of their own groups' lists; the other groups are the same objects as before, and
@@ -17,7 +29,10 @@ export class NameIndex {
   private readonly groups = new Map<string, Category>();
   private list: readonly Category[] = [];
 
-  constructor(private readonly namesOf: (article: Article) => readonly string[]) {}
+  constructor(
+    private readonly namesOf: (article: Article) => readonly string[],
+    private readonly collapseIds = true,
+  ) {}
 
   update(gone: readonly Article[], came: readonly Article[]): readonly Category[] {
     const leaving = this.byName(gone);
@@ -49,7 +64,7 @@ export class NameIndex {
       const known = this.groups.get(name);
       const slug = slugs.get(name)!;
       if (known && known.slug === slug && !touched.has(name)) continue;
-      this.groups.set(name, { name, slug, articleIds: members.map((a) => a.id) });
+      this.groups.set(name, { name, slug, articleIds: idsOf(members, this.collapseIds) });
     }
     this.list = this.names.map((name) => this.groups.get(name)!);
     return this.list;
@@ -58,7 +73,7 @@ export class NameIndex {
   private byName(articles: readonly Article[]): Map<string, Article[]> {
     const out = new Map<string, Article[]>();
     for (const article of articles) {
-      for (const name of this.namesOf(article)) {
+      for (const name of new Set(this.namesOf(article))) {
         const list = out.get(name);
         if (list) list.push(article);
         else out.set(name, [article]);
