@@ -60,8 +60,17 @@ export class OffThreadParser {
     this.busy = true;
     try {
       return await new Promise<Timed>((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
+        // One listener each per parse, taken off again: a long test file parses many times.
+        const answered = (timed: Timed) => {
+          worker.off('error', failed);
+          resolve(timed);
+        };
+        const failed = (error: Error) => {
+          worker.off('message', answered);
+          reject(error);
+        };
+        worker.once('message', answered);
+        worker.once('error', failed);
         worker.postMessage({ file, text, options });
       });
     } finally {
