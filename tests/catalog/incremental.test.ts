@@ -260,93 +260,25 @@ describe('the catalog built by delta', () => {
   });
 
   it('equals the full build in the case CI found (seed 309188058): copies of one undated text, a near copy, an edit', () => {
-    const [initial, ops] = [
+    const undated: Story = {
+      sentences: [0, 0, 0, 0, 0, 0, 0, 0, 0],
+      host: 0,
+      footer: 0,
+      dated: false,
+      day: 0,
+      tag: 0,
+    };
+    const dated: Story = { ...undated, sentences: [0, 7, 0, 6, 0, 1, 0, 0, 0], dated: true };
+    const edited: Story = { ...undated, sentences: [0, 0, 0, 22, 0, 7, 2, 26, 17] };
+    run(
+      [undated, undated, dated, undated, undated, undated],
       [
-        {
-          sentences: [0, 0, 0, 0, 0, 0, 0, 0, 0],
-          host: 0,
-          footer: 0,
-          dated: false,
-          day: 0,
-          tag: 0,
-        },
-        {
-          sentences: [0, 0, 0, 0, 0, 0, 0, 0, 0],
-          host: 0,
-          footer: 0,
-          dated: false,
-          day: 0,
-          tag: 0,
-        },
-        { sentences: [0, 7, 0, 6, 0, 1, 0, 0, 0], host: 0, footer: 0, dated: true, day: 0, tag: 0 },
-        {
-          sentences: [0, 0, 0, 0, 0, 0, 0, 0, 0],
-          host: 0,
-          footer: 0,
-          dated: false,
-          day: 0,
-          tag: 0,
-        },
-        {
-          sentences: [0, 0, 0, 0, 0, 0, 0, 0, 0],
-          host: 0,
-          footer: 0,
-          dated: false,
-          day: 0,
-          tag: 0,
-        },
-        {
-          sentences: [0, 0, 0, 0, 0, 0, 0, 0, 0],
-          host: 0,
-          footer: 0,
-          dated: false,
-          day: 0,
-          tag: 0,
-        },
+        { kind: 'near', pick: 1508164242, story: undated, sentence: 1 },
+        { kind: 'near', pick: 0, story: undated, sentence: 0 },
+        { kind: 'edit', pick: 1880985916, story: edited, sentence: 0 },
       ],
-      [
-        {
-          kind: 'near',
-          pick: 1508164242,
-          story: {
-            sentences: [0, 0, 0, 0, 0, 0, 0, 0, 0],
-            host: 0,
-            footer: 0,
-            dated: false,
-            day: 0,
-            tag: 0,
-          },
-          sentence: 1,
-        },
-        {
-          kind: 'near',
-          pick: 0,
-          story: {
-            sentences: [0, 0, 0, 0, 0, 0, 0, 0, 0],
-            host: 0,
-            footer: 0,
-            dated: false,
-            day: 0,
-            tag: 0,
-          },
-          sentence: 0,
-        },
-        {
-          kind: 'edit',
-          pick: 1880985916,
-          story: {
-            sentences: [0, 0, 0, 22, 0, 7, 2, 26, 17],
-            host: 0,
-            footer: 0,
-            dated: false,
-            day: 0,
-            tag: 0,
-          },
-          sentence: 0,
-        },
-      ],
-    ] as [Story[], Op[]];
-    run(initial, ops, THRESHOLD);
+      THRESHOLD,
+    );
   });
 
   it('equals the full build with near-duplicate detection off', () => {
