@@ -1,15 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { serveArgv } from '../shared/serve-command.js';
 
 /**
  * The service as it ships: `node bin/seedfeed.js serve` over the built dist/ (npm run bench
  * builds it first), on a port chosen here, so that it can be asked before its first scan ends
  * (the "serving" line comes only after it). Its JSON log is kept for the `scan` events.
  */
-
-const BIN = fileURLToPath(new URL('../../bin/seedfeed.js', import.meta.url));
 
 /** Services still running: a bench that fails or is interrupted leaves none behind. */
 const running = new Set<ChildProcess>();
@@ -63,25 +61,11 @@ export function startService(options: StartOptions): ServiceProcess {
   const startedAt = performance.now();
   const child = spawn(
     process.execPath,
-    [
-      ...(options.nodeArgs ?? []),
-      BIN,
-      'serve',
-      '--seeds',
-      options.seeds,
-      '--out',
-      options.out,
-      '--data-dir',
-      options.data,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(options.port),
-      '--log-format',
-      'json',
-      '--log-level',
-      'info',
-    ],
+    serveArgv(
+      options,
+      ['--host', '127.0.0.1', '--port', String(options.port), '--log-level', 'info'],
+      options,
+    ),
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child);

@@ -11,6 +11,7 @@ import {
   WORKER_MEMORY_MB,
 } from '../../src/workers/pool.js';
 import type { SeedFile } from '../../src/model.js';
+import { serveArgv } from '../shared/serve-command.js';
 import { parseToolArgs, usageError } from '../shared/args.js';
 import { CAP, writeSeeds } from './hostile-seeds.js';
 import { freePort, get, hammer, probe, summary } from './http-sampling.js';
@@ -159,32 +160,24 @@ async function serveAndHammer(root: string, seeds: string): Promise<void> {
     }
   }
   const port = await freePort();
-  const flags = [
-    '--seeds',
-    seeds,
-    '--out',
-    path.join(root, 'out'),
-    '--data-dir',
-    path.join(root, 'data'),
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(port),
-  ];
+  const dirs = { seeds, out: path.join(root, 'out'), data: path.join(root, 'data') };
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      path.join(repo, 'bin/seedfeed.js'),
-      'serve',
-      ...flags,
-      '--no-watch',
-      '--cron',
-      '0 0 1 1 *',
-      '--log-format',
-      'json',
-      '--log-level',
-      'warn',
-    ],
+    serveArgv(
+      dirs,
+      [
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--no-watch',
+        '--cron',
+        '0 0 1 1 *',
+        '--log-level',
+        'warn',
+      ],
+      { repo },
+    ),
     {
       stdio: ['ignore', 'ignore', 'pipe'],
     },

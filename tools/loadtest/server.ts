@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { serveArgv } from '../shared/serve-command.js';
 
 /** The load tests' server: the built CLI (`npm run build` first), as a user runs it, and its memory. */
-
-const BIN = fileURLToPath(new URL('../../bin/seedfeed.js', import.meta.url));
 
 export interface ServeOptions {
   readonly seeds: string;
@@ -24,26 +22,19 @@ export function startServe(
 ): Promise<{ child: ChildProcess; origin: string }> {
   const child = spawn(
     process.execPath,
-    [
-      ...(options.nodeArgs ?? []),
-      BIN,
-      'serve',
-      '--seeds',
-      options.seeds,
-      '--out',
-      options.out,
-      '--data-dir',
-      options.data,
-      '--port',
-      '0',
-      '--limit',
-      String(options.limit),
-      '--log-format',
-      'json',
-      '--log-level',
-      'warn',
-      ...(options.serveArgs ?? []),
-    ],
+    serveArgv(
+      options,
+      [
+        '--port',
+        '0',
+        '--limit',
+        String(options.limit),
+        '--log-level',
+        'warn',
+        ...(options.serveArgs ?? []),
+      ],
+      options,
+    ),
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stderr!.on('data', (c: Buffer) => options.onStderr(c.toString()));
