@@ -2,16 +2,13 @@
  * The one run of seedfeed, for `build`, `serve` (each scan), the benchmark and the tests:
  * state → scan → catalog → Site → export → state saved → only the feeds' bodies kept in memory.
  */
-import { CatalogBuilder } from './catalog/builder.js';
 import {
-  parseFile,
-  parseOnThisThread,
-  reparseOnThisThread,
-  type Parser,
-  type Reparse,
-} from './catalog/draft-file.js';
-import { emptyMemory, type Memory } from './catalog/memory.js';
-import { DEFAULT_NEAR_DUP_THRESHOLD } from './dedupe/defaults.js';
+  CatalogScanner,
+  type CatalogScan,
+  type CatalogScanOptions,
+} from './catalog/catalog-scanner.js';
+import type { Parser } from './catalog/draft-file.js';
+import { emptyMemory } from './catalog/memory.js';
 import { loadState, saveState, type SavedState } from './export/state.js';
 import {
   writeSite,
@@ -19,103 +16,8 @@ import {
   type Manifest,
   type PageWriter,
 } from './export/write-site.js';
-import type { Catalog } from './model.js';
 import { Site, type Previous, type SiteOptions } from './render/site.js';
-import { Scanner, type ScanOptions, type ScanStats } from './scan/scanner.js';
-
-export interface CatalogScanOptions extends ScanOptions {
-  readonly maxFileBytes: number;
-  /** Near-duplicate similarity threshold; 0 turns near-duplicate detection off. */
-  readonly nearDupThreshold?: number;
-}
-
-export interface CatalogScan {
-  readonly catalog: Catalog;
-  readonly stats: ScanStats;
-}
-
-/**
- * The seeds directory as a Catalog, scan after scan: the scanner has only new and changed files
- * parsed (on this thread, or by a ParsePool), the builder merges them with the rest. Throws only
- * when the scan fails as a whole (seeds directory missing or unreadable).
- */
-export class CatalogScanner {
-  private readonly scanner: Scanner;
-  private readonly builder: CatalogBuilder;
-
-  constructor(
-    options: CatalogScanOptions,
-    memory: Memory = emptyMemory(),
-    parser: Parser = { parseBatch: parseOnThisThread, reparseBatch: reparseOnThisThread },
-  ) {
-    const nearDupThreshold = options.nearDupThreshold ?? DEFAULT_NEAR_DUP_THRESHOLD;
-    const parseOne = parser.parseOne ? parser.parseOne.bind(parser) : parseFile;
-    const remote =
-      parser.holds && parser.bodies
-        ? { holds: parser.holds.bind(parser), bodies: parser.bodies.bind(parser) }
-        : undefined;
-    const reload = async (source: string) => {
-      const file = this.scanner.fileAt(source);
-      return file && parseOne(file, options.maxFileBytes);
-    };
-    this.builder = new CatalogBuilder({ nearDupThreshold, memory, reload, remote });
-    // Bodies go to the content store as they arrive; the scanner caches the rest of each draft.
-    const parseOptions = { sketch: nearDupThreshold > 0 };
-    this.scanner = new Scanner(options, async (files, known) => {
-      const parsed: Reparse[] = parser.reparseBatch
-        ? await parser.reparseBatch(files, known, options.maxFileBytes, parseOptions)
-        : (await parser.parseBatch(files, options.maxFileBytes, parseOptions)).map((result) => ({
-            result,
-          }));
-      return parsed.map(({ result, digest }) => ({
-        result: result && this.builder.keepBody(result),
-        digest,
-      }));
-    });
-  }
-
-  get memory(): Memory {
-    return this.builder.memory;
-  }
-
-  get content(): CatalogBuilder['content'] {
-    return this.builder.content;
-  }
-
-  /** `reported`: the paths a watcher saw change (only those are looked at); without them, the whole tree. */
-  async scan(reported?: Iterable<string>): Promise<CatalogScan> {
-    const started = performance.now();
-    const scan = await this.scanner.scan(reported);
-    const catalog = this.builder.build(scan);
-    // Nothing changed: the last catalog still is the answer (the same object).
-    if (scan.unchanged)
-      return {
-        catalog,
-        stats: {
-          files: catalog.files,
-          changed: 0,
-          removed: 0,
-          durationMs: performance.now() - started,
-        },
-      };
-    const { changed, removed, held } = scan;
-    return {
-      catalog,
-      stats: {
-        files: catalog.files,
-        changed,
-        removed,
-        held,
-        durationMs: performance.now() - started,
-      },
-    };
-  }
-
-  /** Keeps in memory only the bodies of these source files; pages read any other again. */
-  retainContent(sources: ReadonlySet<string>): void {
-    this.builder.retainContent(sources);
-  }
-}
+import type { ScanStats } from './scan/scanner.js';
 
 export interface PipelineSettings extends CatalogScanOptions, SiteOptions {}
 

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { CatalogScanner } from '../pipeline.js';
+import { CatalogScanner } from '../catalog/catalog-scanner.js';
 import { ParsePool } from '../workers/pool.js';
 import { describeFsError, type Io } from './io.js';
 import { formatScanSummary, scanReport } from './report.js';

@@ -213,7 +213,7 @@ describe('a file caught half-written', () => {
     const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
     const os = await import('node:os');
     const path = await import('node:path');
-    const { CatalogScanner } = await import('../../src/pipeline.js');
+    const { CatalogScanner } = await import('../../src/catalog/catalog-scanner.js');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-halfwritten-'));
     try {
       const file = path.join(dir, 'post.md');

@@ -24,7 +24,7 @@ import { generateCorpus } from '../../tools/bench/corpus.js';
 import { writeFileAtomicSync } from '../../src/export/atomic-sync.js';
 import { EXPORT_MARKER } from '../../src/export/staging.js';
 import { writeSite } from '../../src/export/write-site.js';
-import { CatalogScanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
 import { ParsePool } from '../../src/workers/pool.js';
 import { loadState, STATE_FILE } from '../../src/export/state.js';
 import { Site } from '../../src/render/site.js';

@@ -14,7 +14,7 @@ import { rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseOnThisThread, type Parser } from '../../src/catalog/draft-file.js';
-import { CatalogScanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
 import { STATE_FILE } from '../../src/export/state.js';
 import {
   NEVER,

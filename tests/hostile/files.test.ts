@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeSite } from '../../src/export/write-site.js';
-import { CatalogScanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
 import { MAX_NAMES } from '../../src/parse/fields.js';
 import { MAX_NESTING, limitNesting } from '../../src/parse/nesting.js';
 import type { Article, Catalog } from '../../src/model.js';

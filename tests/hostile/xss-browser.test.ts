@@ -16,7 +16,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Browser, Page } from 'puppeteer-core';
 import { writeSite } from '../../src/export/write-site.js';
-import { CatalogScanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
 import { fileForPath } from '../../src/render/urls.js';
 import { launchChromium } from '../support/chromium.js';
 import { scanConfig } from '../support/seeds.js';

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CatalogScanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
 import {
   NEVER,
   Sandbox,

@@ -7,7 +7,7 @@ import { copyFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseSeed } from '../../src/parse/index.js';
 import { scanReport } from '../../src/commands/report.js';
-import { CatalogScanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
 import {
   articleFrom,
   expectDraft,

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CatalogScanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
 import { makeTempDir, scanConfig } from '../support/seeds.js';
 
 const parses = vi.hoisted(() => ({ count: 0 }));

@@ -25,7 +25,7 @@ import {
 import path from 'node:path';
 import { writeSite } from '../../src/export/write-site.js';
 import { parseOnThisThread } from '../../src/catalog/draft-file.js';
-import { CatalogScanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
 import type { Catalog, Rejection, SeedFile } from '../../src/model.js';
 import { readSeedBytes, readSeedBytesSync } from '../../src/scan/read.js';
 import { walkSeeds } from '../../src/scan/walk.js';

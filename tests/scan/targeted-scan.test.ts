@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { reparseOnThisThread } from '../../src/catalog/draft-file.js';
-import { CatalogScanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
 import { Scanner, type Scan } from '../../src/scan/scanner.js';
 import type { Catalog } from '../../src/model.js';
 import { makeTempDir, scanConfig } from '../support/seeds.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
 import { parseFile } from '../../src/catalog/draft-file.js';
-import { CatalogScanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
 import type { Article, Catalog, Draft, Rejection } from '../../src/model.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));

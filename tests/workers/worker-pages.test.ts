@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateCorpus } from '../../tools/bench/corpus.js';
 import { writeSite } from '../../src/export/write-site.js';
-import { CatalogScanner } from '../../src/pipeline.js';
+import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
 import { ParsePool } from '../../src/workers/pool.js';
 import { Site, hotArticles } from '../../src/render/site.js';
 import { fileForPath } from '../../src/render/urls.js';

@@ -16,7 +16,9 @@ const [
   { encodePath },
 ] = await Promise.all([
   fromDist('http/app.js') as Module<typeof import('../../src/http/app.js')>,
-  fromDist('pipeline.js') as Module<typeof import('../../src/pipeline.js')>,
+  fromDist('catalog/catalog-scanner.js') as Module<
+    typeof import('../../src/catalog/catalog-scanner.js')
+  >,
   fromDist('workers/pool.js') as Module<typeof import('../../src/workers/pool.js')>,
   fromDist('log.js') as Module<typeof import('../../src/log.js')>,
   fromDist('http/request-counters.js') as Module<
