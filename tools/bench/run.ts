@@ -1,4 +1,5 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -7,7 +8,8 @@ import { promisify } from 'node:util';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
 import { cachedCorpus } from './corpus-cache.js';
 import { FRESHNESS_OPTIONS, freshnessReport } from './freshness.js';
-import { hugoVersion, prepareHugoSite, timeHugo } from './hugo.js';
+import { coldRounds, median, type Contender } from './cold-rounds.js';
+import { hugoVersion } from './hugo.js';
 import { parseToolArgs, usageError } from '../shared/args.js';
 import { tsxNodeArgs } from '../shared/tsx.js';
 
@@ -19,7 +21,17 @@ const OPTIONS = {
     help: 'corpus sizes in files, each generated once under .bench/',
   },
   'skip-http': { type: 'boolean', help: 'no HTTP rows (they need wrk)' },
-  'skip-hugo': { type: 'boolean', help: 'no Hugo row (it needs hugo)' },
+  'skip-hugo': { type: 'boolean', help: 'no Hugo contender (it needs hugo)' },
+  before: {
+    type: 'string',
+    value: 'DIR',
+    help: 'another checkout (dist/ built) whose cold build runs in the same rounds',
+  },
+  rounds: { type: 'string', value: 'N', default: '3', help: 'alternating cold-build rounds' },
+  'cold-only': {
+    type: 'boolean',
+    help: 'only the cold-build table (seedfeed [before] vs Hugo), no rescan, HTTP or freshness rows',
+  },
   'skip-freshness': {
     type: 'boolean',
     help: 'no freshness table (write → served with the watcher on, restart, memory)',
@@ -36,6 +48,8 @@ const args = parseToolArgs(TOOL, OPTIONS);
 const sizes = args.sizes.split(',').map(Number);
 if (!sizes.every((n) => Number.isInteger(n) && n > 0))
   usageError(TOOL, OPTIONS, '--sizes must be whole numbers from 1, comma-separated');
+if (!(Number.isInteger(Number(args.rounds)) && Number(args.rounds) >= 1))
+  usageError(TOOL, OPTIONS, '--rounds must be a whole number from 1');
 if (!(Number.isInteger(Number(args.changes)) && Number(args.changes) >= 1))
   usageError(TOOL, OPTIONS, '--changes must be a whole number from 1');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -92,17 +106,6 @@ async function buildRows(size: number): Promise<void> {
     baseline: `read+sha256 floor ${fmt(r.floorColdMs!)}`,
     ratio: ratio(r.coldMs!, r.floorColdMs!),
   });
-  if (!args['skip-hugo'] && hugoVersion()) {
-    const site = path.join(work, `hugo-${size}`);
-    prepareHugoSite(seeds, site);
-    const hugoMs = timeHugo(site);
-    rows.push({
-      what: `cold build vs ${hugoVersion()}, ${n} files`,
-      seedfeed: fmt(r.coldMs!),
-      baseline: `hugo ${fmt(hugoMs)}`,
-      ratio: ratio(r.coldMs!, hugoMs),
-    });
-  }
   rows.push({
     what: `rescan, nothing changed, ${n} files`,
     seedfeed: fmt(r.unchangedMs!),
@@ -165,6 +168,38 @@ async function buildRows(size: number): Promise<void> {
     baseline: `exact-hash ${fmt(exact.oneChangedMs!)}`,
     ratio: `+${fmt(r.oneChangedMs! - exact.oneChangedMs!)}`,
   });
+}
+
+/** Cold builds as processes, A B H rounds; medians, with Hugo's figures as the ratios' base. */
+async function coldTable(size: number): Promise<string> {
+  const seeds = await corpus(size);
+  const hugo = !args['skip-hugo'] && hugoVersion() !== undefined;
+  const contenders = coldRounds({
+    seeds,
+    work: path.join(work, `cold-${size}`),
+    checkout: root,
+    before: args.before && path.resolve(args.before),
+    hugo,
+    rounds: Number(args.rounds),
+  });
+  const articles = readdirSync(path.join(work, `cold-${size}`, 'out-seedfeed', 'articles')).length;
+  const base = contenders.find((c) => c.name === 'hugo');
+  const m = (c: Contender, f: (t: Contender['timings'][number]) => number) =>
+    median(c.timings.map(f));
+  const wall = (c: Contender) => m(c, (t) => t.wallS);
+  const cpu = (c: Contender) => m(c, (t) => t.userS + t.sysS);
+  const lines = [
+    `cold build, ${size.toLocaleString('en')} files (${articles.toLocaleString('en')} articles), ${args.rounds} alternating rounds, medians${hugo ? `; ${hugoVersion()} builds the same outputs` : ''}`,
+    '| contender | wall (each round) | user | sys | peak RSS | output, per article | wall ÷ hugo | CPU ÷ hugo |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const c of contenders) {
+    const perArticle = (c.outBytes ?? 0) / articles / 1024;
+    lines.push(
+      `| ${c.name} | ${wall(c).toFixed(2)} s (${c.timings.map((t) => t.wallS.toFixed(1)).join(', ')}) | ${m(c, (t) => t.userS).toFixed(1)} s | ${m(c, (t) => t.sysS).toFixed(1)} s | ${m(c, (t) => t.peakRssMb).toFixed(0)} MB | ${((c.outBytes ?? 0) / 1e6).toFixed(0)} MB, ${perArticle.toFixed(1)} KB | ${base ? ratio(wall(c), wall(base)) : ''} | ${base ? ratio(cpu(c), cpu(base)) : ''} |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function wrk(url: string, headers: Record<string, string> = {}): { rps: number; p99: string } {
@@ -249,6 +284,10 @@ async function httpRows(size: number): Promise<void> {
 }
 
 await mkdir(work, { recursive: true });
+const coldTables: string[] = [];
+for (const size of sizes) coldTables.push(await coldTable(size));
+console.log(coldTables.join('\n\n'));
+if (args['cold-only']) process.exit(0);
 for (const size of sizes) await buildRows(size);
 if (!args['skip-http']) await httpRows(Math.min(...sizes));
 
