@@ -5,6 +5,7 @@ import { routeOfPath, ROUTE, type RequestCounter } from './request-counters.js';
 import type { Site } from '../render/site.js';
 import { answerQuery } from './query.js';
 import { representations } from './representation.js';
+import { DeltaFeeds } from './delta-feed.js';
 
 export interface Health {
   readonly status: 'ok' | 'starting' | 'degraded';
@@ -84,6 +85,7 @@ export function createApp(options: AppOptions): Hono {
   const cacheControl = `public, max-age=${options.maxAge}`;
   const requests = options.requests ?? NO_COUNTING;
   const { send, sendNotFound } = representations({ cacheControl, requests });
+  const deltas = new DeltaFeeds(requests);
   // Text answers (errors, 503 before the first scan) are rare: counted under the route of their path.
   const text: typeof plainText = (c, status, message, extra) => {
     requests.count(
@@ -130,6 +132,9 @@ export function createApp(options: AppOptions): Hono {
     }
     if (!resource) return sendNotFound(c, site.notFound);
 
+    // RFC 3229 `A-IM: feed`: only the items newer than the client's version, when it is known.
+    const delta = search ? undefined : await deltas.answer(c, site, lookup, resource);
+    if (delta) return delta;
     // Filters, limit, opencc and search: variants made once per Site and query, each with its own ETag.
     const answer = search
       ? await answerQuery(site, lookup, resource, search.slice(1), options.limit)

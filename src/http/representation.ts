@@ -19,7 +19,7 @@ const HTML_SECURITY = {
  * A request header, read from Node's own request object when there is one: `c.req.header()`
  * first builds a Headers instance from the raw headers, which costs more than the rest of a 304.
  */
-function requestHeader(c: Context, name: string): string | undefined {
+export function requestHeader(c: Context, name: string): string | undefined {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming) {
     const value = incoming.headers[name];

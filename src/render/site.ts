@@ -1,9 +1,10 @@
 import type { Article, Catalog } from '../model.js';
 import { ArchivePages } from './archive-pages.js';
 import { ArticlePages } from './article-pages.js';
-import { FeedRoutes } from './feed-routes.js';
+import { FeedRoutes, isArchivePage } from './feed-routes.js';
 import type { FeedQuery } from './filters.js';
-import { FingerprintMemo } from './fingerprint.js';
+import { FingerprintMemo, shortHash } from './fingerprint.js';
+import { feedSpec, renderFeed } from './feed-specs.js';
 import { hotArticles } from './hot-articles.js';
 import type { OpenccVariant } from './opencc.js';
 import { pageSettingsOf, type PageSettings } from './page-settings.js';
@@ -176,6 +177,33 @@ export class Site {
     const source = this.routes.feedAt(path);
     const base = this.get(path);
     return source && base && this.variants.feed(path, source, base, query, now);
+  }
+
+  /**
+   * The items of a current (not archive) feed, newest first, each with its fingerprint: what an
+   * RFC 3229 delta compares between versions. Undefined if `path` is no current feed.
+   */
+  feedItems(path: string): { readonly id: string; readonly print: string }[] | undefined {
+    const source = this.routes.feedAt(path);
+    if (!source || isArchivePage(source)) return undefined;
+    return source.group.articleIds
+      .slice(0, this.options.limit)
+      .map((id) => ({ id, print: this.inputs.prints.print(id) ?? id }));
+  }
+
+  /** A current feed listing only `ids` (an RFC 3229 delta): the feed's own metadata, no archive links. */
+  feedWithOnly(path: string, ids: readonly string[]): Resource | undefined {
+    const source = this.routes.feedAt(path);
+    const base = this.get(path);
+    if (!source || !base || isArchivePage(source)) return undefined;
+    const spec = feedSpec(this.inputs, source.group, ids);
+    return new Resource(
+      path,
+      base.contentType,
+      renderFeed(source.format, spec, false),
+      base.lastModified,
+      `${base.key}|only|${shortHash(ids.join(','))}`,
+    );
   }
 
   /** An HTML page with its text converted (`?opencc=`), made once per Site and variant. */
