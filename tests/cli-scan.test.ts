@@ -91,7 +91,7 @@ describe('seedfeed scan --json --seeds seeds', () => {
   it("reports the samples' titles and dates", () => {
     const byFile = Object.fromEntries(report.articles.map((a) => [a.sources[0], a]));
     expect(byFile['000_b04ed080fefa3896.txt']).toMatchObject({
-      title: '时不我待！湖南老工业基地的数字化_新_升级',
+      title: '时不我待！湖南老工业基地的数字化“新”升级',
       date: '2022-02-13T15:09:00.000Z',
     });
     expect(byFile['001_c113200a63da4cd2.txt']).toMatchObject({
@@ -103,7 +103,7 @@ describe('seedfeed scan --json --seeds seeds', () => {
       date: '2022-03-02T03:09:47.000Z',
     });
     expect(byFile['003_14939d2c03372406.txt']).toMatchObject({
-      title: '数字赋能、产业蝶变，_数字强省_建设提速',
+      title: '数字赋能、产业蝶变，“数字强省”建设提速',
       date: '2022-08-12T08:37:00.000Z',
     });
     expect(byFile['004_01c09f82508fccef.txt']!.title).toBe(

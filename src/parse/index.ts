@@ -1,5 +1,6 @@
 import type { Draft, Rejection } from '../model.js';
 import { contentHash, readHtmlBody } from './body.js';
+import { restoreCjkQuotes } from './cjk-quotes.js';
 import { readFields } from './fields.js';
 import { readFrontMatter } from './front-matter.js';
 import { bodyToHtml } from './markup.js';
@@ -118,9 +119,8 @@ export function parseSeedWithText(file: string, rawText: string): ParsedSeed | R
 
   const fields = parts.fields;
   const notes: string[] = [...(fields?.notes ?? [])];
-  const title = cleanLine(parts.title ?? body.firstHeading ?? body.text.split('\n')[0]!).slice(
-    0,
-    500,
+  const title = restoreCjkQuotes(
+    cleanLine(parts.title ?? body.firstHeading ?? body.text.split('\n')[0]!).slice(0, 500),
   );
   if (!parts.title) notes.push(`no title given; using "${summarize(title, 40)}" from the text`);
   let date: Date | undefined;

@@ -42,7 +42,7 @@ const OFWEEK_IMG =
 const SAMPLE_EXPECTATIONS: readonly Expected[] = [
   {
     file: '000_b04ed080fefa3896.txt',
-    title: '时不我待！湖南老工业基地的数字化_新_升级',
+    title: '时不我待！湖南老工业基地的数字化“新”升级',
     date: '2022-02-13T15:09:00.000Z',
     author: '趣头条',
     categories: ['新媒体', '趣头条', '分类'],
@@ -114,7 +114,7 @@ const SAMPLE_EXPECTATIONS: readonly Expected[] = [
   },
   {
     file: '003_14939d2c03372406.txt',
-    title: '数字赋能、产业蝶变，_数字强省_建设提速',
+    title: '数字赋能、产业蝶变，“数字强省”建设提速',
     date: '2022-08-12T08:37:00.000Z',
     author: '高科技行业门户',
     categories: ['新媒体', '高科技行业门户', '新闻'],

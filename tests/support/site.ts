@@ -24,13 +24,13 @@ export const LIMIT = 50;
 
 /** The samples by file name, with what is known of each from the file itself. */
 export const SAMPLE = {
-  s000: { file: '000_b04ed080fefa3896.txt', title: '时不我待！湖南老工业基地的数字化_新_升级' },
+  s000: { file: '000_b04ed080fefa3896.txt', title: '时不我待！湖南老工业基地的数字化“新”升级' },
   s001: {
     file: '001_c113200a63da4cd2.txt',
     title: '聚焦湖南中小企业高质量发展：数字化赋能 转型迈新步',
   },
   s002: { file: '002_8cd73b35cd009734.txt', title: '聚焦痛点难点 湖州加快推进工业数字化改革' },
-  s003: { file: '003_14939d2c03372406.txt', title: '数字赋能、产业蝶变，_数字强省_建设提速' },
+  s003: { file: '003_14939d2c03372406.txt', title: '数字赋能、产业蝶变，“数字强省”建设提速' },
   s004: {
     file: '004_01c09f82508fccef.txt',
     title: '聚焦数字化集群化等 浙江启动传统制造业改造提升2.0版',
