@@ -70,7 +70,10 @@ export function parseBytes(
   const decoded = decodeSeed(bytes);
   if ('reason' in decoded) return { file: file.path, reason: decoded.reason };
   try {
-    return draftFromText(file.path, decoded.text, options);
+    const result = draftFromText(file.path, decoded.text, options);
+    return decoded.note && !('reason' in result)
+      ? { ...result, notes: [decoded.note, ...result.notes] }
+      : result;
   } catch (error) {
     // A parser bug on one odd file must not stop the scan: it is reported like any bad file.
     return {

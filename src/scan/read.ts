@@ -11,7 +11,18 @@ import {
   SEED_OPEN_FLAGS,
 } from './opened.js';
 
-export type Decoded = { readonly text: string } | { readonly reason: string };
+export type Decoded =
+  | {
+      readonly text: string;
+      /** Set when stray NUL bytes were dropped from otherwise good UTF-8: what the report says. */
+      readonly note?: string;
+    }
+  | { readonly reason: string };
+
+/** NULs in the first bytes are a binary header (PNG at 8, gzip at 3, SQLite at 15, UTF-16). */
+const BINARY_HEAD = 16;
+/** More NULs than this is no glitch but binary data. */
+const MAX_STRAY_NULS = 8;
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -28,18 +39,44 @@ export function decodeSeed(bytes: Uint8Array): Decoded {
   if (bytes.length === 0) return { reason: 'file is empty' };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeUtf16(bytes, 'utf-16le');
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16(bytes, 'utf-16be');
-  const nul = bytes.indexOf(0);
-  if (nul !== -1) return { reason: `binary file: contains a NUL byte at offset ${nul}` };
-  // isUtf8 is simdutf in C++: validating first and then decoding is ~2× faster than a fatal TextDecoder.
-  if (isUtf8(bytes))
+  const nuls = nulOffsets(bytes);
+  const binary = { reason: `binary file: contains a NUL byte at offset ${nuls[0]}` };
+  if (nuls[0] !== undefined && nuls[0] < BINARY_HEAD) return binary;
+  if (nuls.length > MAX_STRAY_NULS)
     return {
-      text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-        .toString('utf8')
-        .replace(/^\uFEFF/, ''),
+      reason: `binary file: more than ${MAX_STRAY_NULS} NUL bytes, the first at offset ${nuls[0]}`,
     };
+  // isUtf8 is simdutf in C++: validating first and then decoding is ~2× faster than a fatal TextDecoder.
+  if (isUtf8(bytes)) {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
+    if (nuls.length === 0) return { text };
+    // A crawler's glitch in a text file: the article is kept, the bytes dropped and reported.
+    return { text: text.replaceAll('\0', ''), note: strayNulsNote(nuls) };
+  }
+  if (nuls.length > 0) return binary;
   return {
     reason: `not valid UTF-8 (at byte ${firstInvalidUtf8(bytes)}); legacy encodings such as GBK are not guessed — save the file as UTF-8`,
   };
+}
+
+/** Offsets of the NUL bytes, up to one more than MAX_STRAY_NULS. */
+function nulOffsets(bytes: Uint8Array): number[] {
+  const offsets: number[] = [];
+  let at = bytes.indexOf(0);
+  while (at !== -1 && offsets.length <= MAX_STRAY_NULS) {
+    offsets.push(at);
+    at = bytes.indexOf(0, at + 1);
+  }
+  return offsets;
+}
+
+function strayNulsNote(offsets: readonly number[]): string {
+  const where = offsets.join(', ');
+  return offsets.length === 1
+    ? `a NUL byte at offset ${where} was removed`
+    : `${offsets.length} NUL bytes (at offsets ${where}) were removed`;
 }
 
 function decodeUtf16(bytes: Uint8Array, label: 'utf-16le' | 'utf-16be'): Decoded {

@@ -70,9 +70,10 @@ describe('binary.txt (a PNG)', () => {
     });
   });
 
-  it('is rejected even when the NUL comes after valid UTF-8 text', () => {
+  it('is kept when a stray NUL comes after valid UTF-8 text (tests/scan/stray-nul.test.ts)', () => {
     expect(decodeSeed(Buffer.from('---\ntitle: x\n---\nbody\0more'))).toEqual({
-      reason: 'binary file: contains a NUL byte at offset 21',
+      text: '---\ntitle: x\n---\nbodymore',
+      note: 'a NUL byte at offset 21 was removed',
     });
   });
 });
