@@ -9,6 +9,12 @@ import {
 } from './catalog/catalog-scanner.js';
 import type { Parser } from './catalog/draft-file.js';
 import { emptyMemory } from './catalog/memory.js';
+import { siteClock } from './render/site-clock.js';
+import {
+  loadCatalogSnapshot,
+  saveCatalogSnapshot,
+  type SavedSnapshot,
+} from './export/catalog-snapshot.js';
 import { loadState, saveState, type SavedState } from './export/state.js';
 import {
   writeSite,
@@ -35,6 +41,10 @@ export interface ExportTarget {
 export interface PipelineHooks {
   /** The state file was there but could not be used: the run starts afresh and rewrites it. */
   stateDamaged?(reason: string): void;
+  /** The catalog snapshot was there but could not be used: every file is read. */
+  snapshotIgnored?(reason: string): void;
+  /** The catalog snapshot could not be saved: the next restart reads more files. The run goes on. */
+  snapshotNotSaved?(error: Error): void;
   /** The catalog is made (the same one as last time if nothing changed); the Site is next. */
   scanned?(stats: ScanStats): void;
   exportProgress?(done: number, total: number): void;
@@ -85,6 +95,8 @@ export class Pipeline {
   private manifest: Manifest | undefined;
   /** What the state files hold, as loaded or last saved: a save appends only the difference. */
   private savedState: SavedState | undefined;
+  /** What the catalog snapshot holds, as loaded or last saved. */
+  private savedSnapshot: SavedSnapshot | undefined;
   private exportedOnce = false;
 
   constructor(private readonly options: PipelineOptions) {}
@@ -101,10 +113,15 @@ export class Pipeline {
     }
     const { catalog, stats } = scanned;
     hooks.scanned?.(stats);
-    if (this.site && catalog === this.site.catalog)
+    if (this.site && catalog === this.site.catalog) {
+      // Files re-read and found as they were (racy ones) have settled stamps to record.
+      await this.saveSnapshot(scanner);
       return { outcome: 'unchanged', site: this.site, stats };
+    }
     const before = this.previous;
-    const site = await Site.create(catalog, settings, this.options.clock?.() ?? new Date(), before);
+    const now = this.options.clock?.() ?? new Date();
+    const builtAt = siteClock(catalog, this.site?.builtAt, now);
+    const site = await Site.create(catalog, settings, builtAt, before);
     let exported: ExportStats | undefined;
     if (this.options.export) {
       const done = await this.export(site, scanner, this.options.export);
@@ -129,7 +146,28 @@ export class Pipeline {
       memory = state.memory;
     }
     this.scanner = new CatalogScanner(settings, memory, parser);
+    if (target?.state) {
+      const snapshot = await loadCatalogSnapshot(target.outDir, settings);
+      if (snapshot.ignored) hooks.snapshotIgnored?.(snapshot.ignored);
+      this.scanner.restore(snapshot.entries);
+      this.savedSnapshot = snapshot.saved;
+    }
     return this.scanner;
+  }
+
+  /** Records each file's stamp and parse, so that a restart reads only what changed meanwhile. */
+  private async saveSnapshot(scanner: CatalogScanner): Promise<void> {
+    const target = this.options.export;
+    if (!target?.state || !this.savedSnapshot) return;
+    try {
+      this.savedSnapshot = await saveCatalogSnapshot(
+        target.outDir,
+        scanner.entries(),
+        this.savedSnapshot,
+      );
+    } catch (error) {
+      this.options.hooks?.snapshotNotSaved?.(error as Error);
+    }
   }
 
   private async export(
@@ -164,6 +202,7 @@ export class Pipeline {
         if (!hooks.stateNotSaved) return { outcome: 'failed', stage: 'state', error };
         hooks.stateNotSaved(error as Error);
       }
+      await this.saveSnapshot(scanner);
     }
     return { exported };
   }

@@ -1,6 +1,6 @@
 import { DEFAULT_NEAR_DUP_THRESHOLD } from '../dedupe/defaults.js';
 import type { Catalog } from '../model.js';
-import { Scanner, type ScanOptions, type ScanStats } from '../scan/scanner.js';
+import { Scanner, type CachedResult, type ScanOptions, type ScanStats } from '../scan/scanner.js';
 import { CatalogBuilder } from './builder.js';
 import {
   parseFile,
@@ -82,21 +82,33 @@ export class CatalogScanner {
         stats: {
           files: catalog.files,
           changed: 0,
+          read: scan.read,
           removed: 0,
           durationMs: performance.now() - started,
         },
       };
-    const { changed, removed, held } = scan;
+    const { changed, read, removed, held } = scan;
     return {
       catalog,
       stats: {
         files: catalog.files,
         changed,
+        read,
         removed,
         held,
         durationMs: performance.now() - started,
       },
     };
+  }
+
+  /** Before the first scan: the files as a snapshot recorded them (see Scanner.restore). */
+  restore(entries: Iterable<readonly [string, CachedResult]>): void {
+    this.scanner.restore(entries);
+  }
+
+  /** Each file's stamp, digest and parse as of the last scan, for the snapshot. */
+  entries(): ReadonlyMap<string, CachedResult> {
+    return this.scanner.entries();
   }
 
   /** Keeps in memory only the bodies of these source files; pages read any other again. */

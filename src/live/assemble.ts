@@ -7,6 +7,7 @@ import { Metrics, mountMetrics } from '../metrics/metrics.js';
 import { mountWebSub } from '../websub/endpoint.js';
 import { WebSubHub, type HubOptions } from '../websub/hub.js';
 import { HubPinger } from '../websub/publish.js';
+import { exportedSite } from './exported-site.js';
 import { LiveSite, type LiveOptions } from './service.js';
 
 export interface Service {
@@ -74,6 +75,17 @@ export function assembleService(
       mountMetrics(app, metrics, new NetworkAllowList(config.metricsAllow));
       if (hub && config.hubUrl)
         mountWebSub(app, new URL(config.hubUrl).pathname, hub, metrics.requests);
+      // Until the first scan is done, the last export answers (instead of 503).
+      app.get(
+        '*',
+        exportedSite({
+          outDir: config.outDir,
+          baseUrl: config.baseUrl,
+          cacheControl: `public, max-age=${maxAge}`,
+          requests: metrics.requests,
+          site,
+        }),
+      );
     },
   });
   return {

@@ -48,6 +48,8 @@ export function healthReport(
 /** What a scan that built a new Site changed, on disk and in the seeds. */
 export interface ScanChanges {
   readonly changed: number;
+  /** Files read: the changed ones and those only hashed (racy, touched). */
+  readonly read?: number;
   readonly removed: number;
   readonly written: number;
   readonly deleted: number;
@@ -67,6 +69,7 @@ export function scanLogFields(
     reason,
     files: catalog.files,
     changed: changes?.changed ?? 0,
+    ...(changes?.read !== undefined ? { read: changes.read } : {}),
     removed: changes?.removed ?? 0,
     articles: catalog.articles.length,
     duplicates: catalog.duplicates,

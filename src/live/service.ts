@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { Previous, Site } from '../render/site.js';
 import { publicScanError } from '../http/scan-error.js';
 import { STATE_FILE } from '../export/state.js';
+import { CATALOG_SNAPSHOT } from '../export/catalog-snapshot.js';
 import { Pipeline } from '../pipeline.js';
 import { treeWatcher, type SeedsWatcher, type WatcherFactory } from './watcher.js';
 import { healthReport, scanLogFields, type LastScan } from './scan-report.js';
@@ -84,6 +85,18 @@ export class LiveSite {
             file: STATE_FILE,
             error: reason,
             note: 'starting afresh; it is rewritten after this scan',
+          }),
+        snapshotIgnored: (reason) =>
+          logger.warn('snapshot_ignored', {
+            file: CATALOG_SNAPSHOT,
+            error: reason,
+            note: 'every seed file is read; it is rewritten after this scan',
+          }),
+        snapshotNotSaved: (error) =>
+          logger.warn('snapshot_not_saved', {
+            file: CATALOG_SNAPSHOT,
+            error: error.message,
+            note: 'the next restart reads more seed files',
           }),
         scanned: (stats) => {
           if (stats.held) this.rescanWhenSettled();
@@ -177,6 +190,7 @@ export class LiveSite {
         'scan',
         scanLogFields(reason, catalog, total.durationMs, {
           changed: stats.changed,
+          read: stats.read,
           removed: stats.removed,
           written: run.exported!.written,
           deleted: run.exported!.removed,

@@ -33,6 +33,8 @@ export interface ScanStats {
   readonly files: number;
   /** Files read and parsed this time (new or changed). */
   readonly changed: number;
+  /** Files read this time: the changed ones, and those whose bytes were only hashed (racy, touched). */
+  readonly read?: number;
   readonly removed: number;
   /** Files caught mid-write whose last good version was kept: scan again once they settle. */
   readonly held?: number;
@@ -57,6 +59,8 @@ export interface Scan {
    */
   readonly unchanged: boolean;
   readonly changed: number;
+  /** Files read (parsed, or hashed and found as they were). */
+  readonly read?: number;
   readonly removed: number;
   readonly held: number;
 }
@@ -75,7 +79,9 @@ const isRacy = (f: SeedFile, listStarted: number, listEnded: number) =>
   f.mtimeMs >= listStarted - RACY_WINDOW_MS && f.mtimeMs <= listEnded + RACY_WINDOW_MS;
 const isRejection = (result: FileResult): result is Rejection => 'reason' in result;
 
-interface Cached {
+/** What the scanner keeps of a file between scans (and, through catalog/snapshot.ts, restarts). */
+export interface CachedResult {
+  /** `size:mtimeMs:ino`, or "racy": read again by the next scan. */
   readonly stamp: string;
   readonly result: FileResult;
   /** Of the bytes `result` came from: the same bytes again are not parsed again. */
@@ -117,7 +123,7 @@ interface Looked {
  */
 export class Scanner {
   /** Parse results by path, as the parser gave them. */
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache = new Map<string, CachedResult>();
   private files = new Map<string, SeedFile>();
   private last: Listing | undefined;
 
@@ -125,6 +131,20 @@ export class Scanner {
     private readonly options: ScanOptions,
     private readonly parse: ParseFiles,
   ) {}
+
+  /**
+   * Before the first scan: what a snapshot says the files were. A file whose stamp still matches
+   * is not read; one whose stamp says "racy" is read and hashed, and parsed only if its bytes changed.
+   */
+  restore(entries: Iterable<readonly [string, CachedResult]>): void {
+    if (this.last) throw new Error('restore() is for a scanner that has not scanned yet');
+    for (const [path, cached] of entries) this.cache.set(path, cached);
+  }
+
+  /** What the scanner knows of each file, as of its last scan (an entry changes as a new object). */
+  entries(): ReadonlyMap<string, CachedResult> {
+    return this.cache;
+  }
 
   /** The file at a path as the last walk saw it (to read a body again). */
   fileAt(path: string): SeedFile | undefined {
@@ -182,6 +202,7 @@ export class Scanner {
       refused: looked.refused,
       unchanged,
       changed,
+      read: stale.length,
       removed: looked.removed.length,
       held,
     };

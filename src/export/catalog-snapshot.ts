@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  decodeEntry,
+  encodeEntry,
+  snapshotKey,
+  SNAPSHOT_VERSION,
+  type SnapshotSettings,
+} from '../catalog/snapshot.js';
+import type { CachedResult } from '../scan/scanner.js';
+import { tempPathFor } from './atomic.js';
+import {
+  appendLog,
+  newGeneration,
+  readLog,
+  shouldCompact,
+  type LogOp,
+  type LogPosition,
+} from './journal.js';
+
+/**
+ * The scanner's cache, kept next to the export so that a restart reads only the files that
+ * changed while seedfeed was down. A snapshot of one JSON line per file between a header (format
+ * version, the settings the parses depend on, the generation) and a trailer (count, SHA-1 of the
+ * entry lines), plus an append-only log of the entries changed since (journal.ts): a scan that
+ * changed one file appends one line. A damaged, truncated or outdated snapshot is ignored (the
+ * reason is told) and every file is read.
+ */
+export const CATALOG_SNAPSHOT = '.seedfeed-catalog.ndjson';
+export const CATALOG_LOG = '.seedfeed-catalog.log';
+
+/** The log's table: `["e", path, entry]` a file's entry, `["e", path]` a file gone. */
+const ENTRY = 'e';
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+const LINES_PER_CHUNK = 1000;
+
+/** What the files on disk hold, as loaded or last saved: a save appends only the difference. */
+export class SavedSnapshot {
+  /** By identity: the scanner replaces an entry with a new object when it changes. */
+  entries = new Map<string, CachedResult>();
+  /** Where the log on disk stands; undefined: the next save rewrites the snapshot whole. */
+  log: LogPosition | undefined;
+
+  constructor(readonly key: string) {}
+}
+
+export interface LoadedSnapshot {
+  /** The files as the snapshot recorded them; empty when there was none or it was ignored. */
+  readonly entries: ReadonlyMap<string, CachedResult>;
+  /** Why a snapshot that was there was not used: every file is read instead. */
+  readonly ignored?: string;
+  readonly saved: SavedSnapshot;
+}
+
+const keyOf = (settings: SnapshotSettings) =>
+  snapshotKey(settings, path.resolve(settings.seedsDir));
+
+/** Reads the snapshot and its log; never throws. */
+export async function loadCatalogSnapshot(
+  outDir: string,
+  settings: SnapshotSettings,
+): Promise<LoadedSnapshot> {
+  const key = keyOf(settings);
+  const nothing = (ignored?: string): LoadedSnapshot => ({
+    entries: new Map(),
+    saved: new SavedSnapshot(key),
+    ...(ignored ? { ignored } : {}),
+  });
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path.join(outDir, CATALOG_SNAPSHOT), {
+      flag: constants.O_RDONLY | NO_FOLLOW,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? nothing() : nothing(`it cannot be read: ${code}`);
+  }
+  const decoded = decodeSnapshot(bytes, key);
+  if (typeof decoded === 'string') return nothing(decoded);
+  const log = await readLog(path.join(outDir, CATALOG_LOG), decoded.generation);
+  if (log.damaged) return nothing(log.damaged);
+  for (const [table, file, value] of log.ops) {
+    if (table !== ENTRY) return nothing(`its log has a line of table ${JSON.stringify(table)}`);
+    if (value === undefined) {
+      decoded.entries.delete(file);
+      continue;
+    }
+    const entry = decodeEntry(value);
+    if (!entry) return nothing(`its log's entry of ${JSON.stringify(file)} is not valid`);
+    decoded.entries.set(file, entry);
+  }
+  const saved = new SavedSnapshot(key);
+  saved.entries = new Map(decoded.entries);
+  saved.log = log.position;
+  return { entries: decoded.entries, saved };
+}
+
+/** The entries and generation of a snapshot file, or why it cannot be used. */
+function decodeSnapshot(
+  bytes: Buffer,
+  key: string,
+): { entries: Map<string, CachedResult>; generation: string } | string {
+  const headerEnd = bytes.indexOf(10);
+  if (headerEnd < 0 || bytes[bytes.length - 1] !== 10) return 'it is truncated';
+  const trailerStart = bytes.lastIndexOf(10, bytes.length - 2) + 1;
+  if (trailerStart <= headerEnd) return 'it is truncated';
+  const header = parse(bytes.subarray(0, headerEnd).toString('utf8')) as Record<string, unknown>;
+  const trailer = parse(bytes.subarray(trailerStart, bytes.length - 1).toString('utf8')) as Record<
+    string,
+    unknown
+  >;
+  if (typeof header?.version !== 'number' || typeof header.generation !== 'string')
+    return 'its header is not valid';
+  if (header.version !== SNAPSHOT_VERSION)
+    return `it is outdated (format ${header.version}, now ${SNAPSHOT_VERSION})`;
+  if (header.key !== key) return 'it was made with other settings or another seeds directory';
+  if (typeof trailer?.entries !== 'number' || typeof trailer.sha1 !== 'string')
+    return 'it is truncated';
+  const body = bytes.subarray(headerEnd + 1, trailerStart);
+  if (createHash('sha1').update(body).digest('hex') !== trailer.sha1)
+    return 'its checksum does not match: it is damaged';
+  const entries = new Map<string, CachedResult>();
+  const text = body.toString('utf8');
+  let start = 0;
+  while (start < text.length) {
+    const end = text.indexOf('\n', start);
+    const line = parse(text.slice(start, end)) as unknown[] | undefined;
+    start = end + 1;
+    const entry = Array.isArray(line) && typeof line[0] === 'string' && decodeEntry(line.slice(1));
+    if (!entry) return `its line ${entries.size + 2} is not a valid entry`;
+    entries.set(line[0] as string, entry);
+  }
+  if (entries.size !== trailer.entries) return 'its entry count does not match: it is damaged';
+  return { entries, generation: header.generation };
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Brings the files to `entries`: appends the entries that changed since `saved` to the log, or
+ * rewrites the snapshot whole (the first time, when the log has grown past twice the entries, or
+ * when it is not as `saved` left it). Returns what the files now hold.
+ */
+export async function saveCatalogSnapshot(
+  outDir: string,
+  entries: ReadonlyMap<string, CachedResult>,
+  saved: SavedSnapshot,
+): Promise<SavedSnapshot> {
+  const ops: LogOp[] = [];
+  for (const [file, entry] of entries)
+    if (saved.entries.get(file) !== entry) ops.push([ENTRY, file, encodeEntry(entry)]);
+  for (const file of saved.entries.keys()) if (!entries.has(file)) ops.push([ENTRY, file]);
+  if (!ops.length && saved.log) return saved;
+  try {
+    let log = shouldCompact(saved.log, ops.length, entries.size)
+      ? undefined
+      : await appendLog(path.join(outDir, CATALOG_LOG), saved.log!, ops);
+    log ??= await rewrite(outDir, saved.key, entries);
+    saved.log = log;
+    saved.entries = new Map(entries);
+  } catch (error) {
+    // The files may be behind now: the next save writes them whole.
+    saved.log = undefined;
+    throw error;
+  }
+  return saved;
+}
+
+async function rewrite(
+  outDir: string,
+  key: string,
+  entries: ReadonlyMap<string, CachedResult>,
+): Promise<LogPosition> {
+  const generation = newGeneration();
+  const file = path.join(outDir, CATALOG_SNAPSHOT);
+  const temp = tempPathFor(file);
+  try {
+    // Line by line in chunks: 100,000 entries never become one string.
+    await writeFile(temp, snapshotChunks(key, generation, entries), { flag: 'wx' });
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  // Best effort: a log left behind names the old generation and is ignored.
+  await rm(path.join(outDir, CATALOG_LOG), { force: true }).catch(() => undefined);
+  return { generation, lines: 0, bytes: 0 };
+}
+
+function* snapshotChunks(
+  key: string,
+  generation: string,
+  entries: ReadonlyMap<string, CachedResult>,
+): Generator<string> {
+  yield `${JSON.stringify({ version: SNAPSHOT_VERSION, key, generation })}\n`;
+  const sha1 = createHash('sha1');
+  let chunk: string[] = [];
+  const flush = () => {
+    const text = chunk.join('');
+    chunk = [];
+    sha1.update(text);
+    return text;
+  };
+  for (const [file, entry] of entries) {
+    chunk.push(`${JSON.stringify([file, ...encodeEntry(entry)])}\n`);
+    if (chunk.length === LINES_PER_CHUNK) yield flush();
+  }
+  yield flush();
+  yield `${JSON.stringify({ entries: entries.size, sha1: sha1.digest('hex') })}\n`;
+}
