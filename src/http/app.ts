@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../log.js';
 import { routeOfPath, ROUTE, type RequestCounter } from './request-counters.js';
 import type { Site } from '../render/site.js';
+import { feedAliasTarget } from '../render/feed-aliases.js';
 import { answerQuery } from './query.js';
 import { representations } from './representation.js';
 import { DeltaFeeds } from './delta-feed.js';
@@ -129,6 +130,12 @@ export function createApp(options: AppOptions): Hono {
     if (!resource && !path.endsWith('/') && site.keyOf(`${path}/`)) {
       requests.count(routeOfPath(path), 301, 0);
       return c.redirect(`${rawPath}/${search}`, 301);
+    }
+    // A guessed feed URL (`/feed/`, `/index.xml`, `/categories/x/feed`) where nothing else is.
+    const alias = resource ? undefined : feedAliasTarget(path);
+    if (alias && site.get(alias)) {
+      requests.count(routeOfPath(path), 301, 0);
+      return c.redirect(`${site.urls.link(alias)}${search}`, 301);
     }
     if (!resource) return sendNotFound(c, site.notFound);
 
