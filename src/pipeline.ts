@@ -9,7 +9,6 @@ import {
 } from './catalog/catalog-scanner.js';
 import type { Parser } from './catalog/draft-file.js';
 import { emptyMemory } from './catalog/memory.js';
-import { siteClock } from './render/site-clock.js';
 import {
   loadCatalogSnapshot,
   saveCatalogSnapshot,
@@ -119,9 +118,7 @@ export class Pipeline {
       return { outcome: 'unchanged', site: this.site, stats };
     }
     const before = this.previous;
-    const now = this.options.clock?.() ?? new Date();
-    const builtAt = siteClock(catalog, this.site?.builtAt, now);
-    const site = await Site.create(catalog, settings, builtAt, before);
+    const site = await Site.create(catalog, settings, this.options.clock?.() ?? new Date(), before);
     let exported: ExportStats | undefined;
     if (this.options.export) {
       const done = await this.export(site, scanner, this.options.export);
