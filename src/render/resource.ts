@@ -45,8 +45,9 @@ export class Resource {
     this.etag = strongEtag(this.body);
   }
 
+  /** Feeds and the OPML list, not pages, the stylesheet or the icon. */
   get isFeed(): boolean {
-    return !this.contentType.startsWith('text/html');
+    return !/^(text\/html|text\/css|image\/)/.test(this.contentType);
   }
 
   /** The same resource with another Last-Modified (used when the bytes did not change). */

@@ -7,6 +7,7 @@ import { renderCategoryPage, renderGroupPage, renderIndexPage, type GroupLink } 
 import { Resource, wholeSeconds } from './resource.js';
 import type { SiteGroup } from './site-groups.js';
 import type { SiteInputs } from './site-inputs.js';
+import { staticResources } from './static-assets.js';
 import { CONTENT_TYPES, FEED_FORMATS, paths } from './urls.js';
 
 const NEWEST_ON_INDEX = 30;
@@ -136,6 +137,7 @@ export function eagerResources(
       urls,
     }),
   );
+  for (const asset of staticResources()) resources.set(asset.path, asset);
   return resources;
 }
 

@@ -47,7 +47,7 @@ describe('export of the five samples', () => {
   it('writes one file per site path (HTML routes as index.html), plus the manifest', async () => {
     const paths = [...built.site.paths()];
     // all feeds, index, 9 categories × (page + 3 feeds), 1 tag and 3 authors likewise, OPML, 5 articles
-    expect(paths).toHaveLength(3 + 1 + 9 * 4 + (1 + 3) * 4 + 1 + 5);
+    expect(paths).toHaveLength(3 + 1 + 9 * 4 + (1 + 3) * 4 + 1 + 5 + 2); // + stylesheet, favicon
     expect(first).toMatchObject({ written: paths.length, unchanged: 0, removed: 0 });
     expect(Object.keys(first.manifest.files).sort()).toEqual(
       paths.map((p) => fileForPath(p)).sort(),
