@@ -4,7 +4,8 @@ import type { Logger } from '../log.js';
 import { routeOfPath, ROUTE, type RequestCounter } from './request-counters.js';
 import type { Site } from '../render/site.js';
 import { feedAliasTarget } from '../render/feed-aliases.js';
-import { answerQuery } from './query.js';
+import { answerQuery, BUSY } from './query.js';
+import { FilterGate } from './filter-gate.js';
 import { representations } from './representation.js';
 import { DeltaFeeds } from './delta-feed.js';
 
@@ -86,6 +87,7 @@ export function createApp(options: AppOptions): Hono {
   const cacheControl = `public, max-age=${options.maxAge}`;
   const requests = options.requests ?? NO_COUNTING;
   const { send, sendNotFound } = representations({ cacheControl, requests });
+  const filterGate = new FilterGate();
   const deltas = new DeltaFeeds(requests);
   // Text answers (errors, 503 before the first scan) are rare: counted under the route of their path.
   const text: typeof plainText = (c, status, message, extra) => {
@@ -144,9 +146,13 @@ export function createApp(options: AppOptions): Hono {
     if (delta) return delta;
     // Filters, limit, opencc and search: variants made once per Site and query, each with its own ETag.
     const answer = search
-      ? await answerQuery(site, lookup, resource, search.slice(1), options.limit)
+      ? await answerQuery(site, lookup, resource, search.slice(1), options.limit, filterGate)
       : resource;
     if (typeof answer === 'string') return text(c, 400, `Bad request: ${answer}`);
+    if (answer === BUSY)
+      return text(c, 503, 'Too many filter queries at once; try again in a moment.', {
+        'Retry-After': '1',
+      });
     return send(c, answer);
   });
 

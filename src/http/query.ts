@@ -3,11 +3,16 @@ import { isOpenccVariant } from '../render/opencc.js';
 import type { Resource } from '../render/resource.js';
 import { MAX_QUERY_LENGTH } from '../render/search.js';
 import type { Site } from '../render/site.js';
+import type { FilterGate } from './filter-gate.js';
+
+/** The answer when too many filter scans wait already: a 503 with Retry-After. */
+export const BUSY = Symbol('busy');
 
 /**
  * What a query string asks of a found resource: on a feed, filters, `limit` and `opencc`
- * (render/filters.ts); on a page, `opencc`, and on the index `q` (search). Returns the resource
- * to send, or an error message for a 400. Parameters that mean nothing here are ignored.
+ * (render/filters.ts), its filter scan run through `gate`; on a page, `opencc`, and on the index
+ * `q` (search). Returns the resource to send, an error message for a 400, or BUSY. Parameters
+ * that mean nothing here are ignored.
  */
 export async function answerQuery(
   site: Site,
@@ -15,12 +20,16 @@ export async function answerQuery(
   resource: Resource,
   search: string,
   maxLimit: number,
-): Promise<Resource | string> {
+  gate: FilterGate,
+): Promise<Resource | string | typeof BUSY> {
   if (resource.isFeed) {
     const parsed = parseFeedQuery(search, maxLimit);
     if ('error' in parsed) return parsed.error;
     if (parsed.query.key === '') return resource;
-    return site.feedVariant(resource.path, parsed.query) ?? resource;
+    const now = Date.now();
+    const scan = site.filterScan(resource.path, parsed.query, now);
+    if (scan && !(await gate.run(scan))) return BUSY;
+    return site.feedVariant(resource.path, parsed.query, now, search) ?? resource;
   }
   const params = new URLSearchParams(search);
   const opencc = params.get('opencc') ?? undefined;

@@ -1,5 +1,4 @@
 import { RE2JS } from 're2js';
-import type { Article } from '../model.js';
 import { isOpenccVariant, type OpenccVariant } from './opencc.js';
 
 /**
@@ -14,7 +13,7 @@ import { isOpenccVariant, type OpenccVariant } from './opencc.js';
  * error for a 400.
  */
 
-type Field = 'text' | 'title' | 'description' | 'author' | 'category';
+export type Field = 'text' | 'title' | 'description' | 'author' | 'category';
 const FIELDS: Record<string, Field> = {
   '': 'text',
   _title: 'title',
@@ -24,16 +23,26 @@ const FIELDS: Record<string, Field> = {
 };
 const MAX_PATTERN_LENGTH = 1000;
 
+/** One compiled pattern; `literals` when it is plain words joined by `|` (lower-cased if ignoring case). */
+export interface Pattern {
+  readonly field: Field;
+  readonly re: RE2JS;
+  readonly literals?: readonly string[];
+}
+
 export interface FeedQuery {
   /** Most items; undefined = the feed's own limit. */
   readonly limit?: number;
-  readonly include: ReadonlyArray<{ readonly field: Field; readonly pattern: RE2JS }>;
-  readonly exclude: ReadonlyArray<{ readonly field: Field; readonly pattern: RE2JS }>;
+  readonly include: readonly Pattern[];
+  readonly exclude: readonly Pattern[];
+  readonly ignoreCase: boolean;
   /** Only items published within this many seconds before now. */
   readonly maxAgeSeconds?: number;
   readonly opencc?: OpenccVariant;
-  /** The parameters that matter, in a fixed order: a cache key for the rendered result. */
+  /** The parameters that matter, sorted, defaults left out: equal keys, equal answers. */
   readonly key: string;
+  /** The same for the filters alone (no `limit`, no `opencc`): a cache key for the selection. */
+  readonly filterKey: string;
   /** Anything but `limit`/`opencc`: the items must be selected per request. */
   readonly filters: boolean;
 }
@@ -42,6 +51,27 @@ export type ParsedQuery = { readonly query: FeedQuery } | { readonly error: stri
 
 const KNOWN =
   /^(limit|opencc|filter_time|filter_case_sensitive|(filter|filterout)(_title|_description|_author|_category)?)$/;
+/** Plain words joined by `|`: matched by substring tests instead of the regular expression. */
+const LITERALS = /^[^\\^$.|?*+()[\]{}]+(\|[^\\^$.|?*+()[\]{}]+)*$/;
+
+/** Compiled patterns by flags and text, most recent last: a repeated pattern is compiled once. */
+const compiled = new Map<string, RE2JS | string>();
+const COMPILED_MAX = 1000;
+
+function compile(value: string, flags: number): RE2JS | string {
+  const key = `${flags}:${value}`;
+  let hit = compiled.get(key);
+  if (hit === undefined) {
+    try {
+      hit = RE2JS.compile(value, flags);
+    } catch (error) {
+      hit = (error as Error).message;
+    }
+    if (compiled.size >= COMPILED_MAX) compiled.delete(compiled.keys().next().value!);
+  } else compiled.delete(key);
+  compiled.set(key, hit);
+  return hit;
+}
 
 /**
  * The `?limit=` of a feed request: undefined when there is none, else a whole number from 1 to
@@ -57,6 +87,9 @@ function feedLimit(search: string, max: number): number | undefined | 'invalid' 
   return limit >= 1 && limit <= max ? limit : 'invalid';
 }
 
+const keyOf = (entries: ReadonlyArray<readonly [string, string]>) =>
+  entries.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+
 export function parseFeedQuery(search: string, maxLimit: number): ParsedQuery {
   const params = new URLSearchParams(search);
   const values = new Map<string, string>();
@@ -70,7 +103,8 @@ export function parseFeedQuery(search: string, maxLimit: number): ParsedQuery {
   const caseText = values.get('filter_case_sensitive') ?? 'true';
   if (caseText !== 'true' && caseText !== 'false')
     return { error: 'filter_case_sensitive must be true or false.' };
-  const flags = caseText === 'false' ? RE2JS.CASE_INSENSITIVE : 0;
+  const ignoreCase = caseText === 'false';
+  const flags = ignoreCase ? RE2JS.CASE_INSENSITIVE : 0;
 
   let maxAgeSeconds: number | undefined;
   const timeText = values.get('filter_time');
@@ -83,67 +117,42 @@ export function parseFeedQuery(search: string, maxLimit: number): ParsedQuery {
   if (openccText !== undefined && !isOpenccVariant(openccText))
     return { error: 'opencc must be one of s2t, t2s, s2tw, s2hk, tw2s, hk2s.' };
 
-  const include: Array<{ field: Field; pattern: RE2JS }> = [];
-  const exclude: Array<{ field: Field; pattern: RE2JS }> = [];
-  for (const [name, value] of [...values].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const include: Pattern[] = [];
+  const exclude: Pattern[] = [];
+  const sorted = [...values].sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [name, value] of sorted) {
     const m = /^(filter|filterout)(_title|_description|_author|_category)?$/.exec(name);
     if (!m) continue;
     if (value.length > MAX_PATTERN_LENGTH)
       return { error: `${name} is longer than ${MAX_PATTERN_LENGTH} characters.` };
-    let pattern: RE2JS;
-    try {
-      pattern = RE2JS.compile(value, flags);
-    } catch (error) {
+    const re = compile(value, flags);
+    if (typeof re === 'string')
       return {
-        error: `${name} is not a regular expression RE2 accepts (${(error as Error).message}); lookarounds and backreferences are not supported.`,
+        error: `${name} is not a regular expression RE2 accepts (${re}); lookarounds and backreferences are not supported.`,
       };
-    }
-    (m[1] === 'filter' ? include : exclude).push({ field: FIELDS[m[2] ?? '']!, pattern });
+    const literals = LITERALS.test(value)
+      ? (ignoreCase ? value.toLowerCase() : value).split('|')
+      : undefined;
+    (m[1] === 'filter' ? include : exclude).push({ field: FIELDS[m[2] ?? '']!, re, literals });
   }
-  const key = [...values]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
-    .join('&');
   const filters = include.length > 0 || exclude.length > 0 || maxAgeSeconds !== undefined;
+  // Defaults say nothing: case sensitivity without patterns, `limit` at the feed's own limit.
+  const meaningful = sorted.filter(
+    ([k, v]) =>
+      !(k === 'filter_case_sensitive' && (v === 'true' || include.length + exclude.length === 0)) &&
+      !(k === 'limit' && limit === maxLimit),
+  );
   return {
     query: {
-      limit,
+      limit: limit === maxLimit ? undefined : limit,
       include,
       exclude,
+      ignoreCase,
       maxAgeSeconds,
       opencc: openccText as OpenccVariant | undefined,
-      key,
+      key: keyOf(meaningful),
+      filterKey: keyOf(meaningful.filter(([k]) => k !== 'limit' && k !== 'opencc')),
       filters,
     },
   };
-}
-
-function fieldMatches(article: Article, field: Field, pattern: RE2JS): boolean {
-  const test = (text: string | undefined) => text !== undefined && pattern.matcher(text).find();
-  switch (field) {
-    case 'text':
-      return test(article.title) || test(article.summary);
-    case 'title':
-      return test(article.title);
-    case 'description':
-      return test(article.summary);
-    case 'author':
-      return test(article.author);
-    case 'category':
-      return article.categories.some((c) => test(c));
-  }
-}
-
-/** Whether an article passes the query's filters: every `filter…` matches, no `filterout…` does. */
-export function passes(query: FeedQuery, article: Article, now: number): boolean {
-  if (
-    query.maxAgeSeconds !== undefined &&
-    article.date.getTime() < now - query.maxAgeSeconds * 1000
-  )
-    return false;
-  for (const { field, pattern } of query.include)
-    if (!fieldMatches(article, field, pattern)) return false;
-  for (const { field, pattern } of query.exclude)
-    if (fieldMatches(article, field, pattern)) return false;
-  return true;
 }

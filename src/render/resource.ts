@@ -6,6 +6,7 @@ const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
 
 export type Encoding = 'gzip' | 'br';
+export type Compression = 'full' | 'bounded';
 
 export interface Encoded {
   readonly body: Uint8Array;
@@ -40,6 +41,8 @@ export class Resource {
     readonly key: string,
     /** Cache-Control max-age for this resource when it differs from the site's (full archive pages). */
     readonly maxAge?: number,
+    /** 'bounded' for documents made per request (query variants): compressed at a cost-bounded level. */
+    readonly compression: Compression = 'full',
   ) {
     this.body = typeof body === 'string' ? encoder.encode(body) : body;
     this.etag = strongEtag(this.body);
@@ -64,7 +67,7 @@ export class Resource {
   variant(encoding: Encoding): Promise<Encoded> {
     let pending = this.encoded.get(encoding);
     if (!pending) {
-      pending = compress(this.body, encoding).then((body) => {
+      pending = compress(this.body, encoding, this.compression).then((body) => {
         const encoded = { body, etag: this.etag.replace(/"$/, `-${encoding}"`) };
         this.done.set(encoding, encoded);
         return encoded;
@@ -80,11 +83,27 @@ export class Resource {
   }
 }
 
-async function compress(body: Uint8Array, encoding: Encoding): Promise<Uint8Array> {
-  if (encoding === 'gzip') return gzipAsync(body, { level: 9 });
+/**
+ * Prebuilt documents are compressed once per change, at the best level. A document made per
+ * request (a filter's result) is compressed at a level whose cost is bounded: brotli 11 costs
+ * many times the CPU of brotli 5 for a few percent fewer bytes, and each distinct query pays it.
+ */
+const COMPRESSION_LEVELS = {
+  full: { gzip: 9, br: 11 },
+  bounded: { gzip: 6, br: 5 },
+} as const;
+
+async function compress(
+  body: Uint8Array,
+  encoding: Encoding,
+  compression: Compression,
+): Promise<Uint8Array> {
+  const levels = COMPRESSION_LEVELS[compression];
+  if (encoding === 'gzip') return gzipAsync(body, { level: levels.gzip });
   return brotliAsync(body, {
     params: {
-      [constants.BROTLI_PARAM_QUALITY]: body.length > 2_000_000 ? 9 : 11,
+      [constants.BROTLI_PARAM_QUALITY]:
+        body.length > 2_000_000 ? Math.min(9, levels.br) : levels.br,
       [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
       [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
     },

@@ -173,10 +173,24 @@ export class Site {
    * A feed (current or archive page) answered for a query (see Variants.feed); undefined if
    * `path` is no feed.
    */
-  feedVariant(path: string, query: FeedQuery, now = Date.now()): Resource | undefined {
+  feedVariant(
+    path: string,
+    query: FeedQuery,
+    now = Date.now(),
+    asked?: string,
+  ): Resource | undefined {
     const source = this.routes.feedAt(path);
     const base = this.get(path);
-    return source && base && this.variants.feed(path, source, base, query, now);
+    return source && base && this.variants.feed(path, source, base, query, now, asked);
+  }
+
+  /**
+   * The filter scan `feedVariant` would run for this query, as a generator that yields every few
+   * thousand articles (the server runs it in slices); undefined if there is none to run.
+   */
+  filterScan(path: string, query: FeedQuery, now: number): Generator<void, unknown> | undefined {
+    const source = this.routes.feedAt(path);
+    return source && this.variants.scan(path, source, query, now);
   }
 
   /**

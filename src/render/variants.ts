@@ -1,7 +1,8 @@
 import { ResourceLru } from './byte-lru.js';
 import { feedSpec, historyLinks, renderFeed, withQuery } from './feed-specs.js';
 import { isArchivePage, type FeedRoutes, type FeedSource } from './feed-routes.js';
-import { passes, type FeedQuery } from './filters.js';
+import { selectIds, selectNow, FilterIndex } from './filter-index.js';
+import type { FeedQuery } from './filters.js';
 import { shortHash } from './fingerprint.js';
 import { converter, convertFeedSpec, convertHtmlText, type OpenccVariant } from './opencc.js';
 import { renderSearchPage } from './pages.js';
@@ -17,8 +18,15 @@ export function variantCache(): ResourceLru {
   return new ResourceLru(VARIANT_CACHE.entries, VARIANT_CACHE.bytes);
 }
 
+/** Filter selections kept per Site (ids, at most the feed limit each). */
+const SELECTIONS = 2000;
+
 /** What a query string makes of a feed or page: each distinct result rendered once, then cached. */
 export class Variants {
+  private index?: FilterIndex;
+  private readonly positions = new WeakMap<object, Int32Array>();
+  private readonly selections = new Map<string, readonly string[]>();
+
   constructor(
     private readonly inputs: SiteInputs,
     private readonly routes: FeedRoutes,
@@ -26,24 +34,49 @@ export class Variants {
   ) {}
 
   /**
-   * A feed (current or archive page) answered for a query: filters select among its items, then
-   * `limit` cuts, then `?opencc=` converts. The item selection is made per request (filter_time
-   * depends on the clock) but each distinct result is rendered once and cached with its own ETag.
-   * A cut or filtered feed has no archive links: the archive continues the whole feed, not a part.
+   * The work a filtered feed still needs before `feed()` can answer at once: a scan of the
+   * group's whole history (or the archive page's items) that yields every few thousand articles,
+   * its result kept for `feed()`. Undefined when there is nothing to scan (no filters, or the
+   * selection is cached).
    */
-  feed(path: string, source: FeedSource, base: Resource, query: FeedQuery, now: number): Resource {
+  scan(path: string, source: FeedSource, query: FeedQuery, now: number) {
+    if (!query.filters) return undefined;
+    const key = this.selectionKey(path, query, now);
+    if (this.selections.has(key)) return undefined;
+    return this.remembered(key, this.selectionScan(source, query, now));
+  }
+
+  /**
+   * A feed (current or archive page) answered for a query: filters select among all its group's
+   * articles (an archive page: its own items), then `limit` cuts, then `?opencc=` converts. The
+   * selection is cached by the normalised query (and, with filter_time, the second), the
+   * rendered document by the query string asked for: its self link (JSON Feed's feed_url) is that
+   * URL. A cut or filtered feed has no archive links: the archive continues the whole feed.
+   */
+  feed(
+    path: string,
+    source: FeedSource,
+    base: Resource,
+    query: FeedQuery,
+    now: number,
+    asked: string = query.key,
+  ): Resource {
     const { group, archivePage } = source;
-    const all = isArchivePage(source)
+    const own = isArchivePage(source)
       ? this.routes.archiveIds(source)
       : group.articleIds.slice(0, this.inputs.options.limit);
-    let ids = query.filters
-      ? all.filter((id) => passes(query, this.inputs.catalog.byId.get(id)!, now))
-      : all;
+    let ids = own;
+    if (query.filters) {
+      const key = this.selectionKey(path, query, now);
+      ids =
+        this.selections.get(key) ??
+        selectNow(this.remembered(key, this.selectionScan(source, query, now)));
+    }
     if (query.limit !== undefined) ids = ids.slice(0, query.limit);
-    const cut = ids.length !== all.length;
-    if (!cut && !query.opencc) return base;
+    const cut = query.filters || ids.length < own.length;
 
-    const cacheKey = `${path}?opencc=${query.opencc ?? ''}${cut ? `&items=${shortHash(ids.join(','))}` : ''}`;
+    const self = selfQuery(asked);
+    const cacheKey = `${path}?${self}#${shortHash(ids.join(','))}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
     let history = cut
@@ -51,16 +84,15 @@ export class Variants {
       : historyLinks(this.inputs.urls, group, source.layout, archivePage);
     if (history && query.opencc) history = withQuery(history, `opencc=${query.opencc}`);
     let spec = feedSpec(this.inputs, group, ids, archivePage, history);
-    // The variant's own address is its self link (JSON Feed's feed_url): the URL that was asked for.
     // It names no hub: the hub takes only the plain feeds as topics.
-    const self = spec.selfUrls;
+    const urls = spec.selfUrls;
     spec = {
       ...spec,
       hub: undefined,
       selfUrls: {
-        rss: `${self.rss}?${query.key}`,
-        atom: `${self.atom}?${query.key}`,
-        json: `${self.json}?${query.key}`,
+        rss: `${urls.rss}?${self}`,
+        atom: `${urls.atom}?${self}`,
+        json: `${urls.json}?${self}`,
       },
     };
     if (query.opencc) spec = convertFeedSpec(spec, converter(query.opencc));
@@ -71,8 +103,35 @@ export class Variants {
       base.lastModified,
       cacheKey,
       cut ? undefined : base.maxAge,
+      'bounded',
     );
     return this.cache.set(cacheKey, resource);
+  }
+
+  private selectionKey(path: string, query: FeedQuery, now: number): string {
+    // filter_time moves with the clock: its selection is good for the second it was made in.
+    const second = query.maxAgeSeconds === undefined ? '' : `@${Math.floor(now / 1000)}`;
+    return `${path}?${query.filterKey}${second}`;
+  }
+
+  private selectionScan(source: FeedSource, query: FeedQuery, now: number) {
+    this.index ??= new FilterIndex(this.inputs.catalog.articles);
+    if (isArchivePage(source)) {
+      const ids = this.routes.archiveIds(source);
+      return selectIds(this.index, this.index.positions(ids), query, now, ids.length);
+    }
+    let positions = this.positions.get(source.group);
+    if (!positions)
+      this.positions.set(source.group, (positions = this.index.positions(source.group.articleIds)));
+    return selectIds(this.index, positions, query, now, this.inputs.options.limit);
+  }
+
+  private *remembered(key: string, scan: Generator<void, string[]>): Generator<void, string[]> {
+    const ids = yield* scan;
+    if (this.selections.size >= SELECTIONS)
+      this.selections.delete(this.selections.keys().next().value!);
+    this.selections.set(key, ids);
+    return ids;
   }
 
   /** An HTML page with its text converted (`?opencc=`), made once per Site and variant. */
@@ -88,6 +147,8 @@ export class Variants {
         converted,
         base.lastModified,
         `${base.key}|${variant}`,
+        undefined,
+        'bounded',
       ),
     );
   }
@@ -112,9 +173,20 @@ export class Variants {
           body,
           wholeSeconds(new Date(newest || this.inputs.builtAt.getTime())),
           cacheKey,
+          undefined,
+          'bounded',
         ),
       );
     }
     return variant ? this.convertedPage(page, `${cacheKey}&opencc=${variant}`, variant) : page;
   }
+}
+
+/**
+ * The query string asked for, as a URI's query: characters a URI may not hold (`|`, spaces,
+ * quotes, non-ASCII) percent-encoded, the rest left as sent, so the self link names the URL
+ * that was fetched (the W3C validator's SelfDoesntMatchLocation).
+ */
+function selfQuery(asked: string): string {
+  return asked.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/g, (c) => encodeURIComponent(c));
 }

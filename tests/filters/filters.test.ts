@@ -194,9 +194,12 @@ describe('filters', () => {
     });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
-    // Same query in another order or spelling of its parameters: the same cached bytes.
+    // The same query in another order is another URL: the same items under its own self link.
     const reordered = await served.app.request('/rss.xml?filter_case_sensitive=true&filter=Apple');
-    expect(reordered.headers.get('etag')).toBe(etag);
+    expect(reordered.headers.get('etag')).not.toBe(etag);
+    expect(await titles('filter_case_sensitive=true&filter=Apple')).toEqual(
+      await titles('filter=Apple'),
+    );
     expect(
       served.site.feedVariant(
         '/rss.xml',

@@ -1,0 +1,42 @@
+/** The filter gate: scans run a few at a time in slices; beyond the queue, a refusal (503). */
+import { describe, expect, it } from 'vitest';
+import { FilterGate } from '../../src/http/filter-gate.js';
+
+/** A scan of `slices` slices of about `ms` milliseconds of busy work each; logs its slices. */
+function* scan(name: string, slices: number, ms: number, log: string[]): Generator<void, number> {
+  for (let i = 0; i < slices; i++) {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+    log.push(name);
+    if (i + 1 < slices) yield;
+  }
+  return slices;
+}
+
+describe('FilterGate', () => {
+  it('lets other work run between slices of a long scan', async () => {
+    const log: string[] = [];
+    const gate = new FilterGate(1, 4);
+    const done = gate.run(scan('scan', 40, 2, log));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    expect(await done).toBe(true);
+    clearInterval(timer);
+    // 80 ms of scanning in 4 ms slices: the timer ran between them many times.
+    expect(ticks).toBeGreaterThan(5);
+    expect(log).toHaveLength(40);
+  });
+
+  it('runs `running` scans at once, queues `waiting` more, refuses the rest', async () => {
+    const log: string[] = [];
+    const gate = new FilterGate(1, 1);
+    const first = gate.run(scan('a', 3, 5, log));
+    const second = gate.run(scan('b', 3, 5, log));
+    const third = gate.run(scan('c', 3, 5, log));
+    expect(await third).toBe(false);
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    expect(log).toEqual(['a', 'a', 'a', 'b', 'b', 'b']);
+    // The queue emptied: the gate takes scans again.
+    expect(await gate.run(scan('d', 1, 1, log))).toBe(true);
+  });
+});
