@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { ScheduledTask } from 'node-cron';
 import type { Config } from '../config.js';
 import type { Health } from '../http/app.js';
@@ -5,6 +7,7 @@ import { RACY_WINDOW_MS } from '../scan/scanner.js';
 import { ParsePool } from '../workers/pool.js';
 import type { Logger } from '../log.js';
 import type { Previous, Site } from '../render/site.js';
+import { FEED_FILES } from '../render/urls.js';
 import { publicScanError } from '../http/scan-error.js';
 import { STATE_FILE } from '../export/state.js';
 import { CATALOG_SNAPSHOT } from '../export/catalog-snapshot.js';
@@ -116,8 +119,25 @@ export class LiveSite {
     return this.site;
   }
 
+  /**
+   * `status` stays `starting` (503) until this process's first scan has made a Site; `serving`
+   * says what answers meanwhile: the last export on disk, or nothing (exported-site.ts).
+   */
   health(): Health {
-    return healthReport(this.site, this.lastScan, this.lastGood, this.running !== undefined);
+    const report = healthReport(
+      this.site,
+      this.lastScan,
+      this.lastGood,
+      this.running !== undefined,
+    );
+    const serving = this.site ? 'scan' : this.exportOnDisk() ? 'export' : 'nothing';
+    return { ...report, body: { ...report.body, serving } };
+  }
+
+  private exported = false;
+  private exportOnDisk(): boolean {
+    this.exported ||= existsSync(path.join(this.options.config.outDir, FEED_FILES.rss));
+    return this.exported;
   }
 
   /**

@@ -137,16 +137,18 @@ describe('a restart with the catalog snapshot', () => {
     await rm(path.join(dirs.out, CATALOG_LOG), { force: true });
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    class GatedPool extends ParsePool {
-      override async reparseBatch(...args: Parameters<ParsePool['reparseBatch']>) {
+    const pool = new ParsePool();
+    const reparse = pool.reparseBatch;
+    Object.assign(pool, {
+      reparseBatch: async (...args: Parameters<typeof reparse>) => {
         await gate;
-        return super.reparseBatch(...args);
-      }
-    }
+        return reparse(...args);
+      },
+    });
     const { logger } = recordingLogger();
     const service = assembleService(liveConfig(dirs), logger, {
       maxAge: 60,
-      live: { pool: new GatedPool() },
+      live: { pool },
     });
     const starting = service.start();
     try {
@@ -172,13 +174,19 @@ describe('a restart with the catalog snapshot', () => {
       expect((await service.app.request('/rss.xml?limit=1')).status).toBe(503);
       expect((await service.app.request(`/${CATALOG_SNAPSHOT}`)).status).toBe(503);
       expect((await service.app.request('/.seedfeed-state.json')).status).toBe(503);
-      expect((await service.app.request('/healthz')).status).toBe(503);
+      const health = await service.app.request('/healthz');
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'starting', serving: 'export' });
       expect(service.live.current()).toBeUndefined();
     } finally {
       release();
       await starting;
     }
     expect(service.live.current()).toBeDefined();
+    expect(await (await service.app.request('/healthz')).json()).toMatchObject({
+      status: 'ok',
+      serving: 'scan',
+    });
     expect((await service.app.request('/rss.xml?limit=1')).status).toBe(200);
     await service.stop();
   });
