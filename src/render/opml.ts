@@ -1,5 +1,5 @@
 import { escapeHtml } from '../parse/text.js';
-import type { Category } from '../model.js';
+import type { Article, Category } from '../model.js';
 import { paths, type Urls } from './urls.js';
 import { markupSafeAttr, markupSafeText } from './xml-text.js';
 
@@ -41,4 +41,28 @@ export function renderOpml(input: {
     '</opml>',
     '',
   ].join('\n');
+}
+
+/** What the OPML shows besides the site's title and URLs: all that may change its bytes. */
+export function opmlListKey(categories: readonly Category[]): string {
+  return categories.map((c) => `${c.name}\0${c.slug}`).join('\0\0');
+}
+
+/**
+ * When the list of feeds last gained an entry, from the articles' own dates: the newest of the
+ * categories' first (oldest) articles, or the oldest article's without categories; 0 for none.
+ * A new article in a category the list has leaves it as it was (also on a restart and on another
+ * replica, which a scan or first-seen time would not), a new category moves it to that article.
+ */
+export function opmlListDate(
+  categories: readonly Category[],
+  byId: ReadonlyMap<string, Article>,
+  articles: readonly Article[],
+): Date {
+  let newest = articles.at(-1)?.date.getTime() ?? 0;
+  for (const category of categories) {
+    const first = byId.get(category.articleIds.at(-1)!);
+    if (first) newest = Math.max(newest, first.date.getTime());
+  }
+  return new Date(newest);
 }

@@ -2,7 +2,7 @@ import type { FeedSpec } from './feed-model.js';
 import { feedSpec, GROUP_TEXT, historyLinks, renderFeed } from './feed-specs.js';
 import type { FeedRoutes } from './feed-routes.js';
 import { shortHash, type FingerprintMemo } from './fingerprint.js';
-import { renderOpml } from './opml.js';
+import { opmlListDate, opmlListKey, renderOpml } from './opml.js';
 import { renderCategoryPage, renderGroupPage, renderIndexPage, type GroupLink } from './pages.js';
 import { Resource, wholeSeconds } from './resource.js';
 import type { SiteGroup } from './site-groups.js';
@@ -51,14 +51,20 @@ export function eagerResources(
 ): SiteResources {
   const { catalog, options, urls, prints, groups, page: ctx } = inputs;
   const resources = new ResourceMap(inputs.memo);
-  const add = (path: string, contentType: string, key: string, render: () => string) => {
+  const add = (
+    path: string,
+    contentType: string,
+    key: string,
+    render: () => string,
+    lastModified = inputs.builtAt,
+  ) => {
     const fullKey = shortHash(`${inputs.settings}|${key}`);
     const old = previous?.get(path);
     if (old instanceof Resource && old.key === fullKey) {
       resources.set(path, old);
       return;
     }
-    const fresh = new Resource(path, contentType, render(), wholeSeconds(inputs.builtAt), fullKey);
+    const fresh = new Resource(path, contentType, render(), wholeSeconds(lastModified), fullKey);
     // Same bytes as before (a restart, or a change that shows nowhere): keep the old date.
     resources.set(
       path,
@@ -128,14 +134,20 @@ export function eagerResources(
         }),
     );
   }
-  const newest = newestTime(inputs, allIds);
-  add(paths.opml, CONTENT_TYPES.opml, `opml|${categoriesKey(inputs)}|${newest}`, () =>
-    renderOpml({
-      siteTitle: options.siteTitle,
-      categories: catalog.categories,
-      updated: new Date(newest),
-      urls,
-    }),
+  // Dated and keyed by the list of feeds alone: an article that adds no category changes nothing.
+  const listDate = opmlListDate(catalog.categories, catalog.byId, catalog.articles);
+  add(
+    paths.opml,
+    CONTENT_TYPES.opml,
+    `opml|${opmlListKey(catalog.categories)}|${listDate.getTime()}`,
+    () =>
+      renderOpml({
+        siteTitle: options.siteTitle,
+        categories: catalog.categories,
+        updated: listDate,
+        urls,
+      }),
+    listDate,
   );
   for (const asset of staticResources()) resources.set(asset.path, asset);
   return resources;
@@ -151,9 +163,4 @@ function listedGroups(groups: readonly SiteGroup[]): GroupLink[] {
 
 function categoriesKey({ catalog }: SiteInputs): string {
   return catalog.categories.map((c) => `${c.name}:${c.slug}:${c.articleIds.length}`).join('|');
-}
-
-function newestTime({ catalog }: SiteInputs, ids: readonly string[]): number {
-  const first = ids[0] ? catalog.byId.get(ids[0]) : undefined;
-  return first ? first.date.getTime() : 0;
 }
