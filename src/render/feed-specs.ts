@@ -60,6 +60,8 @@ export function feedSpec(
   ids: readonly string[],
   archivePage?: number,
   history?: FeedHistory,
+  /** Articles shown like an archive page's, without their body (not in memory: a filter's find). */
+  bodiless?: ReadonlySet<string>,
 ): FeedSpec {
   const { catalog, options, urls, slugs } = inputs;
   const feedPath = (f: FeedFormat) =>
@@ -68,7 +70,7 @@ export function feedSpec(
       : paths.archive(group.page, archivePage, f);
   const items = ids.map((id) => {
     const article = catalog.byId.get(id)!;
-    if (archivePage !== undefined) return toFeedItem(article, '', slugs, urls);
+    if (archivePage !== undefined || bodiless?.has(id)) return toFeedItem(article, '', slugs, urls);
     const body = catalog.content.get(article.bodySource);
     if (body === undefined)
       throw new Error(`the body of ${article.id} is not loaded: build Sites with Site.create()`);

@@ -1,5 +1,6 @@
 import { ResourceLru } from './byte-lru.js';
 import { feedSpec, historyLinks, renderFeed, withQuery } from './feed-specs.js';
+import { hotArticles } from './hot-articles.js';
 import { isArchivePage, type FeedRoutes, type FeedSource } from './feed-routes.js';
 import { selectIds, selectNow, FilterIndex } from './filter-index.js';
 import type { FeedQuery } from './filters.js';
@@ -24,6 +25,7 @@ const SELECTIONS = 2000;
 /** What a query string makes of a feed or page: each distinct result rendered once, then cached. */
 export class Variants {
   private index?: FilterIndex;
+  private hot?: ReadonlySet<string>;
   private readonly positions = new WeakMap<object, Int32Array>();
   private readonly selections = new Map<string, readonly string[]>();
 
@@ -83,7 +85,7 @@ export class Variants {
       ? undefined
       : historyLinks(this.inputs.urls, group, source.layout, archivePage);
     if (history && query.opencc) history = withQuery(history, `opencc=${query.opencc}`);
-    let spec = feedSpec(this.inputs, group, ids, archivePage, history);
+    let spec = feedSpec(this.inputs, group, ids, archivePage, history, this.bodiless(ids));
     // It names no hub: the hub takes only the plain feeds as topics.
     const urls = spec.selfUrls;
     spec = {
@@ -106,6 +108,22 @@ export class Variants {
       'bounded',
     );
     return this.cache.set(cacheKey, resource);
+  }
+
+  /**
+   * The found articles outside the hot set (those some feed shows, whose bodies a Site keeps in
+   * memory): listed with title, summary and link, as archive pages list them, so that a filter
+   * over the whole history reads no files and the answer depends on the catalog alone.
+   */
+  private bodiless(ids: readonly string[]): ReadonlySet<string> | undefined {
+    this.hot ??= new Set(
+      hotArticles(this.inputs.catalog, this.inputs.options.limit, this.inputs.groups).map(
+        (a) => a.id,
+      ),
+    );
+    const hot = this.hot;
+    const cold = ids.filter((id) => !hot.has(id));
+    return cold.length ? new Set(cold) : undefined;
   }
 
   private selectionKey(path: string, query: FeedQuery, now: number): string {
