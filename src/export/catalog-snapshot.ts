@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   decodeEntry,
   encodeEntry,
@@ -35,6 +36,7 @@ export const CATALOG_LOG = '.seedfeed-catalog.log';
 const ENTRY = 'e';
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
 const LINES_PER_CHUNK = 1000;
+const HASH_SLICE = 4 << 20;
 
 /** What the files on disk hold, as loaded or last saved: a save appends only the difference. */
 export class SavedSnapshot {
@@ -77,7 +79,7 @@ export async function loadCatalogSnapshot(
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? nothing() : nothing(`it cannot be read: ${code}`);
   }
-  const decoded = decodeSnapshot(bytes, key);
+  const decoded = await decodeSnapshot(bytes, key);
   if (typeof decoded === 'string') return nothing(decoded);
   const log = await readLog(path.join(outDir, CATALOG_LOG), decoded.generation);
   if (log.damaged) return nothing(log.damaged);
@@ -97,11 +99,14 @@ export async function loadCatalogSnapshot(
   return { entries: decoded.entries, saved };
 }
 
-/** The entries and generation of a snapshot file, or why it cannot be used. */
-function decodeSnapshot(
+/**
+ * The entries and generation of a snapshot file, or why it cannot be used. Hashed and decoded a
+ * slice at a time: meanwhile the last export answers requests (live/exported-site.ts).
+ */
+async function decodeSnapshot(
   bytes: Buffer,
   key: string,
-): { entries: Map<string, CachedResult>; generation: string } | string {
+): Promise<{ entries: Map<string, CachedResult>; generation: string } | string> {
   const headerEnd = bytes.indexOf(10);
   if (headerEnd < 0 || bytes[bytes.length - 1] !== 10) return 'it is truncated';
   const trailerStart = bytes.lastIndexOf(10, bytes.length - 2) + 1;
@@ -119,12 +124,17 @@ function decodeSnapshot(
   if (typeof trailer?.entries !== 'number' || typeof trailer.sha1 !== 'string')
     return 'it is truncated';
   const body = bytes.subarray(headerEnd + 1, trailerStart);
-  if (createHash('sha1').update(body).digest('hex') !== trailer.sha1)
-    return 'its checksum does not match: it is damaged';
+  const sha1 = createHash('sha1');
+  for (let at = 0; at < body.length; at += HASH_SLICE) {
+    sha1.update(body.subarray(at, at + HASH_SLICE));
+    await yieldToEventLoop();
+  }
+  if (sha1.digest('hex') !== trailer.sha1) return 'its checksum does not match: it is damaged';
   const entries = new Map<string, CachedResult>();
   const text = body.toString('utf8');
   let start = 0;
   while (start < text.length) {
+    if (entries.size % LINES_PER_CHUNK === LINES_PER_CHUNK - 1) await yieldToEventLoop();
     const end = text.indexOf('\n', start);
     const line = parse(text.slice(start, end)) as unknown[] | undefined;
     start = end + 1;
