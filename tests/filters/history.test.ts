@@ -17,6 +17,8 @@ import { silentLogger } from '../../src/log.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { parseFeedQuery, type FeedQuery } from '../../src/render/filters.js';
 import type { Site } from '../../src/render/site.js';
+import { hotArticles } from '../../src/render/site.js';
+import { distinctText, seedDir, serveDir } from '../support/articles.js';
 import { builtSite, SAMPLE, SAMPLES, SITE_TITLE } from '../support/site.js';
 
 const LIMIT = 2;
@@ -172,6 +174,40 @@ describe('compression of documents made per request', () => {
       const sent = Buffer.from(await response.arrayBuffer());
       expect(brotliDecompressSync(sent).equals(Buffer.from(identity)), path).toBe(true);
       expect(sent.equals(brotli(identity, quality)), `${path}: quality ${quality}`).toBe(true);
+    }
+  });
+});
+
+describe('what a filter finds deep in the history', () => {
+  it('is listed without its body, as archive pages list it, whether or not the body is in memory', async () => {
+    const seeds = await seedDir(
+      Array.from({ length: 5 }, (_, i) => ({
+        title: `Report number ${i}`,
+        date: new Date(Date.UTC(2025, 0, 10 - i)),
+        body: `Body words ${i}. ${distinctText(i)}`,
+        categories: ['Reports'],
+        author: 'Desk',
+      })),
+    );
+    try {
+      const served = await serveDir(seeds.dir, { limit: 2 }, new Date(Date.UTC(2025, 0, 11)));
+      const hot = new Set(hotArticles(served.catalog, 2).map((a) => a.title));
+      expect(hot).toEqual(new Set(['Report number 0', 'Report number 1']));
+      const $ = load(await (await served.app.request('/rss.xml?filter_title=[04]$')).text(), {
+        xml: true,
+      });
+      const items = $('item')
+        .map((_, e) => ({
+          title: $(e).find('title').text(),
+          body: $(e).find('content\\:encoded').length,
+        }))
+        .get();
+      expect(items).toEqual([
+        { title: 'Report number 0', body: 1 },
+        { title: 'Report number 4', body: 0 },
+      ]);
+    } finally {
+      await seeds.remove();
     }
   });
 });
