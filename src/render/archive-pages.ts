@@ -8,12 +8,12 @@ import type { SiteGroup } from './site-groups.js';
 import type { SiteInputs } from './site-inputs.js';
 import { CONTENT_TYPES } from './urls.js';
 
-/** A full archive page changes only if an article older than it is added or removed. */
+/** An archive page other than the newest changes only if an article of its period is added or removed. */
 export const ARCHIVE_MAX_AGE = 86_400;
 
 /** RFC 5005 archive pages, rendered on demand and kept in the Site's cache of variants. */
 export class ArchivePages {
-  private lastSpec?: { readonly group: SiteGroup; readonly page: number; readonly spec: FeedSpec };
+  private lastSpec?: { readonly group: SiteGroup; readonly page: string; readonly spec: FeedSpec };
 
   constructor(
     private readonly inputs: SiteInputs,
@@ -24,10 +24,11 @@ export class ArchivePages {
   /** What the page at `path` is rendered from: equal keys, equal bytes. */
   key(path: string, page: ArchivePage): string {
     const ids = this.routes.archiveIds(page);
-    const next = page.archivePage + 1 < page.layout.pages;
-    const { group, format, archivePage } = page;
+    const { group, format, archivePage, layout } = page;
+    const n = layout.index.get(archivePage)!;
+    const neighbours = `${layout.pages[n - 1]?.label ?? ''}|${layout.pages[n + 1]?.label ?? ''}`;
     return shortHash(
-      `${this.inputs.settings}|archive|${format}|${group.kind}|${group.name}|${path}|${archivePage}|${next}|${this.inputs.prints.printsOf(ids)}`,
+      `${this.inputs.settings}|archive|${format}|${group.kind}|${group.name}|${path}|${neighbours}|${this.inputs.prints.printsOf(ids)}`,
     );
   }
 

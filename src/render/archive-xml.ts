@@ -2,6 +2,7 @@ import { escapeHtml, stripXmlIllegal } from '../parse/text.js';
 import type { FeedItem, FeedSpec } from './feed-model.js';
 import { addAtomHistory, addRssHistory } from './history-links.js';
 import { imageMediaType } from './media-type.js';
+import { atomFeedAuthor } from './xml-feeds.js';
 import { htmlTextAsXml, markupSafeText } from './xml-text.js';
 
 /**
@@ -89,6 +90,7 @@ function atomEntry(item: FeedItem): string {
 }
 
 export function renderAtomArchive(spec: FeedSpec): string {
+  const owner = atomFeedAuthor(spec);
   const head = [
     `<id>${esc(spec.selfUrls.atom)}</id>`,
     `<title>${clean(spec.title)}</title>`,
@@ -96,6 +98,7 @@ export function renderAtomArchive(spec: FeedSpec): string {
     `<generator>${GENERATOR}</generator>`,
     `<link rel="alternate" href="${esc(spec.homePage)}"/>`,
     `<link rel="self" href="${esc(spec.selfUrls.atom)}"/>`,
+    ...(owner === undefined ? [] : [`<author>\n${I2}<name>${clean(owner)}</name>\n    </author>`]),
     ...(spec.hub ? [`<link rel="hub" href="${esc(spec.hub)}"/>`] : []),
     `<subtitle>${clean(spec.description)}</subtitle>`,
     ...(spec.icon ? [`<logo>${esc(spec.icon)}</logo>`, `<icon>${esc(spec.icon)}</icon>`] : []),

@@ -14,6 +14,8 @@ export interface FeedSpec {
   readonly icon?: string;
   /** The WebSub hub the feed advertises (`rel="hub"`), if any. */
   readonly hub?: string;
+  /** Who publishes the feed (the site's title): Atom's feed-level author for entries without one. */
+  readonly owner?: string;
   /** Newest first, at most the configured limit. */
   readonly items: readonly FeedItem[];
   /** Newest item's updated time; a fixed epoch for an empty feed. Never "now". */

@@ -1,23 +1,28 @@
-import { archiveLayout, archivePageIds, isFullPage, type ArchiveLayout } from './archive.js';
+import { ARCHIVE_LABEL, archiveLayout, NO_ARCHIVE, type ArchiveLayout } from './archive.js';
 import type { SiteGroup } from './site-groups.js';
 import { FEED_FILES, FEED_FORMATS, paths, type FeedFormat } from './urls.js';
 
-const NO_ARCHIVE: ArchiveLayout = { archived: 0, pages: 0 };
 const FORMAT_OF_FILE = new Map(
   Object.entries(FEED_FILES).map(([format, file]) => [file, format as FeedFormat]),
 );
+
+/**
+ * Layouts by a group's id list: a Site is built per scan, and a group no change touched keeps
+ * its list (and so its archive) from the last one.
+ */
+const LAYOUTS = new WeakMap<readonly string[], { key: string; layout: ArchiveLayout }>();
 
 /** Where a feed path points: a group's current feed, or one of its archive pages. */
 export interface FeedSource {
   readonly group: SiteGroup;
   readonly format: FeedFormat;
   readonly layout: ArchiveLayout;
-  /** Undefined for the current feed. */
-  readonly archivePage?: number;
+  /** The archive page's label (archive.ts); undefined for the current feed. */
+  readonly archivePage?: string;
 }
 
 export interface ArchivePage extends FeedSource {
-  readonly archivePage: number;
+  readonly archivePage: string;
 }
 
 export const isArchivePage = (source: FeedSource): source is ArchivePage =>
@@ -25,68 +30,75 @@ export const isArchivePage = (source: FeedSource): source is ArchivePage =>
 
 /** Every feed document of a site by path: each group's current feeds and RFC 5005 archive pages. */
 export class FeedRoutes {
-  private readonly archives = new Map<string, { group: SiteGroup; layout: ArchiveLayout }>();
-  private readonly current = new Map<string, FeedSource>();
+  private readonly groups = new Map<string, SiteGroup>();
+  private readonly current = new Map<string, SiteGroup>();
 
   constructor(
     groups: readonly SiteGroup[],
-    limit: number,
+    private readonly timeOf: (id: string) => number,
+    private readonly limit: number,
     private readonly pageSize: number,
   ) {
     for (const group of groups) {
-      // Authors' feeds have no archive: their history is in the all-articles archive, and rendering
-      // it again would cost a quarter more of archive pages on every cold build.
-      const layout =
-        group.kind === 'author'
-          ? NO_ARCHIVE
-          : archiveLayout(group.articleIds.length, limit, pageSize);
-      this.archives.set(group.page, { group, layout });
+      this.groups.set(group.page, group);
       for (const format of FEED_FORMATS)
-        this.current.set(paths.groupFeed(group.page, format), { group, format, layout });
+        this.current.set(paths.groupFeed(group.page, format), group);
     }
   }
 
+  /** Computed on first use: a scan that touches one group lays out only that group again. */
   layoutOf(group: SiteGroup): ArchiveLayout {
-    return this.archives.get(group.page)!.layout;
+    // Authors' feeds have no archive: their history is in the all-articles archive, and rendering
+    // it again would cost a quarter more of archive pages on every cold build.
+    if (group.kind === 'author') return NO_ARCHIVE;
+    const key = `${this.limit}|${this.pageSize}`;
+    const known = LAYOUTS.get(group.articleIds);
+    if (known && known.key === key) return known.layout;
+    const layout = archiveLayout(group.articleIds, this.timeOf, this.limit, this.pageSize);
+    LAYOUTS.set(group.articleIds, { key, layout });
+    return layout;
   }
 
   feedAt(path: string): FeedSource | undefined {
-    return this.archiveAt(path) ?? this.current.get(path);
+    const archive = this.archiveAt(path);
+    if (archive) return archive;
+    const group = this.current.get(path);
+    const format = group && FORMAT_OF_FILE.get(path.slice(path.lastIndexOf('/') + 1));
+    return group && format && { group, format, layout: this.layoutOf(group) };
   }
 
-  /** The archive page at `path` (`<group page>archive/<n>/<feed file>`), if there is one. */
+  /** The archive page at `path` (`<group page>archive/<label>/<feed file>`), if there is one. */
   archiveAt(path: string): ArchivePage | undefined {
-    const m = /^(\/(?:[^/]+\/[^/]+\/)?)archive\/(0|[1-9]\d{0,8})\/([a-z]+\.[a-z]+)$/.exec(path);
-    const known = m && this.archives.get(m[1]!);
-    const format = m && FORMAT_OF_FILE.get(m[3]!);
-    if (!known || !format) return undefined;
-    const archivePage = Number(m[2]);
-    return archivePage < known.layout.pages
-      ? { group: known.group, format, archivePage, layout: known.layout }
-      : undefined;
+    const m = /^(\/(?:[^/]+\/[^/]+\/)?)archive\/([^/]{1,60})\/([a-z]+\.[a-z]+)$/.exec(path);
+    const group = m && ARCHIVE_LABEL.test(m[2]!) ? this.groups.get(m[1]!) : undefined;
+    const format = group && FORMAT_OF_FILE.get(m![3]!);
+    if (!group || !format) return undefined;
+    const layout = this.layoutOf(group);
+    return layout.index.has(m![2]!) ? { group, format, archivePage: m![2]!, layout } : undefined;
   }
 
   /** The articles on an archive page, newest first. */
   archiveIds(page: ArchivePage): readonly string[] {
-    return archivePageIds(page.group.articleIds, page.layout, page.archivePage, this.pageSize);
+    return page.layout.pages[page.layout.index.get(page.archivePage)!]!.ids;
   }
 
+  /** Every page but the newest changes only when an article of its own period does. */
   isFull(page: ArchivePage): boolean {
-    return isFullPage(page.layout, page.archivePage, this.pageSize);
+    return page.layout.index.get(page.archivePage)! < page.layout.pages.length - 1;
   }
 
   /** Every archive page's path, group by group, in a stable order. */
   *archivePaths(): Iterable<string> {
-    for (const { group, layout } of this.archives.values()) {
-      for (let n = 0; n < layout.pages; n++)
-        for (const format of FEED_FORMATS) yield paths.archive(group.page, n, format);
+    for (const group of this.groups.values()) {
+      for (const { label } of this.layoutOf(group).pages)
+        for (const format of FEED_FORMATS) yield paths.archive(group.page, label, format);
     }
   }
 
   get archiveDocuments(): number {
     let documents = 0;
-    for (const { layout } of this.archives.values())
-      documents += layout.pages * FEED_FORMATS.length;
+    for (const group of this.groups.values())
+      documents += this.layoutOf(group).pages.length * FEED_FORMATS.length;
     return documents;
   }
 }

@@ -58,7 +58,7 @@ export function feedSpec(
   inputs: SiteInputs,
   group: SiteGroup,
   ids: readonly string[],
-  archivePage?: number,
+  archivePage?: string,
   history?: FeedHistory,
   /** Articles shown like an archive page's, without their body (not in memory: a filter's find). */
   bodiless?: ReadonlySet<string>,
@@ -90,14 +90,15 @@ export function feedSpec(
     icon: options.icon,
     // Archive pages are no WebSub topics (they do not change), so they name no hub.
     hub: archivePage === undefined ? options.hubUrl : undefined,
+    owner: options.siteTitle,
     items,
     updated: items.length ? newestUpdate(items) : new Date(0),
     ...(history ? { history } : {}),
   };
 }
 
-function archiveUrls(urls: Urls, page: string, archivePage: number): Record<FeedFormat, string> {
-  const url = (f: FeedFormat) => urls.absolute(paths.archive(page, archivePage, f));
+function archiveUrls(urls: Urls, page: string, label: string): Record<FeedFormat, string> {
+  const url = (f: FeedFormat) => urls.absolute(paths.archive(page, label, f));
   return { rss: url('rss'), atom: url('atom'), json: url('json') };
 }
 
@@ -106,20 +107,19 @@ export function historyLinks(
   urls: Urls,
   group: SiteGroup,
   layout: ArchiveLayout,
-  archivePage?: number,
+  archivePage?: string,
 ): FeedHistory | undefined {
+  const { pages } = layout;
+  const at = (n: number) => archiveUrls(urls, group.page, pages[n]!.label);
   if (archivePage === undefined)
-    return layout.pages
-      ? { archive: false, prevArchive: archiveUrls(urls, group.page, layout.pages - 1) }
-      : undefined;
+    return pages.length ? { archive: false, prevArchive: at(pages.length - 1) } : undefined;
+  const n = layout.index.get(archivePage)!;
   const current = (f: FeedFormat) => urls.absolute(paths.groupFeed(group.page, f));
   return {
     archive: true,
     current: { rss: current('rss'), atom: current('atom'), json: current('json') },
-    ...(archivePage > 0 ? { prevArchive: archiveUrls(urls, group.page, archivePage - 1) } : {}),
-    ...(archivePage + 1 < layout.pages
-      ? { nextArchive: archiveUrls(urls, group.page, archivePage + 1) }
-      : {}),
+    ...(n > 0 ? { prevArchive: at(n - 1) } : {}),
+    ...(n + 1 < pages.length ? { nextArchive: at(n + 1) } : {}),
   };
 }
 

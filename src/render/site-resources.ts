@@ -74,7 +74,8 @@ export function eagerResources(
   const addFeeds = (group: SiteGroup) => {
     const layout = routes.layoutOf(group);
     const ids = group.articleIds.slice(0, options.limit);
-    const key = `feed|${group.kind}|${group.name}|${prints.printsOf(ids)}|${layout.pages}`;
+    const newestPage = layout.pages.at(-1)?.label ?? '';
+    const key = `feed|${group.kind}|${group.name}|${prints.printsOf(ids)}|${newestPage}`;
     let spec: FeedSpec | undefined;
     for (const format of FEED_FORMATS) {
       add(paths.groupFeed(group.page, format), CONTENT_TYPES[format], `${format}|${key}`, () =>

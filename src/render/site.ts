@@ -44,6 +44,7 @@ export class Site {
   ) {
     this.routes = new FeedRoutes(
       everyGroup(inputs.groups),
+      (id) => inputs.catalog.byId.get(id)!.date.getTime(),
       inputs.options.limit,
       inputs.archivePageSize,
     );

@@ -29,9 +29,9 @@ export const paths = {
   author: (slug: string) => `/authors/${slug}/`,
   /** A feed of the group whose page is `page` (`/`, `/categories/<slug>/`, `/tags/<slug>/`, …). */
   groupFeed: (page: string, format: FeedFormat) => `${page}${FEED_FILES[format]}`,
-  /** Archive page `n` (RFC 5005 §4, numbered from the oldest) of the group whose page is `page`. */
-  archive: (page: string, n: number, format: FeedFormat) =>
-    `${page}archive/${n}/${FEED_FILES[format]}`,
+  /** The archive page (RFC 5005 §4) `label` (render/archive.ts) of the group whose page is `page`. */
+  archive: (page: string, label: string, format: FeedFormat) =>
+    `${page}archive/${label}/${FEED_FILES[format]}`,
   opml: '/opml.xml',
 };
 

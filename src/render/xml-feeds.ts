@@ -45,7 +45,22 @@ class Verbatim {
   }
 }
 
-function baseFeed(spec: FeedSpec, title: string, description: string): Feed {
+/**
+ * RFC 4287 §4.1.1: an Atom feed without a feed-level author needs one in every entry, so the
+ * site (its title) is named when some entry has none.
+ */
+export function atomFeedAuthor(spec: FeedSpec): string | undefined {
+  return spec.owner !== undefined && spec.items.some((item) => !item.author)
+    ? spec.owner
+    : undefined;
+}
+
+function baseFeed(
+  spec: FeedSpec,
+  title: string,
+  description: string,
+  author?: { name: string },
+): Feed {
   return new Feed({
     title,
     description,
@@ -58,6 +73,7 @@ function baseFeed(spec: FeedSpec, title: string, description: string): Feed {
     ...(spec.icon ? { image: spec.icon, favicon: spec.icon } : {}),
     // rel="hub" next to rel="self" (W3C WebSub §4): RSS atom:link, Atom link.
     ...(spec.hub ? { hub: spec.hub } : {}),
+    ...(author ? { author } : {}),
   });
 }
 
@@ -124,7 +140,13 @@ export function renderRss(spec: FeedSpec): string {
 /** Atom: every text construct says its type (RFC 4287 §3.1); titles, names and labels are text. */
 export function renderAtom(spec: FeedSpec): string {
   const v = new Verbatim();
-  const feed = baseFeed(spec, v.put(xmlText(spec.title)), v.put(xmlText(spec.description)));
+  const owner = atomFeedAuthor(spec);
+  const feed = baseFeed(
+    spec,
+    v.put(xmlText(spec.title)),
+    v.put(xmlText(spec.description)),
+    owner === undefined ? undefined : { name: v.put(xmlText(owner)) },
+  );
   const enclosureTypes = new Map<string, string>();
   for (const item of spec.items) {
     if (item.image)

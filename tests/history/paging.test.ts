@@ -1,11 +1,11 @@
 /**
  * RFC 5005 §4 archived feeds: the current feed holds the newest `limit` articles, archive pages
- * hold the rest in pages numbered from the oldest. A reader that follows the links from the
- * current feed sees every article exactly once, in all three formats; full pages keep their
- * bytes when new articles arrive; the export writes every page.
+ * hold a group's articles year by year. A reader that follows the links from the current feed
+ * sees every article, each on one archive page, in all three formats; a delete or an old-dated
+ * add changes its own year's page only; the export writes every page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,12 +24,14 @@ import {
 
 const LIMIT = 5;
 const PAGE_SIZE = 4;
-const COUNT = 23; // 18 archived: pages 0–3 full, page 4 holds 2
+/** Three articles a year from 2010 (January, May, September), two in 2017. */
+const COUNT = 23;
+const YEARS = ['2010', '2011', '2012', '2013', '2014', '2015', '2016', '2017'];
 const FH = 'http://purl.org/syndication/history/1.0';
 
 const article = (i: number, extra: Partial<SeedArticle> = {}): SeedArticle => ({
   title: `Article ${i}`,
-  date: new Date(Date.UTC(2024, 0, 1 + i)),
+  date: new Date(Date.UTC(2010 + Math.floor(i / 3), (i % 3) * 4, 1)),
   body: distinctText(i),
   categories: i % 2 === 0 ? ['News', 'Even'] : ['News'],
   tags: ['history'],
@@ -103,32 +105,38 @@ async function fetchDoc(
 
 /** Follows prev-archive from the current feed to the oldest page; returns every id seen and the pages. */
 async function walkBack(app: App, currentPath: string, format: Format) {
-  const seen: string[] = [];
-  const pages: string[] = [];
+  const archived: string[] = [];
+  const pages: Array<{ url: string; ids: string[] }> = [];
   let { doc } = await fetchDoc(app, currentPath, format);
   expect(doc.archive).toBe(false);
-  seen.push(...doc.ids);
+  const current = doc.ids;
   for (let url = doc.prevArchive; url; url = doc.prevArchive) {
     expect(pages.length, 'too many pages: a loop?').toBeLessThan(100);
-    pages.push(url);
     ({ doc } = await fetchDoc(app, url, format));
+    pages.push({ url, ids: doc.ids });
     expect(doc.archive, url).toBe(true);
     expect(doc.current, url).toMatch(new RegExp(`${currentPath.replace(/[.]/g, '\\.')}$`));
-    seen.push(...doc.ids);
+    archived.push(...doc.ids);
   }
-  return { seen, pages };
+  return { current, archived, seen: new Set([...current, ...archived]), pages };
 }
 
 const FEEDS: Record<Format, string> = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
+const OPTIONS = { limit: LIMIT, archivePageSize: PAGE_SIZE };
+const year = (date: Date) => date.toISOString().slice(0, 4);
+const labelOf = (url: string) => /\/archive\/([^/]+)\//.exec(url)![1]!;
 
 let seeds: Awaited<ReturnType<typeof seedDir>>;
 let served: Awaited<ReturnType<typeof serveDir>>;
 
 beforeAll(async () => {
   seeds = await seedDir(Array.from({ length: COUNT }, (_, i) => article(i)));
-  served = await serveDir(seeds.dir, { limit: LIMIT, archivePageSize: PAGE_SIZE });
+  served = await serveDir(seeds.dir, OPTIONS);
 });
 afterAll(() => seeds.remove());
+
+const archivePathsOf = (site: typeof served.site) =>
+  [...site.paths()].filter((p) => p.includes('/archive/'));
 
 describe('walking the archive', () => {
   const groups = () => {
@@ -142,24 +150,34 @@ describe('walking the archive', () => {
       { page: '/tags/history/', guids: catalog.articles.map((a) => a.guid) },
     ];
   };
+  const dateOfGuid = () => new Map(served.catalog.articles.map((a) => [a.guid, a.date]));
 
   for (const format of ['rss', 'atom', 'json'] as const) {
-    it(`${format}: following prev-archive from each current feed finds every article exactly once`, async () => {
+    it(`${format}: following prev-archive from each current feed finds every article, each on the page of its year`, async () => {
       expect(groups()[0]!.guids).toHaveLength(COUNT);
+      const dates = dateOfGuid();
       for (const { page, guids } of groups()) {
-        const { seen, pages } = await walkBack(served.app, `${page}${FEEDS[format]}`, format);
-        expect(seen.length, page).toBe(guids.length);
-        expect(new Set(seen).size, `${page}: no article twice`).toBe(seen.length);
-        expect(new Set(seen), page).toEqual(new Set(guids));
-        expect(pages.length, page).toBe(
-          guids.length > LIMIT ? Math.floor((guids.length - LIMIT) / PAGE_SIZE) + 1 : 0,
+        const { current, archived, seen, pages } = await walkBack(
+          served.app,
+          `${page}${FEEDS[format]}`,
+          format,
         );
+        expect(current, page).toEqual(guids.slice(0, LIMIT));
+        expect(seen, page).toEqual(new Set(guids));
+        // The archive holds the whole group, each article once (the newest also in the feed).
+        expect(archived.length, `${page}: no article on two pages`).toBe(guids.length);
+        expect(pages.map((p) => labelOf(p.url)).reverse(), page).toEqual(YEARS);
+        for (const { url, ids } of pages)
+          for (const id of ids) expect(year(dates.get(id)!), url).toBe(labelOf(url));
       }
     });
 
-    it(`${format}: next-archive leads from the oldest page forward through every page, and newest first within pages`, async () => {
-      const first = `/categories/news/archive/0/${FEEDS[format]}`;
-      let { doc } = await fetchDoc(served.app, first, format);
+    it(`${format}: next-archive leads from the oldest year forward through every page, newest first within pages`, async () => {
+      let { doc } = await fetchDoc(
+        served.app,
+        `/categories/news/archive/2010/${FEEDS[format]}`,
+        format,
+      );
       expect(doc.prevArchive).toBeUndefined();
       const order: string[] = [...doc.ids].reverse();
       let pages = 1;
@@ -168,28 +186,29 @@ describe('walking the archive', () => {
         order.push(...[...doc.ids].reverse());
         pages++;
       }
-      expect(pages).toBe(5);
-      // Oldest first across pages: exactly the 18 oldest articles, in date order.
-      const oldestFirst = [...served.catalog.articles].reverse().map((a) => a.guid);
-      expect(order).toEqual(oldestFirst.slice(0, COUNT - LIMIT));
+      expect(pages).toBe(YEARS.length);
+      expect(order).toEqual([...served.catalog.articles].reverse().map((a) => a.guid));
     });
   }
 
-  it('page n holds the n-th slice from the oldest article: stable boundaries', async () => {
-    const { doc } = await fetchDoc(served.app, '/categories/news/archive/1/rss.xml', 'rss');
+  it('a page holds its year: stable boundaries', async () => {
+    const { doc } = await fetchDoc(served.app, '/categories/news/archive/2013/rss.xml', 'rss');
     const titles = served.catalog.articles
       .filter((a) => doc.ids.includes(a.guid))
       .map((a) => a.title);
-    expect(titles).toEqual(['Article 7', 'Article 6', 'Article 5', 'Article 4']);
+    expect(titles).toEqual(['Article 11', 'Article 10', 'Article 9']);
   });
 
-  it('archive pages beyond the last, malformed numbers and unknown groups are 404', async () => {
+  it('old numbered pages, years without articles, malformed labels and unknown groups are 404', async () => {
     for (const p of [
-      '/categories/news/archive/5/rss.xml',
-      '/categories/news/archive/01/rss.xml',
-      '/categories/nope/archive/0/rss.xml',
+      '/categories/news/archive/0/rss.xml',
+      '/archive/1/atom.xml',
+      '/categories/news/archive/2009/rss.xml',
+      '/categories/news/archive/2010-01/rss.xml',
+      '/categories/news/archive/2010.0/rss.xml',
+      '/categories/nope/archive/2010/rss.xml',
       '/archive/-1/rss.xml',
-      '/categories/news/archive/0/index.html',
+      '/categories/news/archive/2010/index.html',
     ]) {
       expect((await served.app.request(p)).status, p).toBe(404);
     }
@@ -199,62 +218,81 @@ describe('walking the archive', () => {
     const author = await fetchDoc(served.app, '/authors/ann/atom.xml', 'atom');
     expect(author.doc.ids).toHaveLength(LIMIT);
     expect(author.doc.prevArchive).toBeUndefined();
-    expect((await served.app.request('/authors/ann/archive/0/atom.xml')).status).toBe(404);
+    expect((await served.app.request('/authors/ann/archive/2010/atom.xml')).status).toBe(404);
   });
 
-  it('full pages are cacheable for a day, the open page like any feed; conditional GET works', async () => {
-    const full = await served.app.request('/categories/news/archive/0/atom.xml');
-    expect(full.headers.get('cache-control')).toBe(`public, max-age=${ARCHIVE_MAX_AGE}`);
-    const open = await served.app.request('/categories/news/archive/4/atom.xml');
-    expect(open.headers.get('cache-control')).toBe('public, max-age=60');
-    const again = await served.app.request('/categories/news/archive/0/atom.xml', {
-      headers: { 'if-none-match': full.headers.get('etag')! },
+  it('older pages are cacheable for a day, the newest like any feed; conditional GET works', async () => {
+    const past = await served.app.request('/categories/news/archive/2010/atom.xml');
+    expect(past.headers.get('cache-control')).toBe(`public, max-age=${ARCHIVE_MAX_AGE}`);
+    const newest = await served.app.request('/categories/news/archive/2017/atom.xml');
+    expect(newest.headers.get('cache-control')).toBe('public, max-age=60');
+    const again = await served.app.request('/categories/news/archive/2010/atom.xml', {
+      headers: { 'if-none-match': past.headers.get('etag')! },
     });
     expect(again.status).toBe(304);
   });
 
-  it('every archive page is well-formed XML and declares the fh namespace (xmllint)', async () => {
-    const paths = [...served.site.paths()].filter((p) =>
-      /\/archive\/\d+\/(rss|atom)\.xml$/.test(p),
-    );
-    expect(paths).toHaveLength((3 * 5 + 2) * 2);
-    expect(paths).toContain('/categories/even/archive/0/atom.xml');
+  it('every archive page is well-formed, declares fh, links current and a neighbour (what the W3C engine asks)', async () => {
+    const paths = archivePathsOf(served.site).filter((p) => /\.xml$/.test(p));
+    expect(paths).toHaveLength(4 * YEARS.length * 2);
+    expect(paths).toContain('/categories/even/archive/2010/atom.xml');
     const documents = await Promise.all(
       paths.map(async (p) => ({ name: p, contents: (await served.site.load(p))!.body })),
     );
     await expectAllWellFormed(documents);
-    for (const { name, contents } of documents)
-      expect(Buffer.from(contents).toString('utf8'), name).toContain(`xmlns:fh="${FH}"`);
+    for (const { name, contents } of documents) {
+      const text = Buffer.from(contents).toString('utf8');
+      expect(text, name).toContain(`xmlns:fh="${FH}"`);
+      const { doc } = { doc: parseDoc(name.endsWith('atom.xml') ? 'atom' : 'rss', text) };
+      expect(doc.archive, name).toBe(true);
+      expect(doc.current, name).toBeDefined();
+      expect(doc.prevArchive ?? doc.nextArchive, name).toBeDefined();
+    }
   });
 });
 
 describe('stability', () => {
-  it('full archive pages keep their bytes and ETags after a new article arrives; the open page and the current feed change', async () => {
-    const paths = [0, 1, 2, 3, 4].flatMap((n) =>
-      (['rss.xml', 'atom.xml', 'feed.json'] as const).map(
-        (f) => `/categories/news/archive/${n}/${f}`,
-      ),
-    );
-    const before = new Map(paths.map((p) => [p, served.site.get(p)!]));
-    await seeds.add('new.md', article(COUNT));
-    const after = await serveDir(
-      seeds.dir,
-      { limit: LIMIT, archivePageSize: PAGE_SIZE },
-      new Date('2026-01-02T00:00:00Z'),
-    );
-    for (const p of paths) {
-      const [old, now] = [before.get(p)!, after.site.get(p)!];
-      if (p.includes('/archive/4/')) {
-        expect(Buffer.from(now.body).equals(Buffer.from(old.body)), p).toBe(false);
-      } else {
-        expect(Buffer.from(now.body).equals(Buffer.from(old.body)), p).toBe(true);
-        expect(now.etag).toBe(old.etag);
-        expect(after.site.keyOf(p)).toBe(served.site.keyOf(p));
-      }
+  /** Every archive document of a fresh build of `dir`, by path. */
+  const archiveBytes = async (dir: string) => {
+    const { site } = await serveDir(dir, OPTIONS, new Date('2026-01-02T00:00:00Z'));
+    const docs = new Map<string, string>();
+    for (const p of archivePathsOf(site))
+      docs.set(p, Buffer.from((await site.load(p))!.body).toString('utf8'));
+    return docs;
+  };
+  const changed = (before: Map<string, string>, after: Map<string, string>) =>
+    [...new Set([...before.keys(), ...after.keys()])]
+      .filter((p) => before.get(p) !== after.get(p))
+      .map(labelOf);
+
+  it('a delete, an old-dated add and a new article each change their own year only (a split, its neighbours too)', async () => {
+    const own = await seedDir(Array.from({ length: COUNT }, (_, i) => article(i)));
+    try {
+      const before = await archiveBytes(own.dir);
+      // Article 6 (2012-01-01) is in every group: all, News, Even (with Article 8), the tag.
+      await unlink(`${own.dir}/a006.md`);
+      const deleted = await archiveBytes(own.dir);
+      expect(new Set(changed(before, deleted))).toEqual(new Set(['2012']));
+      expect(changed(before, deleted)).toHaveLength(4 * 3);
+
+      // 2013 has 3 articles: a 4th still fits its page.
+      await own.add('old.md', article(100, { date: new Date(Date.UTC(2013, 2, 20)) }));
+      const added = await archiveBytes(own.dir);
+      expect(new Set(changed(deleted, added))).toEqual(new Set(['2013']));
+
+      await own.add('new.md', article(101, { date: new Date(Date.UTC(2017, 10, 30)) }));
+      const newer = await archiveBytes(own.dir);
+      expect(new Set(changed(added, newer))).toEqual(new Set(['2017']));
+
+      // 2013 has 4 now: a 5th splits it in two halves, and its neighbours link to the new pages.
+      await own.add('split.md', article(102, { date: new Date(Date.UTC(2013, 10, 20)) }));
+      const split = await archiveBytes(own.dir);
+      expect(new Set(changed(newer, split))).toEqual(
+        new Set(['2012', '2013', '2013.0', '2013.1', '2014']),
+      );
+    } finally {
+      await own.remove();
     }
-    const walked = await walkBack(after.app, '/categories/news/rss.xml', 'rss');
-    expect(walked.seen).toHaveLength(COUNT + 1);
-    expect(new Set(walked.seen).size).toBe(COUNT + 1);
   });
 });
 
@@ -263,13 +301,14 @@ describe('export', () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-history-out-'));
     try {
       const first = await writeSite(served.site, out);
-      const archivePaths = [...served.site.paths()].filter((p) => p.includes('/archive/'));
-      // (News, all, tag: 5 pages each; Even, 12 articles: 2 pages) × 3 formats; authors have none
-      expect(archivePaths).toHaveLength((3 * 5 + 2) * 3);
+      const archivePaths = archivePathsOf(served.site);
+      // (News, Even, all, tag: 8 years each) × 3 formats; authors have none
+      expect(archivePaths).toHaveLength(4 * YEARS.length * 3);
       for (const p of archivePaths) {
         const served_ = Buffer.from(await (await served.app.request(encodeURI(p))).arrayBuffer());
         expect((await readFile(path.join(out, fileForPath(p)))).equals(served_), p).toBe(true);
       }
+      expect((await readdir(path.join(out, 'archive'))).sort()).toEqual(YEARS);
       const again = await writeSite(served.site, out, { previous: first.manifest });
       expect(again.written).toBe(0);
     } finally {

@@ -35,13 +35,9 @@ const FEED_QUERIES = [
   'filter_category=tech&filter_case_sensitive=false',
   'opencc=s2t',
 ];
-/** Of the feeds that exist, these get the queries above. */
-const QUERIED_FEEDS = [
-  '/rss.xml',
-  '/feed.json',
-  '/archive/0/atom.xml',
-  '/categories/科技/atom.xml',
-];
+/** Of the feeds that exist, these and the oldest all-articles archive page get the queries above. */
+const QUERIED_FEEDS = ['/rss.xml', '/feed.json', '/categories/科技/atom.xml'];
+const ARCHIVE_ATOM = /^\/archive\/[^/]+\/atom\.xml$/;
 const SEARCHES = ['数字', 'tech 2'];
 
 export async function servedSite(site: Site, now: number, maxAgeDays = 400): Promise<ServedSite> {
@@ -58,7 +54,8 @@ export async function servedSite(site: Site, now: number, maxAgeDays = 400): Pro
   for (const path of site.paths()) add(path, await site.load(path));
   add('(not found)', site.notFound);
   const queries = [...FEED_QUERIES, `filter_time=${maxAgeDays * 86_400}`];
-  for (const path of QUERIED_FEEDS) {
+  const oldestArchive = [...site.paths()].find((p) => ARCHIVE_ATOM.test(p));
+  for (const path of [...QUERIED_FEEDS, ...(oldestArchive ? [oldestArchive] : [])]) {
     for (const search of queries) {
       const parsed = parseFeedQuery(search, site.options.limit);
       if ('error' in parsed) throw new Error(`${search}: ${parsed.error}`);
