@@ -20,8 +20,8 @@ interface Version {
 
 /**
  * The item lists of the last few versions of each feed, by ETag: what a delta is computed from.
- * Only versions this process served to a client asking for deltas are kept (a client holds no
- * other), bounded per feed and in all, least recently used dropped first.
+ * Only versions this process served are kept (a client holds no other), bounded per feed and
+ * in all, least recently used dropped first.
  */
 export class FeedVersions {
   private readonly byEtag = new Map<string, Version>();
@@ -73,6 +73,7 @@ export class FeedVersions {
 export class DeltaFeeds {
   private readonly versions = new FeedVersions();
   private readonly rendered = new Map<string, Resource>();
+  private readonly noted = new WeakSet<Resource>();
 
   constructor(private readonly requests: RequestCounter) {}
 
@@ -82,20 +83,33 @@ export class DeltaFeeds {
     path: string,
     current: Resource,
   ): Promise<Response | undefined> {
-    if (!current.isFeed || !acceptsFeedDelta(requestHeader(c, 'a-im'))) return undefined;
-    const items = site.feedItems(path);
-    if (!items) return undefined;
-    this.versions.remember(
-      path,
-      current.etag,
-      items.map((item) => item.print),
-    );
+    if (!current.isFeed) return undefined;
+    this.note(site, path, current);
+    if (!acceptsFeedDelta(requestHeader(c, 'a-im'))) return undefined;
     const base = baseVersion(requestHeader(c, 'if-none-match'));
     if (base === undefined || base === current.etag) return undefined;
     const known = this.versions.prints(path, base);
-    if (!known) return undefined;
+    const items = known && site.feedItems(path);
+    if (!items) return undefined;
     const delta = this.delta(site, path, current, base, () => newerItems(items, known));
     return delta && this.respond(c, current, delta);
+  }
+
+  /**
+   * Keeps the item list of a feed version when it is first served, to any client: a reader's
+   * first fetch carries no A-IM (it has no version yet), its later polls do. A WeakSet look-up
+   * per request after that.
+   */
+  private note(site: Site, path: string, current: Resource): void {
+    if (this.noted.has(current)) return;
+    this.noted.add(current);
+    const items = site.feedItems(path);
+    if (items)
+      this.versions.remember(
+        path,
+        current.etag,
+        items.map((item) => item.print),
+      );
   }
 
   private delta(

@@ -51,7 +51,7 @@ const FEEDS = [
   ['rss', '/categories/news/rss.xml'],
 ] as const;
 
-/** ETags (identity and gzip) of each feed as a delta-asking reader was given them before the change. */
+/** ETags (identity and gzip) of each feed as readers were given them before the change. */
 const before = new Map<string, { etag: string; gzipEtag: string }>();
 
 beforeAll(async () => {
@@ -69,7 +69,8 @@ beforeAll(async () => {
   });
   await rescan();
   for (const [, path] of FEEDS) {
-    const plain = await get(path, { 'A-IM': 'feed' });
+    // A reader's first fetch has no version to name, so no A-IM either (newsboat's does not).
+    const plain = await get(path);
     const gzip = await get(path, { 'A-IM': 'feed', 'Accept-Encoding': 'gzip' });
     expect(plain.status).toBe(200);
     before.set(path, { etag: plain.headers.get('etag')!, gzipEtag: gzip.headers.get('etag')! });
@@ -156,12 +157,13 @@ describe('everything else is answered as usual', () => {
 
   it('no A-IM, or another manipulation, or several base tags: 200', async () => {
     const old = before.get('/rss.xml')!.etag;
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { 'If-None-Match': old },
       { 'A-IM': 'vcdiff', 'If-None-Match': old },
       { 'A-IM': 'feed;q=0', 'If-None-Match': old },
       { 'A-IM': 'feed', 'If-None-Match': `${old}, "BBBBBBBBBBBBBBBBBBBBBBBBBBB"` },
-    ])
+    ];
+    for (const headers of cases)
       expect((await get('/rss.xml', headers)).status, JSON.stringify(headers)).toBe(200);
   });
 
