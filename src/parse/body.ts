@@ -1,5 +1,4 @@
-import { load } from 'cheerio/slim';
-import type { AnyNode } from 'domhandler';
+import { Parser } from 'htmlparser2';
 import { createHash } from 'node:crypto';
 import { sanitizeArticleHtml } from './sanitize.js';
 
@@ -46,52 +45,80 @@ const BLOCK = new Set([
 ]);
 const MAX_DEPTH = 500;
 
-/** Sanitizes article HTML and reads what the model needs from it in one parse. */
+/** Sanitizes article HTML and reads what the model needs from it. */
 export function readHtmlBody(html: string): Body {
   const contentHtml = sanitizeArticleHtml(html);
-  // htmlparser2 (cheerio/slim) is ~4× faster than parse5 here; the input is already sanitized.
-  const $ = load(contentHtml, null, false);
+  const { keptImages, ...read } = readSanitized(contentHtml);
+  return { contentHtml, ...read, droppedImages: dropped(html, keptImages) };
+}
+
+/**
+ * Text, first image and first heading of sanitized HTML, read from the parser's events as they
+ * come: no document tree is built (cheerio's was most of this read's cost). Adjacent text events
+ * are joined before whitespace is collapsed, as a tree's text node would join them.
+ */
+function readSanitized(contentHtml: string) {
   const lines: string[] = [];
   let current = '';
+  let pending = '';
   let firstImage: string | undefined;
-  const keptImages = new Set<string>();
   let firstHeading: string | undefined;
+  /** Per open element: whether it is read (within MAX_DEPTH), and the line count at its start. */
+  const open: Array<{ name: string; read: boolean; before: number }> = [];
+  let unread = 0; // open elements deeper than MAX_DEPTH
+  const flush = () => {
+    if (pending) current += pending.replace(/[ \t\n\r\f]+/g, ' ');
+    pending = '';
+  };
   const breakLine = () => {
+    flush();
     const line = current.trim();
     if (line) lines.push(line);
     current = '';
   };
-  const walk = (nodes: readonly AnyNode[], depth: number) => {
-    if (depth > MAX_DEPTH) return;
-    for (const node of nodes) {
-      if (node.type === 'text') {
-        current += node.data.replace(/[ \t\n\r\f]+/g, ' ');
-      } else if (node.type === 'tag') {
-        if (node.name === 'br') {
-          breakLine();
-        } else if (node.name === 'img') {
-          firstImage ??= node.attribs.src;
-          if (node.attribs.src) keptImages.add(node.attribs.src);
-        } else {
-          const block = BLOCK.has(node.name);
-          if (block) breakLine();
-          const before = lines.length;
-          walk(node.children, depth + 1);
-          if (block) breakLine();
-          if (!firstHeading && /^h[1-3]$/.test(node.name) && lines.length > before)
-            firstHeading = lines[lines.length - 1];
-        }
+  const parser = new Parser({
+    ontext(text) {
+      if (unread === 0) pending += text;
+    },
+    onopentag(name, attribs) {
+      flush();
+      const read = unread === 0 && open.length <= MAX_DEPTH;
+      if (read) {
+        if (name === 'br') breakLine();
+        else if (name === 'img') {
+          firstImage ??= attribs.src;
+          if (attribs.src) images.add(attribs.src);
+        } else if (BLOCK.has(name)) breakLine();
       }
-    }
-  };
-  walk($.root()[0]!.children, 0);
+      // Children of an element at MAX_DEPTH are not read: a tree walk stops there too.
+      if (!read || open.length === MAX_DEPTH) unread++;
+      open.push({ name, read, before: lines.length });
+    },
+    onclosetag(name) {
+      flush();
+      const element = open.pop();
+      if (!element) return;
+      if (!element.read || open.length === MAX_DEPTH) unread--;
+      if (!element.read || name === 'br' || name === 'img') return;
+      if (BLOCK.has(name)) breakLine();
+      if (!firstHeading && /^h[1-3]$/.test(name) && lines.length > element.before)
+        firstHeading = lines[lines.length - 1];
+    },
+  });
+  const images = new Set<string>();
+  parser.end(contentHtml);
   breakLine();
-  const droppedImages = new Set<string>();
+  return { text: lines.join('\n'), firstImage, firstHeading, keptImages: images };
+}
+
+/** Images of the input that sanitizing removed with their boilerplate. */
+function dropped(html: string, kept: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
   for (const source of imageSources(html)) {
     const src = source.startsWith('//') ? `https:${source}` : source;
-    if (!keptImages.has(src)) droppedImages.add(src);
+    if (!kept.has(src)) out.add(src);
   }
-  return { contentHtml, text: lines.join('\n'), firstImage, firstHeading, droppedImages };
+  return out;
 }
 
 /**
