@@ -17,6 +17,7 @@ import {
 import { loadState, saveState, type SavedState } from './export/state.js';
 import {
   writeSite,
+  type DeployOptions,
   type ExportStats,
   type Manifest,
   type PageWriter,
@@ -34,6 +35,8 @@ export interface ExportTarget {
   readonly pageWriter?: PageWriter;
   /** After each export, written or failed (the ParsePool hands its workers' heaps back). */
   readonly release?: () => Promise<void>;
+  /** serve's Cache-Control, for the nginx and static-host files written into the export. */
+  readonly deploy?: DeployOptions;
 }
 
 /** What a caller hears of during a run, in this order. */
@@ -180,6 +183,7 @@ export class Pipeline {
         onProgress: hooks.exportProgress,
         pageWriter: target.pageWriter,
         previous: this.manifest,
+        deploy: target.deploy,
       });
       exported = await (target.release ? writing.finally(target.release) : writing);
     } catch (error) {

@@ -2,6 +2,7 @@ import { describeFsError, type Io } from './io.js';
 import type { Config } from '../config.js';
 import { layoutRefusal } from '../export/layout.js';
 import { STATE_FILE } from '../export/state.js';
+import { intervalSeconds } from '../live/schedule.js';
 import { Pipeline } from '../pipeline.js';
 import { ParsePool } from '../workers/pool.js';
 import { progressReporter } from './progress.js';
@@ -25,7 +26,13 @@ export async function runBuild(
   const pipeline = new Pipeline({
     settings: config,
     parser: pool,
-    export: { outDir: config.outDir, state: true, pageWriter: pool },
+    export: {
+      outDir: config.outDir,
+      state: true,
+      pageWriter: pool,
+      // The Cache-Control serve would send (live/assemble.ts), for the export's nginx and static-host files.
+      deploy: { maxAge: Math.min(intervalSeconds(config.cron), 300) },
+    },
     hooks: {
       stateDamaged: (reason) =>
         io.err(

@@ -2,9 +2,11 @@ import path from 'node:path';
 import type { Article } from '../model.js';
 import { pageContextOf, type PageSettings } from '../render/page-settings.js';
 import { renderArticlePage } from '../render/pages.js';
-import { writeFileAtomicSync } from './atomic-sync.js';
+import { writeArticleDocumentSync } from './stage-document.js';
 
 export type { PageSettings };
+
+const encoder = new TextEncoder();
 
 /** An article page to write: its file under the output directory, and its article. */
 export interface PageJob {
@@ -13,7 +15,8 @@ export interface PageJob {
 }
 
 /**
- * Renders each page from its article's body and replaces its file atomically; returns how many it
+ * Renders each page from its article's body and replaces its file and its gzip sibling
+ * (stage-document.ts) atomically; returns how many it
  * wrote. Synchronous: it runs in a parse worker, next to the bodies, on a thread with nothing else
  * to do (write-site.ts writes every other file, asynchronously, on the serving thread).
  */
@@ -28,7 +31,8 @@ export function writeArticlePages(
   for (const { file, article } of pages) {
     const body = bodyOf(article.bodySource);
     if (body === undefined) throw new Error(`no body held for ${article.bodySource}`);
-    writeFileAtomicSync(path.join(outDir, file), renderArticlePage(ctx, article, body), madeDirs);
+    const page = encoder.encode(renderArticlePage(ctx, article, body));
+    writeArticleDocumentSync(path.join(outDir, file), page, madeDirs);
   }
   return pages.length;
 }

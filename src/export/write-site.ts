@@ -14,18 +14,17 @@ import {
 } from './manifest.js';
 import { linkOnTheWay, OutputDirs } from './real-dirs.js';
 import { removeStale } from './removal.js';
+import { writeDeployFiles, type DeployOptions } from './deploy-files.js';
+import { exportKey, siblingEntries } from './precompressed.js';
 import {
-  commitStaged,
-  discardStaged,
-  EXPORT_MARKER,
-  ExportError,
-  markExportStarted,
-  removeLeftoverTemps,
-  stageFile,
-  type Staged,
-} from './staging.js';
+  commitDocument,
+  discardDocuments,
+  stageDocument,
+  type StagedDocument,
+} from './stage-document.js';
+import { EXPORT_MARKER, ExportError, markExportStarted, removeLeftoverTemps } from './staging.js';
 
-export { MANIFEST, type Manifest };
+export { MANIFEST, type DeployOptions, type Manifest };
 
 export interface ExportStats {
   readonly written: number;
@@ -58,6 +57,8 @@ export interface WriteOptions {
   readonly pageWriter?: PageWriter;
   /** The manifest the last export returned (the file is then not read again). */
   readonly previous?: Manifest;
+  /** For the nginx and static-host files (deploy-files.ts); the default cron's 60 s without. */
+  readonly deploy?: DeployOptions;
 }
 
 export async function writeSite(
@@ -102,7 +103,7 @@ export async function writeSite(
   let kept = 0; // files of `before` the site still has
   const visit = (sitePath: string) => {
     const file = fileForPath(sitePath);
-    const key = site.keyOf(sitePath)!;
+    const key = exportKey(site.keyOf(sitePath)!);
     const old = before.files[file];
     if (old !== undefined && !Object.hasOwn(files, file)) kept++;
     files[file] = key;
@@ -158,7 +159,8 @@ export async function writeSite(
   }
   // Everything is written under temporary names first and renamed into place only once all of it
   // is on disk: a full disk or a refused write leaves the previous feeds and pages as they were.
-  const staged: Staged[] = [];
+  const staged: StagedDocument[] = [];
+  const writtenMaxAge = new Map<string, number | undefined>();
   const dirs = new OutputDirs(out);
   try {
     if (changed.length) await markExportStarted(marker);
@@ -166,9 +168,12 @@ export async function writeSite(
       const batch = local.slice(i, i + PARALLEL_WRITES);
       // Rendered only now, when it must be written: article pages are not kept in memory.
       const results = await Promise.allSettled(
-        batch.map(async (p) =>
-          stageFile(path.join(out, fileForPath(p)), (await site.load(p))!.body, dirs),
-        ),
+        batch.map(async (p) => {
+          const resource = (await site.load(p))!;
+          writtenMaxAge.set(p, resource.maxAge);
+          const kind = site.article(p) ? 'article' : 'other';
+          return stageDocument(path.join(out, fileForPath(p)), resource.body, kind, dirs);
+        }),
       );
       for (const r of results) if (r.status === 'fulfilled') staged.push(r.value);
       const failed = results.find((r) => r.status === 'rejected');
@@ -183,17 +188,20 @@ export async function writeSite(
       progress(batch.length);
     }
   } catch (error) {
-    await discardStaged(staged);
+    await discardDocuments(staged);
     await rm(marker, { force: true }).catch(() => undefined); // cleaned up: nothing for the next start to repair
     throw new ExportError(outDir, error);
   }
   const lastStaged = staged.filter((s) => last.has(sitePathOf(s.file, out)));
   const firstStaged = staged.filter((s) => !lastStaged.includes(s));
   for (let i = 0; i < firstStaged.length; i += PARALLEL_WRITES)
-    await Promise.all(firstStaged.slice(i, i + PARALLEL_WRITES).map(commitStaged));
-  for (const s of lastStaged) await commitStaged(s);
+    await Promise.all(firstStaged.slice(i, i + PARALLEL_WRITES).map(commitDocument));
+  for (const s of lastStaged) await commitDocument(s);
 
+  await removeStale(out, siblingEntries(stale));
   const removed = await removeStale(out, stale);
+  if (changed.length || stale.length || verify)
+    await writeDeployFiles(site, out, dirs, options.deploy ?? { maxAge: 60 }, writtenMaxAge);
   // The manifest learns only what changed: a few lines appended, not the whole list again.
   const ops = manifestOps(
     before,

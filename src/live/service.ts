@@ -81,6 +81,8 @@ export class LiveSite {
         state: true,
         pageWriter: pool,
         release: () => pool.release(),
+        // The Cache-Control serve sends (assemble.ts), for the export's nginx and static-host files.
+        deploy: { maxAge: Math.min(intervalSeconds(config.cron), 300) },
       },
       hooks: {
         stateDamaged: (reason) =>

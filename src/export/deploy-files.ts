@@ -1,0 +1,97 @@
+import { lstat, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Site } from '../render/site.js';
+import { fileForPath } from '../render/urls.js';
+import { stampTemps } from './fresh-mtime.js';
+import { nginxHttpConf, nginxServerConf, type OtherType } from './nginx-conf.js';
+import type { OutputDirs } from './real-dirs.js';
+import { DOCUMENT_TYPES, NOT_FOUND_FILE } from './response-policy.js';
+import { commitStaged, discardStaged, stageFile } from './staging.js';
+import { headersFile, redirectsFile } from './static-host-files.js';
+
+/** Where the nginx include files go, below the export (a dot directory: never served). */
+export const NGINX_DIR = '.seedfeed-nginx';
+
+export interface DeployOptions {
+  /** serve's Cache-Control max-age: the rescan interval in seconds, at most 300. */
+  readonly maxAge: number;
+}
+
+/**
+ * Writes the files that let stock servers answer as serve does: the 404 page, nginx's include
+ * files (nginx-conf.ts), `_headers` and `_redirects` (static-host-files.ts). Each is written only
+ * when its bytes change, with a fresh mtime (fresh-mtime.ts).
+ *
+ * `ownMaxAge` is what this export learnt of the max-age of the documents it wrote; those it did
+ * not write keep the entry the last http.conf gave them (rendering every archive page again to
+ * ask would cost a full export). Without a readable last http.conf every archive page is asked.
+ */
+export async function writeDeployFiles(
+  site: Site,
+  out: string,
+  dirs: OutputDirs,
+  options: DeployOptions,
+  written: ReadonlyMap<string, number | undefined>,
+): Promise<void> {
+  const prefix = site.urls.prefix;
+  const httpConfFile = path.join(out, NGINX_DIR, 'http.conf');
+  const previous = await readTextFile(httpConfFile);
+  const known = previous === undefined ? undefined : ownMaxAgeEntries(previous, prefix);
+  const ownMaxAge = new Map<string, number>();
+  const otherTypes = new Map<string, OtherType>();
+  for (const sitePath of site.paths()) {
+    const eager = site.resources.get(sitePath);
+    let maxAge: number | undefined;
+    if (eager) {
+      maxAge = eager.maxAge;
+      const file = `/${fileForPath(sitePath)}`;
+      if (!DOCUMENT_TYPES.some((d) => file.endsWith(d.suffix)))
+        otherTypes.set(sitePath, { type: eager.contentType, feed: eager.isFeed });
+    } else if (site.article(sitePath)) continue;
+    else if (written.has(sitePath)) maxAge = written.get(sitePath);
+    else if (known) maxAge = known.get(sitePath);
+    else maxAge = (await site.load(sitePath))?.maxAge;
+    if (maxAge !== undefined) ownMaxAge.set(sitePath, maxAge);
+  }
+  // TODO(feed-aliases): the guessed feed URLs' redirects, once src/render/feed-aliases.ts lands.
+  const redirects = new Map<string, string>();
+  const inputs = { prefix, maxAge: options.maxAge, ownMaxAge, redirects, otherTypes };
+  const files: [string, string | Uint8Array][] = [
+    [NOT_FOUND_FILE, site.notFound.body],
+    ['_headers', headersFile(prefix, options.maxAge, otherTypes)],
+    ['_redirects', redirectsFile(prefix, redirects)],
+    [path.join(NGINX_DIR, 'server.conf'), nginxServerConf(inputs)],
+    [path.join(NGINX_DIR, 'http.conf'), nginxHttpConf(inputs)],
+  ];
+  for (const [rel, data] of files) await writeIfChanged(path.join(out, rel), data, dirs);
+}
+
+/** The per-URI entries of a generated http.conf: site path → max-age. */
+function ownMaxAgeEntries(conf: string, prefix: string): Map<string, number> {
+  const entries = new Map<string, number>();
+  const map = /map \$uri \$seedfeed_cache_control \{\n([^}]*)\}/.exec(conf)?.[1] ?? '';
+  for (const [, uri, maxAge] of map.matchAll(/^ {4}"([^"]*)" "public, max-age=(\d+)";$/gm))
+    if (uri!.startsWith(prefix)) entries.set(uri!.slice(prefix.length), Number(maxAge));
+  return entries;
+}
+
+async function readTextFile(file: string): Promise<string | undefined> {
+  if (!(await lstat(file).catch(() => undefined))?.isFile()) return undefined;
+  return readFile(file, 'utf8').catch(() => undefined);
+}
+
+async function writeIfChanged(file: string, data: string | Uint8Array, dirs: OutputDirs) {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
+  if ((await lstat(file).catch(() => undefined))?.isFile()) {
+    const old = await readFile(file).catch(() => undefined);
+    if (old?.equals(bytes)) return;
+  }
+  const staged = await stageFile(file, bytes, dirs);
+  try {
+    await stampTemps(file, [staged.temp]);
+    await commitStaged(staged);
+  } catch (error) {
+    await discardStaged([staged]);
+    throw error;
+  }
+}

@@ -1,0 +1,27 @@
+import { lstatSync, utimesSync } from 'node:fs';
+import { lstat, utimes } from 'node:fs/promises';
+
+/**
+ * nginx (and rsync, and most static hosts) derive validators from a file's mtime and size, in
+ * whole seconds: `ETag: "<mtime hex>-<size hex>"`. A document rewritten within the second it was
+ * last written, at the same size, would keep its ETag. So a rewritten file gets an mtime one
+ * second past its old one at least: max(now, old + 1 s). Unchanged files are never touched.
+ */
+export function nextMtimeSeconds(oldSeconds: number | undefined, nowSeconds: number): number {
+  return oldSeconds === undefined ? nowSeconds : Math.max(nowSeconds, oldSeconds + 1);
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Gives the staged `temps` of `file` (the document and its siblings) one mtime past the file's. */
+export async function stampTemps(file: string, temps: readonly string[]): Promise<void> {
+  const old = await lstat(file).catch(() => undefined);
+  const t = nextMtimeSeconds(old && Math.floor(old.mtimeMs / 1000), nowSeconds());
+  await Promise.all(temps.map((temp) => utimes(temp, t, t)));
+}
+
+export function stampTempsSync(file: string, temps: readonly string[]): void {
+  const old = lstatSync(file, { throwIfNoEntry: false });
+  const t = nextMtimeSeconds(old && Math.floor(old.mtimeMs / 1000), nowSeconds());
+  for (const temp of temps) utimesSync(temp, t, t);
+}

@@ -1,0 +1,76 @@
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip, gzipSync } from 'node:zlib';
+import { MIN_COMPRESS_BYTES } from './response-policy.js';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/**
+ * Precompressed siblings of exported documents (`rss.xml.gz`, `rss.xml.br`) for servers that
+ * send them as they are (nginx gzip_static and brotli_static): the same documents serve
+ * compresses, those of MIN_COMPRESS_BYTES and more.
+ *
+ * Levels are chosen per kind for cold-build cost (tools/bench/precompress.ts measures them):
+ * - feeds, list pages, OPML and archive pages: gzip 9 and brotli 7. serve's brotli 11 costs
+ *   ~80× the time of 7 on a feed for ~6% fewer bytes: minutes of CPU on a big cold build.
+ * - article pages (one per article, 100,000 perhaps): gzip 6 only, written by the parse workers.
+ *   Brotli would save a few more points at 2–70 ms a page; a reader asking for br gets the gzip.
+ */
+export const SIBLING_SUFFIXES = ['.gz', '.br'] as const;
+
+export interface Sibling {
+  readonly file: string;
+  readonly data: Uint8Array;
+}
+
+export type DocumentKind = 'article' | 'other';
+
+export async function compressedSiblings(
+  file: string,
+  body: Uint8Array,
+  kind: DocumentKind,
+): Promise<Sibling[]> {
+  if (body.length < MIN_COMPRESS_BYTES) return [];
+  if (kind === 'article')
+    return [{ file: `${file}.gz`, data: await gzipAsync(body, { level: 6 }) }];
+  const [gz, br] = await Promise.all([
+    gzipAsync(body, { level: 9 }),
+    brotliAsync(body, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 7,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    }),
+  ]);
+  return [
+    { file: `${file}.gz`, data: gz },
+    { file: `${file}.br`, data: br },
+  ];
+}
+
+/** The article page's sibling, in a worker thread (where blocking costs nobody anything). */
+export function articleSiblingsSync(file: string, body: Uint8Array): Sibling[] {
+  if (body.length < MIN_COMPRESS_BYTES) return [];
+  return [{ file: `${file}.gz`, data: gzipSync(body, { level: 6 }) }];
+}
+
+/** The siblings `file` may have had that `written` does not replace: to be removed. */
+export function obsoleteSiblings(file: string, written: readonly Sibling[]): string[] {
+  return SIBLING_SUFFIXES.map((suffix) => `${file}${suffix}`).filter(
+    (sibling) => !written.some((w) => w.file === sibling),
+  );
+}
+
+/** Manifest entries (relative paths) of the siblings of removed documents. */
+export function siblingEntries(files: readonly string[]): string[] {
+  return files.flatMap((file) => SIBLING_SUFFIXES.map((suffix) => `${file}${suffix}`));
+}
+
+/**
+ * The manifest key of an exported document: the Site's key and the sibling format. Exports
+ * written before siblings existed hold other keys, so their documents are all written once more.
+ */
+export function exportKey(siteKey: string): string {
+  return `${siteKey}+z1`;
+}
