@@ -132,16 +132,20 @@ export class Variants {
     return `${path}?${query.filterKey}${second}`;
   }
 
-  private selectionScan(source: FeedSource, query: FeedQuery, now: number) {
-    this.index ??= new FilterIndex(this.inputs.catalog.articles);
+  private *selectionScan(
+    source: FeedSource,
+    query: FeedQuery,
+    now: number,
+  ): Generator<void, string[]> {
+    const index = (this.index ??= yield* FilterIndex.build(this.inputs.catalog.articles));
     if (isArchivePage(source)) {
       const ids = this.routes.archiveIds(source);
-      return selectIds(this.index, this.index.positions(ids), query, now, ids.length);
+      return yield* selectIds(index, index.positions(ids), query, now, ids.length);
     }
     let positions = this.positions.get(source.group);
     if (!positions)
-      this.positions.set(source.group, (positions = this.index.positions(source.group.articleIds)));
-    return selectIds(this.index, positions, query, now, this.inputs.options.limit);
+      this.positions.set(source.group, (positions = index.positions(source.group.articleIds)));
+    return yield* selectIds(index, positions, query, now, this.inputs.options.limit);
   }
 
   private *remembered(key: string, scan: Generator<void, string[]>): Generator<void, string[]> {
