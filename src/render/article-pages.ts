@@ -28,10 +28,11 @@ export class ArticlePages {
   page(path: string, article: Article, body: string): Resource {
     const known = this.recent.get(path);
     if (known) return known;
-    // Last-Modified moves whenever the page's bytes may have (a renamed category, new settings),
-    // not only when the article was updated: a stale 304 would be worse than a spare 200.
-    const since = this.inputs.prints.since(article.id);
-    const lastModified = wholeSeconds(since > article.updated ? since : article.updated);
+    // Dated by the article alone (its update, else its date), never by when a process rendered
+    // it: the same after a restart or a racy re-read and on every replica, so a reader that sends
+    // only If-Modified-Since (tt-rss) gets its 304. What else shapes the page (settings, a
+    // category's slug, a merged copy) changes the ETag, which wins when both are sent.
+    const lastModified = wholeSeconds(article.updated);
     return this.recent.set(
       path,
       new Resource(
