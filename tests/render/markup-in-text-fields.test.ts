@@ -165,7 +165,7 @@ const titleOfGuid = (guid: string) => {
 
 /** The feed title and description a group's documents carry (render/site.ts GROUP_TEXT). */
 function groupText(sitePath: string): { title: string; description: string } {
-  const archive = /\/archive\/(\d+)\//.exec(sitePath);
+  const archive = /\/archive\/([^/]+)\//.exec(sitePath);
   const suffix = archive ? ` (archive ${archive[1]})` : '';
   if (sitePath.startsWith('/categories/'))
     return {
