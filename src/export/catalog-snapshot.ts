@@ -131,12 +131,12 @@ async function decodeSnapshot(
   }
   if (sha1.digest('hex') !== trailer.sha1) return 'its checksum does not match: it is damaged';
   const entries = new Map<string, CachedResult>();
-  const text = body.toString('utf8');
+  // Line by line from the bytes: a snapshot of 1,000,000 entries would not fit in one string.
   let start = 0;
-  while (start < text.length) {
+  while (start < body.length) {
     if (entries.size % LINES_PER_CHUNK === LINES_PER_CHUNK - 1) await yieldToEventLoop();
-    const end = text.indexOf('\n', start);
-    const line = parse(text.slice(start, end)) as unknown[] | undefined;
+    const end = body.indexOf(10, start);
+    const line = parse(body.toString('utf8', start, end)) as unknown[] | undefined;
     start = end + 1;
     const entry = Array.isArray(line) && typeof line[0] === 'string' && decodeEntry(line.slice(1));
     if (!entry) return `its line ${entries.size + 2} is not a valid entry`;
