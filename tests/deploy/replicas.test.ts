@@ -24,6 +24,7 @@ const BASE = 'https://feeds.example.org/news';
 const MTIME = new Date('2026-03-01T12:00:00Z');
 const EDITED_MTIME = new Date('2026-03-02T08:30:00Z');
 const MAX_URLS = 3_000;
+const ENCODINGS: Record<string, string>[] = [{}, { 'accept-encoding': 'gzip' }];
 /** Headers that may differ: when the response was made, and the connection's own. */
 const PER_RESPONSE = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
@@ -111,7 +112,7 @@ async function compare(
   const differences: string[] = [];
   while (queue.length) {
     const target = queue.shift()!;
-    for (const headers of [{}, { 'accept-encoding': 'gzip' }]) {
+    for (const headers of ENCODINGS) {
       const [x, y] = await Promise.all([
         fetchAnswer(a.origin, target, headers),
         fetchAnswer(b.origin, target, headers),
