@@ -19,7 +19,9 @@ export type Route = (typeof ROUTES)[number];
 export const ROUTE = Object.fromEntries(ROUTES.map((r, i) => [r, i])) as Record<Route, number>;
 
 /** Statuses seedfeed answers; anything else is counted as `other`. */
-const STATUSES = [200, 202, 204, 301, 304, 400, 403, 404, 405, 413, 415, 429, 500, 503] as const;
+const STATUSES = [
+  200, 202, 204, 226, 301, 304, 400, 403, 404, 405, 413, 415, 429, 500, 503,
+] as const;
 const SLOTS = STATUSES.length + 1;
 const OTHER_STATUS = STATUSES.length;
 

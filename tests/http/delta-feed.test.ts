@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { createApp } from '../../src/http/app.js';
+import { RequestCounters } from '../../src/http/request-counters.js';
 import { silentLogger } from '../../src/log.js';
 import { Pipeline } from '../../src/pipeline.js';
 import type { Site } from '../../src/render/site.js';
@@ -24,7 +25,9 @@ const article = (i: number, extra: Partial<SeedArticle> = {}): SeedArticle => ({
 let seeds: Awaited<ReturnType<typeof seedDir>>;
 let pipeline: Pipeline;
 let site: Site;
+const requests = new RequestCounters();
 const app = createApp({
+  requests,
   site: () => site,
   health: () => ({ status: 'ok', body: {} }),
   maxAge: 60,
@@ -116,6 +119,12 @@ describe('a known base version', () => {
         ? gunzipSync(body).toString()
         : body.toString();
     expect(titles('atom', text)).toEqual(['The new one']);
+  });
+
+  it('counts 226s for /metrics, with their bytes', () => {
+    const feeds = requests.requestSamples().find((s) => s.labels.status === '226');
+    expect(feeds?.labels.route).toBe('feed');
+    expect(feeds?.value).toBeGreaterThanOrEqual(FEEDS.length);
   });
 
   it('the ETag of a 226 revalidates: the next poll is a 304', async () => {
