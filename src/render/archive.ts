@@ -49,45 +49,59 @@ interface Dated {
   readonly time: number;
 }
 
+/** The ids of items[from, to), newest first. */
+function idsOf(items: readonly Dated[], from: number, to: number): string[] {
+  const ids: string[] = [];
+  for (let i = to - 1; i >= from; i--) ids.push(items[i]!.id);
+  return ids;
+}
+
+/** The first index in [from, to) whose time is at least `time` (items oldest first). */
+function lowerBound(items: readonly Dated[], from: number, to: number, time: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (items[m]!.time < time) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
 /**
- * `items` (oldest first, all within [start, end)) as pages, oldest first. `only`: these are
- * all of the archive's articles, so one page alone would have no neighbour.
+ * items[from, to) (oldest first, all within [start, end)) as pages, oldest first. `only`: these
+ * are all of the archive's articles, so one page alone would have no neighbour.
  */
 function split(
   items: readonly Dated[],
-  start: number,
-  end: number,
-  label: string,
+  from: number,
+  to: number,
+  period: { readonly start: number; readonly end: number; readonly label: string },
   pageSize: number,
   only: boolean,
   out: ArchivePeriod[],
 ): void {
-  const tooBig = items.length > pageSize || (only && items.length >= 2);
-  if (!tooBig) {
-    out.push({ label, ids: items.map((d) => d.id).reverse() });
+  const { start, end, label } = period;
+  const count = to - from;
+  if (count <= pageSize && !(only && count >= 2)) {
+    out.push({ label, ids: idsOf(items, from, to) });
     return;
   }
   if (end - start > 1) {
     const mid = start + Math.floor((end - start) / 2);
-    const cut = items.findIndex((d) => d.time >= mid);
-    const older = cut === -1 ? items : items.slice(0, cut);
-    const newer = cut === -1 ? [] : items.slice(cut);
+    const cut = lowerBound(items, from, to, mid);
     const bits = label.includes('.') ? label : `${label}.`;
-    const alone = only && (older.length === 0 || newer.length === 0);
-    if (older.length) split(older, start, mid, `${bits}0`, pageSize, alone, out);
-    if (newer.length) split(newer, mid, end, `${bits}1`, pageSize, alone, out);
+    const alone = only && (cut === from || cut === to);
+    if (cut > from)
+      split(items, from, cut, { start, end: mid, label: `${bits}0` }, pageSize, alone, out);
+    if (to > cut)
+      split(items, cut, to, { start: mid, end, label: `${bits}1` }, pageSize, alone, out);
     return;
   }
   // One millisecond: the order among equal dates (the catalog's) is all there is.
-  const size = items.length > pageSize ? pageSize : Math.ceil(items.length / 2);
-  for (let from = 0, k = 0; from < items.length; from += size, k++)
-    out.push({
-      label: `${label}-${k}`,
-      ids: items
-        .slice(from, from + size)
-        .map((d) => d.id)
-        .reverse(),
-    });
+  const size = count > pageSize ? pageSize : Math.ceil(count / 2);
+  for (let at = from, k = 0; at < to; at += size, k++)
+    out.push({ label: `${label}-${k}`, ids: idsOf(items, at, Math.min(at + size, to)) });
 }
 
 /**
@@ -101,23 +115,22 @@ export function archiveLayout(
   pageSize: number,
 ): ArchiveLayout {
   if (ids.length <= limit) return NO_ARCHIVE;
-  const years = new Map<number, Dated[]>();
-  for (let i = ids.length - 1; i >= 0; i--) {
-    const id = ids[i]!;
-    const time = timeOf(id);
-    const year = new Date(time).getUTCFullYear();
-    let items = years.get(year);
-    if (!items) years.set(year, (items = []));
-    items.push({ id, time });
+  const items: Dated[] = [];
+  for (let i = ids.length - 1; i >= 0; i--) items.push({ id: ids[i]!, time: timeOf(ids[i]!) });
+  // Oldest first; equal dates keep the group's order, reversed like the rest (a stable sort,
+  // linear on the catalog's newest-first order).
+  items.sort((a, b) => a.time - b.time);
+  const years: Array<{ start: number; end: number; label: string; from: number; to: number }> = [];
+  for (let i = 0; i < items.length;) {
+    const year = new Date(items[i]!.time).getUTCFullYear();
+    const end = yearStart(year + 1);
+    const to = lowerBound(items, i, items.length, end);
+    const label = String(year).padStart(4, '0');
+    years.push({ start: yearStart(year), end, label, from: i, to });
+    i = to;
   }
   const pages: ArchivePeriod[] = [];
-  const only = years.size === 1;
-  for (const year of [...years.keys()].sort((a, b) => a - b)) {
-    const items = years.get(year)!;
-    // Oldest first; equal dates keep the group's order, reversed like the rest (a stable sort).
-    items.sort((a, b) => a.time - b.time);
-    const label = String(year).padStart(4, '0');
-    split(items, yearStart(year), yearStart(year + 1), label, pageSize, only, pages);
-  }
+  for (const year of years)
+    split(items, year.from, year.to, year, pageSize, years.length === 1, pages);
   return { pages, index: new Map(pages.map((p, i) => [p.label, i])) };
 }
