@@ -1,6 +1,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Site } from '../render/site.js';
+import { feedAliases } from '../render/feed-aliases.js';
 import { fileForPath } from '../render/urls.js';
 import { stampTemps } from './fresh-mtime.js';
 import { nginxHttpConf, nginxServerConf, type OtherType } from './nginx-conf.js';
@@ -53,13 +54,13 @@ export async function writeDeployFiles(
     else maxAge = (await site.load(sitePath))?.maxAge;
     if (maxAge !== undefined) ownMaxAge.set(sitePath, maxAge);
   }
-  // TODO(feed-aliases): the guessed feed URLs' redirects, once src/render/feed-aliases.ts lands.
-  const redirects = new Map<string, string>();
+  // Guessed feed URLs (`/feed/`, `/categories/x/atom`): serve's 301s, as nginx map entries.
+  const redirects = new Map(feedAliases(site.paths()).map(({ from, to }) => [from, to]));
   const inputs = { prefix, maxAge: options.maxAge, ownMaxAge, redirects, otherTypes };
   const files: [string, string | Uint8Array][] = [
     [NOT_FOUND_FILE, site.notFound.body],
     ['_headers', headersFile(prefix, options.maxAge, otherTypes)],
-    ['_redirects', redirectsFile(prefix, redirects)],
+    ['_redirects', redirectsFile(prefix)],
     [path.join(NGINX_DIR, 'server.conf'), nginxServerConf(inputs)],
     [path.join(NGINX_DIR, 'http.conf'), nginxHttpConf(inputs)],
   ];

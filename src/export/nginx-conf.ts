@@ -1,3 +1,4 @@
+import { encodePath } from '../render/urls.js';
 import {
   cacheControl,
   COMMON_HEADERS,
@@ -23,7 +24,7 @@ export interface NginxInputs {
   readonly maxAge: number;
   /** Site paths with a max-age of their own (full archive pages). */
   readonly ownMaxAge: ReadonlyMap<string, number>;
-  /** Permanent redirects: site path → site path. */
+  /** Permanent redirects: site path → site path (its link, percent-encoded, is the Location). */
   readonly redirects: ReadonlyMap<string, string>;
   /** Site paths of other kinds of file (a stylesheet, the icon): their type, CORS or page headers. */
   readonly otherTypes: ReadonlyMap<string, OtherType>;
@@ -52,7 +53,8 @@ export function nginxHttpConf(inputs: NginxInputs): string {
       lines.push(`    ${quote(prefix + sitePath)} ${quote(cacheControl(maxAge))};`);
   lines.push('}', '', 'map $uri $seedfeed_redirect {', '    default "";');
   for (const [from, to] of sorted(inputs.redirects))
-    if (safe(from) && safe(to)) lines.push(`    ${quote(prefix + from)} ${quote(prefix + to)};`);
+    if (safe(from) && safe(to))
+      lines.push(`    ${quote(prefix + from)} ${quote(prefix + encodePath(to))};`);
   lines.push('}', '');
   return lines.join('\n');
 }
@@ -98,7 +100,7 @@ export function nginxServerConf(inputs: NginxInputs): string {
     'brotli_static on;',
     '',
     'if ($seedfeed_redirect) {',
-    '    return 301 $seedfeed_redirect;',
+    '    return 301 $seedfeed_redirect$is_args$args;',
     '}',
     '',
     // 403: a directory without an index.html, which serve does not have either.

@@ -12,6 +12,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Hono } from 'hono';
 import { writeSite } from '../../src/export/write-site.js';
 import type { Site } from '../../src/render/site.js';
+import { feedAliases } from '../../src/render/feed-aliases.js';
 import { encodePath } from '../../src/render/urls.js';
 import { makeApp, makeSite, makeTempDir, SAMPLE, SAMPLES, scanCatalog } from '../support/site.js';
 import { findNginx, startNginx, type RunningNginx } from './nginx-server.js';
@@ -190,6 +191,20 @@ describe.skipIf('missing' in nginx)('the export served by nginx answers as serve
       if (ours.status === 301) expect(ours.headers.location).toBe(theirs.headers.location);
       else expect(compared(ours), target).toEqual(compared(theirs));
       if (ours.status === 404) expect(ours.body.equals(theirs.body), target).toBe(true);
+    }
+  });
+
+  it('redirects every guessed feed URL as serve does, query and all', async () => {
+    const app = makeApp(() => site);
+    const aliases = feedAliases(site.paths());
+    expect(aliases.length).toBeGreaterThan(20);
+    for (const { from } of aliases) {
+      for (const target of [encodePath(from), `${encodePath(from)}?limit=5`]) {
+        const [ours, theirs] = [await get(server.origin, target), await fromApp(app, target)];
+        expect(theirs.status, target).toBe(301);
+        expect(ours.status, target).toBe(301);
+        expect(ours.headers.location, target).toBe(theirs.headers.location);
+      }
     }
   });
 
