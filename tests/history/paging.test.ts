@@ -5,7 +5,7 @@
  * add changes its own year's page only; the export writes every page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -311,6 +311,26 @@ describe('export', () => {
       expect((await readdir(path.join(out, 'archive'))).sort()).toEqual(YEARS);
       const again = await writeSite(served.site, out, { previous: first.manifest });
       expect(again.written).toBe(0);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('removes the numbered pages an earlier version exported (archive/<n>/ disappears cleanly)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-history-out-'));
+    try {
+      const first = await writeSite(served.site, out);
+      const old = ['archive/0/rss.xml', 'categories/news/archive/3/feed.json'];
+      for (const file of old) {
+        await mkdir(path.dirname(path.join(out, file)), { recursive: true });
+        await writeFile(path.join(out, file), 'old page');
+      }
+      const files = { ...first.manifest.files, ...Object.fromEntries(old.map((f) => [f, 'k'])) };
+      const again = await writeSite(served.site, out, { previous: { ...first.manifest, files } });
+      expect(again.removed).toBe(old.length);
+      expect(again.written).toBe(0);
+      expect((await readdir(path.join(out, 'archive'))).sort()).toEqual(YEARS);
+      expect((await readdir(path.join(out, 'categories/news/archive'))).sort()).toEqual(YEARS);
     } finally {
       await rm(out, { recursive: true, force: true });
     }
