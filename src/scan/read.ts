@@ -41,11 +41,8 @@ export function decodeSeed(bytes: Uint8Array): Decoded {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16(bytes, 'utf-16be');
   const nuls = nulOffsets(bytes);
   const binary = { reason: `binary file: contains a NUL byte at offset ${nuls[0]}` };
-  if (nuls[0] !== undefined && nuls[0] < BINARY_HEAD) return binary;
-  if (nuls.length > MAX_STRAY_NULS)
-    return {
-      reason: `binary file: more than ${MAX_STRAY_NULS} NUL bytes, the first at offset ${nuls[0]}`,
-    };
+  if (nuls[0] !== undefined && (nuls[0] < BINARY_HEAD || nuls.length > MAX_STRAY_NULS))
+    return binary;
   // isUtf8 is simdutf in C++: validating first and then decoding is ~2× faster than a fatal TextDecoder.
   if (isUtf8(bytes)) {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)

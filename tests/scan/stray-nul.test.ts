@@ -49,7 +49,7 @@ describe('decodeSeed', () => {
   it('rejects more than 8 NULs', () => {
     const nine = [30, 31, 32, 33, 34, 35, 36, 37, 38];
     expect(decodeSeed(withNulAt(ARTICLE, ...nine))).toEqual({
-      reason: 'binary file: more than 8 NUL bytes, the first at offset 30',
+      reason: 'binary file: contains a NUL byte at offset 30',
     });
   });
 
