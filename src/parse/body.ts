@@ -1,6 +1,10 @@
-import { Parser } from 'htmlparser2';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { sanitizeArticleHtml } from './sanitize.js';
+
+// The CommonJS build, the one sanitize-html has loaded already: importing the ES build would
+// load a second copy of the parser into every worker (~45 ms of CPU each).
+const { Parser } = createRequire(import.meta.url)('htmlparser2') as typeof import('htmlparser2');
 
 export interface Body {
   readonly contentHtml: string;
