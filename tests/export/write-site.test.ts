@@ -22,6 +22,7 @@ import {
   scanCatalog,
   siteFor,
 } from '../support/site.js';
+import { isServerFile } from '../deploy/server-files.js';
 
 const temps: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
 async function tempDir(prefix: string): Promise<string> {
@@ -33,14 +34,6 @@ afterAll(async () => {
   for (const t of temps) await t.remove();
 });
 
-/** The export's files for nginx and static hosts (tests/deploy/ checks those): siblings, config. */
-function notForServers(file: string): boolean {
-  return (
-    !/\.(gz|br)$/.test(file) &&
-    !file.startsWith('.seedfeed-nginx/') &&
-    !['404.html', '_headers', '_redirects'].includes(file)
-  );
-}
 describe('export of the five samples', () => {
   let out: string;
   let built: Awaited<ReturnType<typeof siteFor>>;
@@ -64,7 +57,9 @@ describe('export of the five samples', () => {
     expect(expected).toContain('index.html');
     expect(expected).toContain('categories/新媒体/index.html');
     expect(expected).toContain(`articles/${built.catalog.articles[0]!.id}/index.html`);
-    expect((await listFiles(out)).filter(notForServers)).toEqual([...expected, MANIFEST].sort());
+    expect((await listFiles(out)).filter((file) => !isServerFile(file))).toEqual(
+      [...expected, MANIFEST].sort(),
+    );
   });
 
   it('every file has exactly the bytes the server sends for its path', async () => {
@@ -165,7 +160,7 @@ describe('export after a category disappears', () => {
     const site = await makeSite(await scanCatalog(seeds));
     const app = makeApp(() => site);
     const expected = [...site.paths()].map(fileForPath);
-    expect((await listFiles(out)).filter(notForServers)).toEqual(
+    expect((await listFiles(out)).filter((file) => !isServerFile(file))).toEqual(
       [...expected, MANIFEST, MANIFEST_LOG, 'CNAME', '.gitkeep'].sort(),
     );
     for (const sitePath of site.paths()) {
