@@ -70,10 +70,12 @@ export class FilterIndex {
 type Test = (i: number) => boolean;
 
 function fieldTest(index: FilterIndex, pattern: Pattern, ignoreCase: boolean): Test {
-  const { literals, re } = pattern;
+  const { literals, re, native } = pattern;
   const has = literals
     ? (text: string) => literals.some((l) => text.includes(l))
-    : (text: string) => re.test(text);
+    : native
+      ? (text: string) => native.test(text)
+      : (text: string) => re.test(text);
   // Literals were lower-cased with the query; the regular expression folds case itself.
   const plain = !literals || !ignoreCase;
   const pick = (field: Exclude<Field, 'text'>) => {
@@ -104,10 +106,11 @@ function fieldTest(index: FilterIndex, pattern: Pattern, ignoreCase: boolean): T
     : (i) => has(texts[i]!);
 }
 
-/** The query's filters as one test of a position: substring tests first, expressions after. */
+/** The query's filters as one test of a position: substring tests first, then V8, then RE2. */
 function compileQuery(index: FilterIndex, query: FeedQuery, now: number): Test {
+  const cost = (p: Pattern) => (p.literals ? 0 : p.native ? 1 : 2);
   const cheapFirst = (patterns: readonly Pattern[]) =>
-    [...patterns].sort((a, b) => Number(!a.literals) - Number(!b.literals));
+    [...patterns].sort((a, b) => cost(a) - cost(b));
   const include = cheapFirst(query.include).map((p) => fieldTest(index, p, query.ignoreCase));
   const exclude = cheapFirst(query.exclude).map((p) => fieldTest(index, p, query.ignoreCase));
   const since = query.maxAgeSeconds === undefined ? -Infinity : now - query.maxAgeSeconds * 1000;
