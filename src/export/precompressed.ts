@@ -10,11 +10,14 @@ const brotliAsync = promisify(brotliCompress);
  * send them as they are (nginx gzip_static and brotli_static): the same documents serve
  * compresses, those of MIN_COMPRESS_BYTES and more.
  *
- * Levels are chosen per kind for cold-build cost (tools/bench/precompress.ts measures them):
- * - feeds, list pages, OPML and archive pages: gzip 9 and brotli 7. serve's brotli 11 costs
- *   ~80× the time of 7 on a feed for ~6% fewer bytes: minutes of CPU on a big cold build.
- * - article pages (one per article, 100,000 perhaps): gzip 6 only, written by the parse workers.
- *   Brotli would save a few more points at 2–70 ms a page; a reader asking for br gets the gzip.
+ * Levels are chosen for cold-build cost (tools/bench/precompress.ts; figures in docs/deployment.md):
+ * - feeds, list pages, OPML and archive pages: gzip 6 and brotli 4. serve's gzip 9 makes the
+ *   same bytes (±0.1 point) in ~1.6× the time; serve's gzip 9 + brotli 11 took 58× the CPU on the
+ *   feeds of a 10,000-file corpus (420 KB each) for brotli output of 5.4% of the feed, not 7.4%.
+ *   Brotli 4 beat 5 and came within a point of 7 at a third of its time.
+ * - article pages (one per article, 100,000 perhaps): gzip 6 only, written by the parse workers
+ *   (0.26 ms a page; with brotli 11, 17 ms). A reader asking for br alone gets the page
+ *   uncompressed, one asking for gzip and br (every browser and reader) gets gzip.
  */
 export const SIBLING_SUFFIXES = ['.gz', '.br'] as const;
 
@@ -34,10 +37,10 @@ export async function compressedSiblings(
   if (kind === 'article')
     return [{ file: `${file}.gz`, data: await gzipAsync(body, { level: 6 }) }];
   const [gz, br] = await Promise.all([
-    gzipAsync(body, { level: 9 }),
+    gzipAsync(body, { level: 6 }),
     brotliAsync(body, {
       params: {
-        [constants.BROTLI_PARAM_QUALITY]: 7,
+        [constants.BROTLI_PARAM_QUALITY]: 4,
         [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
         [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
       },
