@@ -163,6 +163,7 @@ export class Pipeline {
       this.savedSnapshot = await saveCatalogSnapshot(
         target.outDir,
         scanner.entries(),
+        scanner.takeChanged(),
         this.savedSnapshot,
       );
     } catch (error) {

@@ -111,6 +111,11 @@ export class CatalogScanner {
     return this.scanner.entries();
   }
 
+  /** The paths whose entry changed or went since the last call. */
+  takeChanged(): ReadonlySet<string> {
+    return this.scanner.takeChanged();
+  }
+
   /** Keeps in memory only the bodies of these source files; pages read any other again. */
   retainContent(sources: ReadonlySet<string>): void {
     this.builder.retainContent(sources);

@@ -40,8 +40,6 @@ const HASH_SLICE = 4 << 20;
 
 /** What the files on disk hold, as loaded or last saved: a save appends only the difference. */
 export class SavedSnapshot {
-  /** By identity: the scanner replaces an entry with a new object when it changes. */
-  entries = new Map<string, CachedResult>();
   /** Where the log on disk stands; undefined: the next save rewrites the snapshot whole. */
   log: LogPosition | undefined;
 
@@ -94,7 +92,6 @@ export async function loadCatalogSnapshot(
     decoded.entries.set(file, entry);
   }
   const saved = new SavedSnapshot(key);
-  saved.entries = new Map(decoded.entries);
   saved.log = log.position;
   return { entries: decoded.entries, saved };
 }
@@ -155,19 +152,22 @@ function parse(text: string): unknown {
 }
 
 /**
- * Brings the files to `entries`: appends the entries that changed since `saved` to the log, or
- * rewrites the snapshot whole (the first time, when the log has grown past twice the entries, or
- * when it is not as `saved` left it). Returns what the files now hold.
+ * Brings the files to `entries`: appends the entries of the `changed` paths (set or gone since
+ * the last save) to the log, or rewrites the snapshot whole (the first time, when the log has
+ * grown past twice the entries, or when it is not as `saved` left it). Returns what the files
+ * now hold.
  */
 export async function saveCatalogSnapshot(
   outDir: string,
   entries: ReadonlyMap<string, CachedResult>,
+  changed: ReadonlySet<string>,
   saved: SavedSnapshot,
 ): Promise<SavedSnapshot> {
   const ops: LogOp[] = [];
-  for (const [file, entry] of entries)
-    if (saved.entries.get(file) !== entry) ops.push([ENTRY, file, encodeEntry(entry)]);
-  for (const file of saved.entries.keys()) if (!entries.has(file)) ops.push([ENTRY, file]);
+  for (const file of changed) {
+    const entry = entries.get(file);
+    ops.push(entry ? [ENTRY, file, encodeEntry(entry)] : [ENTRY, file]);
+  }
   if (!ops.length && saved.log) return saved;
   try {
     let log = shouldCompact(saved.log, ops.length, entries.size)
@@ -175,7 +175,6 @@ export async function saveCatalogSnapshot(
       : await appendLog(path.join(outDir, CATALOG_LOG), saved.log!, ops);
     log ??= await rewrite(outDir, saved.key, entries);
     saved.log = log;
-    saved.entries = new Map(entries);
   } catch (error) {
     // The files may be behind now: the next save writes them whole.
     saved.log = undefined;

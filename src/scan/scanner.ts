@@ -126,6 +126,8 @@ export class Scanner {
   private readonly cache = new Map<string, CachedResult>();
   private files = new Map<string, SeedFile>();
   private last: Listing | undefined;
+  /** Paths whose entry was set or deleted since takeChanged() last asked. */
+  private changedPaths = new Set<string>();
 
   constructor(
     private readonly options: ScanOptions,
@@ -141,9 +143,16 @@ export class Scanner {
     for (const [path, cached] of entries) this.cache.set(path, cached);
   }
 
-  /** What the scanner knows of each file, as of its last scan (an entry changes as a new object). */
+  /** What the scanner knows of each file, as of its last scan. */
   entries(): ReadonlyMap<string, CachedResult> {
     return this.cache;
+  }
+
+  /** The paths whose entry changed or went since the last call (a snapshot appends only those). */
+  takeChanged(): ReadonlySet<string> {
+    const changed = this.changedPaths;
+    this.changedPaths = new Set();
+    return changed;
   }
 
   /** The file at a path as the last walk saw it (to read a body again). */
@@ -165,6 +174,7 @@ export class Scanner {
     let held = 0;
     let changed = 0;
     stale.forEach((file, i) => {
+      this.changedPaths.add(file.path);
       const { result: fresh, digest } = parsed[i]!;
       const racy = isRacy(file, listStarted, listEnded);
       const stamp = racy ? RACY : stampOf(file);
@@ -184,7 +194,10 @@ export class Scanner {
       }
       this.cache.set(file.path, { stamp, result: fresh, digest });
     });
-    for (const path of looked.removed) this.cache.delete(path);
+    for (const path of looked.removed) {
+      this.cache.delete(path);
+      this.changedPaths.add(path);
+    }
     const refusedKey = looked.refused.map((r) => `${r.file}\0${r.reason}`).join('\n');
     const unchanged =
       changed === 0 && looked.removed.length === 0 && this.last?.refusedKey === refusedKey;

@@ -51,6 +51,7 @@ describe('the catalog snapshot', () => {
     let saved = await saveCatalogSnapshot(
       out,
       entries,
+      new Set(entries.keys()),
       (await loadCatalogSnapshot(out, SETTINGS)).saved,
     );
     const loaded = await loadCatalogSnapshot(out, SETTINGS);
@@ -63,14 +64,14 @@ describe('the catalog snapshot', () => {
     const next = new Map(entries);
     next.set('a.md', entry('a.md', 'A edited', '11:1700000001000:42'));
     next.delete('b.md');
-    saved = await saveCatalogSnapshot(out, next, saved);
+    saved = await saveCatalogSnapshot(out, next, new Set(['a.md', 'b.md']), saved);
     expect(await readFile(path.join(out, CATALOG_SNAPSHOT))).toEqual(snapshotBytes);
     expect((await readFile(path.join(out, CATALOG_LOG), 'utf8')).trim().split('\n')).toHaveLength(
       3,
     );
     expect((await loadCatalogSnapshot(out, SETTINGS)).entries).toEqual(next);
     // Nothing changed: nothing written.
-    expect(await saveCatalogSnapshot(out, next, saved)).toBe(saved);
+    expect(await saveCatalogSnapshot(out, next, new Set(), saved)).toBe(saved);
   });
 
   it.each([
@@ -82,7 +83,12 @@ describe('the catalog snapshot', () => {
   ])('ignores a snapshot with %s and says why', async (_, damage, why) => {
     const out = await outDir();
     const entries = new Map([['a.md', entry('a.md', 'A')]]);
-    await saveCatalogSnapshot(out, entries, (await loadCatalogSnapshot(out, SETTINGS)).saved);
+    await saveCatalogSnapshot(
+      out,
+      entries,
+      new Set(entries.keys()),
+      (await loadCatalogSnapshot(out, SETTINGS)).saved,
+    );
     const file = path.join(out, CATALOG_SNAPSHOT);
     await writeFile(file, damage(await readFile(file, 'utf8')));
     const loaded = await loadCatalogSnapshot(out, SETTINGS);
@@ -95,6 +101,7 @@ describe('the catalog snapshot', () => {
     await saveCatalogSnapshot(
       out,
       new Map([['a.md', entry('a.md', 'A')]]),
+      new Set(['a.md']),
       (await loadCatalogSnapshot(out, SETTINGS)).saved,
     );
     for (const other of [
@@ -112,9 +119,15 @@ describe('the catalog snapshot', () => {
     let saved = await saveCatalogSnapshot(
       out,
       entries,
+      new Set(entries.keys()),
       (await loadCatalogSnapshot(out, SETTINGS)).saved,
     );
-    saved = await saveCatalogSnapshot(out, new Map([['b.md', entry('b.md', 'B')]]), saved);
+    saved = await saveCatalogSnapshot(
+      out,
+      new Map([['b.md', entry('b.md', 'B')]]),
+      new Set(['a.md', 'b.md']),
+      saved,
+    );
     const log = path.join(out, CATALOG_LOG);
     const text = await readFile(log, 'utf8');
     await writeFile(log, `${text}["e","c.md",[1,2`);
