@@ -50,9 +50,10 @@ export async function startNginx(
   binary: string,
   prefix: string,
   root: string,
+  options: { port?: number } = {},
 ): Promise<RunningNginx> {
   await mkdir(path.join(prefix, 'logs'), { recursive: true });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const conf = path.join(prefix, 'nginx.conf');
   await writeFile(
     conf,
