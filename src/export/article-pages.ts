@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Article } from '../model.js';
 import { pageContextOf, type PageSettings } from '../render/page-settings.js';
+import type { PageContext } from '../render/pages.js';
 import { renderArticlePage } from '../render/pages.js';
 import { writeArticleDocumentSync } from './stage-document.js';
 
@@ -24,15 +25,31 @@ export function writeArticlePages(
   settings: PageSettings,
   outDir: string,
   pages: readonly PageJob[],
-  bodyOf: (source: string) => string | undefined,
+  bodyOf: (source: string) => Uint8Array | undefined,
 ): number {
   const ctx = pageContextOf(settings);
   const madeDirs = new Set<string>();
   for (const { file, article } of pages) {
     const body = bodyOf(article.bodySource);
     if (body === undefined) throw new Error(`no body held for ${article.bodySource}`);
-    const page = encoder.encode(renderArticlePage(ctx, article, body));
-    writeArticleDocumentSync(path.join(outDir, file), page, madeDirs);
+    writeArticleDocumentSync(path.join(outDir, file), pageBytes(ctx, article, body), madeDirs);
   }
   return pages.length;
+}
+
+/**
+ * The page's UTF-8 bytes with the body's own bytes spliced in: the body, most of the page, is
+ * neither decoded nor encoded again. The page is rendered around a marker; the last one is the
+ * body's place (only the page's fixed ending follows it, while a title could hold the marker).
+ */
+const BODY_MARK = '\u0000';
+
+function pageBytes(ctx: PageContext, article: Article, body: Uint8Array): Uint8Array {
+  const page = renderArticlePage(ctx, article, BODY_MARK);
+  const at = page.lastIndexOf(BODY_MARK);
+  return Buffer.concat([
+    encoder.encode(page.slice(0, at)),
+    body,
+    encoder.encode(page.slice(at + BODY_MARK.length)),
+  ]);
 }

@@ -34,6 +34,11 @@ export class ByteArena {
     return this.chunks[ref.chunk]!.toString('utf8', ref.start, ref.start + ref.length);
   }
 
+  /** The UTF-8 bytes themselves: a view into the chunk, valid until `clear()`. */
+  bytes(ref: ArenaRef): Uint8Array {
+    return this.chunks[ref.chunk]!.subarray(ref.start, ref.start + ref.length);
+  }
+
   clear(): void {
     this.chunks = [];
     this.used = 0;

@@ -18,6 +18,12 @@ export class HeldBodies {
     return ref === undefined ? undefined : this.arena.get(ref);
   }
 
+  /** A body as the UTF-8 bytes it is kept in (a page is written without decoding it). */
+  bytes(source: string): Uint8Array | undefined {
+    const ref = this.refs.get(source);
+    return ref === undefined ? undefined : this.arena.bytes(ref);
+  }
+
   /** The bodies held for these sources; one not held is left out. */
   some(sources: readonly string[]): Array<[string, string]> {
     return sources.flatMap((source) => {

@@ -50,7 +50,7 @@ function handle(request: WorkerRequest): WorkerResponse {
       return {
         id: request.id,
         written: writeArticlePages(request.settings, request.outDir, request.pages, (source) =>
-          held.get(source),
+          held.bytes(source),
         ),
       };
     case 'forget':
