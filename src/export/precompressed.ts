@@ -58,11 +58,19 @@ export function articleSiblingsSync(file: string, body: Uint8Array): Sibling[] {
   return [{ file: `${file}.gz`, data: gzipSync(body, { level: 6 }) }];
 }
 
-/** The siblings `file` may have had that `written` does not replace: to be removed. */
-export function obsoleteSiblings(file: string, written: readonly Sibling[]): string[] {
-  return SIBLING_SUFFIXES.map((suffix) => `${file}${suffix}`).filter(
-    (sibling) => !written.some((w) => w.file === sibling),
-  );
+/**
+ * The siblings `file` may have had that `written` does not replace: to be removed. An article
+ * page never has a .br, so no removal is tried for one (a syscall saved per page written).
+ */
+export function obsoleteSiblings(
+  file: string,
+  written: readonly Sibling[],
+  kind: DocumentKind,
+): string[] {
+  const suffixes = kind === 'article' ? ['.gz'] : SIBLING_SUFFIXES;
+  return suffixes
+    .map((suffix) => `${file}${suffix}`)
+    .filter((sibling) => !written.some((w) => w.file === sibling));
 }
 
 /** Manifest entries (relative paths) of the siblings of removed documents. */

@@ -45,7 +45,7 @@ export async function stageDocument(
     await discardStaged(staged);
     throw error;
   }
-  return { file, staged, obsolete: obsoleteSiblings(file, siblings) };
+  return { file, staged, obsolete: obsoleteSiblings(file, siblings, kind) };
 }
 
 export async function commitDocument(doc: StagedDocument): Promise<void> {
@@ -78,7 +78,7 @@ export function writeArticleDocumentSync(
       file,
       writes.map((w) => w.temp),
     );
-    for (const f of obsoleteSiblings(file, siblings)) {
+    for (const f of obsoleteSiblings(file, siblings, 'article')) {
       try {
         unlinkSync(f);
       } catch (error) {
