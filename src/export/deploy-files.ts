@@ -2,13 +2,16 @@ import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Site } from '../render/site.js';
 import { feedAliases } from '../render/feed-aliases.js';
-import { fileForPath } from '../render/urls.js';
+import { fileForPath, paths } from '../render/urls.js';
 import { stampTemps } from './fresh-mtime.js';
 import { nginxHttpConf, nginxServerConf, type OtherType } from './nginx-conf.js';
 import type { OutputDirs } from './real-dirs.js';
 import { DOCUMENT_TYPES, NOT_FOUND_FILE } from './response-policy.js';
 import { commitStaged, discardStaged, stageFile } from './staging.js';
 import { headersFile, redirectsFile } from './static-host-files.js';
+
+/** Article pages' paths (render/urls.ts paths.article) begin so. */
+const ARTICLES = paths.article('x').slice(0, -'x/'.length);
 
 /** Where the nginx include files go, below the export (a dot directory: never served). */
 export const NGINX_DIR = '.seedfeed-nginx';
@@ -41,6 +44,7 @@ export async function writeDeployFiles(
   const ownMaxAge = new Map<string, number>();
   const otherTypes = new Map<string, OtherType>();
   for (const sitePath of site.paths()) {
+    if (sitePath.startsWith(ARTICLES)) continue; // most paths; none has a max-age of its own
     const eager = site.resources.get(sitePath);
     let maxAge: number | undefined;
     if (eager) {
@@ -55,7 +59,8 @@ export async function writeDeployFiles(
     if (maxAge !== undefined) ownMaxAge.set(sitePath, maxAge);
   }
   // Guessed feed URLs (`/feed/`, `/categories/x/atom`): serve's 301s, as nginx map entries.
-  const redirects = new Map(feedAliases(site.paths()).map(({ from, to }) => [from, to]));
+  // Group feeds are eager resources: the aliases need no archive or article path.
+  const redirects = new Map(feedAliases(site.resources.keys()).map(({ from, to }) => [from, to]));
   const inputs = { prefix, maxAge: options.maxAge, ownMaxAge, redirects, otherTypes };
   const files: [string, string | Uint8Array][] = [
     [NOT_FOUND_FILE, site.notFound.body],
