@@ -22,7 +22,7 @@ import {
   type Manifest,
   type PageWriter,
 } from './export/write-site.js';
-import { Site, type Previous, type SiteOptions } from './render/site.js';
+import { Site, type Previous, type SiteOptions, type Validator } from './render/site.js';
 import type { ScanStats } from './scan/scanner.js';
 
 export interface PipelineSettings extends CatalogScanOptions, SiteOptions {}
@@ -100,6 +100,11 @@ export class Pipeline {
   /** What the catalog snapshot holds, as loaded or last saved. */
   private savedSnapshot: SavedSnapshot | undefined;
   private exportedOnce = false;
+  /** The validators the state file restored, once the first run has read it (empty without one). */
+  private resolveRestored!: (validators: ReadonlyMap<string, Validator>) => void;
+  private readonly restored = new Promise<ReadonlyMap<string, Validator>>(
+    (resolve) => (this.resolveRestored = resolve),
+  );
 
   constructor(private readonly options: PipelineOptions) {}
 
@@ -133,6 +138,11 @@ export class Pipeline {
     return { outcome: 'built', site, stats, before, exported };
   }
 
+  /** What the outputs' validators were when this process started: resolves once the first run has read the state. */
+  restoredValidators(): Promise<ReadonlyMap<string, Validator>> {
+    return this.restored;
+  }
+
   /** The first run loads the state (guids, first-seen dates, validators) the last process saved. */
   private async start(): Promise<CatalogScanner> {
     if (this.scanner) return this.scanner;
@@ -142,9 +152,11 @@ export class Pipeline {
       const state = await loadState(target.outDir);
       if (state.damaged) hooks.stateDamaged?.(state.damaged);
       this.previous = state.validators;
+      this.resolveRestored(state.validators);
       this.savedState = state.saved;
       memory = state.memory;
     }
+    this.resolveRestored(new Map()); // without a state file: nothing (a second call does nothing)
     this.scanner = new CatalogScanner(settings, memory, parser);
     if (target?.state) {
       const snapshot = await loadCatalogSnapshot(target.outDir, settings);

@@ -84,6 +84,7 @@ export function assembleService(
           cacheControl: `public, max-age=${maxAge}`,
           requests: metrics.requests,
           site,
+          validators: () => running.restoredValidators(),
         }),
       );
     },

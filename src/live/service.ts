@@ -6,7 +6,7 @@ import type { Health } from '../http/app.js';
 import { RACY_WINDOW_MS } from '../scan/scanner.js';
 import { ParsePool } from '../workers/pool.js';
 import type { Logger } from '../log.js';
-import type { Previous, Site } from '../render/site.js';
+import type { Previous, Site, Validator } from '../render/site.js';
 import { FEED_FILES } from '../render/urls.js';
 import { publicScanError } from '../http/scan-error.js';
 import { STATE_FILE } from '../export/state.js';
@@ -119,6 +119,11 @@ export class LiveSite {
 
   current(): Site | undefined {
     return this.site;
+  }
+
+  /** The outputs' validators as the state file had them when this process started. */
+  restoredValidators(): Promise<ReadonlyMap<string, Validator>> {
+    return this.pipeline.restoredValidators();
   }
 
   /**

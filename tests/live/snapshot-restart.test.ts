@@ -152,6 +152,8 @@ describe('a restart with the catalog snapshot', () => {
     });
     const starting = service.start();
     try {
+      // Until the state is loaded, Last-Modified is the file's mtime; then the recorded one.
+      await service.live.restoredValidators();
       const early = await service.app.request('/rss.xml', {
         headers: { 'accept-encoding': 'identity' },
       });
