@@ -8,6 +8,7 @@ import {
   loadCatalogSnapshot,
   saveCatalogSnapshot,
 } from '../../src/export/catalog-snapshot.js';
+import { SNAPSHOT_VERSION } from '../../src/catalog/snapshot.js';
 import type { Draft } from '../../src/model.js';
 import type { CachedResult } from '../../src/scan/scanner.js';
 
@@ -78,7 +79,12 @@ describe('the catalog snapshot', () => {
     ['a flipped byte', (t: string) => t.replace('A summary', 'B summary'), /checksum/],
     ['a cut end', (t: string) => t.slice(0, -20), /truncated/],
     ['no trailer', (t: string) => t.slice(0, t.lastIndexOf('{')), /truncated/],
-    ['another format', (t: string) => t.replace('"version":1', '"version":2'), /outdated/],
+    [
+      'another format',
+      (t: string) =>
+        t.replace(`"version":${SNAPSHOT_VERSION}`, `"version":${SNAPSHOT_VERSION + 1}`),
+      /outdated/,
+    ],
     ['not JSON', () => 'garbage\nmore\n', /header/],
   ])('ignores a snapshot with %s and says why', async (_, damage, why) => {
     const out = await outDir();
