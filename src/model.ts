@@ -50,6 +50,8 @@ export interface Draft {
 export interface DatedDraft {
   readonly draft: Draft;
   readonly date: Date;
+  /** The file's modification time when this draft was read, in whole seconds (ms); absent in tests. */
+  readonly modified?: number;
 }
 
 export interface Article {
@@ -61,6 +63,11 @@ export interface Article {
   readonly link?: string;
   readonly date: Date;
   readonly updated: Date;
+  /**
+   * The newest modification time (ms, whole seconds) of the files that make the article, as they
+   * were read: with `updated`, when its outputs last changed (their Last-Modified, render/dates.ts).
+   */
+  readonly modified: number;
   readonly author?: string;
   readonly categories: readonly string[];
   readonly tags: readonly string[];

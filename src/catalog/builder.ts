@@ -153,7 +153,7 @@ export class CatalogBuilder {
       if (rejection) rejectionsGone.push(rejection);
       ledger.rejections.delete(path);
     };
-    const settle = (file: SeedFile, result: FileResult) => {
+    const settle = (file: SeedFile, result: FileResult, modified: number | undefined) => {
       if (!isDraft(result)) {
         ledger.rejections.set(file.path, result);
         rejectionsCame.push(result);
@@ -169,7 +169,11 @@ export class CatalogBuilder {
           note: `no usable date; using the file's first-seen modification time ${date.toISOString()}`,
         });
       }
-      const d = { draft: result, date };
+      const d = {
+        draft: result,
+        date,
+        modified: modified ?? Math.floor(file.mtimeMs / 1000) * 1000,
+      };
       ledger.dated.set(file.path, d);
       added.push(d);
       if (notices.length) ledger.noticed.set(file.path, notices);
@@ -179,7 +183,7 @@ export class CatalogBuilder {
     if (redate) {
       const changed = new Set(changes.map((c) => c.path));
       for (const c of changes) if (!c.after) forget(c.path);
-      for (const { file, result } of scan.files) {
+      for (const { file, result, modified } of scan.files) {
         if (!changed.has(file.path)) {
           if (!isDraft(result) || result.date !== undefined) continue;
           const date = fallbackDate(this.memory, file, result.contentHash);
@@ -187,12 +191,12 @@ export class CatalogBuilder {
           if (date === ledger.dated.get(file.path)!.date.getTime()) continue;
         }
         forget(file.path);
-        settle(file, result);
+        settle(file, result, modified);
       }
     } else {
-      for (const { path, file, after } of changes) {
+      for (const { path, file, after, modified } of changes) {
         forget(path);
-        if (after) settle(file!, after);
+        if (after) settle(file!, after, modified);
       }
     }
     for (const c of changes) paths.add(c.path);

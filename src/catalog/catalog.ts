@@ -58,6 +58,7 @@ export function mergeCopies(copies: readonly DatedDraft[], guid: string): Articl
     date: winner.date,
     // The winner's own: another copy appearing (a re-crawl, later-dated) is not an edit.
     updated: winner.draft.updated ?? winner.date,
+    modified: Math.max(0, ...copies.map((c) => c.modified ?? 0)),
     author: first('author'),
     categories: union(ordered.map((c) => c.draft.categories)),
     tags: union(ordered.map((c) => c.draft.tags)),
@@ -96,7 +97,12 @@ export type MergeMemo = WeakMap<
 function sameCopies(a: readonly DatedDraft[], b: readonly DatedDraft[]): boolean {
   return (
     a.length === b.length &&
-    a.every((c, i) => c.draft === b[i]!.draft && c.date.getTime() === b[i]!.date.getTime())
+    a.every(
+      (c, i) =>
+        c.draft === b[i]!.draft &&
+        c.date.getTime() === b[i]!.date.getTime() &&
+        c.modified === b[i]!.modified,
+    )
   );
 }
 

@@ -7,6 +7,8 @@ export interface FileChange {
   readonly file?: SeedFile;
   readonly before?: FileResult;
   readonly after?: FileResult;
+  /** When the file's bytes first appeared (ScannedFile.modified). */
+  readonly modified?: number;
 }
 
 /**
@@ -38,14 +40,25 @@ export function diffFiles(
       i++;
       j++;
     } else if (now && then && now.file.path === then.file.path) {
-      changes.push({ path: now.file.path, file: now.file, before: then.result, after: now.result });
+      changes.push({
+        path: now.file.path,
+        file: now.file,
+        before: then.result,
+        after: now.result,
+        modified: now.modified,
+      });
       i++;
       j++;
     } else if (then && (!now || then.file.path < now.file.path)) {
       changes.push({ path: then.file.path, before: then.result });
       j++;
     } else {
-      changes.push({ path: now!.file.path, file: now!.file, after: now!.result });
+      changes.push({
+        path: now!.file.path,
+        file: now!.file,
+        after: now!.result,
+        modified: now!.modified,
+      });
       i++;
     }
   }

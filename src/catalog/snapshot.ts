@@ -9,7 +9,7 @@ import type { CachedResult, FileResult } from '../scan/scanner.js';
  * Bump SNAPSHOT_VERSION whenever parse/ or the sketch would turn the same bytes into another
  * result: an outdated snapshot is ignored and the files are read again.
  */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 export interface SnapshotSettings {
   readonly seedsDir: string;
@@ -23,21 +23,27 @@ export function snapshotKey(settings: SnapshotSettings, seedsDirReal: string): s
   return JSON.stringify([SNAPSHOT_VERSION, seedsDirReal, settings.maxFileBytes, sketched]);
 }
 
-/** One file's entry: `[stamp, digest | 0, result]`. */
-export type EncodedEntry = readonly [string, string | 0, unknown];
+/** One file's entry: `[stamp, digest | 0, result, since | 0]`. */
+export type EncodedEntry = readonly [string, string | 0, unknown, number];
 
 export function encodeEntry(cached: CachedResult): EncodedEntry {
-  return [cached.stamp, cached.digest ?? 0, encodeResult(cached.result)];
+  return [cached.stamp, cached.digest ?? 0, encodeResult(cached.result), cached.since ?? 0];
 }
 
 /** Undefined when the value is not an entry this version wrote. */
 export function decodeEntry(value: unknown): CachedResult | undefined {
-  if (!Array.isArray(value) || value.length !== 3) return undefined;
-  const [stamp, digest, raw] = value as unknown[];
+  if (!Array.isArray(value) || value.length !== 4) return undefined;
+  const [stamp, digest, raw, since] = value as unknown[];
   if (typeof stamp !== 'string' || (digest !== 0 && typeof digest !== 'string')) return undefined;
+  if (!isTime(since)) return undefined;
   const result = decodeResult(raw);
   if (!result) return undefined;
-  return digest === 0 ? { stamp, result } : { stamp, result, digest };
+  return {
+    stamp,
+    result,
+    ...(digest === 0 ? {} : { digest }),
+    ...(since === 0 ? {} : { since }),
+  };
 }
 
 function encodeResult(result: FileResult): unknown {

@@ -3,7 +3,8 @@ import type { FeedSpec } from './feed-model.js';
 import { feedSpec, historyLinks, renderFeed } from './feed-specs.js';
 import type { ArchivePage, FeedRoutes } from './feed-routes.js';
 import { shortHash } from './fingerprint.js';
-import { Resource, wholeSeconds } from './resource.js';
+import { newestChange } from './last-modified.js';
+import { Resource } from './resource.js';
 import type { SiteGroup } from './site-groups.js';
 import type { SiteInputs } from './site-inputs.js';
 import { CONTENT_TYPES } from './urls.js';
@@ -38,12 +39,7 @@ export class ArchivePages {
     if (cached && cached.key === key) return cached;
     const ids = this.routes.archiveIds(page);
     const spec = this.spec(page, ids);
-    // Last-Modified moves when the bytes may have: an item updated, or its rendering changed.
-    let newest = spec.updated.getTime();
-    for (const id of ids) newest = Math.max(newest, this.inputs.prints.since(id).getTime());
-    const lastModified = wholeSeconds(
-      new Date(ids.length ? newest : this.inputs.builtAt.getTime()),
-    );
+    const lastModified = newestChange(ids.map((id) => this.inputs.catalog.byId.get(id)!));
     const maxAge = this.routes.isFull(page) ? ARCHIVE_MAX_AGE : undefined;
     return this.cache.set(
       path,

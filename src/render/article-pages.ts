@@ -1,7 +1,8 @@
 import type { Article } from '../model.js';
 import { ResourceLru } from './byte-lru.js';
 import { renderArticlePage } from './pages.js';
-import { Resource, wholeSeconds } from './resource.js';
+import { newestChange } from './last-modified.js';
+import { Resource } from './resource.js';
 import type { SiteInputs } from './site-inputs.js';
 import { CONTENT_TYPES } from './urls.js';
 
@@ -28,11 +29,9 @@ export class ArticlePages {
   page(path: string, article: Article, body: string): Resource {
     const known = this.recent.get(path);
     if (known) return known;
-    // Dated by the article alone (its update, else its date), never by when a process rendered
-    // it: the same after a restart or a racy re-read and on every replica, so a reader that sends
-    // only If-Modified-Since (tt-rss) gets its 304. What else shapes the page (settings, a
-    // category's slug, a merged copy) changes the ETag, which wins when both are sent.
-    const lastModified = wholeSeconds(article.updated);
+    // Dated from the seeds (last-modified.ts), so a reader that sends only If-Modified-Since
+    // (tt-rss) gets its 304 after a restart, a racy re-read, or from another replica.
+    const lastModified = newestChange([article]);
     return this.recent.set(
       path,
       new Resource(

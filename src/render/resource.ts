@@ -109,7 +109,3 @@ async function compress(
     },
   });
 }
-
-export function wholeSeconds(date: Date): Date {
-  return new Date(Math.floor(date.getTime() / 1000) * 1000);
-}

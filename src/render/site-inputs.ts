@@ -73,7 +73,7 @@ export function siteInputs(
     archivePageSize,
     settings,
     groups,
-    prints: new ArticlePrints(catalog.articles, slugs, settings, builtAt, memo),
+    prints: new ArticlePrints(catalog.articles, slugs, settings, memo),
     memo,
   };
 }

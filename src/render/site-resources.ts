@@ -4,7 +4,8 @@ import type { FeedRoutes } from './feed-routes.js';
 import { shortHash, type FingerprintMemo } from './fingerprint.js';
 import { opmlListDate, opmlListKey, renderOpml } from './opml.js';
 import { renderCategoryPage, renderGroupPage, renderIndexPage, type GroupLink } from './pages.js';
-import { Resource, wholeSeconds } from './resource.js';
+import { newestChange } from './last-modified.js';
+import { Resource } from './resource.js';
 import type { SiteGroup } from './site-groups.js';
 import type { SiteInputs } from './site-inputs.js';
 import { staticResources } from './static-assets.js';
@@ -51,25 +52,25 @@ export function eagerResources(
 ): SiteResources {
   const { catalog, options, urls, prints, groups, page: ctx } = inputs;
   const resources = new ResourceMap(inputs.memo);
+  const byIds = (ids: readonly string[]) => ids.map((id) => catalog.byId.get(id)!);
   const add = (
     path: string,
     contentType: string,
     key: string,
     render: () => string,
-    lastModified = inputs.builtAt,
+    lastModified: Date,
   ) => {
     const fullKey = shortHash(`${inputs.settings}|${key}`);
     const old = previous?.get(path);
-    if (old instanceof Resource && old.key === fullKey) {
+    if (
+      old instanceof Resource &&
+      old.key === fullKey &&
+      old.lastModified.getTime() === lastModified.getTime()
+    ) {
       resources.set(path, old);
       return;
     }
-    const fresh = new Resource(path, contentType, render(), wholeSeconds(lastModified), fullKey);
-    // Same bytes as before (a restart, or a change that shows nowhere): keep the old date.
-    resources.set(
-      path,
-      old && old.etag === fresh.etag ? fresh.withLastModified(old.lastModified) : fresh,
-    );
+    resources.set(path, new Resource(path, contentType, render(), lastModified, fullKey));
   };
   const addFeeds = (group: SiteGroup) => {
     const layout = routes.layoutOf(group);
@@ -78,12 +79,17 @@ export function eagerResources(
     const key = `feed|${group.kind}|${group.name}|${prints.printsOf(ids)}|${newestPage}`;
     let spec: FeedSpec | undefined;
     for (const format of FEED_FORMATS) {
-      add(paths.groupFeed(group.page, format), CONTENT_TYPES[format], `${format}|${key}`, () =>
-        renderFeed(
-          format,
-          (spec ??= feedSpec(inputs, group, ids, undefined, historyLinks(urls, group, layout))),
-          false,
-        ),
+      add(
+        paths.groupFeed(group.page, format),
+        CONTENT_TYPES[format],
+        `${format}|${key}`,
+        () =>
+          renderFeed(
+            format,
+            (spec ??= feedSpec(inputs, group, ids, undefined, historyLinks(urls, group, layout))),
+            false,
+          ),
+        newestChange(byIds(ids)),
       );
     }
   };
@@ -105,6 +111,7 @@ export function eagerResources(
         tags: indexTags,
         authors: indexAuthors,
       }),
+    newestChange(catalog.articles),
   );
   catalog.categories.forEach((category, i) => {
     addFeeds(groups.categories[i]!);
@@ -113,8 +120,8 @@ export function eagerResources(
       paths.category(category.slug),
       CONTENT_TYPES.html,
       `category|${category.name}|${category.articleIds.length}|${prints.printsOf(listed)}`,
-      () =>
-        renderCategoryPage(ctx, { category, articles: listed.map((id) => catalog.byId.get(id)!) }),
+      () => renderCategoryPage(ctx, { category, articles: byIds(listed) }),
+      newestChange(byIds(category.articleIds)),
     );
   });
   for (const group of [...groups.tags, ...groups.authors]) {
@@ -131,8 +138,9 @@ export function eagerResources(
           title: text.title,
           page: group.page,
           count: group.articleIds.length,
-          articles: listed.map((id) => catalog.byId.get(id)!),
+          articles: byIds(listed),
         }),
+      newestChange(byIds(group.articleIds)),
     );
   }
   // Dated and keyed by the list of feeds alone: an article that adds no category changes nothing.

@@ -7,7 +7,8 @@ import type { FeedQuery } from './filters.js';
 import { shortHash } from './fingerprint.js';
 import { converter, convertFeedSpec, convertHtmlText, type OpenccVariant } from './opencc.js';
 import { renderSearchPage } from './pages.js';
-import { Resource, wholeSeconds } from './resource.js';
+import { newestChange } from './last-modified.js';
+import { Resource } from './resource.js';
 import { normalizeQuery, searchArticles } from './search.js';
 import type { SiteInputs } from './site-inputs.js';
 import { CONTENT_TYPES, paths } from './urls.js';
@@ -182,10 +183,6 @@ export class Variants {
     let page = this.cache.get(cacheKey);
     if (!page) {
       const { results, total } = searchArticles(this.inputs.catalog.articles, normalized);
-      const newest = results.reduce(
-        (t, a) => Math.max(t, a.updated.getTime(), this.inputs.prints.since(a.id).getTime()),
-        0,
-      );
       const body = renderSearchPage(this.inputs.page, { q: normalized, results, total });
       page = this.cache.set(
         cacheKey,
@@ -193,7 +190,7 @@ export class Variants {
           paths.index,
           CONTENT_TYPES.html,
           body,
-          wholeSeconds(new Date(newest || this.inputs.builtAt.getTime())),
+          newestChange(results),
           cacheKey,
           undefined,
           'bounded',

@@ -45,6 +45,8 @@ export interface ScannedFile {
   readonly file: SeedFile;
   /** This scan's parse, or the last one if the file did not change (or was caught mid-write). */
   readonly result: FileResult;
+  /** When these bytes first appeared: the file's mtime (ms, whole seconds) as it was then. */
+  readonly modified?: number;
 }
 
 export interface Scan {
@@ -65,6 +67,7 @@ export interface Scan {
   readonly held: number;
 }
 
+const wholeSeconds = (ms: number) => Math.floor(ms / 1000) * 1000;
 const stampOf = (f: SeedFile) => `${f.size}:${f.mtimeMs}:${f.ino}`;
 
 /**
@@ -86,6 +89,11 @@ export interface CachedResult {
   readonly result: FileResult;
   /** Of the bytes `result` came from: the same bytes again are not parsed again. */
   readonly digest?: string;
+  /**
+   * The file's mtime (ms, whole seconds) when these bytes were first read: a file touched, or
+   * copied without its times, still has the bytes it had then (a Last-Modified source).
+   */
+  readonly since?: number;
 }
 
 /** The tree as a scan listed it: every file (walk order) and refusal, and where it came from. */
@@ -192,7 +200,12 @@ export class Scanner {
         held++;
         return;
       }
-      this.cache.set(file.path, { stamp, result: fresh, digest });
+      this.cache.set(file.path, {
+        stamp,
+        result: fresh,
+        digest,
+        since: wholeSeconds(file.mtimeMs),
+      });
     });
     for (const path of looked.removed) {
       this.cache.delete(path);
@@ -221,6 +234,11 @@ export class Scanner {
     };
   }
 
+  private scanned(file: SeedFile): ScannedFile {
+    const cached = this.cache.get(file.path)!;
+    return { file, result: cached.result, modified: cached.since ?? wholeSeconds(file.mtimeMs) };
+  }
+
   private async walkAll(): Promise<Looked> {
     const walked = await walkSeeds(this.options.seedsDir, { extensions: this.options.extensions });
     const present = new Set(walked.files.map((f) => f.path));
@@ -229,8 +247,7 @@ export class Scanner {
       checked: walked.files,
       removed: [...this.cache.keys()].filter((path) => !present.has(path)),
       refused: walked.rejected,
-      files: () =>
-        walked.files.map((file) => ({ file, result: this.cache.get(file.path)!.result })),
+      files: () => walked.files.map((file) => this.scanned(file)),
       root: walked.root,
       links: walked.links,
     };
@@ -254,10 +271,7 @@ export class Scanner {
       removed,
       refused: replaceCovered(last.refused, covered, walked.rejected, (r) => r.file).next,
       files: () => {
-        const fresh = walked.files.map((file) => ({
-          file,
-          result: this.cache.get(file.path)!.result,
-        }));
+        const fresh = walked.files.map((file) => this.scanned(file));
         return replaceCovered(last.files, covered, fresh, (s) => s.file.path).next;
       },
       root: last.root,

@@ -69,7 +69,7 @@ describe('seedfeed build over the five samples', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^built .+: 62 files \(62 written, 0 unchanged, 0 removed\) from 5 seed files: 5 articles, 9 categories, 0 duplicates merged, 0 rejected in [\d.]+ s\n$/,
+      /^built .+: 64 files \(64 written, 0 unchanged, 0 removed\) from 5 seed files: 5 articles, 9 categories, 0 duplicates merged, 0 rejected in [\d.]+ s\n$/,
     );
   });
 
@@ -116,7 +116,7 @@ describe('seedfeed build over the five samples', () => {
       'https://x.example',
     ]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('(0 written, 62 unchanged, 0 removed)');
+    expect(again.stdout).toContain('(0 written, 64 unchanged, 0 removed)');
   });
 });
 

@@ -5,7 +5,7 @@
  * LiveSite is stopped, every server closed and every directory removed.
  */
 import { expect } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile, utimes } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -154,10 +154,17 @@ export function seedText(spec: SeedSpec): string {
   return lines.join('\n');
 }
 
-export async function writeSeed(seedsDir: string, file: string, spec: SeedSpec): Promise<void> {
+/** Writes a seed file; `mtime`, when given, is its modification time (a Last-Modified source). */
+export async function writeSeed(
+  seedsDir: string,
+  file: string,
+  spec: SeedSpec,
+  mtime?: Date,
+): Promise<void> {
   const target = path.join(seedsDir, file);
   await mkdir(path.dirname(target), { recursive: true });
   await writeFile(target, seedText(spec));
+  if (mtime) await utimes(target, mtime, mtime);
 }
 
 export interface Got {

@@ -3,7 +3,8 @@
  * make) keeps what readers rely on, through `<out>/.seedfeed-state.json`: every output's bytes,
  * ETag and Last-Modified, every guid — also of an article edited while the service was down —
  * and the first-seen date of a file without a date, even after its mtime changed.
- * Each run has its own clock, hours apart: a Last-Modified that followed the clock would show.
+ * Each run has its own clock, hours apart: a Last-Modified that followed the clock would show
+ * (it follows the seeds: render/last-modified.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFile, utimes, writeFile } from 'node:fs/promises';
@@ -36,10 +37,12 @@ const B = { title: '高校毕业生就业', day: 2, categories: ['教育'], body
 /** No date: its date is the file's mtime when first seen. */
 const U = { title: '无日期的随笔', categories: ['随笔'], body: '这篇文章没有写日期。' };
 const FIRST_MTIME = new Date('2024-03-05T06:07:08Z');
+/** When the dated files were written: later than their dates, so Last-Modified is this. */
+const WRITTEN = new Date('2029-12-31T00:00:00Z');
 
 async function seeds(dirs: Dirs): Promise<void> {
-  await writeSeed(dirs.seeds, 'a.md', A);
-  await writeSeed(dirs.seeds, 'b.md', B);
+  await writeSeed(dirs.seeds, 'a.md', A, WRITTEN);
+  await writeSeed(dirs.seeds, 'b.md', B, WRITTEN);
   await writeSeed(dirs.seeds, 'notes/u.md', U);
   await utimes(path.join(dirs.seeds, 'notes/u.md'), FIRST_MTIME, FIRST_MTIME);
 }
@@ -86,12 +89,13 @@ describe('a restart', () => {
     await seeds(dirs);
     const first = await run(dirs, '2030-01-01T00:00:00Z');
     const paths = allPaths(first.live);
-    expect(paths).toHaveLength(3 + 1 + 3 * 4 + 1 + 3);
+    // Feeds, index, three formats and a page per category, OPML, stylesheet, icon, articles.
+    expect(paths).toHaveLength(3 + 1 + 3 * 4 + 1 + 2 + 3);
     const before = await snapshot(first.origin, paths);
     const guids = await guidsOf(first.origin);
     expect(guids.size).toBe(3);
     for (const got of [before.get('/rss.xml')!, before.get('/categories/教育/feed.json')!])
-      expect(got.lastModified).toBe('Tue, 01 Jan 2030 00:00:00 GMT');
+      expect(got.lastModified).toBe(WRITTEN.toUTCString());
     await first.live.stop();
     const state = JSON.parse(await readFile(path.join(dirs.out, STATE_FILE), 'utf8')) as {
       version: number;
@@ -161,7 +165,8 @@ describe('a restart', () => {
     const b0 = await get200(first.origin, '/categories/教育/rss.xml');
     await first.live.stop();
 
-    await writeSeed(dirs.seeds, 'a.md', A_EDITED);
+    const edited = new Date('2030-01-02T12:00:00Z');
+    await writeSeed(dirs.seeds, 'a.md', A_EDITED, edited);
     const second = await run(dirs, '2030-01-03T00:00:00Z');
     const items = rssItems((await get200(second.origin, '/rss.xml')).text);
     expect(items.some((i) => i.title === A.title)).toBe(false);
@@ -178,9 +183,9 @@ describe('a restart', () => {
     const b1 = await get200(second.origin, '/categories/教育/rss.xml');
     expect(b1.etag).toBe(b0.etag);
     expect(b1.lastModified).toBe(b0.lastModified);
-    // The edited category's feed changed: new ETag, Last-Modified of the new process's scan.
+    // The edited category's feed changed: new ETag, and the edit's time as Last-Modified.
     const changed = await get200(second.origin, '/categories/农业/rss.xml');
-    expect(changed.lastModified).toBe('Thu, 03 Jan 2030 00:00:00 GMT');
+    expect(changed.lastModified).toBe(edited.toUTCString());
 
     // And one more restart keeps the edited article's guid and the feed's validators.
     await second.live.stop();
@@ -205,11 +210,11 @@ describe('a restart', () => {
     const second = await run(dirs, '2030-01-05T00:00:00Z');
     expect(second.live.health().body.status).toBe('ok');
     // Unedited articles' guids come from their content, so they are the same anyway; the bytes
-    // are the same, so the old ETag still matches — but Last-Modified is lost with the state.
+    // are the same, so the old ETag still matches, and Last-Modified comes from the seeds.
     expect(await guidsOf(second.origin)).toEqual(guids);
     const rss = await get200(second.origin, '/rss.xml');
     expect(rss.etag).toBe(before.etag);
-    expect(rss.lastModified).toBe('Sat, 05 Jan 2030 00:00:00 GMT');
+    expect(rss.lastModified).toBe(before.lastModified);
     // The state is written again whole.
     expect(JSON.parse(await readFile(path.join(dirs.out, STATE_FILE), 'utf8'))).toMatchObject({
       version: 1,

@@ -1,8 +1,8 @@
 /**
  * Validators across rescans: a feed whose inputs did not change keeps its exact bytes, ETag and
  * Last-Modified (so a reader's conditional GET still gets 304); a changed feed gets a new ETag
- * and a Last-Modified of the scan that changed it. The service's clock is injected so that the
- * two scans are an hour apart: a Last-Modified that followed the clock would show.
+ * and the Last-Modified of the change (the edited file's modification time). The service's clock
+ * is injected and moves too: a Last-Modified that followed the clock would show.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { utimes } from 'node:fs/promises';
@@ -30,30 +30,50 @@ const FINANCE = [
 const SITE = ['/rss.xml', '/atom.xml', '/feed.json', '/'];
 
 async function seeds(dirs: Dirs): Promise<void> {
-  await writeSeed(dirs.seeds, 'tech-1.md', {
-    title: '人工智能芯片发布',
-    day: 1,
-    categories: ['科技'],
-    body: '新一代芯片的算力提升了一倍。',
-  });
-  await writeSeed(dirs.seeds, 'tech-2.md', {
-    title: '卫星互联网试验',
-    day: 3,
-    categories: ['科技'],
-    body: '低轨卫星完成了第一次组网试验。',
-  });
-  await writeSeed(dirs.seeds, 'fin-1.md', {
-    title: '股市周评',
-    day: 2,
-    categories: ['财经'],
-    body: '本周主要指数小幅上涨。',
-  });
-  await writeSeed(dirs.seeds, 'fin-2.md', {
-    title: '债券市场观察',
-    day: 4,
-    categories: ['财经'],
-    body: '国债收益率保持平稳。',
-  });
+  await writeSeed(
+    dirs.seeds,
+    'tech-1.md',
+    {
+      title: '人工智能芯片发布',
+      day: 1,
+      categories: ['科技'],
+      body: '新一代芯片的算力提升了一倍。',
+    },
+    T0,
+  );
+  await writeSeed(
+    dirs.seeds,
+    'tech-2.md',
+    {
+      title: '卫星互联网试验',
+      day: 3,
+      categories: ['科技'],
+      body: '低轨卫星完成了第一次组网试验。',
+    },
+    T0,
+  );
+  await writeSeed(
+    dirs.seeds,
+    'fin-1.md',
+    {
+      title: '股市周评',
+      day: 2,
+      categories: ['财经'],
+      body: '本周主要指数小幅上涨。',
+    },
+    T0,
+  );
+  await writeSeed(
+    dirs.seeds,
+    'fin-2.md',
+    {
+      title: '债券市场观察',
+      day: 4,
+      categories: ['财经'],
+      body: '国债收益率保持平稳。',
+    },
+    T0,
+  );
 }
 
 async function snapshot(origin: string, paths: readonly string[]): Promise<Map<string, Got>> {
@@ -78,12 +98,17 @@ describe('ETag and Last-Modified across rescans', () => {
     for (const got of before.values()) expect(got.lastModified).toBe(T0.toUTCString());
 
     clock.now = T1;
-    await writeSeed(dirs.seeds, 'tech-1.md', {
-      title: '人工智能芯片发布（更正）',
-      day: 1,
-      categories: ['科技'],
-      body: '新一代芯片的算力提升了一倍，功耗下降。',
-    });
+    await writeSeed(
+      dirs.seeds,
+      'tech-1.md',
+      {
+        title: '人工智能芯片发布（更正）',
+        day: 1,
+        categories: ['科技'],
+        body: '新一代芯片的算力提升了一倍，功耗下降。',
+      },
+      T1,
+    );
     await live.trigger('test');
     const after = await snapshot(origin, [...TECH, ...FINANCE, ...SITE]);
 
@@ -112,12 +137,17 @@ describe('ETag and Last-Modified across rescans', () => {
     const tech = await get200(origin, '/categories/科技/rss.xml');
 
     clock.now = T1;
-    await writeSeed(dirs.seeds, 'tech-3.md', {
-      title: '新能源汽车销量',
-      day: 5,
-      categories: ['科技'],
-      body: '电动汽车的月销量创下新高。',
-    });
+    await writeSeed(
+      dirs.seeds,
+      'tech-3.md',
+      {
+        title: '新能源汽车销量',
+        day: 5,
+        categories: ['科技'],
+        body: '电动汽车的月销量创下新高。',
+      },
+      T1,
+    );
     await live.trigger('test');
 
     const notModified = await get(origin, '/categories/财经/rss.xml', {
@@ -150,12 +180,17 @@ describe('ETag and Last-Modified across rescans', () => {
     expect(br.etag).toMatch(/-br"$/);
 
     clock.now = T1;
-    await writeSeed(dirs.seeds, 'tech-2.md', {
-      title: '卫星互联网试验成功',
-      day: 3,
-      categories: ['科技'],
-      body: '低轨卫星完成了第一次组网试验，信号稳定。',
-    });
+    await writeSeed(
+      dirs.seeds,
+      'tech-2.md',
+      {
+        title: '卫星互联网试验成功',
+        day: 3,
+        categories: ['科技'],
+        body: '低轨卫星完成了第一次组网试验，信号稳定。',
+      },
+      T1,
+    );
     await live.trigger('test');
 
     const again = await get(origin, '/categories/财经/atom.xml', { 'accept-encoding': 'br' });
@@ -172,7 +207,7 @@ describe('ETag and Last-Modified across rescans', () => {
     const clock = { now: T0 };
     const { dirs, live, origin } = await startAt(clock);
     const paths = [...live.current()!.resources.keys()];
-    expect(paths.length).toBe(13);
+    expect(paths.length).toBe(15); // 12 feeds and pages, OPML, stylesheet, icon
     const before = await snapshot(origin, paths);
 
     clock.now = T1;
@@ -184,8 +219,9 @@ describe('ETag and Last-Modified across rescans', () => {
     const after = await snapshot(origin, paths);
     for (const p of paths) {
       expect(after.get(p)!.etag, p).toBe(before.get(p)!.etag);
-      expect(after.get(p)!.lastModified, p).toBe(T0.toUTCString());
+      expect(after.get(p)!.lastModified, p).toBe(before.get(p)!.lastModified);
       expect(after.get(p)!.body.equals(before.get(p)!.body), p).toBe(true);
     }
+    for (const p of SITE) expect(after.get(p)!.lastModified, p).toBe(T0.toUTCString());
   });
 });

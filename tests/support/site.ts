@@ -1,5 +1,6 @@
 /** Shared helpers for the render, HTTP and export tests: a real scan → Site → Hono app, and XML checks. */
 import { expect } from 'vitest';
+import { statSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,22 @@ export const SAMPLE = {
 
 export const SAMPLE_002_LINK =
   'http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202203022294071463';
+
+/**
+ * Last-Modified as the seeds give it, worked out from the files themselves: the newest of the
+ * articles' own update dates and their files' modification times, in whole seconds.
+ */
+export function seedsLastModified(seedsDir: string, articles: readonly Article[]): string {
+  let newest = 0;
+  for (const article of articles) {
+    newest = Math.max(newest, article.updated.getTime());
+    for (const source of article.sources) {
+      const mtime = statSync(path.join(seedsDir, source)).mtimeMs;
+      newest = Math.max(newest, Math.floor(mtime / 1000) * 1000);
+    }
+  }
+  return new Date(newest).toUTCString();
+}
 
 const SCAN = { extensions: ['.md', '.txt', '.html'], maxFileBytes: 5 << 20 };
 

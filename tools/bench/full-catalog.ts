@@ -18,7 +18,7 @@ export function fullCatalogBuild(
   const drafts: DatedDraft[] = [];
   const rejected: Rejection[] = [...scan.refused];
   const notices: Notice[] = [];
-  for (const { file, result } of scan.files) {
+  for (const { file, result, modified } of scan.files) {
     if ('reason' in result) {
       rejected.push(result);
       continue;
@@ -32,7 +32,11 @@ export function fullCatalogBuild(
         note: `no usable date; using the file's first-seen modification time ${date.toISOString()}`,
       });
     }
-    drafts.push({ draft: result, date });
+    drafts.push({
+      draft: result,
+      date,
+      modified: modified ?? Math.floor(file.mtimeMs / 1000) * 1000,
+    });
   }
   rejected.sort((a, b) => compareStrings(a.file, b.file));
   const catalog = buildCatalog({
