@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { EXPORT_MARKER } from '../../src/export/staging.js';
 import { MANIFEST } from '../../src/export/write-site.js';
+import { CATALOG_LOG, CATALOG_SNAPSHOT } from '../../src/export/catalog-snapshot.js';
 import { STATE_FILE } from '../../src/export/state.js';
 import { seedText } from '../live/harness.js';
 
@@ -46,12 +47,16 @@ let seeds: string;
 let reference: Map<string, Buffer>;
 const children: ChildProcess[] = [];
 
-/** Every file under `dir` by relative path; the state file is left out (it holds run times). */
+/**
+ * Every file under `dir` by relative path; the state file and the catalog snapshot are left out
+ * (they hold run times and inodes, and are written after the export).
+ */
 async function filesOf(dir: string): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   if (!existsSync(dir)) return out;
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || entry.name === STATE_FILE) continue;
+    if (!entry.isFile() || [STATE_FILE, CATALOG_SNAPSHOT, CATALOG_LOG].includes(entry.name))
+      continue;
     const abs = path.join(entry.parentPath, entry.name);
     try {
       out.set(path.relative(dir, abs), await readFile(abs));
