@@ -1,40 +1,102 @@
 import type { Article } from '../model.js';
 import type { FeedQuery, Field, Pattern } from './filters.js';
 
-/** Items looked at between two yields of a scan, and indexed between two yields of a build: a few milliseconds each. */
+/** Items looked at between two yields of a scan, and indexed between two yields of a build. */
 const SCAN_SLICE = 2048;
 const BUILD_SLICE = 256;
+/** Articles per haystack string: a chunk is joined and searched whole, 4,096 articles at a time. */
+const CHUNK_SHIFT = 12;
+const CHUNK = 1 << CHUNK_SHIFT;
+/** Between two articles' texts (and two categories of one article): no catalog text holds it. */
+const SEPARATOR = '\u0000';
 
-const lower = (text: string) => {
-  const low = text.toLowerCase();
-  return low === text ? text : low; // one string kept when lower-casing changes nothing
-};
+type TextField = Exclude<Field, 'text'>;
 
 /**
- * The fields filters look at, one compact array per field over every article of a catalog (a
- * position per article), as written and lower-cased: a filter over 100,000 articles tests
- * strings in arrays instead of walking article objects and lower-casing per request.
+ * One field of every article as a few long strings (a chunk of articles each, texts joined by
+ * a separator) with each article's span in its chunk, as written and lower-cased: a literal is
+ * found with one indexOf over a chunk instead of a test per article, and the heap holds a few
+ * dozen strings per field instead of one lower-cased copy per article.
+ */
+class Haystack {
+  readonly chunks: string[] = [];
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  private parts: string[] = [];
+  private length = 0;
+
+  constructor(size: number) {
+    this.start = new Int32Array(size);
+    this.end = new Int32Array(size);
+  }
+
+  add(i: number, text: string): void {
+    this.start[i] = this.length;
+    this.end[i] = this.length + text.length;
+    this.length += text.length + 1;
+    this.parts.push(text);
+  }
+
+  close(): void {
+    if (this.parts.length === 0) return;
+    this.chunks.push(this.parts.join(SEPARATOR));
+    this.parts = [];
+    this.length = 0;
+  }
+}
+
+/** A field as written and lower-cased (each text lower-cased alone: lower-casing may change lengths). */
+class FieldText {
+  readonly plain: Haystack;
+  readonly lower: Haystack;
+  constructor(size: number) {
+    this.plain = new Haystack(size);
+    this.lower = new Haystack(size);
+  }
+  add(i: number, text: string): void {
+    this.plain.add(i, text);
+    this.lower.add(i, text.toLowerCase());
+    if ((i + 1) % CHUNK === 0) this.close();
+  }
+  close(): void {
+    this.plain.close();
+    this.lower.close();
+    // Most text (CJK) has no case: one string kept when lower-casing changed nothing.
+    const last = this.plain.chunks.length - 1;
+    if (last >= 0 && this.lower.chunks[last] === this.plain.chunks[last])
+      this.lower.chunks[last] = this.plain.chunks[last]!;
+  }
+}
+
+/**
+ * The fields filters look at over every article of a catalog (a position per article): the texts
+ * for regular expressions, haystacks for substring tests, dates in a typed array.
  */
 export class FilterIndex {
   private readonly position = new Map<string, number>();
-  readonly titles: string[] = [];
-  readonly summaries: string[] = [];
-  readonly authors: string[] = [];
-  readonly categories: Array<readonly string[]> = [];
-  readonly lowerTitles: string[] = [];
-  readonly lowerSummaries: string[] = [];
-  readonly lowerAuthors: string[] = [];
-  readonly lowerCategories: Array<readonly string[]> = [];
+  readonly texts: Record<TextField, Array<string | readonly string[]>> = {
+    title: [],
+    description: [],
+    author: [],
+    category: [],
+  };
+  readonly haystacks: Record<TextField, FieldText>;
   readonly times: Float64Array;
   readonly ids: string[] = [];
 
   private constructor(size: number) {
     this.times = new Float64Array(size);
+    this.haystacks = {
+      title: new FieldText(size),
+      description: new FieldText(size),
+      author: new FieldText(size),
+      category: new FieldText(size),
+    };
   }
 
   /**
-   * The index of `articles`, built in slices (100,000 articles take a few hundred milliseconds,
-   * more on a loaded machine): the first filter after a scan does not stall the server.
+   * The index of `articles`, built in slices of a few hundred articles: the first filter after a
+   * scan does not stall the server.
    */
   static *build(articles: readonly Article[]): Generator<void, FilterIndex> {
     const index = new FilterIndex(articles.length);
@@ -42,68 +104,96 @@ export class FilterIndex {
       if (i > 0 && i % BUILD_SLICE === 0) yield;
       index.add(i, articles[i]!);
     }
+    for (const field of Object.values(index.haystacks)) field.close();
     return index;
   }
 
   private add(i: number, a: Article): void {
     this.position.set(a.id, i);
     this.ids.push(a.id);
-    this.titles.push(a.title);
-    this.summaries.push(a.summary);
-    this.authors.push(a.author ?? '');
-    this.categories.push(a.categories);
-    this.lowerTitles.push(lower(a.title));
-    this.lowerSummaries.push(lower(a.summary));
-    this.lowerAuthors.push(lower(a.author ?? ''));
-    this.lowerCategories.push(a.categories.map(lower));
+    const author = a.author ?? '';
+    this.texts.title.push(a.title);
+    this.texts.description.push(a.summary);
+    this.texts.author.push(author);
+    this.texts.category.push(a.categories);
+    this.haystacks.title.add(i, a.title);
+    this.haystacks.description.add(i, a.summary);
+    this.haystacks.author.add(i, author);
+    this.haystacks.category.add(i, a.categories.join(SEPARATOR));
     this.times[i] = a.date.getTime();
   }
 
-  /** The positions of these articles, in their order. */
-  positions(ids: readonly string[]): Int32Array {
+  /** The positions of these articles, in their order, yielding every few thousand. */
+  *positions(ids: readonly string[]): Generator<void, Int32Array> {
     const out = new Int32Array(ids.length);
-    ids.forEach((id, i) => (out[i] = this.position.get(id)!));
+    for (let k = 0; k < ids.length; k++) {
+      if (k > 0 && k % SCAN_SLICE === 0) yield;
+      out[k] = this.position.get(ids[k]!)!;
+    }
     return out;
   }
 }
 
 type Test = (i: number) => boolean;
 
+/**
+ * Whether any literal occurs in article i's span. Each literal remembers where it was found
+ * next: positions arrive in increasing order (a group is in the catalog's order), so one chunk
+ * is searched about once per literal, and a literal that occurs nowhere costs one indexOf per
+ * chunk. Any order stays correct, only slower.
+ */
+function literalTest(hay: Haystack, literals: readonly string[]): Test {
+  const { chunks, start, end } = hay;
+  const n = literals.length;
+  const seenChunk = new Int32Array(n).fill(-1);
+  const seenFrom = new Int32Array(n);
+  const seenAt = new Int32Array(n);
+  return (i) => {
+    const chunk = i >> CHUNK_SHIFT;
+    const from = start[i]!;
+    const to = end[i]!;
+    for (let k = 0; k < n; k++) {
+      let at = seenAt[k]!;
+      if (seenChunk[k] !== chunk || seenFrom[k]! > from || (at !== -1 && at < from)) {
+        at = chunks[chunk]!.indexOf(literals[k]!, from);
+        seenChunk[k] = chunk;
+        seenFrom[k] = from;
+        seenAt[k] = at;
+      }
+      if (at !== -1 && at + literals[k]!.length <= to) return true;
+    }
+    return false;
+  };
+}
+
 function fieldTest(index: FilterIndex, pattern: Pattern, ignoreCase: boolean): Test {
   const { literals, re, native } = pattern;
-  const has = literals
-    ? (text: string) => literals.some((l) => text.includes(l))
-    : native
-      ? (text: string) => native.test(text)
-      : (text: string) => re.test(text);
-  // Literals were lower-cased with the query; the regular expression folds case itself.
-  const plain = !literals || !ignoreCase;
-  const pick = (field: Exclude<Field, 'text'>) => {
-    switch (field) {
-      case 'title':
-        return plain ? index.titles : index.lowerTitles;
-      case 'description':
-        return plain ? index.summaries : index.lowerSummaries;
-      case 'author':
-        return plain ? index.authors : index.lowerAuthors;
-      case 'category':
-        return plain ? index.categories : index.lowerCategories;
+  const one = (field: TextField): Test => {
+    // A literal with the separator in it could span two categories: tested per article below.
+    if (literals && !literals.some((l) => l.includes(SEPARATOR))) {
+      // Literals were lower-cased with the query; the regular expression folds case itself.
+      const text = index.haystacks[field];
+      return literalTest(ignoreCase ? text.lower : text.plain, literals);
     }
+    const has = literals
+      ? (text: string) => literals.some((l) => (ignoreCase ? text.toLowerCase() : text).includes(l))
+      : native
+        ? (text: string) => native.test(text)
+        : (text: string) => re.test(text);
+    if (field === 'category') {
+      const categories = index.texts.category as Array<readonly string[]>;
+      return (i) => categories[i]!.some(has);
+    }
+    const texts = index.texts[field] as string[];
+    // An article without an author matches no author pattern ('' stands for none).
+    return field === 'author' ? (i) => texts[i] !== '' && has(texts[i]!) : (i) => has(texts[i]!);
   };
   if (pattern.field === 'text') {
-    const titles = pick('title') as string[];
-    const summaries = pick('description') as string[];
-    return (i) => has(titles[i]!) || has(summaries[i]!);
+    const title = one('title');
+    const description = one('description');
+    return (i) => title(i) || description(i);
   }
-  if (pattern.field === 'category') {
-    const categories = pick('category') as Array<readonly string[]>;
-    return (i) => categories[i]!.some(has);
-  }
-  const texts = pick(pattern.field) as string[];
-  // An article without an author matches no author pattern, as before ('' stands for none).
-  return pattern.field === 'author'
-    ? (i) => texts[i] !== '' && has(texts[i]!)
-    : (i) => has(texts[i]!);
+  return one(pattern.field);
 }
 
 /** The query's filters as one test of a position: substring tests first, then V8, then RE2. */

@@ -26,6 +26,7 @@ const SELECTIONS = 2000;
 /** What a query string makes of a feed or page: each distinct result rendered once, then cached. */
 export class Variants {
   private index?: FilterIndex;
+  private indexBuild?: Generator<void, FilterIndex>;
   private hot?: ReadonlySet<string>;
   private readonly positions = new WeakMap<object, Int32Array>();
   private readonly selections = new Map<string, readonly string[]>();
@@ -138,15 +139,43 @@ export class Variants {
     query: FeedQuery,
     now: number,
   ): Generator<void, string[]> {
-    const index = (this.index ??= yield* FilterIndex.build(this.inputs.catalog.articles));
+    const index = yield* this.filterIndex();
+    yield* this.hotIds();
     if (isArchivePage(source)) {
       const ids = this.routes.archiveIds(source);
-      return yield* selectIds(index, index.positions(ids), query, now, ids.length);
+      return yield* selectIds(index, yield* index.positions(ids), query, now, ids.length);
     }
     let positions = this.positions.get(source.group);
     if (!positions)
-      this.positions.set(source.group, (positions = index.positions(source.group.articleIds)));
+      this.positions.set(
+        source.group,
+        (positions = yield* index.positions(source.group.articleIds)),
+      );
     return yield* selectIds(index, positions, query, now, this.inputs.options.limit);
+  }
+
+  /** The Site's filter index, built once in slices, however many scans wait for it meanwhile. */
+  private *filterIndex(): Generator<void, FilterIndex> {
+    this.indexBuild ??= FilterIndex.build(this.inputs.catalog.articles);
+    while (!this.index) {
+      const step = this.indexBuild.next();
+      if (step.done) this.index = step.value;
+      else yield;
+    }
+    return this.index;
+  }
+
+  /** `bodiless`'s set of hot ids, gathered in slices of groups before the first render needs it. */
+  private *hotIds(): Generator<void, ReadonlySet<string>> {
+    if (this.hot) return this.hot;
+    const { catalog, options, groups } = this.inputs;
+    const hot = new Set(catalog.articles.slice(0, options.limit).map((a) => a.id));
+    let n = 0;
+    for (const group of [...catalog.categories, ...groups.tags, ...groups.authors]) {
+      for (const id of group.articleIds.slice(0, options.limit)) hot.add(id);
+      if (++n % 256 === 0) yield;
+    }
+    return (this.hot ??= hot);
   }
 
   private *remembered(key: string, scan: Generator<void, string[]>): Generator<void, string[]> {

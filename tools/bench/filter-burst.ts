@@ -8,7 +8,7 @@ import { probe, summary, type Sample } from './http-sampling.js';
 import { freePort, startService } from './service-process.js';
 
 /**
- * `npx tsx tools/bench/filter-burst.ts [--size 100000] [--queries 300] [--clients 8] [--repo DIR]`:
+ * `npx tsx tools/bench/filter-burst.ts [--size 100000] [--queries 300] [--clients 8] [--repo DIR] [--profile DIR]`:
  * can a burst of distinct filter queries starve the server? Serves the bench corpus of `--size`
  * files (`node bin/seedfeed.js serve` over dist/: run `npm run build` first), then fires
  * `--queries` distinct five-pattern filter queries at /rss.xml with `Accept-Encoding: br` from
@@ -23,6 +23,7 @@ const OPTIONS = {
   queries: { type: 'string', value: 'N', default: '300', help: 'distinct filter queries' },
   clients: { type: 'string', value: 'N', default: '8', help: 'clients sending them' },
   repo: { type: 'string', value: 'DIR', help: 'serve this checkout (its dist/) instead' },
+  profile: { type: 'string', value: 'DIR', help: "write the service's .cpuprofile into DIR" },
 } as const;
 const TOOL = {
   command: 'npx tsx tools/bench/filter-burst.ts',
@@ -101,7 +102,10 @@ async function main(): Promise<void> {
   const dirs = { seeds, out: path.join(state, 'out'), data: path.join(state, 'data') };
   await mkdir(dirs.data, { recursive: true });
   const port = await freePort();
-  const start = { ...dirs, port, repo: args.repo };
+  const nodeArgs = args.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`]
+    : undefined;
+  const start = { ...dirs, port, repo: args.repo, nodeArgs };
   // No rescans during the bursts (a walk of 100,000 files every minute, the default): the
   // figures are the filters'. The service inherits the environment.
   process.env.SEEDFEED_CRON = '0 0 1 1 *';
