@@ -16,22 +16,13 @@ import { feedAliases } from '../../src/render/feed-aliases.js';
 import { encodePath } from '../../src/render/urls.js';
 import { makeApp, makeSite, makeTempDir, SAMPLE, SAMPLES, scanCatalog } from '../support/site.js';
 import { findNginx, startNginx, type RunningNginx } from './nginx-server.js';
+import { RULE_HEADERS } from './compared-headers.js';
 
 const nginx = findNginx();
 if ('missing' in nginx) console.warn(`tests/deploy/nginx.test.ts skipped: ${nginx.missing}`);
 
 /** What serve sends besides validators and lengths; nginx must send each the same. */
-const COMPARED = [
-  'content-type',
-  'cache-control',
-  'vary',
-  'x-content-type-options',
-  'content-security-policy',
-  'referrer-policy',
-  'x-frame-options',
-  'access-control-allow-origin',
-  'location',
-];
+const COMPARED = ['content-type', ...RULE_HEADERS, 'location'];
 const ENCODINGS = [undefined, 'gzip', 'br', 'gzip, deflate, br'];
 
 interface Answer {

@@ -11,16 +11,9 @@ import { feedAliases } from '../../src/render/feed-aliases.js';
 import type { Site } from '../../src/render/site.js';
 import { encodePath } from '../../src/render/urls.js';
 import { makeApp, makeSite, makeTempDir, SAMPLES, scanCatalog } from '../support/site.js';
+import { RULE_HEADERS } from './compared-headers.js';
 
-const SET_BY_RULES = [
-  'cache-control',
-  'vary',
-  'x-content-type-options',
-  'content-security-policy',
-  'referrer-policy',
-  'x-frame-options',
-  'access-control-allow-origin',
-];
+const SET_BY_RULES = RULE_HEADERS;
 
 function pattern(rule: string): RegExp {
   const source = rule
