@@ -41,6 +41,8 @@ function fingerprint(article: Article, slugs: ReadonlyMap<string, string>): stri
         article.link,
         article.date.getTime(),
         article.updated.getTime(),
+        // Its Last-Modified's source: equal keys then mean equal dates too (site-resources.ts).
+        article.modified,
         article.author,
         article.image,
         article.summary,

@@ -58,19 +58,16 @@ export function eagerResources(
     contentType: string,
     key: string,
     render: () => string,
-    lastModified: Date,
+    // Worked out only for what is rendered again: the key covers the dates it reads.
+    lastModified: () => Date,
   ) => {
     const fullKey = shortHash(`${inputs.settings}|${key}`);
     const old = previous?.get(path);
-    if (
-      old instanceof Resource &&
-      old.key === fullKey &&
-      old.lastModified.getTime() === lastModified.getTime()
-    ) {
+    if (old instanceof Resource && old.key === fullKey) {
       resources.set(path, old);
       return;
     }
-    resources.set(path, new Resource(path, contentType, render(), lastModified, fullKey));
+    resources.set(path, new Resource(path, contentType, render(), lastModified(), fullKey));
   };
   const addFeeds = (group: SiteGroup) => {
     const layout = routes.layoutOf(group);
@@ -89,7 +86,7 @@ export function eagerResources(
             (spec ??= feedSpec(inputs, group, ids, undefined, historyLinks(urls, group, layout))),
             false,
           ),
-        newestChange(byIds(ids)),
+        () => newestChange(byIds(ids)),
       );
     }
   };
@@ -111,7 +108,7 @@ export function eagerResources(
         tags: indexTags,
         authors: indexAuthors,
       }),
-    newestChange(catalog.articles),
+    () => newestChange(catalog.articles.slice(0, NEWEST_ON_INDEX)),
   );
   catalog.categories.forEach((category, i) => {
     addFeeds(groups.categories[i]!);
@@ -121,7 +118,7 @@ export function eagerResources(
       CONTENT_TYPES.html,
       `category|${category.name}|${category.articleIds.length}|${prints.printsOf(listed)}`,
       () => renderCategoryPage(ctx, { category, articles: byIds(listed) }),
-      newestChange(byIds(category.articleIds)),
+      () => newestChange(byIds(listed)),
     );
   });
   for (const group of [...groups.tags, ...groups.authors]) {
@@ -140,7 +137,7 @@ export function eagerResources(
           count: group.articleIds.length,
           articles: byIds(listed),
         }),
-      newestChange(byIds(group.articleIds)),
+      () => newestChange(byIds(listed)),
     );
   }
   // Dated and keyed by the list of feeds alone: an article that adds no category changes nothing.
@@ -156,7 +153,7 @@ export function eagerResources(
         updated: listDate,
         urls,
       }),
-    listDate,
+    () => listDate,
   );
   for (const asset of staticResources()) resources.set(asset.path, asset);
   return resources;
