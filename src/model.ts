@@ -64,8 +64,8 @@ export interface Article {
   readonly date: Date;
   readonly updated: Date;
   /**
-   * The newest modification time (ms, whole seconds) of the files that make the article, as they
-   * were read: with `updated`, when its outputs last changed (their Last-Modified, render/dates.ts).
+   * The modification time (ms, whole seconds) of the file whose body it shows when those bytes
+   * first appeared: with `updated`, when its outputs last changed (render/last-modified.ts).
    */
   readonly modified: number;
   readonly author?: string;

@@ -58,7 +58,8 @@ export function mergeCopies(copies: readonly DatedDraft[], guid: string): Articl
     date: winner.date,
     // The winner's own: another copy appearing (a re-crawl, later-dated) is not an edit.
     updated: winner.draft.updated ?? winner.date,
-    modified: Math.max(0, ...copies.map((c) => c.modified ?? 0)),
+    // The winner's, as `updated`: a copy re-crawled or touched elsewhere is not an edit.
+    modified: winner.modified ?? 0,
     author: first('author'),
     categories: union(ordered.map((c) => c.draft.categories)),
     tags: union(ordered.map((c) => c.draft.tags)),

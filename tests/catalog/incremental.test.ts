@@ -281,6 +281,26 @@ describe('the catalog built by delta', () => {
     );
   });
 
+  it('equals the full build when one of two undated copies is touched (seed -1133021825)', () => {
+    const undated: Story = {
+      sentences: [0, 0, 0, 0, 0, 0, 0, 0, 0],
+      host: 0,
+      footer: 0,
+      dated: false,
+      day: 0,
+      tag: 0,
+    };
+    run(
+      [],
+      [
+        { kind: 'add', story: undated },
+        { kind: 'add', story: undated },
+        { kind: 'touch', pick: 150035793 },
+      ],
+      0,
+    );
+  });
+
   it('equals the full build with near-duplicate detection off', () => {
     fc.assert(
       fc.property(
