@@ -3,6 +3,8 @@ import type { Article } from '../model.js';
 import { pageContextOf, type PageSettings } from '../render/page-settings.js';
 import type { PageContext } from '../render/pages.js';
 import { renderArticlePage } from '../render/pages.js';
+import { isTempName } from './atomic.js';
+import type { OutputDirs } from './real-dirs.js';
 import { writeArticleDocumentSync } from './stage-document.js';
 
 export type { PageSettings };
@@ -17,7 +19,7 @@ export interface PageJob {
 
 /**
  * Renders each page from its article's body and replaces its file and its gzip sibling
- * (stage-document.ts) atomically; returns how many it
+ * (stage-document.ts) atomically, or writes them in a staged directory (placePages); returns how many it
  * wrote. Synchronous: it runs in a parse worker, next to the bodies, on a thread with nothing else
  * to do (write-site.ts writes every other file, asynchronously, on the serving thread).
  */
@@ -32,9 +34,37 @@ export function writeArticlePages(
   for (const { file, article } of pages) {
     const body = bodyOf(article.bodySource);
     if (body === undefined) throw new Error(`no body held for ${article.bodySource}`);
-    writeArticleDocumentSync(path.join(outDir, file), pageBytes(ctx, article, body), madeDirs);
+    const page = pageBytes(ctx, article, body);
+    writeArticleDocumentSync(path.join(outDir, file), page, madeDirs, inStagedDir(file));
   }
   return pages.length;
+}
+
+/**
+ * The pages with each file moved into its directory's staged place, where that directory's
+ * parent is new to this export (OutputDirs: `articles/` on a cold export): the page's own
+ * directory is then new too, and the worker writes the page there under its own name.
+ */
+export async function placePages(
+  dirs: OutputDirs,
+  outDir: string,
+  pages: readonly PageJob[],
+): Promise<PageJob[]> {
+  return Promise.all(
+    pages.map(async (page) => {
+      const dir = path.dirname(path.join(outDir, page.file));
+      const parent = path.dirname(dir);
+      const at = await dirs.ensure(parent);
+      if (at === parent) return page;
+      const file = path.join(at, path.basename(dir), path.basename(page.file));
+      return { ...page, file: path.relative(outDir, file).split(path.sep).join('/') };
+    }),
+  );
+}
+
+/** A relative path through a staged directory (one with a temporary name: atomic.ts). */
+function inStagedDir(rel: string): boolean {
+  return rel.split('/').some(isTempName);
 }
 
 /**

@@ -13,15 +13,21 @@ export function nextMtimeSeconds(oldSeconds: number | undefined, nowSeconds: num
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** Gives the staged `temps` of `file` (the document and its siblings) one mtime past the file's. */
-export async function stampTemps(file: string, temps: readonly string[]): Promise<void> {
-  const old = await lstat(file).catch(() => undefined);
+/**
+ * Gives the staged `temps` of `file` (the document and its siblings) one mtime past the file's;
+ * `file` undefined: known to be new (in a directory this export made), nothing to look at.
+ */
+export async function stampTemps(
+  file: string | undefined,
+  temps: readonly string[],
+): Promise<void> {
+  const old = file === undefined ? undefined : await lstat(file).catch(() => undefined);
   const t = nextMtimeSeconds(old && Math.floor(old.mtimeMs / 1000), nowSeconds());
   await Promise.all(temps.map((temp) => utimes(temp, t, t)));
 }
 
-export function stampTempsSync(file: string, temps: readonly string[]): void {
-  const old = lstatSync(file, { throwIfNoEntry: false });
+export function stampTempsSync(file: string | undefined, temps: readonly string[]): void {
+  const old = file === undefined ? undefined : lstatSync(file, { throwIfNoEntry: false });
   const t = nextMtimeSeconds(old && Math.floor(old.mtimeMs / 1000), nowSeconds());
   for (const temp of temps) utimesSync(temp, t, t);
 }

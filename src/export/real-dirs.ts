@@ -1,7 +1,8 @@
-import { lstatSync, mkdirSync, readlinkSync } from 'node:fs';
-import { lstat, mkdir, readlink } from 'node:fs/promises';
+import { lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
+import { lstat, mkdir, readdir, readlink, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isInside } from '../scan/inside.js';
+import { tempPathFor } from './atomic.js';
 
 /**
  * Directories the export writes into are real directories, never symbolic links.
@@ -47,38 +48,102 @@ const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException
 /**
  * Makes directories below a real root, each once per export (concurrent asks share one promise),
  * refusing any that exists as a symbolic link.
+ *
+ * A directory that does not exist yet is not made at its name while the export writes: it is made
+ * under a temporary name beside it (atomic.ts), and whatever goes below it is written there under
+ * its own name, with no temporary of its own. `commit` renames it into place, once, after every
+ * file was written; `discard` removes it. No reader sees it half filled, and a cold export costs
+ * one mkdir per directory and no rename (nor lstat) per file. `ensure` says where the files of a
+ * directory go meanwhile.
  */
 export class OutputDirs {
-  private readonly ready = new Map<string, Promise<void>>();
+  private readonly ready = new Map<string, Promise<string>>();
+  private readonly staged: { readonly temp: string; readonly dir: string }[] = [];
+  private staging = true;
 
   /** `root`: the real path of the output directory, which exists. */
   constructor(readonly root: string) {}
 
-  ensure(dir: string): Promise<void> {
-    if (dir === this.root) return Promise.resolve();
+  /** Where the files of `dir` go: `dir` itself, or its place inside a directory not yet committed. */
+  ensure(dir: string): Promise<string> {
+    if (dir === this.root) return Promise.resolve(dir);
     let ready = this.ready.get(dir);
     if (!ready) this.ready.set(dir, (ready = this.make(dir)));
     return ready;
   }
 
-  private async make(dir: string): Promise<void> {
+  /** Renames the new directories into place (their files all written); later ones are made in place. */
+  async commit(): Promise<void> {
+    this.staging = false;
+    this.ready.clear();
+    for (const { temp, dir } of this.staged.splice(0)) await moveInto(temp, dir);
+  }
+
+  /** Removes the new directories and all that was written in them. */
+  async discard(): Promise<void> {
+    this.staging = false;
+    this.ready.clear();
+    await Promise.all(
+      this.staged.splice(0).map(({ temp }) => rm(temp, { recursive: true, force: true })),
+    );
+  }
+
+  private async make(dir: string): Promise<string> {
     if (!isInside(this.root, dir))
       throw new Error(`${dir} is outside the output directory ${this.root}`);
-    await this.ensure(path.dirname(dir));
-    // Made here, in a parent just checked, it is a real directory. Not recursive: that would follow links.
-    const made = await mkdir(dir).then(
-      () => true,
-      (error: unknown) => {
-        if (isCode(error, 'EEXIST')) return false;
-        throw error;
-      },
-    );
-    if (made) return;
-    const st = await lstat(dir);
-    if (st.isSymbolicLink())
-      throw new LinkInOutputError(dir, await readlink(dir).catch(() => undefined));
-    if (!st.isDirectory()) throw notADirectory(dir);
+    const parent = path.dirname(dir);
+    const parentAt = await this.ensure(parent);
+    // Below a directory this export made: new as well, made without a look first.
+    if (parentAt !== parent) return makeReal(path.join(parentAt, path.basename(dir)));
+    const st = await lstat(dir).catch((error: unknown) => {
+      if (isCode(error, 'ENOENT')) return undefined;
+      throw error;
+    });
+    if (st) return checkedDir(dir, st);
+    if (!this.staging) return makeReal(dir);
+    const temp = tempPathFor(dir);
+    await mkdir(temp); // in a parent just checked: a real directory
+    this.staged.push({ temp, dir });
+    return temp;
   }
+}
+
+/** Makes `dir` in a real parent (not recursive: that would follow links), or checks the one there. */
+async function makeReal(dir: string): Promise<string> {
+  try {
+    await mkdir(dir);
+    return dir;
+  } catch (error) {
+    if (!isCode(error, 'EEXIST')) throw error;
+  }
+  return checkedDir(dir, await lstat(dir));
+}
+
+async function checkedDir(dir: string, st: Stats): Promise<string> {
+  if (st.isSymbolicLink())
+    throw new LinkInOutputError(dir, await readlink(dir).catch(() => undefined));
+  if (!st.isDirectory()) throw notADirectory(dir);
+  return dir;
+}
+
+/**
+ * Renames the staged directory `from` to `to`; when `to` appeared meanwhile (made by someone else),
+ * moves what `from` holds into it, entry by entry, through real directories only.
+ */
+async function moveInto(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+    return;
+  } catch (error) {
+    if (!['ENOTEMPTY', 'EEXIST', 'ENOTDIR'].some((code) => isCode(error, code))) throw error;
+  }
+  await checkedDir(to, await lstat(to));
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    const [a, b] = [path.join(from, entry.name), path.join(to, entry.name)];
+    if (entry.isDirectory()) await moveInto(a, b);
+    else await rename(a, b);
+  }
+  await rmdir(from);
 }
 
 /**
@@ -105,6 +170,22 @@ export function ensureRealDirSync(dir: string, made: Set<string>): void {
   if (st.isSymbolicLink()) throw new LinkInOutputError(dir, readlinkOrUndefined(dir));
   if (!st.isDirectory()) throw notADirectory(dir);
   made.add(dir);
+}
+
+/**
+ * Makes `dir`, whose parent is a directory this export staged (OutputDirs) or made inside one: it
+ * is new, so it is made without a look first; one there already (made by another worker) is checked.
+ */
+export function makeStagedDirSync(dir: string, made: Set<string>): void {
+  if (made.has(dir)) return;
+  ensureRealDirSync(path.dirname(dir), made);
+  try {
+    mkdirSync(dir);
+    made.add(dir);
+  } catch (error) {
+    if (!isCode(error, 'EEXIST')) throw error;
+    ensureRealDirSync(dir, made);
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   obsoleteSiblings,
   type DocumentKind,
 } from './precompressed.js';
-import { ensureRealDirSync, type OutputDirs } from './real-dirs.js';
+import { ensureRealDirSync, makeStagedDirSync, type OutputDirs } from './real-dirs.js';
 import { commitStaged, discardStaged, stageFile, type Staged } from './staging.js';
 
 /**
@@ -37,15 +37,18 @@ export async function stageDocument(
   try {
     for (const s of siblings) staged.push(await stageFile(s.file, s.data, dirs));
     staged.push(await stageFile(file, body, dirs));
+    const inNewDir = staged[staged.length - 1]!.inNewDir;
     await stampTemps(
-      file,
+      inNewDir ? undefined : file,
       staged.map((s) => s.temp),
     );
+    // In a new directory there is no older sibling to remove.
+    const obsolete = inNewDir ? [] : obsoleteSiblings(file, siblings, kind);
+    return { file, staged, obsolete };
   } catch (error) {
     await discardStaged(staged);
     throw error;
   }
-  return { file, staged, obsolete: obsoleteSiblings(file, siblings, kind) };
 }
 
 export async function commitDocument(doc: StagedDocument): Promise<void> {
@@ -59,25 +62,31 @@ export function discardDocuments(docs: readonly StagedDocument[]): Promise<void>
 
 /**
  * The synchronous twin for article pages written by the parse workers: `file` is a real path
- * below the output directory, its directories are checked for links through `madeDirs`.
+ * below the output directory, its directories are checked for links through `madeDirs`. With
+ * `inNewDir`, `file` lies in a directory this export staged (OutputDirs): it and its sibling are
+ * written under their own names, as nothing is there and no reader sees them before the
+ * directory is renamed into place. Otherwise each is written beside its name and renamed over it.
  */
 export function writeArticleDocumentSync(
   file: string,
   body: Uint8Array,
   madeDirs: Set<string>,
+  inNewDir = false,
 ): void {
-  ensureRealDirSync(path.dirname(file), madeDirs);
+  if (inNewDir) makeStagedDirSync(path.dirname(file), madeDirs);
+  else ensureRealDirSync(path.dirname(file), madeDirs);
   const siblings = articleSiblingsSync(file, body);
   const writes = [...siblings, { file, data: body }].map((w) => ({
     ...w,
-    temp: tempPathFor(w.file),
+    temp: inNewDir ? w.file : tempPathFor(w.file),
   }));
   try {
     for (const w of writes) writeFileSync(w.temp, w.data, { flag: 'wx' });
     stampTempsSync(
-      file,
+      inNewDir ? undefined : file,
       writes.map((w) => w.temp),
     );
+    if (inNewDir) return;
     for (const f of obsoleteSiblings(file, siblings, 'article')) {
       try {
         unlinkSync(f);

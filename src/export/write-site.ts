@@ -1,6 +1,6 @@
 import { access, lstat, mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { PageJob, PageSettings } from './article-pages.js';
+import { placePages, type PageJob, type PageSettings } from './article-pages.js';
 import type { Site } from '../render/site.js';
 import { fileForPath } from '../render/urls.js';
 import {
@@ -184,11 +184,12 @@ export async function writeSite(
     // They replace each page atomically at once (pages of new or changed articles only).
     for (let i = 0; i < remote.length && pageWriter; i += 4096) {
       const batch = remote.slice(i, i + 4096);
-      await pageWriter.writePages(site.pageSettings(), out, batch);
+      await pageWriter.writePages(site.pageSettings(), out, await placePages(dirs, out, batch));
       progress(batch.length);
     }
   } catch (error) {
     await discardDocuments(staged);
+    await dirs.discard();
     await rm(marker, { force: true }).catch(() => undefined); // cleaned up: nothing for the next start to repair
     throw new ExportError(outDir, error);
   }
@@ -196,6 +197,7 @@ export async function writeSite(
   const firstStaged = staged.filter((s) => !lastStaged.includes(s));
   for (let i = 0; i < firstStaged.length; i += PARALLEL_WRITES)
     await Promise.all(firstStaged.slice(i, i + PARALLEL_WRITES).map(commitDocument));
+  await dirs.commit(); // the new directories, with all they hold, before index and OPML
   for (const s of lastStaged) await commitDocument(s);
 
   await removeStale(out, siblingEntries(stale));
