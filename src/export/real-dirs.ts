@@ -152,24 +152,37 @@ async function moveInto(from: string, to: string): Promise<void> {
  * real path of --out, so the part above it always is). `made` remembers those checked already.
  */
 export function ensureRealDirSync(dir: string, made: Set<string>): void {
-  if (made.has(dir)) return;
+  if (realDirExistsSync(dir, made)) return;
+  try {
+    mkdirSync(dir); // made here, in a parent just checked: a real directory
+    made.add(dir);
+    return;
+  } catch (error) {
+    if (!isCode(error, 'EEXIST')) throw error;
+  }
+  checkedDirSync(dir, lstatSync(dir)); // made meanwhile by another worker: checked like any other
+  made.add(dir);
+}
+
+/**
+ * Whether `dir` is there (a real directory: a link or a file there is refused); the directories
+ * above it are made and checked as by ensureRealDirSync.
+ */
+export function realDirExistsSync(dir: string, made: Set<string>): boolean {
+  if (made.has(dir)) return true;
   const parent = path.dirname(dir);
   if (parent !== dir) ensureRealDirSync(parent, made);
-  // Looked at first (not made first, as above): the way up passes directories outside --out.
-  let st = lstatSync(dir, { throwIfNoEntry: false });
-  if (!st) {
-    try {
-      mkdirSync(dir); // made here, in a parent just checked: a real directory
-      made.add(dir);
-      return;
-    } catch (error) {
-      if (!isCode(error, 'EEXIST')) throw error;
-    }
-    st = lstatSync(dir); // made meanwhile by another worker: checked like any other
-  }
+  // Looked at first (not made first, as in OutputDirs): the way up passes directories outside --out.
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  if (!st) return false;
+  checkedDirSync(dir, st);
+  made.add(dir);
+  return true;
+}
+
+function checkedDirSync(dir: string, st: Stats): void {
   if (st.isSymbolicLink()) throw new LinkInOutputError(dir, readlinkOrUndefined(dir));
   if (!st.isDirectory()) throw notADirectory(dir);
-  made.add(dir);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { tempPathFor } from './atomic.js';
@@ -8,8 +8,14 @@ import {
   compressedSiblings,
   obsoleteSiblings,
   type DocumentKind,
+  type Sibling,
 } from './precompressed.js';
-import { ensureRealDirSync, makeStagedDirSync, type OutputDirs } from './real-dirs.js';
+import {
+  ensureRealDirSync,
+  makeStagedDirSync,
+  realDirExistsSync,
+  type OutputDirs,
+} from './real-dirs.js';
 import { commitStaged, discardStaged, stageFile, type Staged } from './staging.js';
 
 /**
@@ -62,10 +68,12 @@ export function discardDocuments(docs: readonly StagedDocument[]): Promise<void>
 
 /**
  * The synchronous twin for article pages written by the parse workers: `file` is a real path
- * below the output directory, its directories are checked for links through `madeDirs`. With
- * `inNewDir`, `file` lies in a directory this export staged (OutputDirs): it and its sibling are
- * written under their own names, as nothing is there and no reader sees them before the
- * directory is renamed into place. Otherwise each is written beside its name and renamed over it.
+ * below the output directory, its directories are checked for links through `madeDirs`. Written
+ * under their own names where no reader can see them yet, the page and its sibling:
+ * - with `inNewDir`, in a directory this export staged (OutputDirs: `articles/` on a cold export);
+ * - when the page's directory is new, in a directory made beside it under a temporary name,
+ *   renamed into place at once.
+ * Otherwise each is written beside its name and renamed over it.
  */
 export function writeArticleDocumentSync(
   file: string,
@@ -73,20 +81,57 @@ export function writeArticleDocumentSync(
   madeDirs: Set<string>,
   inNewDir = false,
 ): void {
-  if (inNewDir) makeStagedDirSync(path.dirname(file), madeDirs);
-  else ensureRealDirSync(path.dirname(file), madeDirs);
+  const dir = path.dirname(file);
   const siblings = articleSiblingsSync(file, body);
-  const writes = [...siblings, { file, data: body }].map((w) => ({
-    ...w,
-    temp: inNewDir ? w.file : tempPathFor(w.file),
-  }));
+  const docs = [...siblings, { file, data: body }];
+  if (inNewDir) {
+    makeStagedDirSync(dir, madeDirs);
+    writeNewFilesSync(docs);
+  } else if (realDirExistsSync(dir, madeDirs) || !writeNewDirSync(dir, docs)) {
+    ensureRealDirSync(dir, madeDirs);
+    replaceFilesSync(file, siblings, docs);
+  }
+}
+
+/** Files nothing is at yet, each created exclusively, with one fresh mtime. */
+function writeNewFilesSync(docs: readonly Sibling[]): void {
+  const written: string[] = [];
+  try {
+    for (const d of docs) {
+      writeFileSync(d.file, d.data, { flag: 'wx' });
+      written.push(d.file);
+    }
+    stampTempsSync(undefined, written);
+  } catch (error) {
+    for (const f of written) rmSync(f, { force: true });
+    throw error;
+  }
+}
+
+/** The files of a new `dir`, made under a temporary name and renamed into place; false if `dir` appeared meanwhile. */
+function writeNewDirSync(dir: string, docs: readonly Sibling[]): boolean {
+  const temp = tempPathFor(dir);
+  mkdirSync(temp); // beside `dir`, in a parent just checked: a real directory
+  try {
+    writeNewFilesSync(docs.map((d) => ({ ...d, file: path.join(temp, path.basename(d.file)) })));
+    renameSync(temp, dir);
+    return true;
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return false;
+    throw error;
+  }
+}
+
+function replaceFilesSync(file: string, siblings: readonly Sibling[], docs: readonly Sibling[]) {
+  const writes = docs.map((d) => ({ ...d, temp: tempPathFor(d.file) }));
   try {
     for (const w of writes) writeFileSync(w.temp, w.data, { flag: 'wx' });
     stampTempsSync(
-      inNewDir ? undefined : file,
+      file,
       writes.map((w) => w.temp),
     );
-    if (inNewDir) return;
     for (const f of obsoleteSiblings(file, siblings, 'article')) {
       try {
         unlinkSync(f);

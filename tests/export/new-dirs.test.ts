@@ -8,11 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { link, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeArticlePages } from '../../src/export/article-pages.js';
 import { isTempName } from '../../src/export/atomic.js';
 import { LinkInOutputError, OutputDirs } from '../../src/export/real-dirs.js';
 import { commitStaged, EXPORT_MARKER, stageFile } from '../../src/export/staging.js';
 import { writeSite } from '../../src/export/write-site.js';
 import type { Site } from '../../src/render/site.js';
+import { fileForPath } from '../../src/render/urls.js';
 import { listFiles, makeTempDir, SAMPLES, siteFor } from '../support/site.js';
 
 const temps: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
@@ -150,5 +152,43 @@ describe('writeSite with new directories', () => {
       );
       expect(await readFile(file)).toEqual(before.get(rel)!.bytes);
     }
+  });
+});
+
+describe('article pages written by a parse worker (writeArticlePages)', () => {
+  const pageOf = async () => {
+    const sitePath = [...site.paths()].find((p) => site.article(p))!;
+    const article = site.article(sitePath)!;
+    const expected = Buffer.from((await site.load(sitePath))!.body);
+    const write = (out: string, file = fileForPath(sitePath)) =>
+      writeArticlePages(site.pageSettings(), out, [{ file, article }], () =>
+        Buffer.from(site.catalog.content.get(article.bodySource)!),
+      );
+    return { file: fileForPath(sitePath), expected, write };
+  };
+
+  it('a new article: its directory appears whole, no temporary left; written again: replaced by a rename', async () => {
+    const { file, expected, write } = await pageOf();
+    const out = await tempDir();
+    await mkdir(path.join(out, 'articles'));
+    write(out);
+    expect(await listFiles(out)).toEqual([file, `${file}.gz`]);
+    expect(await readFile(path.join(out, file))).toEqual(expected);
+    const [page, gz] = [await stat(path.join(out, file)), await stat(path.join(out, `${file}.gz`))];
+    expect(gz.mtimeMs).toBe(page.mtimeMs);
+    write(out);
+    expect(await listFiles(out)).toEqual([file, `${file}.gz`]);
+    expect((await stat(path.join(out, file))).ino).not.toBe(page.ino);
+    expect(await readFile(path.join(out, file))).toEqual(expected);
+  });
+
+  it('in a directory the export staged: written under its own name there', async () => {
+    const { file, expected, write } = await pageOf();
+    const out = await tempDir();
+    const staged = file.replace(/^articles\//, '.articles.0123456789ab.tmp/');
+    await mkdir(path.join(out, '.articles.0123456789ab.tmp'));
+    write(out, staged);
+    expect(await listFiles(out)).toEqual([staged, `${staged}.gz`]);
+    expect(await readFile(path.join(out, staged))).toEqual(expected);
   });
 });
