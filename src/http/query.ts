@@ -10,7 +10,7 @@ export const BUSY = Symbol('busy');
 
 /**
  * What a query string asks of a found resource: on a feed, filters, `limit` and `opencc`
- * (render/filters.ts), its filter scan run through `gate`; on a page, `opencc`, and on the index
+ * (render/filters.ts), its filter scan and the render of its result run through `gate`; on a page, `opencc`, and on the index
  * `q` (search). Returns the resource to send, an error message for a 400, or BUSY. Parameters
  * that mean nothing here are ignored.
  */
@@ -27,9 +27,17 @@ export async function answerQuery(
     if ('error' in parsed) return parsed.error;
     if (parsed.query.key === '') return resource;
     const now = Date.now();
+    const variant = () => site.feedVariant(resource.path, parsed.query, now, search) ?? resource;
     const scan = site.filterScan(resource.path, parsed.query, now);
-    if (scan && !(await gate.run(scan))) return BUSY;
-    return site.feedVariant(resource.path, parsed.query, now, search) ?? resource;
+    if (!scan) return variant();
+    // The render of a new selection is the scan's last step: it counts in the gate's budget.
+    let answer = resource;
+    const work = (function* () {
+      yield* scan;
+      yield;
+      answer = variant();
+    })();
+    return (await gate.run(work)) ? answer : BUSY;
   }
   const params = new URLSearchParams(search);
   const opencc = params.get('opencc') ?? undefined;

@@ -39,4 +39,39 @@ describe('FilterGate', () => {
     // The queue emptied: the gate takes scans again.
     expect(await gate.run(scan('d', 1, 1, log))).toBe(true);
   });
+
+  it('gives the running scans one budget per turn of the event loop, not one each', async () => {
+    // Two scans of 3 ms steps: one step each fits in a turn's 4 ms, the second ends the turn.
+    // (A budget per scan let each run 2 steps, 12 ms a turn, and more with more scans.)
+    const log: string[] = [];
+    const gate = new FilterGate(2, 4);
+    let running = true;
+    const tick = () => {
+      log.push('|');
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await Promise.all([gate.run(scan('a', 6, 3, log)), gate.run(scan('b', 6, 3, log))]);
+    running = false;
+    const perTurn = log
+      .join('')
+      .split('|')
+      .map((steps) => steps.length);
+    expect(Math.max(...perTurn)).toBe(2);
+    expect(log.filter((x) => x !== '|')).toHaveLength(12);
+  });
+
+  it('rejects a job that throws and goes on with the others', async () => {
+    const gate = new FilterGate(1, 4);
+    function* broken(): Generator<void, number> {
+      yield;
+      throw new Error('broken scan');
+    }
+    const log: string[] = [];
+    const failing = gate.run(broken());
+    const after = gate.run(scan('c', 2, 1, log));
+    await expect(failing).rejects.toThrow('broken scan');
+    expect(await after).toBe(true);
+    expect(log).toEqual(['c', 'c']);
+  });
 });

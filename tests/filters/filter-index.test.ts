@@ -104,6 +104,28 @@ describe('substring tests over the filter index', () => {
   });
 });
 
+function runThrough<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+describe('positions', () => {
+  it('maps every id to its article, whatever its shape (ids are kept in shards)', () => {
+    const hexIds = ARTICLES.map((a, i) => ({
+      ...a,
+      id: (i * 2654435761).toString(16).padStart(16, '0').slice(-16),
+    }));
+    for (const articles of [ARTICLES, hexIds]) {
+      const index = runThrough(FilterIndex.build(articles));
+      const ids = articles.map((a) => a.id).reverse();
+      const positions = runThrough(index.positions(ids));
+      expect([...positions]).toEqual(ids.map((_, k) => articles.length - 1 - k));
+    }
+  });
+});
+
 describe('the index of a Site', () => {
   afterEach(() => vi.restoreAllMocks());
 

@@ -1,5 +1,7 @@
 import http from 'node:http';
-import { mkdir } from 'node:fs/promises';
+import { rmdirSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseToolArgs, usageError } from '../shared/args.js';
@@ -14,7 +16,10 @@ import { freePort, startService } from './service-process.js';
  * `--queries` distinct five-pattern filter queries at /rss.xml with `Accept-Encoding: br` from
  * `--clients` clients back to back, while /healthz is due every 10 ms (latency counted from when
  * it was due). Prints the throughput, the filter latency p50/p99 and /healthz p50/p99 at rest and
- * during the burst. `--repo DIR` serves another checkout's build, for a before-and-after.
+ * during the burst, and how often the service's event loop was held over 20 ms (loop-gaps.cjs,
+ * preloaded; with `--profile`, the windows to give tools/bench/long-tasks.ts). `--repo DIR`
+ * serves another checkout's build, for a before-and-after; benches started together take turns
+ * at the bursts (a lock in .bench/).
  * A measurement, not a test. The service keeps its state in .bench/filter-burst-<size>-<label>.
  */
 
@@ -102,9 +107,14 @@ async function main(): Promise<void> {
   const dirs = { seeds, out: path.join(state, 'out'), data: path.join(state, 'data') };
   await mkdir(dirs.data, { recursive: true });
   const port = await freePort();
-  const nodeArgs = args.profile
-    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`]
-    : undefined;
+  // Every turn of the service's event loop that took over 20 ms (loop-gaps.cjs, preloaded).
+  const gapsFile = path.join(state, 'loop-gaps.json');
+  process.env.SEEDFEED_LOOP_GAPS = gapsFile;
+  const nodeArgs = [
+    '--require',
+    path.join(ROOT, 'tools/bench/loop-gaps.cjs'),
+    ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : []),
+  ];
   const start = { ...dirs, port, repo: args.repo, nodeArgs };
   // No rescans during the bursts (a walk of 100,000 files every minute, the default): the
   // figures are the filters'. The service inherits the environment.
@@ -114,19 +124,25 @@ async function main(): Promise<void> {
   await service.serving;
   const startSeconds = (performance.now() - service.startedAt) / 1000;
 
+  // Two benches started together (a base and an after, to share one start-up's wait) take
+  // turns at the bursts: each measures the service alone.
+  await takeTurn(path.join(WORK, 'filter-burst.lock'));
   let idle = true;
   const atRest = await Promise.all([
     probe(port, '/healthz', () => !idle),
     new Promise<void>((r) => setTimeout(() => r(void (idle = false)), 2000)),
   ]);
   const bursts: string[] = [];
+  const windows: Array<{ kind: string; fromUs: bigint; toUs: bigint }> = [];
   for (const hit of [true, false]) {
     let running = true;
+    const fromUs = clockUs();
     const [health, result] = await Promise.all([
       probe(port, '/healthz', () => !running),
       burst(port, hit).finally(() => (running = false)),
     ]);
     const kind = hit ? 'matching' : 'matching none';
+    windows.push({ kind, fromUs, toUs: clockUs() });
     bursts.push(
       summary(`${kind}: filter queries`, result.samples),
       summary(`${kind}: /healthz during the burst`, health),
@@ -134,15 +150,49 @@ async function main(): Promise<void> {
     );
   }
   await service.stop();
+  const gaps = JSON.parse(await readFile(gapsFile, 'utf8')) as Array<[number, number]>;
   process.stdout.write(
     [
       `filter burst: ${SIZE} files (served after ${startSeconds.toFixed(0)} s), ${label}, ${QUERIES} distinct 5-pattern queries per burst, ${CLIENTS} clients, br`,
       summary('/healthz at rest (2 s)', atRest[0]),
       '| burst | throughput | filter p50 | filter p99 | /healthz p50 | /healthz p99 | statuses |',
       ...bursts,
+      'event loop held over 20 ms during each burst (in the service):',
+      ...windows.map((w) => loopGaps(w, gaps)),
       '',
     ].join('\n'),
   );
+}
+
+/** Waits until `lock` (a directory) can be made; it is removed when this process exits. */
+async function takeTurn(lock: string): Promise<void> {
+  for (;;) {
+    try {
+      await mkdir(lock);
+      process.once('exit', () => rmdirSync(lock));
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      await sleep(1000);
+    }
+  }
+}
+
+/** Microseconds of the clock .cpuprofile files use (CLOCK_MONOTONIC, in any process). */
+const clockUs = () => process.hrtime.bigint() / 1000n;
+
+/** How often, how long in all and at most the service's loop was held during a burst. */
+function loopGaps(
+  w: { kind: string; fromUs: bigint; toUs: bigint },
+  gaps: ReadonlyArray<[number, number]>,
+): string {
+  const inside = gaps
+    .filter(([, to]) => to >= w.fromUs && to <= w.toUs)
+    .map(([f, t]) => (t - f) / 1000);
+  const total = inside.reduce((s, ms) => s + ms, 0);
+  const max = Math.max(0, ...inside);
+  const profile = args.profile ? ` (long-tasks.ts --from-us ${w.fromUs} --to-us ${w.toUs})` : '';
+  return `${w.kind}: ${inside.length} turns over 20 ms, ${total.toFixed(0)} ms in all, longest ${max.toFixed(0)} ms${profile}`;
 }
 
 const sorted = (s: readonly Sample[]) => s.map((x) => x.ms).sort((a, b) => a - b);
