@@ -163,4 +163,17 @@ export interface Catalog {
   readonly nearDuplicates?: number;
   /** Boilerplate lines learned from the corpus (see dedupe/learned-boilerplate.ts). */
   readonly boilerplate?: readonly LearnedLine[];
+  /** How it differs from the catalog it was updated from; absent when it was built whole. */
+  readonly change?: CatalogChange;
+}
+
+/**
+ * The articles that left and came between two catalogs (an Article in neither is the same
+ * object in both). Groups no article of the change is in are the same objects in both too.
+ */
+export interface CatalogChange {
+  /** The catalog this one was updated from; weak, so that a chain of catalogs is not kept alive. */
+  readonly base: WeakRef<Catalog>;
+  readonly gone: readonly Article[];
+  readonly came: readonly Article[];
 }

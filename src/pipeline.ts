@@ -126,7 +126,13 @@ export class Pipeline {
       return { outcome: 'unchanged', site: this.site, stats };
     }
     const before = this.previous;
-    const site = await Site.create(catalog, settings, this.options.clock?.() ?? new Date(), before);
+    // From the last Site itself: a catalog updated from its own is then rendered from the change.
+    const site = await Site.create(
+      catalog,
+      settings,
+      this.options.clock?.() ?? new Date(),
+      this.site ?? before,
+    );
     let exported: ExportStats | undefined;
     if (this.options.export) {
       const done = await this.export(site, scanner, this.options.export);

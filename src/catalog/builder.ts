@@ -130,7 +130,10 @@ export class CatalogBuilder {
     const { catalog, change } = this.apply(ledger, scan, changes, redate);
     if (!ledger.index.unique) return this.rebuild(scan);
     rememberDelta(this.memory, change);
-    return catalog;
+    const last = this.last;
+    return last
+      ? { ...catalog, change: { base: new WeakRef(last), gone: change.gone, came: change.came } }
+      : catalog;
   }
 
   private apply(ledger: Ledger, scan: Scan, changes: readonly FileChange[], redate: boolean) {

@@ -2,6 +2,7 @@ import { access, lstat, mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { placePages, type PageJob, type PageSettings } from './article-pages.js';
 import type { Site } from '../render/site.js';
+import type { SiteChange } from '../render/site-change.js';
 import { fileForPath } from '../render/urls.js';
 import {
   damagedManifestWarning,
@@ -94,30 +95,17 @@ export async function writeSite(
   let done = 0;
   const progress = (n: number) => onProgress?.((done += n), site.size);
 
-  // Index and OPML last: a reader who follows them finds every feed and page already there.
-  const last = new Set(['/', '/opml.xml']);
-  // What changed is decided in memory first, in one pass; only those paths cost any I/O (or rendering).
-  const files: Record<string, string> = Object.create(null) as Record<string, string>;
-  let changed: string[] = [];
-  let maybeUnchanged: string[] = [];
-  let kept = 0; // files of `before` the site still has
-  const visit = (sitePath: string) => {
-    const file = fileForPath(sitePath);
-    const key = exportKey(site.keyOf(sitePath)!);
-    const old = before.files[file];
-    if (old !== undefined && !Object.hasOwn(files, file)) kept++;
-    files[file] = key;
-    (old === key ? maybeUnchanged : changed).push(sitePath);
-  };
-  for (const sitePath of site.paths()) if (!last.has(sitePath)) visit(sitePath);
-  for (const sitePath of last) visit(sitePath);
-  const total = changed.length + maybeUnchanged.length;
+  // What changed is decided in memory first; only those paths cost any I/O (or rendering).
+  // After one export in this process the Site's own change names the paths to look at; the
+  // first, or after a damaged manifest, looks at every path.
+  let plan =
+    !verify && options.previous && site.change
+      ? planFromChange(site, site.change, before)
+      : planWhole(site, before);
+  let { changed, maybeUnchanged, stale } = plan;
 
   // What the manifest would have removed is checked before anything is written: an entry on the
   // way through a link inside --out makes it damaged (manifest.ts says why none of it is trusted then).
-  const beforeFiles = Object.keys(before.files);
-  let stale =
-    beforeFiles.length === kept ? [] : beforeFiles.filter((file) => !Object.hasOwn(files, file));
   for (const file of stale) {
     const link = await linkOnTheWay(out, file);
     if (link === undefined) continue;
@@ -128,11 +116,11 @@ export async function writeSite(
       ),
     );
     before = emptyManifest();
-    stale = [];
-    changed = changed.concat(maybeUnchanged);
-    maybeUnchanged = [];
+    plan = planWhole(site, before);
+    ({ changed, maybeUnchanged, stale } = plan);
     break;
   }
+  const { files, total } = plan;
 
   if (verify) {
     const missing: string[] = [];
@@ -193,7 +181,7 @@ export async function writeSite(
     await rm(marker, { force: true }).catch(() => undefined); // cleaned up: nothing for the next start to repair
     throw new ExportError(outDir, error);
   }
-  const lastStaged = staged.filter((s) => last.has(sitePathOf(s.file, out)));
+  const lastStaged = staged.filter((s) => LAST.has(sitePathOf(s.file, out)));
   const firstStaged = staged.filter((s) => !lastStaged.includes(s));
   for (let i = 0; i < firstStaged.length; i += PARALLEL_WRITES)
     await Promise.all(firstStaged.slice(i, i + PARALLEL_WRITES).map(commitDocument));
@@ -207,15 +195,101 @@ export async function writeSite(
   // The manifest learns only what changed: a few lines appended, not the whole list again.
   const ops = manifestOps(
     before,
-    changed.map((p) => [fileForPath(p), files[fileForPath(p)]!] as const),
+    changed.map((p) => [fileForPath(p), files.get(fileForPath(p))] as const),
     stale,
   );
+  const all = files.apply(stale);
   const manifest =
     ops.length || !before.log
-      ? await saveManifest(out, before, files, ops, total)
-      : { ...before, files };
+      ? await saveManifest(out, before, all, ops, total)
+      : { ...before, files: all };
   await rm(marker, { force: true });
   return { written: changed.length, unchanged, removed, manifest, warnings };
+}
+
+/** Index and OPML last: a reader who follows them finds every feed and page already there. */
+const LAST = new Set(['/', '/opml.xml']);
+
+/** Which paths to write (keys differ), which may be as they were (equal keys), which files go. */
+interface ExportPlan {
+  changed: string[];
+  maybeUnchanged: string[];
+  stale: string[];
+  /** File → key of every file the site has once written. */
+  readonly files: PlannedFiles;
+  /** How many files the site has. */
+  readonly total: number;
+}
+
+/** The manifest's files with the keys of this export: a new table, or the old one updated. */
+interface PlannedFiles {
+  get(file: string): string;
+  /** The table once the export is done, `stale` files out of it. */
+  apply(stale: readonly string[]): Record<string, string>;
+}
+
+/** Every path of the site, against the manifest: what the first export of a process does. */
+function planWhole(site: Site, before: Manifest): ExportPlan {
+  const files: Record<string, string> = Object.create(null) as Record<string, string>;
+  const changed: string[] = [];
+  const maybeUnchanged: string[] = [];
+  let kept = 0; // files of `before` the site still has
+  const visit = (sitePath: string) => {
+    const file = fileForPath(sitePath);
+    const key = exportKey(site.keyOf(sitePath)!);
+    const old = before.files[file];
+    if (old !== undefined && !Object.hasOwn(files, file)) kept++;
+    files[file] = key;
+    (old === key ? maybeUnchanged : changed).push(sitePath);
+  };
+  for (const sitePath of site.paths()) if (!LAST.has(sitePath)) visit(sitePath);
+  for (const sitePath of LAST) visit(sitePath);
+  const beforeFiles = Object.keys(before.files);
+  const stale =
+    beforeFiles.length === kept ? [] : beforeFiles.filter((file) => !Object.hasOwn(files, file));
+  return {
+    changed,
+    maybeUnchanged,
+    stale,
+    files: { get: (file) => files[file]!, apply: () => files },
+    total: changed.length + maybeUnchanged.length,
+  };
+}
+
+/**
+ * Only the paths the Site's change names, against the manifest of the export of the Site it was
+ * made from. The manifest's table is updated in place, once the export is done.
+ */
+function planFromChange(site: Site, change: SiteChange, before: Manifest): ExportPlan {
+  const keys = new Map<string, string>();
+  const changed: string[] = [];
+  const maybeUnchanged: string[] = [];
+  const visit = (sitePath: string) => {
+    const file = fileForPath(sitePath);
+    if (keys.has(file)) return;
+    const key = exportKey(site.keyOf(sitePath)!);
+    keys.set(file, key);
+    (before.files[file] === key ? maybeUnchanged : changed).push(sitePath);
+  };
+  for (const sitePath of change.paths) if (!LAST.has(sitePath)) visit(sitePath);
+  for (const sitePath of change.paths) if (LAST.has(sitePath)) visit(sitePath);
+  const stale = change.gone
+    .map(fileForPath)
+    .filter((file) => !keys.has(file) && Object.hasOwn(before.files, file));
+  return {
+    changed,
+    maybeUnchanged,
+    stale,
+    files: {
+      get: (file) => keys.get(file) ?? before.files[file]!,
+      apply: (gone) => {
+        for (const [file, key] of keys) before.files[file] = key;
+        for (const file of gone) delete before.files[file];
+        return before.files;
+      },
+    },
+    total: site.size,
+  };
 }
 
 /** `/opml.xml` of `<outDir>/opml.xml`, `/` of `<outDir>/index.html` (only these two are asked for). */

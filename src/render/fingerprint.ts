@@ -55,29 +55,35 @@ function fingerprint(article: Article, slugs: ReadonlyMap<string, string>): stri
     .digest('base64url');
 }
 
-/** The fingerprint of every article of one Site. */
+/**
+ * The fingerprints of one Site's articles, each worked out when first asked for: a Site made
+ * after a one-file change asks only for the articles of what it renders again (and the export
+ * only for the pages that changed), not for all of them.
+ */
 export class ArticlePrints {
   private readonly prints = new Map<string, string>();
 
   constructor(
-    articles: readonly Article[],
-    slugs: ReadonlyMap<string, string>,
-    settings: string,
-    memo: FingerprintMemo,
-  ) {
-    for (const a of articles) {
-      // What else shapes the article's outputs: the settings, and the slugs of its own categories.
-      const context = `${settings}|${a.categories.map((c) => slugs.get(c)).join('\0')}`;
-      this.prints.set(a.id, memo.stamp(a, slugs, context).print);
-    }
-  }
+    private readonly byId: ReadonlyMap<string, Article>,
+    private readonly slugs: ReadonlyMap<string, string>,
+    private readonly settings: string,
+    private readonly memo: FingerprintMemo,
+  ) {}
 
   print(id: string): string | undefined {
-    return this.prints.get(id);
+    let print = this.prints.get(id);
+    if (print !== undefined) return print;
+    const a = this.byId.get(id);
+    if (!a) return undefined;
+    // What else shapes the article's outputs: the settings, and the slugs of its own categories.
+    const context = `${this.settings}|${a.categories.map((c) => this.slugs.get(c)).join('\0')}`;
+    print = this.memo.stamp(a, this.slugs, context).print;
+    this.prints.set(id, print);
+    return print;
   }
 
   /** The fingerprints of a list of articles, in order: part of the key of whatever lists them. */
   printsOf(ids: readonly string[]): string {
-    return ids.map((id) => this.prints.get(id)).join(',');
+    return ids.map((id) => this.print(id)).join(',');
   }
 }

@@ -33,12 +33,27 @@ export interface SiteGroups {
   readonly authors: readonly SiteGroup[];
 }
 
-export function siteGroups(catalog: Catalog): SiteGroups {
+/**
+ * Every group of a catalog, placed. `before`: the groups of the Site whose catalog this one was
+ * updated from (Catalog.change). A group whose article list is the very one it had is the same
+ * object: the catalog gives a new list to every group an article of the change is in, so the
+ * same list means the same articles, and everything the Site renders of that group stands.
+ */
+export function siteGroups(catalog: Catalog, before?: SiteGroups): SiteGroups {
+  const known = new Map<string, SiteGroup>();
+  if (before)
+    for (const group of everyGroup(before)) known.set(`${group.kind}|${group.name}`, group);
+  const place = (group: FeedGroup): SiteGroup => {
+    const old = known.get(`${group.kind}|${group.name}`);
+    return old && old.articleIds === group.articleIds && old.slug === group.slug
+      ? old
+      : placed(group);
+  };
   return {
     all: placed(allGroup(catalog)),
-    categories: categoryGroups(catalog).map(placed),
-    tags: tagGroups(catalog).map(placed),
-    authors: authorGroups(catalog).map(placed),
+    categories: categoryGroups(catalog).map(place),
+    tags: tagGroups(catalog).map(place),
+    authors: authorGroups(catalog).map(place),
   };
 }
 

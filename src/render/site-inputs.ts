@@ -73,7 +73,7 @@ export function siteInputs(
     archivePageSize,
     settings,
     groups,
-    prints: new ArticlePrints(catalog.articles, slugs, settings, memo),
+    prints: new ArticlePrints(catalog.byId, slugs, settings, memo),
     memo,
   };
 }

@@ -49,6 +49,7 @@ export function eagerResources(
   inputs: SiteInputs,
   routes: FeedRoutes,
   previous: Previous | undefined,
+  standing: ReadonlySet<SiteGroup> = new Set(),
 ): SiteResources {
   const { catalog, options, urls, prints, groups, page: ctx } = inputs;
   const resources = new ResourceMap(inputs.memo);
@@ -56,13 +57,19 @@ export function eagerResources(
   const add = (
     path: string,
     contentType: string,
-    key: string,
+    key: () => string,
     render: () => string,
     // Worked out only for what is rendered again: the key covers the dates it reads.
     lastModified: () => Date,
+    // A group the last Site rendered whose articles are the same: its outputs stand, unkeyed.
+    group?: SiteGroup,
   ) => {
-    const fullKey = shortHash(`${inputs.settings}|${key}`);
     const old = previous?.get(path);
+    if (group && standing.has(group) && old instanceof Resource) {
+      resources.set(path, old);
+      return;
+    }
+    const fullKey = shortHash(`${inputs.settings}|${key()}`);
     if (old instanceof Resource && old.key === fullKey) {
       resources.set(path, old);
       return;
@@ -73,13 +80,15 @@ export function eagerResources(
     const layout = routes.layoutOf(group);
     const ids = group.articleIds.slice(0, options.limit);
     const newestPage = layout.pages.at(-1)?.label ?? '';
-    const key = `feed|${group.kind}|${group.name}|${prints.printsOf(ids)}|${newestPage}`;
+    let key: string | undefined;
+    const keyOf = () =>
+      (key ??= `feed|${group.kind}|${group.name}|${prints.printsOf(ids)}|${newestPage}`);
     let spec: FeedSpec | undefined;
     for (const format of FEED_FORMATS) {
       add(
         paths.groupFeed(group.page, format),
         CONTENT_TYPES[format],
-        `${format}|${key}`,
+        () => `${format}|${keyOf()}`,
         () =>
           renderFeed(
             format,
@@ -87,6 +96,7 @@ export function eagerResources(
             false,
           ),
         () => newestChange(byIds(ids)),
+        group,
       );
     }
   };
@@ -99,7 +109,8 @@ export function eagerResources(
   add(
     paths.index,
     CONTENT_TYPES.html,
-    `index|${prints.printsOf(allIds.slice(0, NEWEST_ON_INDEX))}|${categoriesKey(inputs)}|${allIds.length}|${groupsKey}`,
+    () =>
+      `index|${prints.printsOf(allIds.slice(0, NEWEST_ON_INDEX))}|${categoriesKey(inputs)}|${allIds.length}|${groupsKey}`,
     () =>
       renderIndexPage(ctx, {
         categories: catalog.categories,
@@ -116,9 +127,10 @@ export function eagerResources(
     add(
       paths.category(category.slug),
       CONTENT_TYPES.html,
-      `category|${category.name}|${category.articleIds.length}|${prints.printsOf(listed)}`,
+      () => `category|${category.name}|${category.articleIds.length}|${prints.printsOf(listed)}`,
       () => renderCategoryPage(ctx, { category, articles: byIds(listed) }),
       () => newestChange(byIds(listed)),
+      groups.categories[i],
     );
   });
   for (const group of [...groups.tags, ...groups.authors]) {
@@ -128,7 +140,7 @@ export function eagerResources(
     add(
       group.page,
       CONTENT_TYPES.html,
-      `${group.kind}|${group.name}|${group.articleIds.length}|${prints.printsOf(listed)}`,
+      () => `${group.kind}|${group.name}|${group.articleIds.length}|${prints.printsOf(listed)}`,
       () =>
         renderGroupPage(ctx, {
           heading: text.heading,
@@ -138,6 +150,7 @@ export function eagerResources(
           articles: byIds(listed),
         }),
       () => newestChange(byIds(listed)),
+      group,
     );
   }
   // Dated and keyed by the list of feeds alone: an article that adds no category changes nothing.
@@ -145,7 +158,7 @@ export function eagerResources(
   add(
     paths.opml,
     CONTENT_TYPES.opml,
-    `opml|${opmlListKey(catalog.categories)}|${listDate.getTime()}`,
+    () => `opml|${opmlListKey(catalog.categories)}|${listDate.getTime()}`,
     () =>
       renderOpml({
         siteTitle: options.siteTitle,

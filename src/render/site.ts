@@ -10,7 +10,8 @@ import type { OpenccVariant } from './opencc.js';
 import { pageSettingsOf, type PageSettings } from './page-settings.js';
 import { renderNotFoundPage } from './pages.js';
 import { Resource } from './resource.js';
-import { everyGroup, siteGroups } from './site-groups.js';
+import { siteChange, type SiteChange } from './site-change.js';
+import { everyGroup, siteGroups, type SiteGroup } from './site-groups.js';
 import { siteInputs, type SiteInputs, type SiteOptions } from './site-inputs.js';
 import { eagerResources, type Previous, type SiteResources } from './site-resources.js';
 import { CONTENT_TYPES, paths, type Urls } from './urls.js';
@@ -37,18 +38,36 @@ export class Site {
   private readonly archives: ArchivePages;
   private readonly articles: ArticlePages;
   private readonly variants: Variants;
+  /** What may differ from the Site this one was made from; undefined when made whole. */
+  readonly change: SiteChange | undefined;
 
   private constructor(
     private readonly inputs: SiteInputs,
     previous: Previous | undefined,
+    basis: Site | undefined,
   ) {
+    const groups = everyGroup(inputs.groups);
     this.routes = new FeedRoutes(
-      everyGroup(inputs.groups),
+      groups,
       (id) => inputs.catalog.byId.get(id)!.date.getTime(),
       inputs.options.limit,
       inputs.archivePageSize,
     );
-    this.resources = eagerResources(inputs, this.routes, previous);
+    const standing = basis && standingGroups(basis.inputs, inputs);
+    this.resources = eagerResources(inputs, this.routes, previous, standing);
+    this.change =
+      standing &&
+      siteChange(
+        {
+          resources: basis!.resources,
+          routes: basis!.routes,
+          groups: everyGroup(basis!.inputs.groups),
+        },
+        { resources: this.resources, routes: this.routes, groups },
+        standing,
+        inputs.catalog.change!,
+        inputs.catalog.byId,
+      );
     this.notFound = new Resource(
       '',
       CONTENT_TYPES.html,
@@ -86,25 +105,26 @@ export class Site {
   /**
    * A Site whose feeds' bodies are loaded first (they may have been dropped from memory).
    * `previous`: what the outputs were before, the last Site's `resources` or validators restored
-   * from the state file; unchanged outputs keep their bytes, ETag and Last-Modified.
+   * from the state file; unchanged outputs keep their bytes, ETag and Last-Modified. Given the
+   * last Site itself, and a catalog updated from its catalog (Catalog.change), the new Site is
+   * made from the change: the groups no article of it is in keep their outputs, unkeyed, and
+   * `change` tells the export which paths to look at.
    */
   static async create(
     catalog: Catalog,
     options: SiteOptions,
     builtAt: Date,
-    previous?: Previous,
+    previous?: Previous | Site,
   ): Promise<Site> {
-    const groups = siteGroups(catalog);
+    const last = previous instanceof Site ? previous : undefined;
+    const before = last ? last.resources : (previous as Previous | undefined);
+    const basis = last && catalog.change?.base.deref() === last.catalog ? last : undefined;
+    const groups = siteGroups(catalog, basis?.inputs.groups);
     await catalog.content.requireMany(hotArticles(catalog, options.limit, groups));
     return new Site(
-      siteInputs(
-        catalog,
-        options,
-        builtAt,
-        groups,
-        previous?.fingerprints ?? new FingerprintMemo(),
-      ),
-      previous,
+      siteInputs(catalog, options, builtAt, groups, before?.fingerprints ?? new FingerprintMemo()),
+      before,
+      basis,
     );
   }
 
@@ -232,4 +252,22 @@ export class Site {
   search(q: string, variant?: OpenccVariant): Resource {
     return this.variants.search(q, variant);
   }
+}
+
+/**
+ * The groups whose outputs stand from `before` to `after`: the same object (the same articles,
+ * site-groups.ts). Undefined, nothing stands, when the two are rendered with other settings or
+ * category slugs (an article's appearance shows the slugs of its categories, wherever it is
+ * listed): then every output is keyed again.
+ */
+function standingGroups(before: SiteInputs, after: SiteInputs): Set<SiteGroup> | undefined {
+  if (before.settings !== after.settings) return undefined;
+  for (const [name, slug] of after.slugs) {
+    const was = before.slugs.get(name);
+    if (was !== undefined && was !== slug) return undefined;
+  }
+  const standing = new Set<SiteGroup>();
+  const now = new Set(everyGroup(after.groups));
+  for (const group of everyGroup(before.groups)) if (now.has(group)) standing.add(group);
+  return standing;
 }

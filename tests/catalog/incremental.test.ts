@@ -185,9 +185,15 @@ const sortedEntries = <V>(map: ReadonlyMap<string, V>) =>
   [...map].sort(([a], [b]) => compareStrings(a, b));
 
 function expectSame(delta: Catalog, full: Catalog, deltaMemory: Memory, fullMemory: Memory) {
-  const { content: _a, byId: byIdDelta, ...restDelta } = delta;
+  const { content: _a, byId: byIdDelta, change, ...restDelta } = delta;
   const { content: _b, byId: byIdFull, ...restFull } = full;
   expect(restDelta).toEqual(restFull);
+  // What the delta says changed: the articles that came are in it, those that went are not.
+  if (change) {
+    const now = new Set(delta.articles);
+    for (const a of change.came) expect(now.has(a)).toBe(true);
+    for (const a of change.gone) expect(now.has(a)).toBe(false);
+  }
   expect(sortedEntries(byIdDelta)).toEqual(sortedEntries(byIdFull));
   for (const part of ['guids', 'firstSeen'] as const)
     for (const key of ['byHash', 'byPath'] as const)

@@ -1,0 +1,148 @@
+/**
+ * Property: an export kept up to date from each Site's change holds what that Site serves. One
+ * long-lived Pipeline exporting to a directory follows a seeds directory through random steps
+ * (add, edit, delete, rename, exact and near copy, touch); after every step each path of the
+ * Site is a file with its bytes, and the directory holds no other document (the nginx and
+ * static-host files aside). That the Site itself equals a cold build of the same directory is
+ * tests/live/incremental-property.test.ts's business; this one checks that the export, which
+ * after the first run looks only at the paths a Site's change names, misses none of them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import fc from 'fast-check';
+import { Pipeline, type PipelineSettings } from '../../src/pipeline.js';
+import { fileForPath } from '../../src/render/urls.js';
+import type { Site } from '../../src/render/site.js';
+import { sentencesFrom } from '../../tools/bench/corpus.js';
+import { SeedTree, type Op } from '../support/seed-tree.js';
+import { BASE_URL, makeTempDir, SAMPLES, SITE_TITLE } from '../support/site.js';
+
+const SEED = 20261202;
+const RUNS = 3;
+const FILES = 120;
+
+const target = { pick: fc.nat(), recent: fc.boolean() };
+const salt = fc.nat();
+const operation: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('add' as const), salt }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('edit' as const),
+      ...target,
+      salt,
+      frontMatterOnly: fc.boolean(),
+    }),
+  },
+  ...(['delete', 'rename', 'copy', 'touch'] as const).map((kind) => ({
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant(kind), ...target }),
+  })),
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('nearCopy' as const),
+      ...target,
+      salt,
+      reframe: fc.boolean(),
+    }),
+  },
+);
+const steps = fc.array(fc.array(operation, { minLength: 1, maxLength: 3 }), {
+  minLength: 3,
+  maxLength: 8,
+});
+
+/** Files seedfeed writes beside the documents (deploy-files.ts), and the compressed copies. */
+const BESIDE = new Set(['404.html', '_headers', '_redirects']);
+const isDocument = (rel: string) =>
+  !rel.split('/').some((part) => part.startsWith('.')) &&
+  !BESIDE.has(rel) &&
+  !rel.endsWith('.gz') &&
+  !rel.endsWith('.br');
+
+async function documentsIn(dir: string): Promise<Set<string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return new Set(
+    entries
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+      .filter(isDocument),
+  );
+}
+
+/** What differs between the Site and its export: paths missing, bytes unlike, files extra. */
+async function exportDifferences(site: Site, out: string): Promise<string[]> {
+  const problems: string[] = [];
+  const files = await documentsIn(out);
+  for (const sitePath of site.paths()) {
+    const file = fileForPath(sitePath);
+    if (!files.delete(file)) {
+      problems.push(`${sitePath}: not exported`);
+      continue;
+    }
+    const served = Buffer.from((await site.load(sitePath))!.body);
+    if (!served.equals(await readFile(path.join(out, file))))
+      problems.push(`${sitePath}: the file's bytes are not the served ones`);
+  }
+  for (const file of files) problems.push(`${file}: exported, but the site has no such path`);
+  return problems;
+}
+
+describe('an export updated from each Site change', () => {
+  let sentences: string[];
+  let temp: { dir: string; remove: () => Promise<void> };
+  beforeAll(async () => {
+    sentences = await sentencesFrom(SAMPLES);
+    temp = await makeTempDir('seedfeed-incremental-export-');
+  });
+  afterAll(() => temp.remove());
+
+  it('holds every path of the Site with its bytes, and nothing else, after every step', async () => {
+    let runs = 0;
+    let fromChange = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), steps, async (corpusSalt, plan) => {
+        const dir = path.join(temp.dir, `run-${++runs}`);
+        const tree = new SeedTree(path.join(dir, 'seeds'), sentences);
+        const out = path.join(dir, 'out');
+        try {
+          await tree.populate(FILES, corpusSalt);
+          const settings: PipelineSettings = {
+            seedsDir: tree.dir,
+            extensions: ['.md', '.txt', '.html'],
+            maxFileBytes: 1 << 20,
+            baseUrl: BASE_URL,
+            siteTitle: SITE_TITLE,
+            limit: 6,
+            archivePageSize: 4,
+          };
+          let now = Date.UTC(2026, 0, 1);
+          const pipeline = new Pipeline({
+            settings,
+            clock: () => new Date(now),
+            export: { outDir: out, state: true },
+          });
+          const log: string[] = [];
+          for (let i = 0; i <= plan.length; i++) {
+            if (i > 0) for (const op of plan[i - 1]!) log.push(`${i}. ${await tree.apply(op)}`);
+            now += 60_000;
+            const run = await pipeline.run();
+            if (run.outcome === 'failed') throw run.error;
+            if (run.site.change) fromChange++;
+            const problems = await exportDifferences(run.site, out);
+            if (problems.length)
+              throw new Error(`after step ${i} of\n${log.join('\n')}\n\n${problems.join('\n')}`);
+          }
+        } finally {
+          await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    expect(runs).toBe(RUNS);
+    // The path under test was taken: Sites made from the change, not whole.
+    expect(fromChange).toBeGreaterThan(RUNS * 2);
+  }, 120_000);
+});
