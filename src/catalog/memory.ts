@@ -1,5 +1,35 @@
 import type { Article, Catalog, SeedFile } from '../model.js';
 
+/**
+ * A Map that notes which keys were set or deleted since it was last asked: the state file then
+ * saves what one scan changed without comparing every entry (export/saved-state.ts).
+ */
+export class NotingMap<K, V> extends Map<K, V> {
+  private noted?: Set<K>;
+
+  override set(key: K, value: V): this {
+    (this.noted ??= new Set()).add(key);
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    (this.noted ??= new Set()).add(key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    for (const key of this.keys()) (this.noted ??= new Set()).add(key);
+    super.clear();
+  }
+
+  /** The keys set or deleted since the last call (or since it was made). */
+  takeNoted(): ReadonlySet<K> {
+    const noted = this.noted ?? new Set<K>();
+    this.noted = undefined;
+    return noted;
+  }
+}
+
 /** What the catalog must remember across scans and restarts (saved by export/state.ts). */
 export interface Memory {
   guids: { byHash: Map<string, string>; byPath: Map<string, string> };
@@ -7,9 +37,10 @@ export interface Memory {
   firstSeen: { byHash: Map<string, number>; byPath: Map<string, number> };
 }
 
+/** Empty, in maps that note what changes. */
 export const emptyMemory = (): Memory => ({
-  guids: { byHash: new Map(), byPath: new Map() },
-  firstSeen: { byHash: new Map(), byPath: new Map() },
+  guids: { byHash: new NotingMap(), byPath: new NotingMap() },
+  firstSeen: { byHash: new NotingMap(), byPath: new NotingMap() },
 });
 
 /** The date of a file that gives none: when its text, or else its path, was first seen. Remembered. */
@@ -24,8 +55,7 @@ export function fallbackDate(memory: Memory, file: SeedFile, hash: string): numb
 
 /** Keeps only what the current catalog needs, so the memory never grows with history. */
 export function rememberCatalog(memory: Memory, catalog: Catalog): void {
-  const guids = { byHash: new Map<string, string>(), byPath: new Map<string, string>() };
-  const firstSeen = { byHash: new Map<string, number>(), byPath: new Map<string, number>() };
+  const { guids, firstSeen } = emptyMemory();
   for (const article of catalog.articles) {
     guids.byHash.set(article.contentHash, article.guid);
     for (const source of article.sources) {
@@ -49,7 +79,7 @@ export function rememberCatalog(memory: Memory, catalog: Catalog): void {
 }
 
 /** What one delta build changed, for rememberDelta. */
-export interface CatalogChange {
+export interface BuildChange {
   readonly gone: readonly Article[];
   readonly came: readonly Article[];
   /** Paths that came, went or changed, and paths refused before or now. */
@@ -68,7 +98,7 @@ export interface CatalogChange {
  * rememberCatalog for a delta: the same maps as rememberCatalog would make of the new catalog
  * (entry order aside), changing only the entries of what changed.
  */
-export function rememberDelta(memory: Memory, change: CatalogChange): void {
+export function rememberDelta(memory: Memory, change: BuildChange): void {
   const { guids, firstSeen } = memory;
   const had = new Map([...change.paths].map((path) => [path, guids.byPath.get(path)]));
   const hashes = new Set(change.dated);

@@ -1,4 +1,4 @@
-import type { Memory } from '../catalog/memory.js';
+import { NotingMap, type Memory } from '../catalog/memory.js';
 import type { Validator } from '../render/site.js';
 import type { LogOp, LogPosition } from './journal.js';
 
@@ -55,14 +55,17 @@ export class SavedState {
     else if (VALID[table as keyof Tables](value)) map.set(key, value);
   }
 
+  /** The memory's maps these tables were last brought to: then only their noted keys changed. */
+  private readonly followed = new Map<string, ReadonlyMap<string, unknown>>();
+
   /** Brings the tables to `memory` and `validators`; returns the changes, for the log. */
   update(memory: Memory, validators: ReadonlyMap<string, Validator>): LogOp[] {
     const ops: LogOp[] = [];
     const t = this.tables;
-    sync('gh', t.gh, memory.guids.byHash, ops);
-    sync('gp', t.gp, memory.guids.byPath, ops);
-    sync('fh', t.fh, memory.firstSeen.byHash, ops);
-    sync('fp', t.fp, memory.firstSeen.byPath, ops);
+    this.sync('gh', t.gh, memory.guids.byHash, ops);
+    this.sync('gp', t.gp, memory.guids.byPath, ops);
+    this.sync('fh', t.fh, memory.firstSeen.byHash, ops);
+    this.sync('fp', t.fp, memory.firstSeen.byPath, ops);
     for (const [p, r] of validators) {
       const was = t.v.get(p);
       const ms = r.lastModified.getTime();
@@ -74,9 +77,36 @@ export class SavedState {
     if (t.v.size !== validators.size) dropMissing('v', t.v, validators, ops);
     return ops;
   }
+
+  /**
+   * One table brought to the map it saves. A map that notes its changes (catalog/memory.ts) and
+   * was followed last time is looked at only where it changed; any other is compared whole.
+   */
+  private sync<V>(table: string, saved: Map<string, V>, now: ReadonlyMap<string, V>, ops: LogOp[]) {
+    const noted = now instanceof NotingMap ? (now as NotingMap<string, V>).takeNoted() : undefined;
+    if (noted && this.followed.get(table) === now) {
+      for (const k of noted) {
+        const v = now.get(k);
+        if (v === undefined) {
+          if (saved.delete(k)) ops.push([table, k]);
+        } else if (saved.get(k) !== v) {
+          saved.set(k, v);
+          ops.push([table, k, v]);
+        }
+      }
+      return;
+    }
+    syncWhole(table, saved, now, ops);
+    this.followed.set(table, now);
+  }
 }
 
-function sync<V>(table: string, saved: Map<string, V>, now: ReadonlyMap<string, V>, ops: LogOp[]) {
+function syncWhole<V>(
+  table: string,
+  saved: Map<string, V>,
+  now: ReadonlyMap<string, V>,
+  ops: LogOp[],
+) {
   for (const [k, v] of now) {
     if (saved.get(k) === v) continue;
     saved.set(k, v);

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Memory } from '../catalog/memory.js';
+import { emptyMemory, NotingMap, type Memory } from '../catalog/memory.js';
 import type { Site, Validator } from '../render/site.js';
 import {
   appendLog,
@@ -79,18 +79,15 @@ export async function loadState(outDir: string): Promise<State> {
     validators.set(p, { key, etag, lastModified: new Date(ms) });
   // Copies: the catalog changes its memory in place, and the saved tables must stay what is on disk.
   const memory: Memory = {
-    guids: { byHash: new Map(t.gh), byPath: new Map(t.gp) },
-    firstSeen: { byHash: new Map(t.fh), byPath: new Map(t.fp) },
+    guids: { byHash: new NotingMap(t.gh), byPath: new NotingMap(t.gp) },
+    firstSeen: { byHash: new NotingMap(t.fh), byPath: new NotingMap(t.fp) },
   };
   return { memory, validators, saved };
 }
 
 function fresh(damaged: string | undefined): State {
   const saved = new SavedState();
-  const memory: Memory = {
-    guids: { byHash: new Map(), byPath: new Map() },
-    firstSeen: { byHash: new Map(), byPath: new Map() },
-  };
+  const memory = emptyMemory();
   return { memory, validators: new Map(), saved, ...(damaged ? { damaged } : {}) };
 }
 
