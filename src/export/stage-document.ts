@@ -23,7 +23,8 @@ import { commitStaged, discardStaged, stageFile, type Staged } from './staging.j
  * temporary names, given one fresh mtime (fresh-mtime.ts), then renamed into place siblings
  * first, right after the siblings it no longer has were removed. A reader may meet the old
  * document with the new siblings for the moment between two renames, never a sibling of
- * neither.
+ * neither. In a directory new to the export they are written under their own names instead,
+ * and appear together when the directory is renamed into place (staging.ts).
  */
 export interface StagedDocument {
   readonly file: string;
