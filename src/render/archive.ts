@@ -104,6 +104,90 @@ function split(
     out.push({ label: `${label}-${k}`, ids: idsOf(items, at, Math.min(at + size, to)) });
 }
 
+/** The items of ids[from, to) (newest first) as Dated, oldest first, equal dates reversed too. */
+function datedItems(
+  ids: readonly string[],
+  timeOf: (id: string) => number,
+  from: number,
+  to: number,
+): Dated[] {
+  const items: Dated[] = [];
+  for (let i = to - 1; i >= from; i--) items.push({ id: ids[i]!, time: timeOf(ids[i]!) });
+  // Oldest first; equal dates keep the group's order, reversed like the rest (a stable sort,
+  // linear on the catalog's newest-first order).
+  return items.sort((a, b) => a.time - b.time);
+}
+
+/** The first index of `ids` (newest first) whose date is before `time`. */
+function firstBefore(ids: readonly string[], timeOf: (id: string) => number, time: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (timeOf(ids[m]!) >= time) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
+const yearLabel = (year: number) => String(year).padStart(4, '0');
+
+/** The year a page label begins with; undefined if it does not read back as one. */
+function yearOf(label: string): number | undefined {
+  const year = Number.parseInt(label, 10);
+  return Number.isInteger(year) && label.startsWith(yearLabel(year)) ? year : undefined;
+}
+
+/**
+ * archiveLayout of a group's new `ids`, from its last layout and the years an article came to or
+ * left (UTC, of any group): the pages of every other year are the last layout's own, and only
+ * the touched years are found (by bisection) and split again. Equal to archiveLayout's result
+ * (tests/history/periods.test.ts).
+ */
+export function updatedLayout(
+  last: ArchiveLayout,
+  ids: readonly string[],
+  timeOf: (id: string) => number,
+  limit: number,
+  pageSize: number,
+  touched: ReadonlySet<number>,
+): ArchiveLayout {
+  const whole = () => archiveLayout(ids, timeOf, limit, pageSize);
+  if (ids.length <= limit || last.pages.length === 0) return whole();
+  const lastYears = new Map<number, ArchivePeriod[]>();
+  for (const page of last.pages) {
+    const year = yearOf(page.label);
+    if (year === undefined) return whole();
+    const pages = lastYears.get(year);
+    if (pages) pages.push(page);
+    else lastYears.set(year, [page]);
+  }
+  const years = [...new Set([...lastYears.keys(), ...touched])].sort((a, b) => a - b);
+  const plan: Array<{ year: number; kept?: ArchivePeriod[]; from: number; to: number }> = [];
+  for (const year of years) {
+    if (!touched.has(year)) {
+      plan.push({ year, kept: lastYears.get(year)!, from: 0, to: 0 });
+      continue;
+    }
+    const from = firstBefore(ids, timeOf, yearStart(year + 1));
+    const to = firstBefore(ids, timeOf, yearStart(year));
+    if (to > from) plan.push({ year, from, to });
+  }
+  // A lone year is split differently (a page needs a neighbour): then all of it again.
+  if ((plan.length === 1) !== (lastYears.size === 1)) return whole();
+  const pages: ArchivePeriod[] = [];
+  for (const { year, kept, from, to } of plan) {
+    if (kept) {
+      pages.push(...kept);
+      continue;
+    }
+    const items = datedItems(ids, timeOf, from, to);
+    const period = { start: yearStart(year), end: yearStart(year + 1), label: yearLabel(year) };
+    split(items, 0, items.length, period, pageSize, plan.length === 1, pages);
+  }
+  return { pages, index: new Map(pages.map((p, i) => [p.label, i])) };
+}
+
 /**
  * The archive of a group whose `ids` are newest first, `timeOf` giving each one's date (ms):
  * none when the current feed (`limit`) shows them all.
@@ -115,17 +199,13 @@ export function archiveLayout(
   pageSize: number,
 ): ArchiveLayout {
   if (ids.length <= limit) return NO_ARCHIVE;
-  const items: Dated[] = [];
-  for (let i = ids.length - 1; i >= 0; i--) items.push({ id: ids[i]!, time: timeOf(ids[i]!) });
-  // Oldest first; equal dates keep the group's order, reversed like the rest (a stable sort,
-  // linear on the catalog's newest-first order).
-  items.sort((a, b) => a.time - b.time);
+  const items = datedItems(ids, timeOf, 0, ids.length);
   const years: Array<{ start: number; end: number; label: string; from: number; to: number }> = [];
   for (let i = 0; i < items.length;) {
     const year = new Date(items[i]!.time).getUTCFullYear();
     const end = yearStart(year + 1);
     const to = lowerBound(items, i, items.length, end);
-    const label = String(year).padStart(4, '0');
+    const label = yearLabel(year);
     years.push({ start: yearStart(year), end, label, from: i, to });
     i = to;
   }

@@ -1,4 +1,10 @@
-import { ARCHIVE_LABEL, archiveLayout, NO_ARCHIVE, type ArchiveLayout } from './archive.js';
+import {
+  ARCHIVE_LABEL,
+  archiveLayout,
+  NO_ARCHIVE,
+  updatedLayout,
+  type ArchiveLayout,
+} from './archive.js';
 import type { SiteGroup } from './site-groups.js';
 import { FEED_FILES, FEED_FORMATS, paths, type FeedFormat } from './urls.js';
 
@@ -33,11 +39,16 @@ export class FeedRoutes {
   private readonly groups = new Map<string, SiteGroup>();
   private readonly current = new Map<string, SiteGroup>();
 
+  /**
+   * `before`: the routes of the Site this one was made from, and the years (UTC) in which an
+   * article came or went: a group's layout is then updated from its last one (archive.ts).
+   */
   constructor(
     groups: readonly SiteGroup[],
     private readonly timeOf: (id: string) => number,
     private readonly limit: number,
     private readonly pageSize: number,
+    private before?: { readonly routes: FeedRoutes; readonly years: ReadonlySet<number> },
   ) {
     for (const group of groups) {
       this.groups.set(group.page, group);
@@ -54,9 +65,31 @@ export class FeedRoutes {
     const key = `${this.limit}|${this.pageSize}`;
     const known = LAYOUTS.get(group.articleIds);
     if (known && known.key === key) return known.layout;
-    const layout = archiveLayout(group.articleIds, this.timeOf, this.limit, this.pageSize);
+    const last = this.before?.routes.knownLayout(group.page, key);
+    const layout = last
+      ? updatedLayout(
+          last,
+          group.articleIds,
+          this.timeOf,
+          this.limit,
+          this.pageSize,
+          this.before!.years,
+        )
+      : archiveLayout(group.articleIds, this.timeOf, this.limit, this.pageSize);
     LAYOUTS.set(group.articleIds, { key, layout });
     return layout;
+  }
+
+  /** Lays out from scratch from now on: the last routes (and their Site) can go. */
+  forgetBefore(): void {
+    this.before = undefined;
+  }
+
+  /** The layout of the group at `page` if it was made already, with these settings. */
+  private knownLayout(page: string, key: string): ArchiveLayout | undefined {
+    const group = this.groups.get(page);
+    const known = group && group.kind !== 'author' && LAYOUTS.get(group.articleIds);
+    return known && known.key === key ? known.layout : undefined;
   }
 
   feedAt(path: string): FeedSource | undefined {

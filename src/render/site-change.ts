@@ -86,6 +86,8 @@ function pageChanged(
   // Neighbours are linked from the page (prev-archive, next-archive), and whether it is the newest.
   if (old.pages[m - 1]?.label !== layout.pages[n - 1]?.label) return true;
   if (old.pages[m + 1]?.label !== layout.pages[n + 1]?.label) return true;
+  // The very page object: a year no article of the change is dated in (archive.ts updatedLayout).
+  if (was === page) return false;
   if (was.ids.length !== page.ids.length) return true;
   for (let i = 0; i < page.ids.length; i++)
     if (was.ids[i] !== page.ids[i] || touched.has(page.ids[i]!)) return true;

@@ -1,4 +1,4 @@
-import type { Article, Catalog } from '../model.js';
+import type { Article, Catalog, CatalogChange } from '../model.js';
 import { ArchivePages } from './archive-pages.js';
 import { ArticlePages } from './article-pages.js';
 import { FeedRoutes, isArchivePage } from './feed-routes.js';
@@ -47,13 +47,14 @@ export class Site {
     basis: Site | undefined,
   ) {
     const groups = everyGroup(inputs.groups);
+    const standing = basis && standingGroups(basis.inputs, inputs);
     this.routes = new FeedRoutes(
       groups,
       (id) => inputs.catalog.byId.get(id)!.date.getTime(),
       inputs.options.limit,
       inputs.archivePageSize,
+      standing && { routes: basis!.routes, years: changedYears(inputs.catalog.change!) },
     );
-    const standing = basis && standingGroups(basis.inputs, inputs);
     this.resources = eagerResources(inputs, this.routes, previous, standing);
     this.change =
       standing &&
@@ -68,6 +69,7 @@ export class Site {
         inputs.catalog.change!,
         inputs.catalog.byId,
       );
+    this.routes.forgetBefore();
     this.notFound = new Resource(
       '',
       CONTENT_TYPES.html,
@@ -270,4 +272,11 @@ function standingGroups(before: SiteInputs, after: SiteInputs): Set<SiteGroup> |
   const now = new Set(everyGroup(after.groups));
   for (const group of everyGroup(before.groups)) if (now.has(group)) standing.add(group);
   return standing;
+}
+
+/** The years (UTC) an article of the change came to or left. */
+function changedYears(change: CatalogChange): Set<number> {
+  const years = new Set<number>();
+  for (const a of [...change.gone, ...change.came]) years.add(a.date.getUTCFullYear());
+  return years;
 }

@@ -4,7 +4,13 @@
  * changes its own page and no other.
  */
 import { describe, expect, it } from 'vitest';
-import { archiveLayout, ARCHIVE_LABEL, type ArchiveLayout } from '../../src/render/archive.js';
+import fc from 'fast-check';
+import {
+  archiveLayout,
+  ARCHIVE_LABEL,
+  updatedLayout,
+  type ArchiveLayout,
+} from '../../src/render/archive.js';
 
 interface Item {
   readonly id: string;
@@ -108,5 +114,45 @@ describe('archive periods', () => {
   it('the same articles give the same pages whatever order they come in', () => {
     const shuffled = [...SIX_YEARS].reverse();
     expect(pagesOf(layout(shuffled))).toEqual(pagesOf(layout(SIX_YEARS)));
+  });
+});
+
+describe('an archive layout updated from the last one (updatedLayout)', () => {
+  /** Items on random dates over a few years, some on one instant. */
+  const item = fc
+    .record({ year: fc.integer({ min: 2018, max: 2022 }), ms: fc.nat(5), id: fc.nat(40) })
+    .map(({ year, ms, id }) => ({ id: `a${id}`, time: Date.UTC(year, ms, ms + 1) }));
+  const unique = (items: readonly Item[]) => [...new Map(items.map((i) => [i.id, i])).values()];
+  const newestFirst = (items: readonly Item[]) =>
+    [...items].sort((a, b) => b.time - a.time || (a.id < b.id ? -1 : 1));
+
+  it('equals the layout made whole, after random adds and removes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(item, { maxLength: 40 }),
+        fc.array(item, { maxLength: 6 }),
+        fc.array(fc.nat(39), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        (start, added, removedAt, pageSize) => {
+          const before = newestFirst(unique(start));
+          const removed = new Set(removedAt.map((k) => before[k % (before.length || 1)]?.id));
+          const came = unique(added).filter((a) => !before.some((b) => b.id === a.id));
+          const after = newestFirst([...before.filter((b) => !removed.has(b.id)), ...came]);
+          const times = new Map([...before, ...came].map((i) => [i.id, i.time]));
+          const timeOf = (id: string) => times.get(id)!;
+          const ids = (items: readonly Item[]) => items.map((i) => i.id);
+          const last = archiveLayout(ids(before), timeOf, 1, pageSize);
+          const years = new Set(
+            [...before.filter((b) => removed.has(b.id)), ...came].map((i) =>
+              new Date(i.time).getUTCFullYear(),
+            ),
+          );
+          const updated = updatedLayout(last, ids(after), timeOf, 1, pageSize, years);
+          expect(pagesOf(updated)).toEqual(pagesOf(archiveLayout(ids(after), timeOf, 1, pageSize)));
+          expect([...updated.index]).toEqual(updated.pages.map((p, i) => [p.label, i]));
+        },
+      ),
+      { seed: 20261202, numRuns: 400 },
+    );
   });
 });
