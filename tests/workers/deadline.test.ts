@@ -15,7 +15,11 @@ import { makeTempDir, scanConfig } from '../support/seeds.js';
 
 const article = (i: number) =>
   `---\ntitle: Article ${i}\ndate: 2024-01-${String((i % 28) + 1).padStart(2, '0')}\n---\n<p>Body of article number ${i}, which is its own.</p>\n`;
-const ONE_SECOND = { baseMs: 1_000, perMbMs: 0 };
+// Short, so that each stuck file costs the suite little; the files that are not stuck parse in a
+// few ms, far inside it.
+const DEADLINE = { baseMs: 400, perMbMs: 0 };
+/** How a rejection reason names the deadline (endings.ts rounds to tenths of a second). */
+const STOPPED_AFTER = 'stopped after 0.4 s';
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -47,10 +51,10 @@ describe('a file that never finishes parsing', () => {
     const { catalog } = await new CatalogScanner(
       scanConfig(dir),
       undefined,
-      pool({ deadline: ONE_SECOND, faults: { spinOn: 'stuck.md' } }),
+      pool({ deadline: DEADLINE, faults: { spinOn: 'stuck.md' } }),
     ).scan();
     expect(rejection(catalog, 'stuck.md')).toMatch(
-      /^took too long to parse: stopped after 1 s, the limit for a file of \d+ B$/,
+      new RegExp(`^took too long to parse: ${STOPPED_AFTER}, the limit for a file of \\d+ B$`),
     );
     expect(catalog.articles).toHaveLength(20);
     expect(catalog.rejected).toHaveLength(1);
@@ -59,7 +63,7 @@ describe('a file that never finishes parsing', () => {
 
   it('in a big scan too (a worker per core, 48 files a request): the rest of its request is parsed again', async () => {
     const dir = await seedsWith(400, ['a0100-stuck.md', 'a0300-stuck.md']);
-    const parsePool = pool({ deadline: ONE_SECOND, faults: { spinOn: 'a0100-stuck.md' } });
+    const parsePool = pool({ deadline: DEADLINE, faults: { spinOn: 'a0100-stuck.md' } });
     const { catalog } = await new CatalogScanner(scanConfig(dir), undefined, parsePool).scan();
     expect(rejection(catalog, 'a0100-stuck.md')).toMatch(/^took too long to parse/);
     // The other extra file is a copy of the same article, merged with no harm done.
@@ -69,7 +73,7 @@ describe('a file that never finishes parsing', () => {
 
   it('ends the worker, and a new one parses what comes next', async () => {
     const dir = await seedsWith(3, ['stuck.md']);
-    const parsePool = pool({ deadline: ONE_SECOND, faults: { spinOn: 'stuck.md' } });
+    const parsePool = pool({ deadline: DEADLINE, faults: { spinOn: 'stuck.md' } });
     const scanner = new CatalogScanner(scanConfig(dir), undefined, parsePool);
     await scanner.scan();
     await writeFile(path.join(dir, 'later.md'), article(50));
@@ -80,7 +84,7 @@ describe('a file that never finishes parsing', () => {
   it('keeps the thread that serves free meanwhile (its timers run on time)', async () => {
     const dir = await seedsWith(2, ['stuck.md']);
     const parsePool = pool({
-      deadline: { baseMs: 2_000, perMbMs: 0 },
+      deadline: { baseMs: 1_000, perMbMs: 0 },
       faults: { spinOn: 'stuck.md' },
     });
     let worstLag = 0;
@@ -92,7 +96,7 @@ describe('a file that never finishes parsing', () => {
     }, 10);
     try {
       const { catalog } = await new CatalogScanner(scanConfig(dir), undefined, parsePool).scan();
-      expect(rejection(catalog, 'stuck.md')).toMatch(/^took too long to parse: stopped after 2 s/);
+      expect(rejection(catalog, 'stuck.md')).toMatch(/^took too long to parse: stopped after 1 s/);
     } finally {
       clearInterval(probe);
     }
@@ -121,7 +125,7 @@ describe('the test-only faults', () => {
     const { catalog } = await new CatalogScanner(
       scanConfig(dir),
       undefined,
-      pool({ deadline: ONE_SECOND }),
+      pool({ deadline: DEADLINE }),
     ).scan();
     expect(catalog.rejected).toEqual([]);
   }, 30_000);
@@ -130,7 +134,7 @@ describe('the test-only faults', () => {
 describe('bodies a page needs again', () => {
   it('are parsed in a worker too (ContentStore reload → the pool), with the deadline', async () => {
     const dir = await seedsWith(3, []);
-    const parsePool = pool({ deadline: ONE_SECOND });
+    const parsePool = pool({ deadline: DEADLINE });
     const parseOne = vi.spyOn(parsePool, 'parseOne');
     const scanner = new CatalogScanner(scanConfig(dir), undefined, parsePool);
     const { catalog } = await scanner.scan();
@@ -145,10 +149,10 @@ describe('bodies a page needs again', () => {
 
   it('a reload that never finishes ends at its deadline', async () => {
     const dir = await seedsWith(2, []);
-    const scanner = new CatalogScanner(scanConfig(dir), undefined, pool({ deadline: ONE_SECOND }));
+    const scanner = new CatalogScanner(scanConfig(dir), undefined, pool({ deadline: DEADLINE }));
     const { catalog } = await scanner.scan();
     scanner.retainContent(new Set());
-    const spinning = pool({ deadline: ONE_SECOND, faults: { spinOn: 'a0000.md' } });
+    const spinning = pool({ deadline: DEADLINE, faults: { spinOn: 'a0000.md' } });
     const stuck = new CatalogScanner(scanConfig(dir), undefined, spinning);
     // The same files through a pool whose worker spins on a0000.md: the scan rejects it…
     const again = await stuck.scan();
