@@ -2,16 +2,13 @@ import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Site } from '../render/site.js';
 import { feedAliases } from '../render/feed-aliases.js';
-import { fileForPath, paths } from '../render/urls.js';
+import { fileForPath } from '../render/urls.js';
 import { stampTemps } from './fresh-mtime.js';
 import { nginxHttpConf, nginxServerConf, type OtherType } from './nginx-conf.js';
 import type { OutputDirs } from './real-dirs.js';
 import { DOCUMENT_TYPES, NOT_FOUND_FILE } from './response-policy.js';
 import { commitStaged, discardStaged, stageFile } from './staging.js';
 import { headersFile, redirectsFile } from './static-host-files.js';
-
-/** Article pages' paths (render/urls.ts paths.article) begin so. */
-const ARTICLES = paths.article('x').slice(0, -'x/'.length);
 
 /** Where the nginx include files go, below the export (a dot directory: never served). */
 export const NGINX_DIR = '.seedfeed-nginx';
@@ -43,8 +40,8 @@ export async function writeDeployFiles(
   const known = previous === undefined ? undefined : ownMaxAgeEntries(previous, prefix);
   const ownMaxAge = new Map<string, number>();
   const otherTypes = new Map<string, OtherType>();
-  for (const sitePath of site.paths()) {
-    if (sitePath.startsWith(ARTICLES)) continue; // most paths; none has a max-age of its own
+  // Article pages, most paths, have no max-age of their own.
+  for (const sitePath of site.documentPaths()) {
     const eager = site.resources.get(sitePath);
     let maxAge: number | undefined;
     if (eager) {
@@ -52,8 +49,7 @@ export async function writeDeployFiles(
       const file = `/${fileForPath(sitePath)}`;
       if (!DOCUMENT_TYPES.some((d) => file.endsWith(d.suffix)))
         otherTypes.set(sitePath, { type: eager.contentType, feed: eager.isFeed });
-    } else if (site.article(sitePath)) continue;
-    else if (written.has(sitePath)) maxAge = written.get(sitePath);
+    } else if (written.has(sitePath)) maxAge = written.get(sitePath);
     else if (known) maxAge = known.get(sitePath);
     else maxAge = (await site.load(sitePath))?.maxAge;
     if (maxAge !== undefined) ownMaxAge.set(sitePath, maxAge);

@@ -132,9 +132,14 @@ export class Site {
 
   /** Every path of the site, eager and lazy, in a stable order. */
   *paths(): Iterable<string> {
+    yield* this.documentPaths();
+    for (const article of this.catalog.articles) yield paths.article(article.id);
+  }
+
+  /** The paths of `paths()` but the article pages: feeds, lists, archive pages, assets. */
+  *documentPaths(): Iterable<string> {
     yield* this.resources.keys();
     yield* this.routes.archivePaths();
-    for (const article of this.catalog.articles) yield paths.article(article.id);
   }
 
   get size(): number {
