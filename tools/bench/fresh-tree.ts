@@ -74,6 +74,8 @@ export async function prepareTree(
     const title = `fresh-${kind}-${i}-${token}`;
     const file = path.join(dirs[(i * 7 + kind.length) % dirs.length]!, `fresh-${kind}-${i}.md`);
     const date = new Date(Date.UTC(2020, 0, 1) + i * 86_400_000);
+    // Never through a hard link into the cached corpus: a file of that name there is replaced.
+    await rm(file, { force: true });
     await writeFile(file, seedText(title, date, sentences, i + kind.length * 1000));
     await utimes(file, dayAgo, dayAgo);
     return { file, title, date };

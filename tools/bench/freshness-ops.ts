@@ -93,7 +93,8 @@ export class Changes {
     if (kind === 'new') {
       const title = `fresh-new-${i}-${tree.token}`;
       const dir = tree.dirs[(i * 13) % tree.dirs.length]!;
-      const text = seedText(title, new Date(), sentences, 5000 + i);
+      // A body of its own in every run: one a file of an earlier run has would merge with it.
+      const text = seedText(title, new Date(), sentences, 5000 + i + parseInt(tree.token, 16));
       await writeFile(path.join(dir, `fresh-new-${tree.token}-${i}.md`), text);
       return msUntil(`${origin}/rss.xml`, (r) => r.status === 200 && r.text.includes(title));
     }
@@ -105,7 +106,10 @@ export class Changes {
       return msUntil(page, (r) => r.status === 404);
     }
     const title = `fresh-edited-${i}-${tree.token}`;
-    await writeFile(target.file, seedText(title, target.date, sentences, 9000 + i));
+    await writeFile(
+      target.file,
+      seedText(title, target.date, sentences, 9000 + i + parseInt(tree.token, 16)),
+    );
     return msUntil(page, (r) => r.status === 200 && r.text.includes(title));
   }
 }
