@@ -10,9 +10,9 @@ export const BUSY = Symbol('busy');
 
 /**
  * What a query string asks of a found resource: on a feed, filters, `limit` and `opencc`
- * (render/filters.ts), its filter scan and the render of its result run through `gate`; on a page, `opencc`, and on the index
- * `q` (search). Returns the resource to send, an error message for a 400, or BUSY. Parameters
- * that mean nothing here are ignored.
+ * (render/filters.ts), its filter scan and the render of its result run through `gate`; on a
+ * page, `opencc`, and on the index `q` (search). Returns the resource to send, an error message
+ * for a 400, or BUSY. Parameters that mean nothing here are ignored.
  */
 export async function answerQuery(
   site: Site,
