@@ -15,44 +15,15 @@ import { Pipeline, type PipelineSettings } from '../../src/pipeline.js';
 import { fileForPath } from '../../src/render/urls.js';
 import type { Site } from '../../src/render/site.js';
 import { sentencesFrom } from '../../tools/bench/corpus.js';
-import { SeedTree, type Op } from '../support/seed-tree.js';
+import { SeedTree } from '../support/seed-tree.js';
+import { seedTreeSteps } from '../support/seed-tree-ops.js';
 import { BASE_URL, makeTempDir, SAMPLES, SITE_TITLE } from '../support/site.js';
 
 const SEED = 20261202;
 const RUNS = 3;
 const FILES = 120;
 
-const target = { pick: fc.nat(), recent: fc.boolean() };
-const salt = fc.nat();
-const operation: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('add' as const), salt }) },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      kind: fc.constant('edit' as const),
-      ...target,
-      salt,
-      frontMatterOnly: fc.boolean(),
-    }),
-  },
-  ...(['delete', 'rename', 'copy', 'touch'] as const).map((kind) => ({
-    weight: 2,
-    arbitrary: fc.record({ kind: fc.constant(kind), ...target }),
-  })),
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant('nearCopy' as const),
-      ...target,
-      salt,
-      reframe: fc.boolean(),
-    }),
-  },
-);
-const steps = fc.array(fc.array(operation, { minLength: 1, maxLength: 3 }), {
-  minLength: 3,
-  maxLength: 8,
-});
+const steps = seedTreeSteps(3, 8);
 
 /** Files seedfeed writes beside the documents (deploy-files.ts), and the compressed copies. */
 const BESIDE = new Set(['404.html', '_headers', '_redirects']);

@@ -35,6 +35,7 @@ import type { Site } from '../../src/render/site.js';
 import { sentencesFrom } from '../../tools/bench/corpus.js';
 import { cachedParser } from '../support/cached-parser.js';
 import { SeedTree, type Op } from '../support/seed-tree.js';
+import { seedTreeSteps } from '../support/seed-tree-ops.js';
 import {
   laterDates,
   servedDifferences,
@@ -50,38 +51,7 @@ const MAX_STEPS = 12;
 const STARTED = Date.UTC(2026, 0, 1);
 const SHRINK_FOR_MS = 90_000;
 
-const target = { pick: fc.nat(), recent: fc.boolean() };
-const salt = fc.nat();
-const operation: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('add' as const), salt }) },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      kind: fc.constant('edit' as const),
-      ...target,
-      salt,
-      frontMatterOnly: fc.boolean(),
-    }),
-  },
-  ...(['delete', 'rename', 'copy'] as const).map((kind) => ({
-    weight: 2,
-    arbitrary: fc.record({ kind: fc.constant(kind), ...target }),
-  })),
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant('nearCopy' as const),
-      ...target,
-      salt,
-      reframe: fc.boolean(),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('touch' as const), ...target }) },
-);
-const steps = fc.array(fc.array(operation, { minLength: 1, maxLength: 3 }), {
-  minLength: 4,
-  maxLength: MAX_STEPS,
-});
+const steps = seedTreeSteps(4, MAX_STEPS);
 
 async function built(pipeline: Pipeline): Promise<Site> {
   const run = await pipeline.run();
