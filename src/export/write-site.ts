@@ -2,7 +2,6 @@ import { access, lstat, mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { placePages, type PageJob, type PageSettings } from './article-pages.js';
 import type { Site } from '../render/site.js';
-import type { SiteChange } from '../render/site-change.js';
 import { fileForPath } from '../render/urls.js';
 import {
   damagedManifestWarning,
@@ -16,7 +15,8 @@ import {
 import { linkOnTheWay, OutputDirs } from './real-dirs.js';
 import { removeStale } from './removal.js';
 import { writeDeployFiles, type DeployOptions } from './deploy-files.js';
-import { exportKey, siblingEntries } from './precompressed.js';
+import { LAST, planFromChange, planWhole } from './export-plan.js';
+import { siblingEntries } from './precompressed.js';
 import {
   commitDocument,
   discardDocuments,
@@ -205,91 +205,6 @@ export async function writeSite(
       : { ...before, files: all };
   await rm(marker, { force: true });
   return { written: changed.length, unchanged, removed, manifest, warnings };
-}
-
-/** Index and OPML last: a reader who follows them finds every feed and page already there. */
-const LAST = new Set(['/', '/opml.xml']);
-
-/** Which paths to write (keys differ), which may be as they were (equal keys), which files go. */
-interface ExportPlan {
-  changed: string[];
-  maybeUnchanged: string[];
-  stale: string[];
-  /** File → key of every file the site has once written. */
-  readonly files: PlannedFiles;
-  /** How many files the site has. */
-  readonly total: number;
-}
-
-/** The manifest's files with the keys of this export: a new table, or the old one updated. */
-interface PlannedFiles {
-  get(file: string): string;
-  /** The table once the export is done, `stale` files out of it. */
-  apply(stale: readonly string[]): Record<string, string>;
-}
-
-/** Every path of the site, against the manifest: what the first export of a process does. */
-function planWhole(site: Site, before: Manifest): ExportPlan {
-  const files: Record<string, string> = Object.create(null) as Record<string, string>;
-  const changed: string[] = [];
-  const maybeUnchanged: string[] = [];
-  let kept = 0; // files of `before` the site still has
-  const visit = (sitePath: string) => {
-    const file = fileForPath(sitePath);
-    const key = exportKey(site.keyOf(sitePath)!);
-    const old = before.files[file];
-    if (old !== undefined && !Object.hasOwn(files, file)) kept++;
-    files[file] = key;
-    (old === key ? maybeUnchanged : changed).push(sitePath);
-  };
-  for (const sitePath of site.paths()) if (!LAST.has(sitePath)) visit(sitePath);
-  for (const sitePath of LAST) visit(sitePath);
-  const beforeFiles = Object.keys(before.files);
-  const stale =
-    beforeFiles.length === kept ? [] : beforeFiles.filter((file) => !Object.hasOwn(files, file));
-  return {
-    changed,
-    maybeUnchanged,
-    stale,
-    files: { get: (file) => files[file]!, apply: () => files },
-    total: changed.length + maybeUnchanged.length,
-  };
-}
-
-/**
- * Only the paths the Site's change names, against the manifest of the export of the Site it was
- * made from. The manifest's table is updated in place, once the export is done.
- */
-function planFromChange(site: Site, change: SiteChange, before: Manifest): ExportPlan {
-  const keys = new Map<string, string>();
-  const changed: string[] = [];
-  const maybeUnchanged: string[] = [];
-  const visit = (sitePath: string) => {
-    const file = fileForPath(sitePath);
-    if (keys.has(file)) return;
-    const key = exportKey(site.keyOf(sitePath)!);
-    keys.set(file, key);
-    (before.files[file] === key ? maybeUnchanged : changed).push(sitePath);
-  };
-  for (const sitePath of change.paths) if (!LAST.has(sitePath)) visit(sitePath);
-  for (const sitePath of change.paths) if (LAST.has(sitePath)) visit(sitePath);
-  const stale = change.gone
-    .map(fileForPath)
-    .filter((file) => !keys.has(file) && Object.hasOwn(before.files, file));
-  return {
-    changed,
-    maybeUnchanged,
-    stale,
-    files: {
-      get: (file) => keys.get(file) ?? before.files[file]!,
-      apply: (gone) => {
-        for (const [file, key] of keys) before.files[file] = key;
-        for (const file of gone) delete before.files[file];
-        return before.files;
-      },
-    },
-    total: site.size,
-  };
 }
 
 /** `/opml.xml` of `<outDir>/opml.xml`, `/` of `<outDir>/index.html` (only these two are asked for). */
