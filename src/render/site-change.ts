@@ -1,7 +1,8 @@
 import type { Article, CatalogChange } from '../model.js';
 import type { ArchiveLayout } from './archive.js';
 import type { FeedRoutes } from './feed-routes.js';
-import type { SiteGroup } from './site-groups.js';
+import { everyGroup, type SiteGroup } from './site-groups.js';
+import type { SiteInputs } from './site-inputs.js';
 import { FEED_FORMATS, paths } from './urls.js';
 
 /**
@@ -92,4 +93,29 @@ function pageChanged(
   for (let i = 0; i < page.ids.length; i++)
     if (was.ids[i] !== page.ids[i] || touched.has(page.ids[i]!)) return true;
   return false;
+}
+
+/**
+ * The groups whose outputs stand from `before` to `after`: the same object (the same articles,
+ * site-groups.ts). Undefined, nothing stands, when the two are rendered with other settings or
+ * category slugs (an article's appearance shows the slugs of its categories, wherever it is
+ * listed): then every output is keyed again.
+ */
+export function standingGroups(before: SiteInputs, after: SiteInputs): Set<SiteGroup> | undefined {
+  if (before.settings !== after.settings) return undefined;
+  for (const [name, slug] of after.slugs) {
+    const was = before.slugs.get(name);
+    if (was !== undefined && was !== slug) return undefined;
+  }
+  const standing = new Set<SiteGroup>();
+  const now = new Set(everyGroup(after.groups));
+  for (const group of everyGroup(before.groups)) if (now.has(group)) standing.add(group);
+  return standing;
+}
+
+/** The years (UTC) an article of the change came to or left. */
+export function changedYears(change: CatalogChange): Set<number> {
+  const years = new Set<number>();
+  for (const a of [...change.gone, ...change.came]) years.add(a.date.getUTCFullYear());
+  return years;
 }

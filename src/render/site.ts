@@ -1,4 +1,4 @@
-import type { Article, Catalog, CatalogChange } from '../model.js';
+import type { Article, Catalog } from '../model.js';
 import { ArchivePages } from './archive-pages.js';
 import { ArticlePages } from './article-pages.js';
 import { FeedRoutes, isArchivePage } from './feed-routes.js';
@@ -10,7 +10,7 @@ import type { OpenccVariant } from './opencc.js';
 import { pageSettingsOf, type PageSettings } from './page-settings.js';
 import { renderNotFoundPage } from './pages.js';
 import { Resource } from './resource.js';
-import { siteChange, type SiteChange } from './site-change.js';
+import { changedYears, siteChange, standingGroups, type SiteChange } from './site-change.js';
 import { everyGroup, siteGroups, type SiteGroup } from './site-groups.js';
 import { siteInputs, type SiteInputs, type SiteOptions } from './site-inputs.js';
 import { eagerResources, type Previous, type SiteResources } from './site-resources.js';
@@ -44,29 +44,31 @@ export class Site {
   private constructor(
     private readonly inputs: SiteInputs,
     previous: Previous | undefined,
-    basis: Site | undefined,
+    /** The Site this one is made from, and its groups whose outputs stand (standingGroups). */
+    from?: { readonly site: Site; readonly standing: ReadonlySet<SiteGroup> },
   ) {
     const groups = everyGroup(inputs.groups);
-    const standing = basis && standingGroups(basis.inputs, inputs);
+    const change = inputs.catalog.change;
     this.routes = new FeedRoutes(
       groups,
       (id) => inputs.catalog.byId.get(id)!.date.getTime(),
       inputs.options.limit,
       inputs.archivePageSize,
-      standing && { routes: basis!.routes, years: changedYears(inputs.catalog.change!) },
+      from && change && { routes: from.site.routes, years: changedYears(change) },
     );
-    this.resources = eagerResources(inputs, this.routes, previous, standing);
+    this.resources = eagerResources(inputs, this.routes, previous, from?.standing);
     this.change =
-      standing &&
+      from &&
+      change &&
       siteChange(
         {
-          resources: basis!.resources,
-          routes: basis!.routes,
-          groups: everyGroup(basis!.inputs.groups),
+          resources: from.site.resources,
+          routes: from.site.routes,
+          groups: everyGroup(from.site.inputs.groups),
         },
         { resources: this.resources, routes: this.routes, groups },
-        standing,
-        inputs.catalog.change!,
+        from.standing,
+        change,
         inputs.catalog.byId,
       );
     this.routes.forgetBefore();
@@ -123,11 +125,15 @@ export class Site {
     const basis = last && catalog.change?.base.deref() === last.catalog ? last : undefined;
     const groups = siteGroups(catalog, basis?.inputs.groups);
     await catalog.content.requireMany(hotArticles(catalog, options.limit, groups));
-    return new Site(
-      siteInputs(catalog, options, builtAt, groups, before?.fingerprints ?? new FingerprintMemo()),
-      before,
-      basis,
+    const inputs = siteInputs(
+      catalog,
+      options,
+      builtAt,
+      groups,
+      before?.fingerprints ?? new FingerprintMemo(),
     );
+    const standing = basis && standingGroups(basis.inputs, inputs);
+    return new Site(inputs, before, basis && standing && { site: basis, standing });
   }
 
   /** Every path of the site, eager and lazy, in a stable order. */
@@ -259,29 +265,4 @@ export class Site {
   search(q: string, variant?: OpenccVariant): Resource {
     return this.variants.search(q, variant);
   }
-}
-
-/**
- * The groups whose outputs stand from `before` to `after`: the same object (the same articles,
- * site-groups.ts). Undefined, nothing stands, when the two are rendered with other settings or
- * category slugs (an article's appearance shows the slugs of its categories, wherever it is
- * listed): then every output is keyed again.
- */
-function standingGroups(before: SiteInputs, after: SiteInputs): Set<SiteGroup> | undefined {
-  if (before.settings !== after.settings) return undefined;
-  for (const [name, slug] of after.slugs) {
-    const was = before.slugs.get(name);
-    if (was !== undefined && was !== slug) return undefined;
-  }
-  const standing = new Set<SiteGroup>();
-  const now = new Set(everyGroup(after.groups));
-  for (const group of everyGroup(before.groups)) if (now.has(group)) standing.add(group);
-  return standing;
-}
-
-/** The years (UTC) an article of the change came to or left. */
-function changedYears(change: CatalogChange): Set<number> {
-  const years = new Set<number>();
-  for (const a of [...change.gone, ...change.came]) years.add(a.date.getUTCFullYear());
-  return years;
 }

@@ -8,7 +8,7 @@
  * after the first run looks only at the paths a Site's change names, misses none of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { Pipeline, type PipelineSettings } from '../../src/pipeline.js';
@@ -17,7 +17,7 @@ import type { Site } from '../../src/render/site.js';
 import { sentencesFrom } from '../../tools/bench/corpus.js';
 import { SeedTree } from '../support/seed-tree.js';
 import { seedTreeSteps } from '../support/seed-tree-ops.js';
-import { BASE_URL, makeTempDir, SAMPLES, SITE_TITLE } from '../support/site.js';
+import { BASE_URL, listFiles, makeTempDir, SAMPLES, SITE_TITLE } from '../support/site.js';
 
 const SEED = 20261202;
 const RUNS = 3;
@@ -34,13 +34,7 @@ const isDocument = (rel: string) =>
   !rel.endsWith('.br');
 
 async function documentsIn(dir: string): Promise<Set<string>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return new Set(
-    entries
-      .filter((e) => e.isFile())
-      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-      .filter(isDocument),
-  );
+  return new Set((await listFiles(dir)).filter(isDocument));
 }
 
 /** What differs between the Site and its export: paths missing, bytes unlike, files extra. */
