@@ -49,6 +49,11 @@ export interface PipelineHooks {
   snapshotNotSaved?(error: Error): void;
   /** The catalog is made (the same one as last time if nothing changed); the Site is next. */
   scanned?(stats: ScanStats): void;
+  /**
+   * A new Site is made, and is exported next: serve swaps it in here, so that readers do not wait
+   * for the export. `before`: what the outputs were (for WebSub and metrics).
+   */
+  siteMade?(site: Site, before: Previous | undefined): void;
   exportProgress?(done: number, total: number): void;
   /** The export is written. */
   exported?(): void;
@@ -80,7 +85,11 @@ export type Run =
       readonly before: Previous | undefined;
       readonly exported?: ExportStats;
     }
-  /** The last good Site (if any) stands. `scan`: the seeds directory could not be read; `export`, `state`: the output. */
+  /**
+   * `scan`: the seeds directory could not be read, and the last good Site (if any) stands.
+   * `export`, `state`: the output could not be written; the new Site was made (siteMade) and the
+   * next run writes the export again, whether or not the seeds change meanwhile.
+   */
   | {
       readonly outcome: 'failed';
       readonly stage: 'scan' | 'export' | 'state';
@@ -100,6 +109,8 @@ export class Pipeline {
   /** What the catalog snapshot holds, as loaded or last saved. */
   private savedSnapshot: SavedSnapshot | undefined;
   private exportedOnce = false;
+  /** The last export failed: the next run writes the Site's export whole, even if nothing changed. */
+  private exportOwed = false;
   /** The validators the state file restored, once the first run has read it (empty without one). */
   private resolveRestored!: (validators: ReadonlyMap<string, Validator>) => void;
   private readonly restored = new Promise<ReadonlyMap<string, Validator>>(
@@ -121,6 +132,10 @@ export class Pipeline {
     const { catalog, stats } = scanned;
     hooks.scanned?.(stats);
     if (this.site && catalog === this.site.catalog) {
+      if (this.exportOwed && this.options.export) {
+        const done = await this.export(this.site, scanner, this.options.export);
+        if ('outcome' in done) return done;
+      }
       // Files re-read and found as they were (racy ones) have settled stamps to record.
       await this.saveSnapshot(scanner);
       return { outcome: 'unchanged', site: this.site, stats };
@@ -133,14 +148,15 @@ export class Pipeline {
       this.options.clock?.() ?? new Date(),
       this.site ?? before,
     );
+    this.site = site;
+    this.previous = site.resources;
+    hooks.siteMade?.(site, before);
     let exported: ExportStats | undefined;
     if (this.options.export) {
       const done = await this.export(site, scanner, this.options.export);
       if ('outcome' in done) return done;
       exported = done.exported;
     }
-    this.site = site;
-    this.previous = site.resources;
     return { outcome: 'built', site, stats, before, exported };
   }
 
@@ -206,8 +222,12 @@ export class Pipeline {
       });
       exported = await (target.release ? writing.finally(target.release) : writing);
     } catch (error) {
+      // What the directory holds is no longer known: the next export compares every path.
+      this.exportOwed = true;
+      this.exportedOnce = false;
       return { outcome: 'failed', stage: 'export', error };
     }
+    this.exportOwed = false;
     this.manifest = exported.manifest;
     hooks.exported?.();
     for (const warning of exported.warnings) hooks.exportWarning?.(warning);

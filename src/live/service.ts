@@ -33,17 +33,25 @@ export interface LiveOptions {
 export interface LiveObserver {
   scanned?(scan: { readonly ok: boolean; readonly durationMs: number; readonly at: Date }): void;
   /**
-   * A scan swapped in a new Site. `before` is what the outputs were: the previous Site's
-   * resources, or on the first scan the validators restored from the state file.
+   * A scan swapped in a new Site, and its export is written (or failed). `before` is what the
+   * outputs were: the previous Site's resources, or on the first scan the validators restored
+   * from the state file.
    */
   siteChanged?(before: Previous | undefined, site: Site): void;
 }
 
+interface Swap {
+  readonly at: number;
+  readonly before: Previous | undefined;
+}
+
 /**
  * The running service: one current Site, replaced whole by each successful scan (a request
- * sees one complete scan result or the next, never a mix). Scans never overlap: a trigger
- * during a scan asks for one more scan after it, however many triggers arrive. A scan that
- * fails as a whole keeps the last good Site and is reported in /healthz. Each scan is a run of
+ * sees one complete scan result or the next, never a mix) as soon as it is made; the export is
+ * written after the swap. Scans never overlap: a trigger during a scan asks for one more scan
+ * after it, however many triggers arrive. A scan that cannot read the seeds keeps the last good
+ * Site; one whose export fails serves its Site and writes the export again at the next scan.
+ * Both are reported in /healthz. Each scan is a run of
  * the pipeline (pipeline.ts); this schedules them, watches the seeds and reports on them.
  */
 export class LiveSite {
@@ -61,6 +69,8 @@ export class LiveSite {
   private watcher: SeedsWatcher | undefined;
   private settle: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** When the scan running now swapped its Site in, and what the outputs were before it. */
+  private swapped: Swap | undefined;
   private readonly pool: ParsePool;
   private readonly pipeline: Pipeline;
   /** Number of scans started, for tests and logs. */
@@ -105,6 +115,10 @@ export class LiveSite {
           }),
         scanned: (stats) => {
           if (stats.held) this.rescanWhenSettled();
+        },
+        siteMade: (site, before) => {
+          this.site = site;
+          this.swapped = { at: performance.now(), before };
         },
         exportWarning: (warning) => logger.warn('export_warning', { warning }),
         stateNotSaved: (error) =>
@@ -193,6 +207,9 @@ export class LiveSite {
     const clock = this.options.clock ?? (() => new Date());
     this.scans++;
     const started = performance.now();
+    this.swapped = undefined;
+    // Set by the pipeline's siteMade hook during the run (not seen by the compiler's narrowing).
+    const swap = (): Swap | undefined => this.swapped;
     try {
       const asked = this.pending;
       this.pending = undefined;
@@ -200,29 +217,23 @@ export class LiveSite {
       if (run.outcome === 'failed') throw run.error;
       const { site, stats } = run;
       const { catalog } = site;
-      if (run.outcome === 'unchanged') {
-        this.lastScan = this.lastGood = {
-          at: clock(),
-          stats: { ...stats, durationMs: performance.now() - started },
-          ok: true,
-        };
-        logger.info('scan', scanLogFields(reason, catalog, performance.now() - started));
-        return;
-      }
-      this.site = site;
-      for (const o of this.options.observers ?? []) o.siteChanged?.(run.before, site);
       const total = { ...stats, durationMs: performance.now() - started };
       this.lastScan = this.lastGood = { at: clock(), stats: total, ok: true };
-      logger.info(
-        'scan',
-        scanLogFields(reason, catalog, total.durationMs, {
+      if (run.outcome === 'unchanged') {
+        logger.info('scan', scanLogFields(reason, catalog, total.durationMs));
+        return;
+      }
+      logger.info('scan', {
+        ...scanLogFields(reason, catalog, total.durationMs, {
           changed: stats.changed,
           read: stats.read,
           removed: stats.removed,
           written: run.exported!.written,
           deleted: run.exported!.removed,
         }),
-      );
+        // Readers had the new Site from then on; the export took the rest of duration_ms.
+        swap_ms: Math.round(swap()!.at - started),
+      });
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       this.lastScan = {
@@ -234,8 +245,18 @@ export class LiveSite {
       logger.error('scan_failed', {
         reason,
         error: message,
-        serving: this.site ? 'last good result' : 'nothing yet',
+        serving:
+          swap() !== undefined
+            ? 'this scan (its export is written again by the next scan)'
+            : this.site
+              ? 'last good result'
+              : 'nothing yet',
       });
+    } finally {
+      // After the export, not at the swap: a subscriber told of a change may fetch the export.
+      const swapped = swap();
+      if (swapped && this.site)
+        for (const o of this.options.observers ?? []) o.siteChanged?.(swapped.before, this.site);
     }
   }
 

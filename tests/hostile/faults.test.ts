@@ -32,6 +32,8 @@ import {
 const hooks = vi.hoisted(() => ({
   afterReaddir: undefined as ((dir: string) => void) | undefined,
   failWrite: undefined as ((file: string) => NodeJS.ErrnoException | undefined) | undefined,
+  /** A write into the output waits for this (a slow disk). */
+  holdWrite: undefined as ((file: string) => Promise<void> | undefined) | undefined,
 }));
 
 vi.mock('node:fs', async (importOriginal) => {
@@ -49,6 +51,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   const writeFile = (async (file: Parameters<typeof actual.writeFile>[0], ...rest: unknown[]) => {
     const error = hooks.failWrite?.(String(file));
     if (error) throw error;
+    await hooks.holdWrite?.(String(file));
     return (actual.writeFile as (...a: unknown[]) => Promise<void>)(file, ...rest);
   }) as typeof actual.writeFile;
   return { ...actual, default: { ...actual, writeFile }, writeFile };
@@ -58,6 +61,7 @@ const sandbox = new Sandbox();
 afterEach(async () => {
   hooks.afterReaddir = undefined;
   hooks.failWrite = undefined;
+  hooks.holdWrite = undefined;
   await sandbox.cleanup();
 });
 
@@ -317,7 +321,7 @@ describe('an export that fails part-way', () => {
     ['the output directory refuses writes (EACCES)', 'EACCES', 0],
     ['the file system went read-only (EROFS) half-way', 'EROFS', 6],
   ])(
-    '%s: a clear error, the previous export intact with no temporary files, serving continues; then it recovers',
+    '%s: a clear error, the previous export intact with no temporary files, the new scan served; the export is written once the disk recovers, with no seed change',
     async (_, code, allowed) => {
       const dirs = await sandbox.makeDirs();
       await writeSeed(dirs.seeds, 'a.md', A);
@@ -343,16 +347,21 @@ describe('an export that fails part-way', () => {
         `the export failed (${code}); the previous export is kept; the server log has the details`,
       );
       expect(events.find((e) => e.event === 'scan_failed')?.fields).toMatchObject({
-        serving: 'last good result',
+        serving: 'this scan (its export is written again by the next scan)',
       });
       expect(String(events.find((e) => e.event === 'scan_failed')?.fields.error)).toContain(
         `export to ${dirs.out} failed: ${code}`,
       );
       // The export is exactly what it was: same files, same bytes, no temporaries.
       expect(await snapshotDir(dirs.out)).toEqual(exported);
-      // Serving goes on with the last good site.
+      // Readers have the new scan: the Site is swapped in before its export is written.
       const during = await get200(origin, '/rss.xml');
-      expect(during.etag).toBe(good.etag);
+      expect(during.etag).not.toBe(good.etag);
+      expect(rssItems(during.text).map((i) => i.title)).toEqual([
+        C.title,
+        B.title,
+        'Harbour reopens to cruise ships',
+      ]);
 
       hooks.failWrite = undefined;
       await live.trigger('disk freed');
@@ -365,6 +374,35 @@ describe('an export that fails part-way', () => {
       expect([...now.keys()].filter((f) => f.endsWith('.tmp'))).toEqual([]);
     },
   );
+
+  it('a slow export does not hold readers back: the new Site is served while its files are still being written', async () => {
+    const dirs = await sandbox.makeDirs();
+    await writeSeed(dirs.seeds, 'a.md', A);
+    const { live, origin } = await sandbox.start(dirs, { cron: NEVER });
+    await live.trigger('start');
+    const before = await readFile(path.join(dirs.out, 'rss.xml'));
+
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let held = 0;
+    hooks.holdWrite = (file) => (file.startsWith(dirs.out) ? (held++, gate) : undefined);
+    await writeSeed(dirs.seeds, 'b.md', B);
+    const scan = live.trigger('new file');
+
+    await until('the new article served', async () =>
+      rssItems((await get200(origin, '/rss.xml')).text).some((i) => i.title === B.title)
+        ? true
+        : undefined,
+    );
+    expect(held).toBeGreaterThan(0);
+    expect((await readFile(path.join(dirs.out, 'rss.xml'))).equals(before)).toBe(true);
+
+    open();
+    await scan;
+    const served = await get200(origin, '/rss.xml');
+    expect((await readFile(path.join(dirs.out, 'rss.xml'))).equals(served.body)).toBe(true);
+    expect((await health(origin)).body.status).toBe('ok');
+  });
 
   it('a state file that cannot be written does not stop serving: a warning, and the new scan is served', async () => {
     const dirs = await sandbox.makeDirs();

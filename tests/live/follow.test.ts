@@ -304,13 +304,17 @@ describe('the export directory', () => {
     await live.trigger('start');
     await live.start();
     await rm(path.join(dirs.seeds, 'b.md'));
-    // The served site is swapped after the export is written: once it is served, it is exported.
+    // The served site is swapped before its export is written; the export follows it.
     await until('财经 to be gone from the served site', async () =>
       (await get(origin, FINANCE)).status === 404 ? true : undefined,
     );
     const served = await get200(origin, '/rss.xml');
     expect(titles(rssItems(served.text))).toEqual([A.title]);
-    expect(existsSync(path.join(dirs.out, 'categories', '财经'))).toBe(false);
-    expect((await readFile(path.join(dirs.out, 'rss.xml'))).equals(served.body)).toBe(true);
+    await until('the export to follow', async () =>
+      (await readFile(path.join(dirs.out, 'rss.xml'))).equals(served.body) ? true : undefined,
+    );
+    await until('财经 to be gone from the export', () =>
+      existsSync(path.join(dirs.out, 'categories', '财经')) ? undefined : true,
+    );
   });
 });

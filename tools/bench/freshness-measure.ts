@@ -120,7 +120,7 @@ export async function measureFreshness(
   const oneFileScansMs = first.scans
     .slice(scansBefore)
     .filter((s) => s.reason !== 'schedule')
-    .map((s) => s.duration_ms);
+    .map((s) => s.swap_ms ?? s.duration_ms);
   const afterChanges = memoryOf(first.child.pid!);
   const cpuPerChangeMs = (cpuMsOf(first.child.pid!) - cpuBefore) / (3 * options.changes);
   await first.stop();

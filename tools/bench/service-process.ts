@@ -21,6 +21,8 @@ export interface ScanEvent {
   readonly changed: number;
   readonly removed: number;
   readonly duration_ms: number;
+  /** From the start of a scan that made a new Site to its swap (the export follows). */
+  readonly swap_ms?: number;
   /** When the line was read, on performance.now()'s clock. */
   readonly seenAt: number;
 }
