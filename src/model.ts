@@ -149,6 +149,8 @@ export interface Catalog {
   readonly content: ContentSource;
   /** Newest first; ties broken by guid so the order never depends on the file system. */
   readonly articles: readonly Article[];
+  /** The articles' ids, in their order; absent: derived (catalog/groups.ts). */
+  readonly articleIds?: readonly string[];
   readonly byId: ReadonlyMap<string, Article>;
   /** Sorted by name. */
   readonly categories: readonly Category[];

@@ -223,6 +223,7 @@ export class CatalogBuilder {
     const catalog: Catalog = {
       content: this.content,
       articles: indexed.articles,
+      articleIds: indexed.articleIds,
       byId: indexed.byId,
       categories: indexed.categories,
       tags: indexed.tags,

@@ -11,11 +11,12 @@ import {
 import { NameIndex } from './name-index.js';
 import { authorsOf, tagsOf } from './groups.js';
 import { LayeredMap } from './layered-map.js';
-import { applySorted, insertSorted, removeSorted } from './sorted.js';
+import { applySortedWith, insertSorted, removeSorted } from './sorted.js';
 
 /** What buildCatalog derives from the drafts, as CatalogIndex keeps it. */
 export interface IndexedCatalog {
   readonly articles: readonly Article[];
+  readonly articleIds: readonly string[];
   readonly byId: ReadonlyMap<string, Article>;
   readonly categories: readonly Category[];
   readonly tags: readonly Category[];
@@ -55,6 +56,7 @@ export class CatalogIndex {
   private readonly tagIndex = new NameIndex(tagsOf);
   private readonly authorIndex = new NameIndex(authorsOf);
   private articles: readonly Article[] = [];
+  private articleIds: readonly string[] = [];
   private byId = LayeredMap.of<string, Article>([]);
   private drafts = 0;
   private nearDuplicates = 0;
@@ -139,10 +141,13 @@ export class CatalogIndex {
     const kept = new Set(before.filter((a) => afterSet.has(a)));
     const gone = before.filter((a) => !kept.has(a));
     const came = after.filter((a) => !kept.has(a));
-    this.articles = applySorted(this.articles, gone, came, newestFirst);
+    const sorted = applySortedWith(this.articles, this.articleIds, gone, came, newestFirst, idOf);
+    this.articles = sorted.list;
+    this.articleIds = sorted.projected;
     this.byId = withChanges(this.byId, gone, came, this.articles);
     return {
       articles: this.articles,
+      articleIds: this.articleIds,
       byId: this.byId,
       categories: this.categoryIndex.update(gone, came),
       tags: this.tagIndex.update(gone, came),
@@ -198,6 +203,8 @@ export class CatalogIndex {
     else this.guids.set(guid, n);
   }
 }
+
+const idOf = (article: Article) => article.id;
 
 /** The last map with a change applied, as a new map (the last catalog keeps its own). */
 function withChanges(

@@ -206,6 +206,7 @@ export function buildCatalog(input: {
   return {
     content: input.content ?? ContentStore.fromDrafts(input.drafts.map((d) => d.draft)),
     articles,
+    articleIds: articles.map((a) => a.id),
     byId: new Map(articles.map((a) => [a.id, a])),
     categories,
     tags: groupsByName(articles, tagsOf),

@@ -38,7 +38,8 @@ const asGroups = (kind: 'tag' | 'author', groups: readonly Category[]): FeedGrou
   groups.map((g) => ({ kind, name: g.name, slug: g.slug, articleIds: g.articleIds }));
 
 export function allGroup(catalog: Catalog): FeedGroup {
-  return { kind: 'all', name: '', slug: '', articleIds: catalog.articles.map((a) => a.id) };
+  const articleIds = catalog.articleIds ?? catalog.articles.map((a) => a.id);
+  return { kind: 'all', name: '', slug: '', articleIds };
 }
 
 export function categoryGroups(catalog: Catalog): FeedGroup[] {

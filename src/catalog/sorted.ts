@@ -60,3 +60,41 @@ export function applySorted<T>(
   for (const item of added) insertSorted(out, item, compare);
   return out;
 }
+
+/**
+ * applySorted, with a second array kept in step: `projected[i]` is `project(list[i])`, and so is
+ * the result's. A few changes move both by search and splice, so the projection of 100,000 items
+ * is not made again for each change.
+ */
+export function applySortedWith<T, U>(
+  list: readonly T[],
+  projected: readonly U[],
+  removed: readonly T[],
+  added: readonly T[],
+  compare: (a: T, b: T) => number,
+  project: (item: T) => U,
+): { list: T[]; projected: U[] } {
+  if (removed.length + added.length > SORT_AFTER) {
+    const next = applySorted(list, removed, added, compare);
+    return { list: next, projected: next.map(project) };
+  }
+  const out = list.slice();
+  const outProjected = projected.slice();
+  for (const item of removed) {
+    for (let i = lowerBound(out, item, compare); i < out.length; i++) {
+      if (out[i] === item) {
+        out.splice(i, 1);
+        outProjected.splice(i, 1);
+        break;
+      }
+      if (compare(out[i]!, item) !== 0) break;
+    }
+  }
+  for (const item of added) {
+    let at = lowerBound(out, item, compare);
+    while (at < out.length && compare(out[at]!, item) === 0) at++;
+    out.splice(at, 0, item);
+    outProjected.splice(at, 0, project(item));
+  }
+  return { list: out, projected: outProjected };
+}

@@ -38,13 +38,13 @@ export const NO_ARCHIVE: ArchiveLayout = { pages: [], index: new Map() };
 export const ARCHIVE_LABEL = /^\d{4,6}(?:\.[01]{1,48})?(?:-(?:0|[1-9]\d{0,5}))?$/;
 
 /** Date.UTC would read years 0–99 as 1900–1999. */
-function yearStart(year: number): number {
+export function yearStart(year: number): number {
   const date = new Date(0);
   date.setUTCFullYear(year, 0, 1);
   return date.getTime();
 }
 
-interface Dated {
+export interface Dated {
   readonly id: string;
   readonly time: number;
 }
@@ -72,7 +72,7 @@ function lowerBound(items: readonly Dated[], from: number, to: number, time: num
  * items[from, to) (oldest first, all within [start, end)) as pages, oldest first. `only`: these
  * are all of the archive's articles, so one page alone would have no neighbour.
  */
-function split(
+export function split(
   items: readonly Dated[],
   from: number,
   to: number,
@@ -105,7 +105,7 @@ function split(
 }
 
 /** The items of ids[from, to) (newest first) as Dated, oldest first, equal dates reversed too. */
-function datedItems(
+export function datedItems(
   ids: readonly string[],
   timeOf: (id: string) => number,
   from: number,
@@ -118,10 +118,14 @@ function datedItems(
   return items.sort((a, b) => a.time - b.time);
 }
 
-/** The first index of `ids` (newest first) whose date is before `time`. */
-function firstBefore(ids: readonly string[], timeOf: (id: string) => number, time: number): number {
-  let lo = 0;
-  let hi = ids.length;
+/** The first index of `ids` (newest first) in [lo, hi) whose date is before `time`. */
+export function firstBefore(
+  ids: readonly string[],
+  timeOf: (id: string) => number,
+  time: number,
+  lo = 0,
+  hi = ids.length,
+): number {
   while (lo < hi) {
     const m = (lo + hi) >>> 1;
     if (timeOf(ids[m]!) >= time) lo = m + 1;
@@ -130,62 +134,12 @@ function firstBefore(ids: readonly string[], timeOf: (id: string) => number, tim
   return lo;
 }
 
-const yearLabel = (year: number) => String(year).padStart(4, '0');
+export const yearLabel = (year: number) => String(year).padStart(4, '0');
 
 /** The year a page label begins with; undefined if it does not read back as one. */
-function yearOf(label: string): number | undefined {
+export function yearOf(label: string): number | undefined {
   const year = Number.parseInt(label, 10);
   return Number.isInteger(year) && label.startsWith(yearLabel(year)) ? year : undefined;
-}
-
-/**
- * archiveLayout of a group's new `ids`, from its last layout and the years an article came to or
- * left (UTC, of any group): the pages of every other year are the last layout's own, and only
- * the touched years are found (by bisection) and split again. Equal to archiveLayout's result
- * (tests/history/periods.test.ts).
- */
-export function updatedLayout(
-  last: ArchiveLayout,
-  ids: readonly string[],
-  timeOf: (id: string) => number,
-  limit: number,
-  pageSize: number,
-  touched: ReadonlySet<number>,
-): ArchiveLayout {
-  const whole = () => archiveLayout(ids, timeOf, limit, pageSize);
-  if (ids.length <= limit || last.pages.length === 0) return whole();
-  const lastYears = new Map<number, ArchivePeriod[]>();
-  for (const page of last.pages) {
-    const year = yearOf(page.label);
-    if (year === undefined) return whole();
-    const pages = lastYears.get(year);
-    if (pages) pages.push(page);
-    else lastYears.set(year, [page]);
-  }
-  const years = [...new Set([...lastYears.keys(), ...touched])].sort((a, b) => a - b);
-  const plan: Array<{ year: number; kept?: ArchivePeriod[]; from: number; to: number }> = [];
-  for (const year of years) {
-    if (!touched.has(year)) {
-      plan.push({ year, kept: lastYears.get(year)!, from: 0, to: 0 });
-      continue;
-    }
-    const from = firstBefore(ids, timeOf, yearStart(year + 1));
-    const to = firstBefore(ids, timeOf, yearStart(year));
-    if (to > from) plan.push({ year, from, to });
-  }
-  // A lone year is split differently (a page needs a neighbour): then all of it again.
-  if ((plan.length === 1) !== (lastYears.size === 1)) return whole();
-  const pages: ArchivePeriod[] = [];
-  for (const { year, kept, from, to } of plan) {
-    if (kept) {
-      pages.push(...kept);
-      continue;
-    }
-    const items = datedItems(ids, timeOf, from, to);
-    const period = { start: yearStart(year), end: yearStart(year + 1), label: yearLabel(year) };
-    split(items, 0, items.length, period, pageSize, plan.length === 1, pages);
-  }
-  return { pages, index: new Map(pages.map((p, i) => [p.label, i])) };
 }
 
 /**

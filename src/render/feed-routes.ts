@@ -1,10 +1,5 @@
-import {
-  ARCHIVE_LABEL,
-  archiveLayout,
-  NO_ARCHIVE,
-  updatedLayout,
-  type ArchiveLayout,
-} from './archive.js';
+import { ARCHIVE_LABEL, archiveLayout, NO_ARCHIVE, type ArchiveLayout } from './archive.js';
+import { updatedLayout } from './archive-update.js';
 import type { SiteGroup } from './site-groups.js';
 import { FEED_FILES, FEED_FORMATS, paths, type FeedFormat } from './urls.js';
 
@@ -40,15 +35,15 @@ export class FeedRoutes {
   private readonly current = new Map<string, SiteGroup>();
 
   /**
-   * `before`: the routes of the Site this one was made from, and the years (UTC) in which an
-   * article came or went: a group's layout is then updated from its last one (archive.ts).
+   * `before`: the routes of the Site this one was made from, and the dates (ms) of the articles
+   * that came or went: a group's layout is then updated from its last one (archive-update.ts).
    */
   constructor(
     groups: readonly SiteGroup[],
     private readonly timeOf: (id: string) => number,
     private readonly limit: number,
     private readonly pageSize: number,
-    private before?: { readonly routes: FeedRoutes; readonly years: ReadonlySet<number> },
+    private before?: { readonly routes: FeedRoutes; readonly times: readonly number[] },
   ) {
     for (const group of groups) {
       this.groups.set(group.page, group);
@@ -73,7 +68,7 @@ export class FeedRoutes {
           this.timeOf,
           this.limit,
           this.pageSize,
-          this.before!.years,
+          this.before!.times,
         )
       : archiveLayout(group.articleIds, this.timeOf, this.limit, this.pageSize);
     LAYOUTS.set(group.articleIds, { key, layout });

@@ -87,7 +87,7 @@ function pageChanged(
   // Neighbours are linked from the page (prev-archive, next-archive), and whether it is the newest.
   if (old.pages[m - 1]?.label !== layout.pages[n - 1]?.label) return true;
   if (old.pages[m + 1]?.label !== layout.pages[n + 1]?.label) return true;
-  // The very page object: a year no article of the change is dated in (archive.ts updatedLayout).
+  // The very page object: a period no article of the change is dated in (archive-update.ts).
   if (was === page) return false;
   if (was.ids.length !== page.ids.length) return true;
   for (let i = 0; i < page.ids.length; i++)
@@ -113,9 +113,7 @@ export function standingGroups(before: SiteInputs, after: SiteInputs): Set<SiteG
   return standing;
 }
 
-/** The years (UTC) an article of the change came to or left. */
-export function changedYears(change: CatalogChange): Set<number> {
-  const years = new Set<number>();
-  for (const a of [...change.gone, ...change.came]) years.add(a.date.getUTCFullYear());
-  return years;
+/** The dates (ms) of the articles that came or left with the change. */
+export function changedTimes(change: CatalogChange): number[] {
+  return [...change.gone, ...change.came].map((a) => a.date.getTime());
 }

@@ -10,7 +10,7 @@ import type { OpenccVariant } from './opencc.js';
 import { pageSettingsOf, type PageSettings } from './page-settings.js';
 import { renderNotFoundPage } from './pages.js';
 import { Resource } from './resource.js';
-import { changedYears, siteChange, standingGroups, type SiteChange } from './site-change.js';
+import { changedTimes, siteChange, standingGroups, type SiteChange } from './site-change.js';
 import { everyGroup, siteGroups, type SiteGroup } from './site-groups.js';
 import { siteInputs, type SiteInputs, type SiteOptions } from './site-inputs.js';
 import { eagerResources, type Previous, type SiteResources } from './site-resources.js';
@@ -54,7 +54,7 @@ export class Site {
       (id) => inputs.catalog.byId.get(id)!.date.getTime(),
       inputs.options.limit,
       inputs.archivePageSize,
-      from && change && { routes: from.site.routes, years: changedYears(change) },
+      from && change && { routes: from.site.routes, times: changedTimes(change) },
     );
     this.resources = eagerResources(inputs, this.routes, previous, from?.standing);
     this.change =

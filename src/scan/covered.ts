@@ -21,14 +21,16 @@ export function replaceCovered<T>(
     runs.push([lowerBound(previous, `${path}/`, key), lowerBound(previous, `${path}0`, key)]);
   }
   runs.sort((a, b) => a[0] - b[0]);
-  const kept: T[] = [];
+  // Slices, not a push per item: a watcher's one path keeps 100,000 items in two copies.
+  const keptParts: T[][] = [];
   const dropped: T[] = [];
   let i = 0;
   for (const [from, to] of runs) {
-    for (; i < from; i++) kept.push(previous[i]!);
-    for (; i < to; i++) dropped.push(previous[i]!);
+    if (from > i) keptParts.push(previous.slice(i, from));
+    for (i = Math.max(i, from); i < to; i++) dropped.push(previous[i]!);
   }
-  for (; i < previous.length; i++) kept.push(previous[i]!);
+  keptParts.push(previous.slice(i));
+  const kept = keptParts.length === 1 ? keptParts[0]! : ([] as T[]).concat(...keptParts);
   return { next: mergeSorted(kept, found, key), dropped };
 }
 
@@ -43,8 +45,21 @@ function lowerBound<T>(items: readonly T[], path: string, key: (item: T) => stri
   return lo;
 }
 
+/** `a` and `b` merged; when `b` is small, each of its items is placed by binary search in `a`. */
 function mergeSorted<T>(a: readonly T[], b: readonly T[], key: (item: T) => string): T[] {
   if (b.length === 0) return a as T[];
+  if (b.length * 32 < a.length) {
+    const parts: T[][] = [];
+    let from = 0;
+    for (const item of b) {
+      // After any equal key in `a`, as the linear merge below places it.
+      const at = upperBound(a, key(item), key, from);
+      parts.push(a.slice(from, at), [item]);
+      from = at;
+    }
+    parts.push(a.slice(from));
+    return ([] as T[]).concat(...parts);
+  }
   const out: T[] = [];
   let i = 0;
   let j = 0;
@@ -53,4 +68,14 @@ function mergeSorted<T>(a: readonly T[], b: readonly T[], key: (item: T) => stri
   while (i < a.length) out.push(a[i++]!);
   while (j < b.length) out.push(b[j++]!);
   return out;
+}
+
+function upperBound<T>(items: readonly T[], path: string, key: (item: T) => string, lo: number) {
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareStrings(key(items[mid]!), path) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -101,10 +101,13 @@ export function profileTable(summary: ProfileSummary, count = 10): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [file, top] = process.argv.slice(2);
+  const [file, top, from, to] = process.argv.slice(2);
   if (!file) {
-    process.stderr.write('Usage: npx tsx tools/bench/cpu-profile.ts FILE.cpuprofile [TOP]\n');
+    process.stderr.write(
+      'Usage: npx tsx tools/bench/cpu-profile.ts FILE.cpuprofile [TOP] [FROM_US TO_US]\n',
+    );
     process.exit(2);
   }
-  console.log(profileTable(summarizeProfile(file), Number(top ?? 10)));
+  const window = from && to ? { fromUs: Number(from), toUs: Number(to) } : undefined;
+  console.log(profileTable(summarizeProfile(file, window), Number(top ?? 10)));
 }
