@@ -84,12 +84,14 @@ export class Resource {
 }
 
 /**
- * Prebuilt documents are compressed once per change, at the best level. A document made per
- * request (a filter's result) is compressed at a level whose cost is bounded: brotli 11 costs
- * many times the CPU of brotli 5 for a few percent fewer bytes, and each distinct query pays it.
+ * Prebuilt documents are compressed once per change; the first reader of a changed feed waits
+ * for it, so its cost is a part of write → served. Brotli 11 took ~630 ms for a 420 KB feed
+ * (docs/deployment.md) for 5.4% of its bytes; quality 6 takes a twelfth of that for ~5.7%.
+ * A document made per request (a filter's result, each distinct query paying it) is compressed
+ * at lower levels still.
  */
 const COMPRESSION_LEVELS = {
-  full: { gzip: 9, br: 11 },
+  full: { gzip: 9, br: 6 },
   bounded: { gzip: 6, br: 5 },
 } as const;
 
@@ -102,8 +104,7 @@ async function compress(
   if (encoding === 'gzip') return gzipAsync(body, { level: levels.gzip });
   return brotliAsync(body, {
     params: {
-      [constants.BROTLI_PARAM_QUALITY]:
-        body.length > 2_000_000 ? Math.min(9, levels.br) : levels.br,
+      [constants.BROTLI_PARAM_QUALITY]: levels.br,
       [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
       [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
     },

@@ -163,10 +163,10 @@ describe('compression of documents made per request', () => {
       },
     });
 
-  it('a filtered feed is brotli quality 5; the prebuilt feed stays quality 11', async () => {
+  it('a filtered feed is brotli quality 5; the prebuilt feed quality 6 (its first reader waits for it)', async () => {
     for (const [path, quality] of [
       [`/atom.xml?filter=${encodeURIComponent('数字')}`, 5],
-      ['/atom.xml', 11],
+      ['/atom.xml', 6],
     ] as const) {
       const identity = new Uint8Array(await (await get(path)).arrayBuffer());
       const response = await get(path, { 'accept-encoding': 'br' });
