@@ -12,6 +12,7 @@ import { publicScanError } from '../http/scan-error.js';
 import { STATE_FILE } from '../export/state.js';
 import { CATALOG_SNAPSHOT } from '../export/catalog-snapshot.js';
 import { Pipeline } from '../pipeline.js';
+import { warmChanged } from './warm-variants.js';
 import { treeWatcher, type SeedsWatcher, type WatcherFactory } from './watcher.js';
 import { healthReport, scanLogFields, type LastScan } from './scan-report.js';
 import { intervalSeconds, scheduleRescans } from './schedule.js';
@@ -119,6 +120,7 @@ export class LiveSite {
         siteMade: (site, before) => {
           this.site = site;
           this.swapped = { at: performance.now(), before };
+          warmChanged(site, before);
         },
         exportWarning: (warning) => logger.warn('export_warning', { warning }),
         stateNotSaved: (error) =>

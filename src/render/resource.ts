@@ -77,6 +77,15 @@ export class Resource {
     return pending;
   }
 
+  /**
+   * Starts making the variants `was` (this path's resource in the last Site) had been asked
+   * for: the readers that asked before will ask again as soon as the change is served, and
+   * their compression is then started ahead of the export's.
+   */
+  warmLike(was: Resource): void {
+    for (const encoding of was.done.keys()) void this.variant(encoding);
+  }
+
   /** The compressed variant if it is made already (no await on the hot path). */
   ready(encoding: Encoding): Encoded | undefined {
     return this.done.get(encoding);
