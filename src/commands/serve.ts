@@ -91,8 +91,10 @@ export async function runServe(config: Config, io: Io): Promise<number> {
     );
   });
 
-  await service.start();
+  // The watcher and the schedule first: a file written during the first scan (minutes at
+  // 100,000 files) is looked at right after it, not at the next scheduled rescan.
   await live.start();
+  await service.start();
   logger.info('listening', {
     url: `http://${host}:${port}/`,
     base_url: listening.baseUrl,

@@ -264,7 +264,8 @@ export class LiveSite {
 
   /** Adds to what the next scan looks at; a whole walk covers any paths. */
   private ask(paths: ReadonlySet<string> | undefined): void {
-    if (!paths) this.pending = 'whole';
+    // Before the first scan has started, only a whole walk makes a Site to look at paths against.
+    if (!paths || this.scans === 0) this.pending = 'whole';
     else if (this.pending === undefined) this.pending = new Set(paths);
     else if (this.pending !== 'whole') for (const p of paths) this.pending.add(p);
   }
