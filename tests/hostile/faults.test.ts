@@ -394,7 +394,11 @@ describe('an export that fails part-way', () => {
         ? true
         : undefined,
     );
-    expect(held).toBeGreaterThan(0);
+    // The export has begun, and waits on the slow disk with its first write.
+    await until('the export to be writing', () => (held > 0 ? true : undefined));
+    expect(rssItems((await get200(origin, '/rss.xml')).text).map((i) => i.title)).toContain(
+      B.title,
+    );
     expect((await readFile(path.join(dirs.out, 'rss.xml'))).equals(before)).toBe(true);
 
     open();
