@@ -26,15 +26,18 @@ export function strongEtag(body: Uint8Array, suffix = ''): string {
  * never per request.
  */
 export class Resource {
-  readonly body: Uint8Array;
-  readonly etag: string;
+  private bytes: Uint8Array | undefined;
+  private tag: string | undefined;
+  /** What renders the body, until it is asked for (then dropped, with what it holds on to). */
+  private render: (() => string | Uint8Array) | undefined;
   private readonly encoded = new Map<Encoding, Promise<Encoded>>();
   private readonly done = new Map<Encoding, Encoded>();
 
   constructor(
     readonly path: string,
     readonly contentType: string,
-    body: string | Uint8Array,
+    /** The bytes, or what renders them on first use (a feed a change touched: see site-resources.ts). */
+    body: string | Uint8Array | (() => string | Uint8Array),
     /** Whole seconds: HTTP dates carry no more. */
     readonly lastModified: Date,
     /** Identifies the inputs this was rendered from; equal keys mean equal bytes. */
@@ -44,8 +47,21 @@ export class Resource {
     /** 'bounded' for documents made per request (query variants): compressed at a cost-bounded level. */
     readonly compression: Compression = 'full',
   ) {
-    this.body = typeof body === 'string' ? encoder.encode(body) : body;
-    this.etag = strongEtag(this.body);
+    if (typeof body === 'function') this.render = body;
+    else this.bytes = typeof body === 'string' ? encoder.encode(body) : body;
+  }
+
+  get body(): Uint8Array {
+    if (this.bytes === undefined) {
+      const rendered = this.render!();
+      this.bytes = typeof rendered === 'string' ? encoder.encode(rendered) : rendered;
+      this.render = undefined;
+    }
+    return this.bytes;
+  }
+
+  get etag(): string {
+    return (this.tag ??= strongEtag(this.body));
   }
 
   /** Feeds and the OPML list, not pages, the stylesheet or the icon. */
@@ -55,6 +71,7 @@ export class Resource {
 
   /** The same resource with another Last-Modified (used when the bytes did not change). */
   withLastModified(lastModified: Date): Resource {
+    void this.etag; // rendered once, for both
     const copy = Object.create(Resource.prototype) as Resource;
     Object.assign(copy, this, {
       lastModified,

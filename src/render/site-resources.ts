@@ -42,8 +42,8 @@ class ResourceMap extends Map<string, Resource> implements SiteResources {
 }
 
 /**
- * Every feed and list page of a site, rendered now, in a stable order. An output whose key is
- * the previous one's is taken over as it was, bytes, ETag and Last-Modified.
+ * Every feed and list page of a site, in a stable order, each rendered on first use. An output
+ * whose key is the previous one's is taken over as it was, bytes, ETag and Last-Modified.
  */
 export function eagerResources(
   inputs: SiteInputs,
@@ -74,7 +74,9 @@ export function eagerResources(
       resources.set(path, old);
       return;
     }
-    resources.set(path, new Resource(path, contentType, render(), lastModified(), fullKey));
+    // Rendered when first asked for (a reader, the export): the Site is swapped in without
+    // waiting for the feeds a change touched, and a reader waits for the one it asks for only.
+    resources.set(path, new Resource(path, contentType, render, lastModified(), fullKey));
   };
   const addFeeds = (group: SiteGroup) => {
     const layout = routes.layoutOf(group);
