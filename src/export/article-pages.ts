@@ -40,6 +40,14 @@ export function writeArticlePages(
   return pages.length;
 }
 
+/** Article pages to write, by when they may be: see placePages. */
+export interface PlacedPages {
+  /** In a directory this export staged: seen by nobody before it commits, written any time. */
+  readonly unseen: PageJob[];
+  /** At once where readers look (replaced, or in a new directory renamed into place at once). */
+  readonly seen: PageJob[];
+}
+
 /**
  * The pages with each file moved into its directory's staged place, where that directory's
  * parent is new to this export (OutputDirs: `articles/` on a cold export): the page's own
@@ -49,8 +57,8 @@ export async function placePages(
   dirs: OutputDirs,
   outDir: string,
   pages: readonly PageJob[],
-): Promise<PageJob[]> {
-  return Promise.all(
+): Promise<PlacedPages> {
+  const placed = await Promise.all(
     pages.map(async (page) => {
       const dir = path.dirname(path.join(outDir, page.file));
       const parent = path.dirname(dir);
@@ -60,6 +68,10 @@ export async function placePages(
       return { ...page, file: path.relative(outDir, file).split(path.sep).join('/') };
     }),
   );
+  const unseen: PageJob[] = [];
+  const seen: PageJob[] = [];
+  for (const page of placed) (inStagedDir(page.file) ? unseen : seen).push(page);
+  return { unseen, seen };
 }
 
 /** A relative path through a staged directory (one with a temporary name: atomic.ts). */

@@ -150,8 +150,16 @@ export async function writeSite(
   const staged: StagedDocument[] = [];
   const writtenMaxAge = new Map<string, number | undefined>();
   const dirs = new OutputDirs(out);
-  try {
-    if (changed.length) await markExportStarted(marker);
+  const settings = site.pageSettings();
+  const writePages = async (pages: readonly PageJob[]) => {
+    // The workers render these from the bodies they hold: byte for byte what load() would give.
+    for (let i = 0; i < pages.length && pageWriter; i += 4096) {
+      const batch = pages.slice(i, i + 4096);
+      await pageWriter.writePages(settings, out, batch);
+      progress(batch.length);
+    }
+  };
+  const stageLocal = async () => {
     for (let i = 0; i < local.length; i += PARALLEL_WRITES) {
       const batch = local.slice(i, i + PARALLEL_WRITES);
       // Rendered only now, when it must be written: article pages are not kept in memory.
@@ -168,13 +176,16 @@ export async function writeSite(
       if (failed) throw failed.reason;
       progress(batch.length);
     }
-    // The workers render these from the bodies they hold: byte for byte what load() would give.
-    // They replace each page atomically at once (pages of new or changed articles only).
-    for (let i = 0; i < remote.length && pageWriter; i += 4096) {
-      const batch = remote.slice(i, i + 4096);
-      await pageWriter.writePages(site.pageSettings(), out, await placePages(dirs, out, batch));
-      progress(batch.length);
-    }
+  };
+  try {
+    if (changed.length) await markExportStarted(marker);
+    const pages = await placePages(dirs, out, remote);
+    // Pages in staged directories are written by the workers while this thread renders and
+    // stages the rest (a cold build's two phases overlap); both are settled before any cleanup.
+    const settled = await Promise.allSettled([writePages(pages.unseen), stageLocal()]);
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    // Those replaced where readers look only once all else is staged: a failure leaves them be.
+    await writePages(pages.seen);
   } catch (error) {
     await discardDocuments(staged);
     await dirs.discard();

@@ -1,0 +1,107 @@
+/**
+ * When the parse workers write article pages (write-site.ts's PageWriter): pages going into a
+ * directory the export staged are written while the main thread renders and stages the other
+ * documents (nobody sees them before the export commits); pages replaced where readers look are
+ * written only once every other document is staged, so a failure before leaves them as they were.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { writeArticlePages, type PageJob } from '../../src/export/article-pages.js';
+import { MANIFEST } from '../../src/export/manifest.js';
+import { writeSite, type PageWriter } from '../../src/export/write-site.js';
+import type { Site } from '../../src/render/site.js';
+import { fileForPath } from '../../src/render/urls.js';
+import { listFiles, makeTempDir, SAMPLES, siteFor } from '../support/site.js';
+
+const temps: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
+async function tempDir(): Promise<string> {
+  const t = await makeTempDir('seedfeed-page-order-');
+  temps.push(t);
+  return t.dir;
+}
+afterAll(async () => {
+  for (const t of temps) await t.remove();
+});
+
+let site: Site;
+beforeAll(async () => {
+  site = (await siteFor(SAMPLES)).site;
+});
+
+/** Writes pages in this thread as a worker would, from the catalog's bodies; says when it is called. */
+function recordingWriter(events: string[]): PageWriter & { called: Promise<void> } {
+  let called!: () => void;
+  return {
+    called: new Promise<void>((resolve) => (called = resolve)),
+    holds: () => true,
+    writePages: async (settings, outDir, pages: readonly PageJob[]) => {
+      events.push(`pages ${pages.length}`);
+      called();
+      writeArticlePages(settings, outDir, pages, (source) =>
+        Buffer.from(site.catalog.content.get(source)!),
+      );
+    },
+  };
+}
+
+/** The site, with `load` of its documents (not article pages) wrapped. */
+function withLoad(around: (p: string, load: () => ReturnType<Site['load']>) => unknown): Site {
+  return Object.create(site, {
+    load: {
+      value: (p: string) => (site.article(p) ? site.load(p) : around(p, () => site.load(p))),
+    },
+  }) as Site;
+}
+
+describe('article pages written by the workers', () => {
+  it('on a cold export, while the feeds and lists are still being staged', async () => {
+    const out = await tempDir();
+    const events: string[] = [];
+    const writer = recordingWriter(events);
+    const documents = [...site.paths()].filter((p) => !site.article(p));
+    const last = documents.find((p) => p !== '/' && p !== '/opml.xml')!;
+    const waiting = withLoad(async (p, load) => {
+      // One document is not rendered until the pages are on their way: before, they never were.
+      if (p === last)
+        await Promise.race([
+          writer.called,
+          new Promise((_, reject) =>
+            setTimeout(() => reject(new Error('pages waited for every other document')), 3000),
+          ),
+        ]);
+      events.push('document');
+      return load();
+    });
+    await writeSite(waiting, out, { pageWriter: writer });
+    expect(events.indexOf(`pages ${site.size - documents.length}`)).toBeLessThan(
+      events.lastIndexOf('document'),
+    );
+    const files = await listFiles(out);
+    for (const p of site.paths()) {
+      expect(files).toContain(fileForPath(p));
+      expect(await readFile(path.join(out, fileForPath(p)))).toEqual(
+        Buffer.from((await site.load(p))!.body),
+      );
+    }
+  });
+
+  it('replacing pages already there, only once every other document is staged', async () => {
+    const out = await tempDir();
+    await writeSite(site, out, { pageWriter: recordingWriter([]) });
+    const page = fileForPath([...site.paths()].find((p) => site.article(p))!);
+    const before = await stat(path.join(out, page));
+    await rm(path.join(out, MANIFEST)); // every file is written again
+    const events: string[] = [];
+    const failing = withLoad((p, load) => {
+      if (p === '/rss.xml')
+        throw Object.assign(new Error('ENOSPC: no space left'), { code: 'ENOSPC' });
+      return load();
+    });
+    await expect(writeSite(failing, out, { pageWriter: recordingWriter(events) })).rejects.toThrow(
+      /ENOSPC/,
+    );
+    expect(events).toEqual([]);
+    expect((await stat(path.join(out, page))).ino).toBe(before.ino);
+  });
+});
