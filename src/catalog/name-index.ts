@@ -2,19 +2,26 @@ import type { Article, Category } from '../model.js';
 import { compareStrings } from '../scan/walk.js';
 import { newestFirst } from './catalog.js';
 import { SlugIndex } from './slug-index.js';
-import { applySorted, insertSorted, removeSorted } from './sorted.js';
+import { applySortedWith, insertSorted, removeSorted } from './sorted.js';
 
 /**
- * A group's article ids. Tags and authors list an id next to itself once, as groupsByName does
- * (two articles can share an id for one build: see CatalogIndex's guid check); categories list
- * every article, as buildCatalog does.
+ * A group's article ids from its members' ids (one each, in order). Tags and authors list an id
+ * next to itself once, as groupsByName does (two articles can share an id for one build: see
+ * CatalogIndex's guid check); categories list every article, as buildCatalog does. Without such a
+ * pair, the list is the members' own (no copy of a 30,000-article category per change).
  */
-function idsOf(members: readonly Article[], collapse: boolean): string[] {
-  if (!collapse) return members.map((a) => a.id);
-  const ids: string[] = [];
-  for (const article of members) if (ids[ids.length - 1] !== article.id) ids.push(article.id);
+function idsOf(memberIds: readonly string[], collapse: boolean): readonly string[] {
+  if (!collapse) return memberIds;
+  let i = 1;
+  while (i < memberIds.length && memberIds[i] !== memberIds[i - 1]) i++;
+  if (i >= memberIds.length) return memberIds;
+  const ids = memberIds.slice(0, i);
+  for (; i < memberIds.length; i++)
+    if (ids[ids.length - 1] !== memberIds[i]) ids.push(memberIds[i]!);
   return ids;
 }
+
+const idOf = (article: Article) => article.id;
 
 /**
  * Articles grouped by a field (categories, tags, the author) as buildCatalog lists them: by name,
@@ -24,6 +31,8 @@ function idsOf(members: readonly Article[], collapse: boolean): string[] {
  */
 export class NameIndex {
   private readonly members = new Map<string, readonly Article[]>();
+  /** Each name's members' ids, in step with `members`. */
+  private readonly memberIds = new Map<string, readonly string[]>();
   private readonly names: string[] = [];
   private readonly slugIndex = new SlugIndex();
   private readonly groups = new Map<string, Category>();
@@ -43,14 +52,21 @@ export class NameIndex {
     const arrived: string[] = [];
     for (const name of touched) {
       const before = this.members.get(name) ?? [];
-      const after = applySorted(
+      const { list: after, projected: afterIds } = applySortedWith(
         before,
+        this.memberIds.get(name) ?? [],
         leaving.get(name) ?? [],
         joining.get(name) ?? [],
         newestFirst,
+        idOf,
       );
-      if (after.length) this.members.set(name, after);
-      else this.members.delete(name);
+      if (after.length) {
+        this.members.set(name, after);
+        this.memberIds.set(name, afterIds);
+      } else {
+        this.members.delete(name);
+        this.memberIds.delete(name);
+      }
       if (before.length && !after.length) left.push(name);
       if (!before.length && after.length) arrived.push(name);
     }
@@ -59,12 +75,14 @@ export class NameIndex {
     for (const name of left) this.groups.delete(name);
     const { slugs, again } = this.slugIndex.update(left, arrived);
     for (const name of new Set([...touched, ...again])) {
-      const members = this.members.get(name);
-      if (!members) continue;
+      const memberIds = this.memberIds.get(name);
+      if (!memberIds) continue;
       const known = this.groups.get(name);
       const slug = slugs.get(name)!;
       if (known && known.slug === slug && !touched.has(name)) continue;
-      this.groups.set(name, { name, slug, articleIds: idsOf(members, this.collapseIds) });
+      const articleIds =
+        known && !touched.has(name) ? known.articleIds : idsOf(memberIds, this.collapseIds);
+      this.groups.set(name, { name, slug, articleIds });
     }
     this.list = this.names.map((name) => this.groups.get(name)!);
     return this.list;
