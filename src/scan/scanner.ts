@@ -1,5 +1,5 @@
 import type { Draft, Rejection, SeedFile } from '../model.js';
-import { replaceCovered } from './covered.js';
+import { coveredItems, replaceCovered } from './covered.js';
 import { walkSeedPaths } from './walk-paths.js';
 import { walkSeeds, type SeedsRoot } from './walk.js';
 
@@ -262,7 +262,7 @@ export class Scanner {
     if (!walked) return undefined;
     const { covered } = walked;
     const found = new Set(walked.files.map((f) => f.path));
-    const { dropped } = replaceCovered(last.files, covered, [], (s) => s.file.path);
+    const dropped = coveredItems(last.files, covered, (s) => s.file.path);
     const removed = dropped.map((s) => s.file.path).filter((path) => !found.has(path));
     for (const path of removed) this.files.delete(path);
     for (const file of walked.files) this.files.set(file.path, file);

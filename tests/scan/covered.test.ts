@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { replaceCovered } from '../../src/scan/covered.js';
+import { coveredItems, replaceCovered } from '../../src/scan/covered.js';
 import { compareStrings } from '../../src/scan/walk.js';
 
 const segment = fc.constantFrom('a', 'b', 'b0', 'c.md', 'd', 'é');
@@ -32,6 +32,7 @@ describe('replaceCovered', () => {
           const covers = (x: { p: string }) => covered.some((c) => under(x.p, c));
           expect(next).toEqual([...previous.filter((x) => !covers(x)), ...found].sort(byPath));
           expect(dropped).toEqual(previous.filter(covers));
+          expect(coveredItems(previous, covered, (x) => x.p)).toEqual(dropped);
         },
       ),
       { numRuns: 300 },
