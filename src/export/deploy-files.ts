@@ -51,7 +51,7 @@ export async function writeDeployFiles(
         otherTypes.set(sitePath, { type: eager.contentType, feed: eager.isFeed });
     } else if (written.has(sitePath)) maxAge = written.get(sitePath);
     else if (known) maxAge = known.get(sitePath);
-    else maxAge = (await site.load(sitePath))?.maxAge;
+    else maxAge = (await site.load(sitePath, false))?.maxAge;
     if (maxAge !== undefined) ownMaxAge.set(sitePath, maxAge);
   }
   // Guessed feed URLs (`/feed/`, `/categories/x/atom`): serve's 301s, as nginx map entries.

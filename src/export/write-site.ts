@@ -165,7 +165,7 @@ export async function writeSite(
       // Rendered only now, when it must be written: article pages are not kept in memory.
       const results = await Promise.allSettled(
         batch.map(async (p) => {
-          const resource = (await site.load(p))!;
+          const resource = (await site.load(p, false))!;
           writtenMaxAge.set(p, resource.maxAge);
           const kind = site.article(p) ? 'article' : 'other';
           return stageDocument(path.join(out, fileForPath(p)), resource.body, kind, dirs);

@@ -33,7 +33,8 @@ export class ArchivePages {
     );
   }
 
-  resource(path: string, page: ArchivePage): Resource {
+  /** `keep`: false for a page rendered once to be written (the export), which the cache would only crowd. */
+  resource(path: string, page: ArchivePage, keep = true): Resource {
     const key = this.key(path, page);
     const cached = this.cache.get(path);
     if (cached && cached.key === key) return cached;
@@ -41,17 +42,15 @@ export class ArchivePages {
     const spec = this.spec(page, ids);
     const lastModified = newestChange(ids.map((id) => this.inputs.catalog.byId.get(id)!));
     const maxAge = this.routes.isFull(page) ? ARCHIVE_MAX_AGE : undefined;
-    return this.cache.set(
+    const resource = new Resource(
       path,
-      new Resource(
-        path,
-        CONTENT_TYPES[page.format],
-        renderFeed(page.format, spec, true),
-        lastModified,
-        key,
-        maxAge,
-      ),
+      CONTENT_TYPES[page.format],
+      renderFeed(page.format, spec, true),
+      lastModified,
+      key,
+      maxAge,
     );
+    return keep ? this.cache.set(path, resource) : resource;
   }
 
   /**

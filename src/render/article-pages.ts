@@ -26,21 +26,19 @@ export class ArticlePages {
     return `${this.inputs.settings}|${this.inputs.prints.print(article.id)}`;
   }
 
-  page(path: string, article: Article, body: string): Resource {
+  page(path: string, article: Article, body: string, keep = true): Resource {
     const known = this.recent.get(path);
     if (known) return known;
     // Dated from the seeds (last-modified.ts), so a reader that sends only If-Modified-Since
     // (tt-rss) gets its 304 after a restart, a racy re-read, or from another replica.
     const lastModified = newestChange([article]);
-    return this.recent.set(
+    const resource = new Resource(
       path,
-      new Resource(
-        path,
-        CONTENT_TYPES.html,
-        renderArticlePage(this.inputs.page, article, body),
-        lastModified,
-        this.key(article),
-      ),
+      CONTENT_TYPES.html,
+      renderArticlePage(this.inputs.page, article, body),
+      lastModified,
+      this.key(article),
     );
+    return keep ? this.recent.set(path, resource) : resource;
   }
 }

@@ -164,25 +164,29 @@ export class Site {
 
   /**
    * The response at `path`, if it can be had without I/O: every feed and list page, and article
-   * pages whose body is in memory. `load()` is the complete lookup.
+   * pages whose body is in memory. `load()` is the complete lookup. `keep`: false when the page
+   * is rendered once to be written (the export): it is not kept in the Site's caches.
    */
-  get(path: string): Resource | undefined {
+  get(path: string, keep = true): Resource | undefined {
     const eager = this.resources.get(path);
     if (eager) return eager;
     const archive = this.routes.archiveAt(path);
-    if (archive) return this.archives.resource(path, archive);
+    if (archive) return this.archives.resource(path, archive, keep);
     const article = this.articles.at(path);
     const body = article && this.catalog.content.get(article.bodySource);
-    return article && body !== undefined ? this.articles.page(path, article, body) : undefined;
+    return article && body !== undefined
+      ? this.articles.page(path, article, body, keep)
+      : undefined;
   }
 
   /** The response at `path`, reading an article's body from its source file if needed. */
-  async load(path: string): Promise<Resource | undefined> {
-    const ready = this.get(path);
+  async load(path: string, keep = true): Promise<Resource | undefined> {
+    const ready = this.get(path, keep);
     if (ready) return ready;
     const article = this.articles.at(path);
     return (
-      article && this.articles.page(path, article, await this.catalog.content.require(article))
+      article &&
+      this.articles.page(path, article, await this.catalog.content.require(article), keep)
     );
   }
 
