@@ -190,6 +190,7 @@ export class LiveSite {
       do {
         this.again = false;
         await this.scanOnce(why);
+        this.pool.afterScan();
         const last = this.lastScan;
         if (last)
           for (const o of this.options.observers ?? [])

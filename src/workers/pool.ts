@@ -10,6 +10,7 @@ import type { PageJob, PageSettings } from '../export/article-pages.js';
 import type { SeedFile } from '../model.js';
 import { BodyHolders } from './body-holders.js';
 import { describeEnding, rejectionReason, type Ending } from './endings.js';
+import { collectGarbageSoon } from './heap.js';
 import type { WorkerFaults } from './faults.js';
 import { afterWorkerEnded, fail, settle, tasksOf, type Job, type Task } from './parse-tasks.js';
 import type { WorkerResponse } from './protocol.js';
@@ -53,6 +54,8 @@ export interface PoolOptions {
   readonly memoryMb?: number;
   /** Test-only misbehaviour of the workers (faults.ts); never set from configuration. */
   readonly faults?: WorkerFaults;
+  /** What collects the main heap after a big scan (heap.ts); tests watch it. */
+  readonly collectGarbage?: () => void;
 }
 
 type Slot = WorkerSlot<Task>;
@@ -75,12 +78,14 @@ export class ParsePool {
   /** Workers a batch may use now: one, or one per core during and after a big batch. */
   private wanted = 1;
   private bigSinceRelease = false;
+  private collectDue = false;
   private readonly holders = new BodyHolders<Task>();
   private readonly watchdog: Watchdog<Task>;
   private readonly size: number;
   private readonly deadline: { readonly baseMs: number; readonly perMbMs: number };
   private readonly memoryMb: number;
   private readonly faults: WorkerFaults | undefined;
+  private readonly collectGarbage: () => void;
 
   /** Called as chunks of a big parse come back (files done, files in the batch). */
   onProgress?: (done: number, total: number) => void;
@@ -90,6 +95,7 @@ export class ParsePool {
     this.deadline = options.deadline ?? { baseMs: DEADLINE_BASE_MS, perMbMs: DEADLINE_PER_MB_MS };
     this.memoryMb = options.memoryMb ?? WORKER_MEMORY_MB;
     this.faults = options.faults;
+    this.collectGarbage = options.collectGarbage ?? collectGarbageSoon;
     this.watchdog = new Watchdog(Math.min(1_000, Math.max(20, this.deadline.baseMs / 20)), {
       slots: () => this.slots,
       deadlineOf: (task, file) => this.deadlineFor(task.files[file]!.size),
@@ -158,7 +164,8 @@ export class ParsePool {
 
   /**
    * After an export: the bodies held for it go. After a big batch the workers end too, handing
-   * their heaps back, and one new worker is started for the small rescans that follow.
+   * their heaps back, and one new worker is started for the small rescans that follow (and the
+   * main thread's heap is collected after the scan: afterScan).
    */
   async release(): Promise<void> {
     if (!this.bigSinceRelease) return this.forget();
@@ -168,6 +175,17 @@ export class ParsePool {
     await this.endAll((task) => this.queue.push(task));
     if (this.slots.length === 0) this.spawn();
     this.pump();
+    this.collectDue = true;
+  }
+
+  /**
+   * Called when a scan is over (its Site swapped in, its state saved): if it ended a big batch's
+   * workers, the main thread's heap is collected now that the scan's garbage is dead (heap.ts).
+   */
+  afterScan(): void {
+    if (!this.collectDue) return;
+    this.collectDue = false;
+    this.collectGarbage();
   }
 
   /** Ends every worker; what they had in hand fails. The pool starts workers again when next asked. */
