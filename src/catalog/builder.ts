@@ -12,6 +12,7 @@ import {
   type Memory,
 } from './memory.js';
 import { diffFiles, type FileChange } from './scan-delta.js';
+import { SharedNames } from './shared-names.js';
 import { applySorted } from './sorted.js';
 
 export interface CatalogBuilderOptions {
@@ -59,6 +60,7 @@ export class CatalogBuilder {
   readonly memory: Memory;
   readonly content: ContentStore;
   private readonly memo: MergeMemo = new WeakMap();
+  private readonly names = new SharedNames();
   private last: Catalog | undefined;
   private ledger: Ledger | undefined;
 
@@ -71,7 +73,15 @@ export class CatalogBuilder {
   keepBody(result: Draft | Rejection): Draft | Rejection {
     if ('reason' in result) return result;
     this.content.put(result.source, result.contentHtml);
-    return { ...result, contentHtml: '' };
+    const { names } = this;
+    const kept: Draft = {
+      ...result,
+      contentHtml: '',
+      categories: names.list(result.categories),
+      tags: names.list(result.tags),
+      notes: result.notes.length ? result.notes : names.list(result.notes),
+    };
+    return result.author === undefined ? kept : { ...kept, author: names.name(result.author) };
   }
 
   /** The Catalog of a scan: the last one itself if nothing changed (so everything downstream can tell at a glance). */

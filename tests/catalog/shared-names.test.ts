@@ -1,0 +1,49 @@
+/**
+ * Drafts that come back from parse workers each bring their own copies of their names. The
+ * builder keeps one string per name and one array per short list, shared by every draft.
+ */
+import { describe, expect, it } from 'vitest';
+import { CatalogBuilder } from '../../src/catalog/builder.js';
+import type { Draft } from '../../src/model.js';
+
+function draft(source: string, categories: string[], tags: string[], author?: string): Draft {
+  return {
+    source,
+    title: source,
+    categories,
+    tags,
+    ...(author === undefined ? {} : { author }),
+    contentHtml: `<p>${source}</p>`,
+    summary: source,
+    contentHash: source.padEnd(64, '0'),
+    notes: [],
+  };
+}
+
+// Copies, as structured clone makes them (a string's identity cannot be seen from JS; an array's can).
+const copy = (s: string) => [...s].join('');
+
+describe('the drafts a builder keeps', () => {
+  it('share their names and short lists, and are otherwise the draft as parsed', () => {
+    const builder = new CatalogBuilder({ nearDupThreshold: 0 });
+    const a = draft('a.md', [copy('科技'), copy('News')], [copy('rust')], copy('Ann'));
+    const b = draft('b.md', [copy('科技'), copy('News')], [copy('rust')], copy('Ann'));
+    const c = draft('c.md', [copy('News'), copy('科技'), copy('x')], [], undefined);
+    const [ka, kb, kc] = [a, b, c].map((d) => builder.keepBody(d) as Draft);
+
+    expect(ka.categories).toBe(kb.categories);
+    expect(ka.tags).toBe(kb.tags);
+    expect(ka.notes).toBe(kb.notes);
+    expect(kc.tags).toBe(ka.notes); // every empty list is one array
+
+    for (const [kept, parsed] of [
+      [ka, a],
+      [kb, b],
+      [kc, c],
+    ] as const) {
+      expect(kept).toStrictEqual({ ...parsed, contentHtml: '' });
+      expect(builder.content.get(parsed.source)).toBe(parsed.contentHtml);
+    }
+    expect('author' in kc).toBe(false);
+  });
+});
