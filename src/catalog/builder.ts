@@ -13,6 +13,7 @@ import {
 } from './memory.js';
 import { diffFiles, type FileChange } from './scan-delta.js';
 import { SharedNames } from './shared-names.js';
+import { SketchArena } from './sketch-arena.js';
 import { applySorted } from './sorted.js';
 
 export interface CatalogBuilderOptions {
@@ -61,6 +62,7 @@ export class CatalogBuilder {
   readonly content: ContentStore;
   private readonly memo: MergeMemo = new WeakMap();
   private readonly names = new SharedNames();
+  private readonly sketches = new SketchArena();
   private last: Catalog | undefined;
   private ledger: Ledger | undefined;
 
@@ -80,6 +82,7 @@ export class CatalogBuilder {
       categories: names.list(result.categories),
       tags: names.list(result.tags),
       notes: result.notes.length ? result.notes : names.list(result.notes),
+      ...(result.sketch ? { sketch: this.sketches.keep(result.sketch) } : {}),
     };
     return result.author === undefined ? kept : { ...kept, author: names.name(result.author) };
   }

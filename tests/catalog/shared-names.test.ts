@@ -29,7 +29,8 @@ describe('the drafts a builder keeps', () => {
     const a = draft('a.md', [copy('科技'), copy('News')], [copy('rust')], copy('Ann'));
     const b = draft('b.md', [copy('科技'), copy('News')], [copy('rust')], copy('Ann'));
     const c = draft('c.md', [copy('News'), copy('科技'), copy('x')], [], undefined);
-    const [ka, kb, kc] = [a, b, c].map((d) => builder.keepBody(d) as Draft);
+    const keep = (d: Draft) => builder.keepBody(d) as Draft;
+    const [ka, kb, kc] = [keep(a), keep(b), keep(c)];
 
     expect(ka.categories).toBe(kb.categories);
     expect(ka.tags).toBe(kb.tags);
@@ -45,5 +46,22 @@ describe('the drafts a builder keeps', () => {
       expect(builder.content.get(parsed.source)).toBe(parsed.contentHtml);
     }
     expect('author' in kc).toBe(false);
+  });
+});
+
+describe('the sketches a builder keeps', () => {
+  it('are views side by side in shared buffers, with the words as parsed', () => {
+    const builder = new CatalogBuilder({ nearDupThreshold: 0.7 });
+    const sketched = (source: string, words: number[]): Draft => ({
+      ...draft(source, [], []),
+      sketch: Uint32Array.from(words),
+    });
+    const a = sketched('a.md', [1, 2, 3]);
+    const b = sketched('b.md', [4, 5]);
+    const [ka, kb] = [a, b].map((d) => (builder.keepBody(d) as Draft).sketch!);
+    expect(ka!.buffer).toBe(kb!.buffer);
+    expect([...ka!]).toEqual([1, 2, 3]);
+    expect([...kb!]).toEqual([4, 5]);
+    expect(ka!.buffer).not.toBe(a.sketch!.buffer);
   });
 });
