@@ -9,9 +9,8 @@ import type { Logger } from '../log.js';
 import type { Previous, Site, Validator } from '../render/site.js';
 import { FEED_FILES } from '../render/urls.js';
 import { publicScanError } from '../http/scan-error.js';
-import { STATE_FILE } from '../export/state.js';
-import { CATALOG_SNAPSHOT } from '../export/catalog-snapshot.js';
-import { Pipeline } from '../pipeline.js';
+import type { Pipeline } from '../pipeline.js';
+import { servePipeline } from './serve-pipeline.js';
 import { warmChanged } from './warm-variants.js';
 import { treeWatcher, type SeedsWatcher, type WatcherFactory } from './watcher.js';
 import { healthReport, scanLogFields, type LastScan } from './scan-report.js';
@@ -81,56 +80,20 @@ export class LiveSite {
     const { config, logger } = options;
     const pool = options.pool ?? new ParsePool();
     this.pool = pool;
-    this.pipeline = new Pipeline({
-      settings: config,
-      parser: pool,
-      clock: options.clock,
-      // Workers hold the bodies of what they parsed until their pages are written; releasing them
-      // afterwards hands their heaps back after a big scan (one warm worker stays for rescans).
-      export: {
-        outDir: config.outDir,
-        state: true,
-        pageWriter: pool,
-        release: () => pool.release(),
-        // The Cache-Control serve sends (assemble.ts), for the export's nginx and static-host files.
-        deploy: { maxAge: Math.min(intervalSeconds(config.cron), 300) },
-      },
-      hooks: {
-        stateDamaged: (reason) =>
-          logger.warn('state_damaged', {
-            file: STATE_FILE,
-            error: reason,
-            note: 'starting afresh; it is rewritten after this scan',
-          }),
-        snapshotIgnored: (reason) =>
-          logger.warn('snapshot_ignored', {
-            file: CATALOG_SNAPSHOT,
-            error: reason,
-            note: 'every seed file is read; it is rewritten after this scan',
-          }),
-        snapshotNotSaved: (error) =>
-          logger.warn('snapshot_not_saved', {
-            file: CATALOG_SNAPSHOT,
-            error: error.message,
-            note: 'the next restart reads more seed files',
-          }),
-        scanned: (stats) => {
-          if (stats.held) this.rescanWhenSettled();
-        },
+    this.pipeline = servePipeline(
+      config,
+      logger,
+      pool,
+      {
+        held: () => this.rescanWhenSettled(),
         siteMade: (site, before) => {
           this.site = site;
           this.swapped = { at: performance.now(), before };
           warmChanged(site, before);
         },
-        exportWarning: (warning) => logger.warn('export_warning', { warning }),
-        stateNotSaved: (error) =>
-          logger.warn('state_not_saved', {
-            file: STATE_FILE,
-            error: error.message,
-            note: 'guids of edited files and Last-Modified may not survive a restart',
-          }),
       },
-    });
+      options.clock,
+    );
   }
 
   current(): Site | undefined {
