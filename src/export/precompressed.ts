@@ -38,8 +38,9 @@ async function withEngine<T>(work: () => Promise<T>): Promise<T> {
  *
  * Levels are chosen for cold-build cost (tools/bench/precompress.ts; figures in docs/deployment.md):
  * - feeds, list pages, OPML and archive pages: gzip 6 and brotli 4. serve's gzip 9 makes the
- *   same bytes (±0.1 point) in ~1.6× the time; serve's gzip 9 + brotli 11 took 58× the CPU on the
- *   feeds of a 10,000-file corpus (420 KB each) for brotli output of 5.4% of the feed, not 7.4%.
+ *   same bytes (±0.1 point) in ~1.6× the time; gzip 9 + brotli 11 (serve's levels then; brotli 6
+ *   now, render/resource.ts) took 58× the CPU on the feeds of a 10,000-file corpus (420 KB each)
+ *   for brotli output of 5.4% of the feed, not 7.4%.
  *   Brotli 4 beat 5 and came within a point of 7 at a third of its time.
  * - article pages (one per article, 100,000 perhaps): gzip 6 only, written by the parse workers
  *   (0.26 ms a page; with brotli 11, 17 ms). A reader asking for br alone gets the page
