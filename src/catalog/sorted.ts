@@ -19,23 +19,32 @@ export function lowerBound<T>(
   return low;
 }
 
+/** Where `item` goes: after any equal items, as a stable sort would place a later one. */
+function insertionPoint<T>(list: readonly T[], item: T, compare: (a: T, b: T) => number): number {
+  let at = lowerBound(list, item, compare);
+  while (at < list.length && compare(list[at]!, item) === 0) at++;
+  return at;
+}
+
+/** The index of this very item (by identity, among equal ones), or -1. */
+function indexOfSorted<T>(list: readonly T[], item: T, compare: (a: T, b: T) => number): number {
+  for (let i = lowerBound(list, item, compare); i < list.length; i++) {
+    if (list[i] === item) return i;
+    if (compare(list[i]!, item) !== 0) break;
+  }
+  return -1;
+}
+
 /** Inserts after any equal items, as a stable sort would place a later one. */
 export function insertSorted<T>(list: T[], item: T, compare: (a: T, b: T) => number): void {
-  let low = lowerBound(list, item, compare);
-  while (low < list.length && compare(list[low]!, item) === 0) low++;
-  list.splice(low, 0, item);
+  list.splice(insertionPoint(list, item, compare), 0, item);
 }
 
 /** Removes this very item (among equal ones, by identity); false if it is not there. */
 export function removeSorted<T>(list: T[], item: T, compare: (a: T, b: T) => number): boolean {
-  for (let i = lowerBound(list, item, compare); i < list.length; i++) {
-    if (list[i] === item) {
-      list.splice(i, 1);
-      return true;
-    }
-    if (compare(list[i]!, item) !== 0) break;
-  }
-  return false;
+  const at = indexOfSorted(list, item, compare);
+  if (at >= 0) list.splice(at, 1);
+  return at >= 0;
 }
 
 /** Past this many changes, one sort costs less than moving the list once per change. */
@@ -81,18 +90,13 @@ export function applySortedWith<T, U>(
   const out = list.slice();
   const outProjected = projected.slice();
   for (const item of removed) {
-    for (let i = lowerBound(out, item, compare); i < out.length; i++) {
-      if (out[i] === item) {
-        out.splice(i, 1);
-        outProjected.splice(i, 1);
-        break;
-      }
-      if (compare(out[i]!, item) !== 0) break;
-    }
+    const at = indexOfSorted(out, item, compare);
+    if (at < 0) continue;
+    out.splice(at, 1);
+    outProjected.splice(at, 1);
   }
   for (const item of added) {
-    let at = lowerBound(out, item, compare);
-    while (at < out.length && compare(out[at]!, item) === 0) at++;
+    const at = insertionPoint(out, item, compare);
     out.splice(at, 0, item);
     outProjected.splice(at, 0, project(item));
   }

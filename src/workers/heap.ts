@@ -8,9 +8,10 @@ let collect: (() => void) | undefined;
 
 /**
  * A full garbage collection of the main thread's heap, once the scan that ended a big batch is
- * done (its catalog snapshot and state written: they leave tens of MB of strings). V8 does not collect on its own while a server idles: 45 s after the first scan of 10,000
- * files the heap still held 67 MB of the scan's garbage (133 MB used, 66 MB after a full GC, RSS
- * 485 → 406 MB), and ~330 MB of RSS at 50,000. Only after big batches (a cold or restart scan),
+ * done (its catalog snapshot and state written: they leave tens of MB of strings). V8 does not
+ * collect on its own while a server idles: 45 s after the first scan of 10,000 files the heap
+ * still held 67 MB of the scan's garbage (133 MB used, 66 MB after a full GC, RSS 485 → 406 MB),
+ * and ~330 MB of RSS at 50,000. Only after big batches (a cold or restart scan),
  * never after a one-file change: the pause is ~0.1 s per 100 MB of live heap.
  */
 export function collectGarbageSoon(delayMs = AFTER_MS): void {
