@@ -5,7 +5,7 @@
  * restart reads them back; a torn last line is dropped and the directory checked; the log is
  * compacted into the snapshot once it outgrows twice the live entries, with the same content.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,18 +20,16 @@ import { MANIFEST, writeSite } from '../../src/export/write-site.js';
 import { Pipeline, type Run } from '../../src/pipeline.js';
 import type { Site } from '../../src/render/site.js';
 import { fileForPath } from '../../src/render/urls.js';
-import { BASE_URL, LIMIT, SITE_TITLE, listFiles, makeTempDir } from '../support/site.js';
+import {
+  BASE_URL,
+  LIMIT,
+  SITE_TITLE,
+  listFiles,
+  tempDirsRemovedAfterAll,
+} from '../support/site.js';
 import { articleText, writeArticles } from '../support/small-corpus.js';
 
-const temps: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
-afterAll(async () => {
-  for (const t of temps) await t.remove();
-});
-async function tempDir(prefix: string): Promise<string> {
-  const t = await makeTempDir(prefix);
-  temps.push(t);
-  return t.dir;
-}
+const tempDir = tempDirsRemovedAfterAll();
 
 const ARTICLES = 40;
 const lines = (text: string) => text.split('\n').filter(Boolean);

@@ -4,7 +4,7 @@
  * written. A reader never sees it half filled; a failed or killed export leaves none of it; a file
  * that existed before is still replaced by a rename, never rewritten in place.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { link, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,17 +15,9 @@ import { commitStaged, EXPORT_MARKER, stageFile } from '../../src/export/staging
 import { writeSite } from '../../src/export/write-site.js';
 import type { Site } from '../../src/render/site.js';
 import { fileForPath } from '../../src/render/urls.js';
-import { listFiles, makeTempDir, SAMPLES, siteFor } from '../support/site.js';
+import { listFiles, SAMPLES, siteFor, tempDirsRemovedAfterAll } from '../support/site.js';
 
-const temps: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
-async function tempDir(): Promise<string> {
-  const t = await makeTempDir('seedfeed-new-dirs-');
-  temps.push(t);
-  return t.dir;
-}
-afterAll(async () => {
-  for (const t of temps) await t.remove();
-});
+const tempDir = tempDirsRemovedAfterAll('seedfeed-new-dirs-');
 
 let site: Site;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  * documents (nobody sees them before the export commits); pages replaced where readers look are
  * written only once every other document is staged, so a failure before leaves them as they were.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeArticlePages, type PageJob } from '../../src/export/article-pages.js';
@@ -12,17 +12,9 @@ import { MANIFEST } from '../../src/export/manifest.js';
 import { writeSite, type PageWriter } from '../../src/export/write-site.js';
 import type { Site } from '../../src/render/site.js';
 import { fileForPath } from '../../src/render/urls.js';
-import { listFiles, makeTempDir, SAMPLES, siteFor } from '../support/site.js';
+import { listFiles, SAMPLES, siteFor, tempDirsRemovedAfterAll } from '../support/site.js';
 
-const temps: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
-async function tempDir(): Promise<string> {
-  const t = await makeTempDir('seedfeed-page-order-');
-  temps.push(t);
-  return t.dir;
-}
-afterAll(async () => {
-  for (const t of temps) await t.remove();
-});
+const tempDir = tempDirsRemovedAfterAll('seedfeed-page-order-');
 
 let site: Site;
 beforeAll(async () => {

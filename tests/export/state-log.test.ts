@@ -3,24 +3,16 @@
  * save appends what changed, a load reads both back, a torn last line is dropped (and the next
  * save compacts), a damaged log is a fresh start, and compaction keeps the content.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { emptyMemory, type Memory } from '../../src/catalog/memory.js';
 import { loadState, saveState, STATE_FILE, STATE_LOG } from '../../src/export/state.js';
 import type { Site } from '../../src/render/site.js';
-import { makeTempDir } from '../support/site.js';
+import { tempDirsRemovedAfterAll } from '../support/site.js';
 
-const temps: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
-afterAll(async () => {
-  for (const t of temps) await t.remove();
-});
-async function tempDir(): Promise<string> {
-  const t = await makeTempDir('seedfeed-state-');
-  temps.push(t);
-  return t.dir;
-}
+const tempDir = tempDirsRemovedAfterAll('seedfeed-state-');
 
 type Validator = { key: string; etag: string; lastModified: Date };
 /** saveState reads only a Site's resources. */

@@ -3,7 +3,7 @@
  * when nothing changed; removes what it wrote before and no longer serves, leaving other
  * people's files alone; never leaves temporary files behind.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,22 +17,14 @@ import {
   listFiles,
   makeApp,
   makeSite,
-  makeTempDir,
   requestPath,
   scanCatalog,
   siteFor,
+  tempDirsRemovedAfterAll,
 } from '../support/site.js';
 import { isServerFile } from '../deploy/server-files.js';
 
-const temps: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
-async function tempDir(prefix: string): Promise<string> {
-  const t = await makeTempDir(prefix);
-  temps.push(t);
-  return t.dir;
-}
-afterAll(async () => {
-  for (const t of temps) await t.remove();
-});
+const tempDir = tempDirsRemovedAfterAll();
 
 describe('export of the five samples', () => {
   let out: string;

@@ -1,5 +1,5 @@
 /** Shared helpers for the render, HTTP and export tests: a real scan → Site → Hono app, and XML checks. */
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { statSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -136,6 +136,22 @@ export async function makeTempDir(
 ): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * For a test file's top level: makes temporary directories (named from `prefix`, or the one
+ * given at the call) and removes them all after the file's tests.
+ */
+export function tempDirsRemovedAfterAll(prefix?: string): (named?: string) => Promise<string> {
+  const made: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
+  afterAll(async () => {
+    for (const t of made) await t.remove();
+  });
+  return async (named = prefix) => {
+    const t = await makeTempDir(named);
+    made.push(t);
+    return t.dir;
+  };
 }
 
 /** Every file below `dir`, as paths relative to it with `/` separators, sorted. */
