@@ -134,8 +134,8 @@ export class DeltaFeeds {
   private async respond(c: Context, current: Resource, delta: Resource): Promise<Response> {
     const accepted = chooseEncoding(requestHeader(c, 'accept-encoding'));
     // The ETag names the current instance (RFC 3229 §10.5.3): the one a full 200 would carry.
-    const fullEncoding = current.body.length >= MIN_COMPRESS_BYTES ? accepted : undefined;
-    const etag = fullEncoding ? (await variantOf(current, fullEncoding)).etag : current.etag;
+    const fullEncoding = current.size >= MIN_COMPRESS_BYTES ? accepted : undefined;
+    const etag = current.etagOf(fullEncoding);
     const encoding = delta.body.length >= MIN_COMPRESS_BYTES ? accepted : undefined;
     const body = encoding ? (await variantOf(delta, encoding)).body : delta.body;
     const head = c.req.method === 'HEAD';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import { routeOfPath, routeOfResource, type RequestCounter } from './request-counters.js';
-import type { Encoded, Resource } from '../render/resource.js';
+import type { Resource } from '../render/resource.js';
 import { chooseEncoding, isNotModified } from './conditional.js';
 
 const MIN_COMPRESS_BYTES = 512;
@@ -82,16 +82,17 @@ export function representations(options: {
   function headersFor(
     resource: Resource,
     encoding: 'gzip' | 'br' | undefined,
-    variant: Encoded,
-    status: 200 | 304,
+    etag: string,
+    /** The representation's length; undefined for a 304. */
+    length: number | undefined,
   ): Record<string, string> {
     let byKey = headerCache.get(resource);
     if (!byKey) headerCache.set(resource, (byKey = new Map()));
-    const key = `${status}${encoding ?? ''}`;
+    const key = `${length === undefined ? 304 : 200}${encoding ?? ''}`;
     let headers = byKey.get(key);
     if (!headers) {
       headers = {
-        ETag: variant.etag,
+        ETag: etag,
         'Last-Modified': resource.lastModified.toUTCString(),
         'Cache-Control':
           resource.maxAge === undefined ? cacheControl : `public, max-age=${resource.maxAge}`,
@@ -99,10 +100,10 @@ export function representations(options: {
         Vary: 'Accept-Encoding',
         'X-Content-Type-Options': 'nosniff',
         ...(resource.isFeed ? { 'Access-Control-Allow-Origin': '*' } : HTML_SECURITY),
-        ...(status === 200
+        ...(length !== undefined
           ? {
               'Content-Type': resource.contentType,
-              'Content-Length': String(variant.body.length),
+              'Content-Length': String(length),
               ...(encoding ? { 'Content-Encoding': encoding } : {}),
             }
           : {}),
@@ -113,30 +114,29 @@ export function representations(options: {
   }
 
   async function send(c: Context, resource: Resource): Promise<Response> {
+    // Length and ETags outlive the bytes (a document the Site's budget dropped): a 304 is
+    // answered without making the document or its variant again.
     const encoding =
-      resource.body.length >= MIN_COMPRESS_BYTES
+      resource.size >= MIN_COMPRESS_BYTES
         ? encodingFor(requestHeader(c, 'accept-encoding'))
         : undefined;
-    const variant = encoding
-      ? (resource.ready(encoding) ?? (await resource.variant(encoding)))
-      : resource;
+    const etag = resource.etagOf(encoding);
     const conditional = {
       ifNoneMatch: requestHeader(c, 'if-none-match'),
       ifModifiedSince: requestHeader(c, 'if-modified-since'),
     };
     if (
       (conditional.ifNoneMatch !== undefined || conditional.ifModifiedSince !== undefined) &&
-      isNotModified(conditional, [resource.etag, variant.etag], resource.lastModified)
+      isNotModified(conditional, [resource.etag, etag], resource.lastModified)
     ) {
       requests.count(routeOfResource(resource), 304, 0);
-      return respond(c, null, 304, headersFor(resource, encoding, variant, 304));
+      return respond(c, null, 304, headersFor(resource, encoding, etag, undefined));
     }
-    requests.count(
-      routeOfResource(resource),
-      200,
-      c.req.method === 'HEAD' ? 0 : variant.body.length,
-    );
-    return respond(c, variant.body, 200, headersFor(resource, encoding, variant, 200));
+    const body = encoding
+      ? (resource.ready(encoding) ?? (await resource.variant(encoding))).body
+      : resource.body;
+    requests.count(routeOfResource(resource), 200, c.req.method === 'HEAD' ? 0 : body.length);
+    return respond(c, body, 200, headersFor(resource, encoding, etag, body.length));
   }
 
   function sendNotFound(c: Context, page: Resource): Response {

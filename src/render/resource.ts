@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { DocumentBudget, Evictable } from './document-budget.js';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -23,13 +24,20 @@ export function strongEtag(body: Uint8Array, suffix = ''): string {
 /**
  * One response of the site, ready to send: bytes, type, validators. Compressed variants are made
  * once, on first demand (off the event loop, in zlib's thread pool), and kept with the resource —
- * never per request.
+ * never per request. A resource kept within a DocumentBudget (the Site's feeds and list pages)
+ * may have its bytes and variants dropped and made again from its renderer; its ETag, length and
+ * Last-Modified stay, so conditional requests never make it again.
  */
-export class Resource {
+export class Resource implements Evictable {
   private bytes: Uint8Array | undefined;
   private tag: string | undefined;
-  /** What renders the body, until it is asked for (then dropped, with what it holds on to). */
+  private length: number | undefined;
+  /**
+   * What renders the body. Without a budget it is dropped once used (with what it holds on to);
+   * within one it stays, to make the bytes again after an eviction.
+   */
   private render: (() => string | Uint8Array) | undefined;
+  private budget: DocumentBudget | undefined;
   private readonly encoded = new Map<Encoding, Promise<Encoded>>();
   private readonly done = new Map<Encoding, Encoded>();
 
@@ -48,20 +56,36 @@ export class Resource {
     readonly compression: Compression = 'full',
   ) {
     if (typeof body === 'function') this.render = body;
-    else this.bytes = typeof body === 'string' ? encoder.encode(body) : body;
+    else this.hold(typeof body === 'string' ? encoder.encode(body) : body);
   }
 
   get body(): Uint8Array {
-    if (this.bytes === undefined) {
+    let bytes = this.bytes;
+    if (bytes === undefined) {
       const rendered = this.render!();
-      this.bytes = typeof rendered === 'string' ? encoder.encode(rendered) : rendered;
-      this.render = undefined;
+      bytes = typeof rendered === 'string' ? encoder.encode(rendered) : rendered;
+      // Made again after an eviction: readers hold its ETag, so it must name these bytes.
+      if (this.tag !== undefined && strongEtag(bytes) !== this.tag)
+        throw new Error(`${this.path} was made again with other bytes than its ETag names`);
+      this.hold(bytes);
+      if (!this.budget) this.render = undefined;
     }
-    return this.bytes;
+    this.budget?.use(this);
+    return bytes;
+  }
+
+  /** The body's length, known without the body once it has been made. */
+  get size(): number {
+    return this.length ?? this.body.length;
   }
 
   get etag(): string {
     return (this.tag ??= strongEtag(this.body));
+  }
+
+  /** The ETag of the variant in `encoding` (or of the body itself), without making it. */
+  etagOf(encoding: Encoding | undefined): string {
+    return encoding ? this.etag.replace(/"$/, `-${encoding}"`) : this.etag;
   }
 
   /** Feeds and the OPML list, not pages, the stylesheet or the icon. */
@@ -69,24 +93,43 @@ export class Resource {
     return !/^(text\/html|text\/css|image\/)/.test(this.contentType);
   }
 
-  /** The same resource with another Last-Modified (used when the bytes did not change). */
-  withLastModified(lastModified: Date): Resource {
-    void this.etag; // rendered once, for both
-    const copy = Object.create(Resource.prototype) as Resource;
-    Object.assign(copy, this, {
-      lastModified,
-      encoded: new Map(this.encoded),
-      done: new Map(this.done),
-    });
-    return copy;
+  /**
+   * Puts this resource's bytes under `budget`, `render` making them again after an eviction. A
+   * resource the next Site takes over is given that Site's budget and renderer, which render
+   * the same bytes (equal keys), so that nothing of the last Site is kept alive through it.
+   */
+  keepWithin(budget: DocumentBudget, render: () => string | Uint8Array): this {
+    this.budget = budget; // the last Site's hands it over (DocumentBudget.takeOver)
+    this.render = render;
+    return this;
+  }
+
+  /** What the bytes and variants it holds now weigh (DocumentBudget). */
+  get heldBytes(): number {
+    let bytes = this.bytes?.length ?? 0;
+    for (const variant of this.done.values()) bytes += variant.body.length;
+    return bytes;
+  }
+
+  /** Drops the bytes and variants, if they can be made again (DocumentBudget). */
+  evict(): void {
+    if (!this.render || this.bytes === undefined) return;
+    this.tag ??= strongEtag(this.bytes); // kept: a conditional request needs no bytes
+    this.bytes = undefined;
+    this.encoded.clear();
+    this.done.clear();
   }
 
   variant(encoding: Encoding): Promise<Encoded> {
     let pending = this.encoded.get(encoding);
     if (!pending) {
+      const etag = this.etagOf(encoding);
       pending = compress(this.body, encoding, this.compression).then((body) => {
-        const encoded = { body, etag: this.etag.replace(/"$/, `-${encoding}"`) };
-        this.done.set(encoding, encoded);
+        const encoded = { body, etag };
+        if (this.encoded.get(encoding) === pending) {
+          this.done.set(encoding, encoded);
+          this.budget?.use(this);
+        }
         return encoded;
       });
       this.encoded.set(encoding, pending);
@@ -105,7 +148,14 @@ export class Resource {
 
   /** The compressed variant if it is made already (no await on the hot path). */
   ready(encoding: Encoding): Encoded | undefined {
-    return this.done.get(encoding);
+    const made = this.done.get(encoding);
+    if (made) this.budget?.use(this);
+    return made;
+  }
+
+  private hold(bytes: Uint8Array): void {
+    this.bytes = bytes;
+    this.length = bytes.length;
   }
 }
 

@@ -17,6 +17,8 @@ export interface SiteOptions {
   readonly limit: number;
   /** Articles per RFC 5005 archive page (default 100). */
   readonly archivePageSize?: number;
+  /** Bytes the rendered feeds and list pages may hold at once (site.ts DOCUMENT_BYTES). */
+  readonly documentBytes?: number;
 }
 
 /** What every output of one Site is rendered from, settled when the Site is made and never changed. */

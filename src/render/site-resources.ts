@@ -1,10 +1,19 @@
-import type { FeedSpec } from './feed-model.js';
-import { feedSpec, GROUP_TEXT, historyLinks, renderFeed } from './feed-specs.js';
+import type { DocumentBudget } from './document-budget.js';
 import type { FeedRoutes } from './feed-routes.js';
+import { GROUP_TEXT } from './feed-specs.js';
 import { shortHash, type FingerprintMemo } from './fingerprint.js';
-import { opmlListDate, opmlListKey, renderOpml } from './opml.js';
-import { renderCategoryPage, renderGroupPage, renderIndexPage, type GroupLink } from './pages.js';
+import { opmlListDate, opmlListKey } from './opml.js';
+import type { GroupLink } from './pages.js';
 import { newestChange } from './last-modified.js';
+import {
+  categoryPage,
+  feed,
+  groupPage,
+  indexPage,
+  opmlList,
+  type Render,
+  type SpecMemo,
+} from './renderers.js';
 import { Resource } from './resource.js';
 import type { SiteGroup } from './site-groups.js';
 import type { SiteInputs } from './site-inputs.js';
@@ -42,23 +51,28 @@ class ResourceMap extends Map<string, Resource> implements SiteResources {
 }
 
 /**
- * Every feed and list page of a site, in a stable order, each rendered on first use. An output
- * whose key is the previous one's is taken over as it was, bytes, ETag and Last-Modified.
+ * Every feed and list page of a site, in a stable order, each rendered on first use, its bytes
+ * kept within `budget`. An output whose key is the previous one's is taken over as it was,
+ * bytes, ETag and Last-Modified.
  */
 export function eagerResources(
   inputs: SiteInputs,
   routes: FeedRoutes,
+  budget: DocumentBudget,
   previous: Previous | undefined,
   standing: ReadonlySet<SiteGroup> = new Set(),
 ): SiteResources {
   const { catalog, options, urls, prints, groups, page: ctx } = inputs;
   const resources = new ResourceMap(inputs.memo);
   const byIds = (ids: readonly string[]) => ids.map((id) => catalog.byId.get(id)!);
+  // The renderers are made by renderers.ts, out of this scope: they are kept with the resources
+  // (to render again after an eviction), and a closure made here would keep `previous` too.
+  const specs: SpecMemo = {};
   const add = (
     path: string,
     contentType: string,
     key: () => string,
-    render: () => string,
+    render: Render,
     // Worked out only for what is rendered again: the key covers the dates it reads.
     lastModified: () => Date,
     // A group the last Site rendered whose articles are the same: its outputs stand, unkeyed.
@@ -66,17 +80,18 @@ export function eagerResources(
   ) => {
     const old = previous?.get(path);
     if (group && standing.has(group) && old instanceof Resource) {
-      resources.set(path, old);
+      resources.set(path, old.keepWithin(budget, render));
       return;
     }
     const fullKey = shortHash(`${inputs.settings}|${key()}`);
     if (old instanceof Resource && old.key === fullKey) {
-      resources.set(path, old);
+      resources.set(path, old.keepWithin(budget, render));
       return;
     }
     // Rendered when first asked for (a reader, the export): the Site is swapped in without
     // waiting for the feeds a change touched, and a reader waits for the one it asks for only.
-    resources.set(path, new Resource(path, contentType, render, lastModified(), fullKey));
+    const made = new Resource(path, contentType, render, lastModified(), fullKey);
+    resources.set(path, made.keepWithin(budget, render));
   };
   const addFeeds = (group: SiteGroup) => {
     const layout = routes.layoutOf(group);
@@ -85,18 +100,12 @@ export function eagerResources(
     let key: string | undefined;
     const keyOf = () =>
       (key ??= `feed|${group.kind}|${group.name}|${prints.printsOf(ids)}|${newestPage}`);
-    let spec: FeedSpec | undefined;
     for (const format of FEED_FORMATS) {
       add(
         paths.groupFeed(group.page, format),
         CONTENT_TYPES[format],
         () => `${format}|${keyOf()}`,
-        () =>
-          renderFeed(
-            format,
-            (spec ??= feedSpec(inputs, group, ids, undefined, historyLinks(urls, group, layout))),
-            false,
-          ),
+        feed(inputs, group, layout, format, specs),
         () => newestChange(byIds(ids)),
         group,
       );
@@ -113,14 +122,7 @@ export function eagerResources(
     CONTENT_TYPES.html,
     () =>
       `index|${prints.printsOf(allIds.slice(0, NEWEST_ON_INDEX))}|${categoriesKey(inputs)}|${allIds.length}|${groupsKey}`,
-    () =>
-      renderIndexPage(ctx, {
-        categories: catalog.categories,
-        newest: catalog.articles.slice(0, NEWEST_ON_INDEX),
-        total: catalog.articles.length,
-        tags: indexTags,
-        authors: indexAuthors,
-      }),
+    indexPage(ctx, catalog, NEWEST_ON_INDEX, indexTags, indexAuthors),
     () => newestChange(catalog.articles.slice(0, NEWEST_ON_INDEX)),
   );
   catalog.categories.forEach((category, i) => {
@@ -130,7 +132,7 @@ export function eagerResources(
       paths.category(category.slug),
       CONTENT_TYPES.html,
       () => `category|${category.name}|${category.articleIds.length}|${prints.printsOf(listed)}`,
-      () => renderCategoryPage(ctx, { category, articles: byIds(listed) }),
+      categoryPage(ctx, catalog, category, listed),
       () => newestChange(byIds(listed)),
       groups.categories[i],
     );
@@ -143,14 +145,7 @@ export function eagerResources(
       group.page,
       CONTENT_TYPES.html,
       () => `${group.kind}|${group.name}|${group.articleIds.length}|${prints.printsOf(listed)}`,
-      () =>
-        renderGroupPage(ctx, {
-          heading: text.heading,
-          title: text.title,
-          page: group.page,
-          count: group.articleIds.length,
-          articles: byIds(listed),
-        }),
+      groupPage(ctx, catalog, group, text, listed),
       () => newestChange(byIds(listed)),
       group,
     );
@@ -161,13 +156,7 @@ export function eagerResources(
     paths.opml,
     CONTENT_TYPES.opml,
     () => `opml|${opmlListKey(catalog.categories)}|${listDate.getTime()}`,
-    () =>
-      renderOpml({
-        siteTitle: options.siteTitle,
-        categories: catalog.categories,
-        updated: listDate,
-        urls,
-      }),
+    opmlList(options.siteTitle, catalog.categories, listDate, urls),
     () => listDate,
   );
   for (const asset of staticResources()) resources.set(asset.path, asset);

@@ -1,6 +1,7 @@
 import type { Article, Catalog } from '../model.js';
 import { ArchivePages } from './archive-pages.js';
 import { ArticlePages } from './article-pages.js';
+import { DocumentBudget } from './document-budget.js';
 import { FeedRoutes, isArchivePage } from './feed-routes.js';
 import type { FeedQuery } from './filters.js';
 import { FingerprintMemo, shortHash } from './fingerprint.js';
@@ -20,6 +21,15 @@ import { variantCache, Variants } from './variants.js';
 export { ARCHIVE_MAX_AGE } from './archive-pages.js';
 export { hotArticles } from './hot-articles.js';
 export type { SiteOptions } from './site-inputs.js';
+
+/**
+ * Bytes a Site's rendered feeds and list pages may hold, their gzip and brotli variants
+ * included, unless SiteOptions.documentBytes says otherwise. The eager documents of the bench
+ * corpora weigh ~59 MB (160 of them, the feeds 0.2-0.55 MB each) whatever the number of
+ * articles; the ones readers poll stay, the rest are made again when asked for
+ * (docs/performance.md, "Where the memory goes").
+ */
+export const DOCUMENT_BYTES = 16 << 20;
 export type { Previous, SiteResources, Validator } from './site-resources.js';
 
 /**
@@ -38,12 +48,16 @@ export class Site {
   private readonly archives: ArchivePages;
   private readonly articles: ArticlePages;
   private readonly variants: Variants;
+  /** Bounds the bytes `resources` hold; the next Site takes over what it still holds. */
+  readonly budget: DocumentBudget;
   /** What may differ from the Site this one was made from; undefined when made whole. */
   readonly change: SiteChange | undefined;
 
   private constructor(
     private readonly inputs: SiteInputs,
     previous: Previous | undefined,
+    /** The last Site, whose budget holds the bytes of what this one takes over. */
+    last: Site | undefined,
     /** The Site this one is made from, and its groups whose outputs stand (standingGroups). */
     from?: { readonly site: Site; readonly standing: ReadonlySet<SiteGroup> },
   ) {
@@ -56,7 +70,9 @@ export class Site {
       inputs.archivePageSize,
       from && change && { routes: from.site.routes, times: changedTimes(change) },
     );
-    this.resources = eagerResources(inputs, this.routes, previous, from?.standing);
+    this.budget = new DocumentBudget(inputs.options.documentBytes ?? DOCUMENT_BYTES);
+    this.resources = eagerResources(inputs, this.routes, this.budget, previous, from?.standing);
+    if (last) this.budget.takeOver(last.budget, new Set(this.resources.values()));
     this.change =
       from &&
       change &&
@@ -133,7 +149,7 @@ export class Site {
       before?.fingerprints ?? new FingerprintMemo(),
     );
     const standing = basis && standingGroups(basis.inputs, inputs);
-    return new Site(inputs, before, basis && standing && { site: basis, standing });
+    return new Site(inputs, before, last, basis && standing && { site: basis, standing });
   }
 
   /** Every path of the site, eager and lazy, in a stable order. */

@@ -1,0 +1,121 @@
+/**
+ * A Site's feeds and list pages are held within a byte budget (render/document-budget.ts): past
+ * it the least recently used are dropped and rendered again when asked for, with the same bytes
+ * and ETag, and a conditional request of a dropped one is answered without rendering it.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
+import type { Catalog } from '../../src/model.js';
+import type { Resource } from '../../src/render/resource.js';
+import { Site, type SiteOptions } from '../../src/render/site.js';
+import { BASE_URL, SAMPLES, SITE_TITLE, makeApp, scanCatalog } from '../support/site.js';
+
+const T0 = new Date('2030-01-01T00:00:00Z');
+const options = (documentBytes: number): SiteOptions => ({
+  baseUrl: BASE_URL,
+  siteTitle: SITE_TITLE,
+  limit: 50,
+  documentBytes,
+});
+
+let catalog: Catalog;
+let unbounded: Site;
+/** Every eager document's bytes, rendered once with room for all of them. */
+const reference = new Map<string, { body: Buffer; etag: string }>();
+beforeAll(async () => {
+  catalog = await scanCatalog(SAMPLES);
+  unbounded = await Site.create(catalog, options(1 << 30), T0);
+  for (const [path, r] of unbounded.resources)
+    reference.set(path, { body: Buffer.from(r.body), etag: r.etag });
+});
+
+const feeds = (site: Site) => [...site.resources.values()].filter((r) => r.isFeed);
+
+describe('the document budget', () => {
+  it('holds no more than its bytes once every document has been rendered', async () => {
+    const sizes = feeds(unbounded).map((r) => r.size);
+    const bound = Math.max(...sizes) * 2;
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeGreaterThan(bound * 2); // the samples are enough
+    const site = await Site.create(catalog, options(bound), T0);
+    for (const r of site.resources.values()) {
+      void r.body;
+      await r.variant('gzip');
+      expect(site.budget.bytes).toBeLessThanOrEqual(bound);
+    }
+    const held = [...site.resources.values()].filter((r) => r.heldBytes > 0);
+    expect(held.length).toBeLessThan(site.resources.size);
+    // Never-dropped resources (the stylesheet, the icon) are not in it.
+    expect(site.budget.bytes).toBe(
+      [...site.budget.documents()].reduce((sum, d) => sum + d.heldBytes, 0),
+    );
+  });
+
+  it('renders a dropped document again with the same bytes, ETag and gzip bytes', async () => {
+    const site = await Site.create(catalog, options(0), T0);
+    const [first, second] = feeds(site);
+    const gzip = Buffer.from((await first!.variant('gzip')).body);
+    void second!.body; // the only one held now
+    expect(first!.heldBytes).toBe(0);
+    expect(first!.etag).toBe(reference.get(first!.path)!.etag);
+    expect(Buffer.from(first!.body).equals(reference.get(first!.path)!.body)).toBe(true);
+    const again = await first!.variant('gzip');
+    expect(Buffer.from(again.body).equals(gzip)).toBe(true);
+    expect(again.etag).toBe(first!.etagOf('gzip'));
+    expect(gunzipSync(again.body).equals(reference.get(first!.path)!.body)).toBe(true);
+  });
+
+  it('hands what it holds to the next Site, whose renderers make the same bytes', async () => {
+    const site = await Site.create(catalog, options(1 << 30), T0);
+    for (const r of site.resources.values()) void r.body;
+    const held = site.budget.bytes;
+    const next = await Site.create(catalog, options(1 << 30), T0, site);
+    const taken = feeds(next).filter((r) => site.resources.get(r.path) === r);
+    expect(taken.length).toBe(feeds(next).length); // nothing changed: all taken over
+    expect(next.budget.bytes).toBe(held);
+    expect(site.budget.bytes).toBe(0);
+    for (const r of taken) {
+      r.evict();
+      expect(r.heldBytes).toBe(0);
+      expect(Buffer.from(r.body).equals(reference.get(r.path)!.body)).toBe(true);
+    }
+    expect(site.budget.bytes).toBe(0); // counted by the budget of the Site that serves them
+    expect(next.budget.bytes).toBe(held);
+  });
+});
+
+describe('a conditional GET of a dropped document', () => {
+  let site: Site;
+  let app: ReturnType<typeof makeApp>;
+  let a: Resource;
+  let b: Resource;
+  beforeAll(async () => {
+    site = await Site.create(catalog, options(0), T0);
+    app = makeApp(() => site);
+    [a, b] = feeds(site) as [Resource, Resource];
+  });
+
+  for (const encoding of [undefined, 'gzip', 'br'] as const) {
+    it(`answers 304 without rendering it (${encoding ?? 'identity'})`, async () => {
+      const accept: Record<string, string> = encoding ? { 'Accept-Encoding': encoding } : {};
+      const full = await app.request(a.path, { headers: accept });
+      expect(full.status).toBe(200);
+      const etag = full.headers.get('etag')!;
+      expect(etag).toBe(a.etagOf(encoding));
+      await app.request(b.path, { headers: accept }); // a is dropped
+      expect(a.heldBytes).toBe(0);
+      const cached = await app.request(a.path, { headers: { ...accept, 'If-None-Match': etag } });
+      expect(cached.status).toBe(304);
+      expect(cached.headers.get('etag')).toBe(etag);
+      expect(a.heldBytes).toBe(0); // not rendered
+      const since = await app.request(a.path, {
+        headers: { ...accept, 'If-Modified-Since': full.headers.get('last-modified')! },
+      });
+      expect(since.status).toBe(304);
+      expect(a.heldBytes).toBe(0);
+      // A 200 after it is the same representation.
+      const again = await app.request(a.path, { headers: accept });
+      expect(again.headers.get('etag')).toBe(etag);
+      expect(Buffer.from(await again.arrayBuffer())).toEqual(Buffer.from(await full.arrayBuffer()));
+    });
+  }
+});
