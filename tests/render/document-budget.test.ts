@@ -4,6 +4,8 @@
  * and ETag, and a conditional request of a dropped one is answered without rendering it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import type { Catalog } from '../../src/model.js';
 import type { Resource } from '../../src/render/resource.js';
@@ -80,6 +82,29 @@ describe('the document budget', () => {
     }
     expect(site.budget.bytes).toBe(0); // counted by the budget of the Site that serves them
     expect(next.budget.bytes).toBe(held);
+  });
+});
+
+describe('an output the next Site takes over', () => {
+  it('keeps nothing of the last Site alive: it renders with the next Site', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let first: Site | undefined = await Site.create(await scanCatalog(SAMPLES), options(0), T0);
+    for (const r of first.resources.values()) void r.body;
+    const gone = new WeakRef(first.catalog);
+    // Another scan of the same files: another catalog, the same keys, so every output is taken over.
+    const next = await Site.create(await scanCatalog(SAMPLES), options(0), T0, first);
+    expect(feeds(next).every((r) => first!.resources.get(r.path) === r)).toBe(true);
+    first = undefined;
+    for (let i = 0; i < 10 && gone.deref(); i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(gone.deref()).toBeUndefined();
+    for (const r of feeds(next)) {
+      r.evict();
+      expect(Buffer.from(r.body).equals(reference.get(r.path)!.body)).toBe(true);
+    }
   });
 });
 
