@@ -13,6 +13,8 @@ import { Site, type SiteOptions } from '../../src/render/site.js';
 import { BASE_URL, SAMPLES, SITE_TITLE, makeApp, scanCatalog } from '../support/site.js';
 
 const T0 = new Date('2030-01-01T00:00:00Z');
+/** The next Site's clock: what it renders again of the last one's must not depend on it. */
+const LATER = new Date('2030-01-01T01:00:00Z');
 const options = (documentBytes: number): SiteOptions => ({
   baseUrl: BASE_URL,
   siteTitle: SITE_TITLE,
@@ -70,7 +72,7 @@ describe('the document budget', () => {
     const site = await Site.create(catalog, options(1 << 30), T0);
     for (const r of site.resources.values()) void r.body;
     const held = site.budget.bytes;
-    const next = await Site.create(catalog, options(1 << 30), T0, site);
+    const next = await Site.create(catalog, options(1 << 30), LATER, site);
     const taken = feeds(next).filter((r) => site.resources.get(r.path) === r);
     expect(taken.length).toBe(feeds(next).length); // nothing changed: all taken over
     expect(next.budget.bytes).toBe(held);
@@ -93,7 +95,7 @@ describe('an output the next Site takes over', () => {
     for (const r of first.resources.values()) void r.body;
     const gone = new WeakRef(first.catalog);
     // Another scan of the same files: another catalog, the same keys, so every output is taken over.
-    const next = await Site.create(await scanCatalog(SAMPLES), options(0), T0, first);
+    const next = await Site.create(await scanCatalog(SAMPLES), options(0), LATER, first);
     expect(feeds(next).every((r) => first!.resources.get(r.path) === r)).toBe(true);
     first = undefined;
     for (let i = 0; i < 10 && gone.deref(); i++) {
