@@ -16,6 +16,8 @@ export interface Config {
   readonly baseUrl: string;
   readonly limit: number;
   readonly maxFileBytes: number;
+  /** Bytes the rendered feeds and list pages may hold at once (render/document-budget.ts). */
+  readonly documentBytes: number;
   readonly extensions: readonly string[];
   readonly cron: string;
   readonly watch: boolean;
@@ -112,6 +114,14 @@ export const OPTIONS: readonly Option[] = [
     type: 'string',
     default: '5MB',
     help: 'larger seed files are rejected unread (e.g. 500KB, 5MB)',
+  },
+  {
+    key: 'documentBytes',
+    flag: 'document-cache',
+    env: 'SEEDFEED_DOCUMENT_CACHE',
+    type: 'string',
+    default: '16MB',
+    help: 'rendered feeds and list pages kept in memory; others are rendered again when asked for',
   },
   {
     key: 'extensions',
@@ -283,6 +293,9 @@ export function loadConfig(
     parseSize(String(get('maxFileBytes'))) ??
     fail('max-file-size', get('maxFileBytes'), 'is not a size such as 5MB');
   if (maxFileBytes < 1) fail('max-file-size', get('maxFileBytes'), 'must be at least 1 byte');
+  const documentBytes =
+    parseSize(String(get('documentBytes'))) ??
+    fail('document-cache', get('documentBytes'), 'is not a size such as 16MB');
   const extensions = String(get('extensions'))
     .split(',')
     .map((e) => e.trim().toLowerCase())
@@ -361,6 +374,7 @@ export function loadConfig(
     baseUrl,
     limit,
     maxFileBytes,
+    documentBytes,
     extensions,
     cron,
     watch,

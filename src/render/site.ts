@@ -24,7 +24,7 @@ export type { SiteOptions } from './site-inputs.js';
 
 /**
  * Bytes a Site's rendered feeds and list pages may hold, their gzip and brotli variants
- * included, unless SiteOptions.documentBytes says otherwise. The eager documents of the bench
+ * included, unless SiteOptions.documentBytes says otherwise (`--document-cache`). The eager documents of the bench
  * corpora weigh ~59 MB (160 of them, the feeds 0.2-0.55 MB each) whatever the number of
  * articles; the ones readers poll stay, the rest are made again when asked for
  * (docs/performance.md, "Where the memory goes").

@@ -7,10 +7,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import type { Catalog } from '../../src/model.js';
+import { Pipeline } from '../../src/pipeline.js';
 import type { Resource } from '../../src/render/resource.js';
 import { Site, type SiteOptions } from '../../src/render/site.js';
-import { BASE_URL, SAMPLES, SITE_TITLE, makeApp, scanCatalog } from '../support/site.js';
+import { BASE_URL, SAMPLES, SITE_TITLE, builtSite, makeApp, scanCatalog } from '../support/site.js';
 
 const T0 = new Date('2030-01-01T00:00:00Z');
 /** The next Site's clock: what it renders again of the last one's must not depend on it. */
@@ -145,4 +147,18 @@ describe('a conditional GET of a dropped document', () => {
       expect(Buffer.from(await again.arrayBuffer())).toEqual(Buffer.from(await full.arrayBuffer()));
     });
   }
+});
+
+describe('--document-cache', () => {
+  it('is the budget of the Sites serve and build make (16 MB unless set; 0 holds only the one in use)', async () => {
+    const config = (flags: Record<string, string>, env: Record<string, string> = {}) =>
+      loadConfig({ seeds: SAMPLES, ...flags }, env);
+    expect(config({}).documentBytes).toBe(16 << 20);
+    expect(config({ 'document-cache': '512KB' }).documentBytes).toBe(512 << 10);
+    expect(config({}, { SEEDFEED_DOCUMENT_CACHE: '0' }).documentBytes).toBe(0);
+    expect(() => config({ 'document-cache': 'lots' })).toThrow(ConfigError);
+    const settings = config({ 'document-cache': '1KB' });
+    const site = await builtSite(new Pipeline({ settings, clock: () => T0 }));
+    expect(site.budget.maxBytes).toBe(1024);
+  });
 });
