@@ -1,144 +1,34 @@
-import sanitizeHtml from 'sanitize-html';
 import { limitNesting } from './nesting.js';
 import { stripXmlIllegal } from './text.js';
-import { cutRelatedReading, isBoilerplateLine } from './boilerplate.js';
+import { cutRelatedReading } from './boilerplate.js';
+import { writeSanitized, type Written } from './sanitizing-writer.js';
 
 /**
  * The one gate HTML passes before it reaches a feed or the preview page. cheerio is a parser,
  * not a sanitizer (removing a few tags left 27 of 33 XSS payloads active in our tests), so this
- * is sanitize-html with an explicit allowlist: structure, emphasis, links, images, lists,
- * headings, tables and quotes survive; scripts, styles, frames, forms, comments, event handlers
- * and `javascript:` URLs do not.
+ * is an allowlist (sanitize-policy.ts) applied by a writer that keeps nothing else
+ * (sanitizing-writer.ts): it writes what sanitize-html wrote with the same policy.
  */
 
-const ALLOWED_TAGS = [
-  'p',
-  'br',
-  'hr',
-  'div',
-  'span',
-  'section',
-  'article',
-  'figure',
-  'figcaption',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'strong',
-  'b',
-  'em',
-  'i',
-  'u',
-  's',
-  'del',
-  'ins',
-  'mark',
-  'small',
-  'sub',
-  'sup',
-  'abbr',
-  'cite',
-  'q',
-  'time',
-  'a',
-  'img',
-  'ul',
-  'ol',
-  'li',
-  'dl',
-  'dt',
-  'dd',
-  'blockquote',
-  'pre',
-  'code',
-  'table',
-  'caption',
-  'thead',
-  'tbody',
-  'tfoot',
-  'tr',
-  'th',
-  'td',
-];
-
-/** Tags whose text is never content (sanitize-html would otherwise keep it as bare text). */
-const DROP_WITH_CONTENT = [
-  'script',
-  'style',
-  'noscript',
-  'template',
-  'textarea',
-  'option',
-  'select',
-  'button',
-  'iframe',
-  'object',
-  'embed',
-  'svg',
-  'math',
-  'head',
-  'title',
-  'canvas',
-  'video',
-  'audio',
-];
-
-/** Class tokens of blocks that are page furniture, not article: QR-code promos, editor credits, share bars. */
-const BOILERPLATE_CLASS =
-  /^(?:appendqr|qrcode|qr-code|qr_code|article-editor|share|social-share|advert)/i;
-
-const withScheme = (url: string | undefined) => (url?.startsWith('//') ? `https:${url}` : url);
-
-function isBoilerplate(frame: sanitizeHtml.IFrame): boolean {
-  const classes = frame.attribs.class?.split(/\s+/) ?? [];
-  if (classes.some((c) => BOILERPLATE_CLASS.test(c))) return true;
-  if (frame.tag === 'img') {
-    // 1×1 tracking pixels
-    return frame.attribs.width === '1' || frame.attribs.height === '1' || !frame.attribs.src;
-  }
-  const isContainer =
-    frame.tag === 'p' || frame.tag === 'div' || frame.tag === 'span' || frame.tag === 'section';
-  if (!isContainer || frame.mediaChildren.length > 0) return false;
-  // Empty blocks, and blocks that are one furniture line (editor, source, promo, copyright).
-  return frame.text.trim() === '' || isBoilerplateLine(frame.text);
+export interface SanitizedHtml {
+  readonly contentHtml: string;
+  /** What the writer wrote, for reading the output without parsing it (sanitized-reader.ts). */
+  readonly written: readonly Written[];
+  /** Where in the writer's output the content ends: what is written from there on was cut. */
+  readonly end: number;
+  /** The `src` of every `<img>` in the input, kept or not. */
+  readonly imageSources: readonly string[];
 }
 
-const OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: ALLOWED_TAGS,
-  allowedAttributes: {
-    a: ['href', 'title'],
-    img: ['src', 'alt', 'title', 'width', 'height', 'referrerpolicy'],
-    td: ['colspan', 'rowspan'],
-    th: ['colspan', 'rowspan', 'scope'],
-    ol: ['start'],
-    time: ['datetime'],
-    abbr: ['title'],
-    q: ['cite'],
-    blockquote: ['cite'],
-  },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['http', 'https', 'data'] },
-  allowProtocolRelative: false,
-  nonTextTags: DROP_WITH_CONTENT,
-  disallowedTagsMode: 'discard',
-  exclusiveFilter: isBoilerplate,
-  transformTags: {
-    a: (tagName, attribs) => ({
-      tagName,
-      attribs: { ...attribs, href: withScheme(attribs.href) ?? '' },
-    }),
-    // Many seed images are hot-link protected and only load without a Referer.
-    img: (tagName, attribs) => ({
-      tagName,
-      attribs: { ...attribs, src: withScheme(attribs.src) ?? '', referrerpolicy: 'no-referrer' },
-    }),
-  },
-};
+export function sanitizeArticle(html: string): SanitizedHtml {
+  const { html: out, written, imageSources } = writeSanitized(limitNesting(html));
+  const trimmed = out.trim();
+  const start = out.length - out.trimStart().length;
+  const kept = cutRelatedReading(trimmed);
+  // Character references are decoded by the parser: `&#x1;` would come out as a raw U+0001.
+  return { contentHtml: stripXmlIllegal(kept), written, end: start + kept.length, imageSources };
+}
 
 export function sanitizeArticleHtml(html: string): string {
-  // Character references are decoded by the sanitizer: `&#x1;` would come out as a raw U+0001.
-  return stripXmlIllegal(cutRelatedReading(sanitizeHtml(limitNesting(html), OPTIONS).trim()));
+  return sanitizeArticle(html).contentHtml;
 }

@@ -10,8 +10,9 @@ import { load } from 'cheerio/slim';
 import type { AnyNode } from 'domhandler';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { imageSources, readHtmlBody } from '../../src/parse/body.js';
+import { readHtmlBody } from '../../src/parse/body.js';
 import { sanitizeArticleHtml } from '../../src/parse/sanitize.js';
+import { droppedImagesOf } from '../support/dropped-images.js';
 import { REPO } from '../support/site.js';
 
 const BLOCK = new Set(
@@ -27,7 +28,6 @@ function treeRead(html: string) {
   const lines: string[] = [];
   let current = '';
   let firstImage: string | undefined;
-  const keptImages = new Set<string>();
   let firstHeading: string | undefined;
   const breakLine = () => {
     const line = current.trim();
@@ -42,7 +42,6 @@ function treeRead(html: string) {
         if (node.name === 'br') breakLine();
         else if (node.name === 'img') {
           firstImage ??= node.attribs.src;
-          if (node.attribs.src) keptImages.add(node.attribs.src);
         } else {
           const block = BLOCK.has(node.name);
           if (block) breakLine();
@@ -57,11 +56,7 @@ function treeRead(html: string) {
   };
   walk($.root()[0]!.children, 0);
   breakLine();
-  const droppedImages = new Set<string>();
-  for (const source of imageSources(html)) {
-    const src = source.startsWith('//') ? `https:${source}` : source;
-    if (!keptImages.has(src)) droppedImages.add(src);
-  }
+  const droppedImages = droppedImagesOf(html, contentHtml);
   return { contentHtml, text: lines.join('\n'), firstImage, firstHeading, droppedImages };
 }
 
