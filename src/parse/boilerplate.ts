@@ -30,8 +30,16 @@ const LINE_RULES: readonly RegExp[] = [
 export const RELATED_HEADING =
   /^(?:推荐阅读|相关阅读|延伸阅读|相关文章|相关新闻|热门推荐|更多精彩|related(?: articles| posts)?|read more)\s*[:：]?$/iu;
 
+/**
+ * More than MAX_LINE characters that are not whitespace: a line longer than MAX_LINE however its
+ * whitespace is collapsed. Settled within the first MAX_LINE + 1 of them, where collapsing reads the
+ * whole text: the sanitizer asks this of every block, and a block holding the article is all of it.
+ */
+const LONGER_THAN_A_LINE = new RegExp(`^\\s*(?:\\S\\s*){${MAX_LINE + 1}}`);
+
 /** True when a whole block's text is one of the furniture lines the rules name. */
 export function isBoilerplateLine(text: string): boolean {
+  if (LONGER_THAN_A_LINE.test(text)) return false;
   const line = text.replace(/[\s\u3000]+/gu, ' ').trim();
   if (line === '' || line.length > MAX_LINE) return false;
   return LINE_RULES.some((rule) => rule.test(line));

@@ -155,5 +155,5 @@ export function isBoilerplate(element: ClosedElement): boolean {
     element.tag === 'section';
   if (!isContainer || element.mediaChildren.length > 0) return false;
   // Empty blocks, and blocks that are one furniture line (editor, source, promo, copyright).
-  return element.text.trim() === '' || isBoilerplateLine(element.text);
+  return !/\S/.test(element.text) || isBoilerplateLine(element.text);
 }

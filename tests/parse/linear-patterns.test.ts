@@ -1,10 +1,11 @@
 /**
  * The patterns that were quadratic on hostile text were replaced by linear code (parse/markup.ts,
- * index.ts, nesting.ts): each gives what its pattern gave, on random strings made of the
+ * index.ts, nesting.ts, boilerplate.ts): each gives what its pattern gave, on random strings made of the
  * characters the pattern reacts to. The patterns themselves are the oracles here.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { isBoilerplateLine } from '../../src/parse/boilerplate.js';
 import { htmlTitle } from '../../src/parse/index.js';
 import { hasHtmlBlock, isLinkFooter, markdownLinks } from '../../src/parse/markup.js';
 import { limitNesting } from '../../src/parse/nesting.js';
@@ -191,6 +192,27 @@ describe('nesting limiter: TAG only before the last ">"', () => {
     fc.assert(
       fc.property(html, (text) => {
         expect(limitNesting(text, 3)).toBe(oldLimit(text, 3));
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('furniture line: collapsed, then longer than 80 characters or matched by a rule', () => {
+  /** isBoilerplateLine before the length was settled first: it collapsed the whole text. */
+  const oldIsBoilerplateLine = (text: string) => {
+    const line = text.replace(/[\s\u3000]+/gu, ' ').trim();
+    if (line === '' || line.length > 80) return false;
+    return isBoilerplateLine(line);
+  };
+  it('decides alike on texts around 80 characters', () => {
+    const text = textOf(
+      ['责任编辑：', '编辑', 'a', '张', ' ', '\u3000', '\n', '\u00a0', '😀', '\uD83D'],
+      90,
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(isBoilerplateLine(t)).toBe(oldIsBoilerplateLine(t));
       }),
       RUNS,
     );
