@@ -64,9 +64,10 @@ export class Resource implements Evictable {
     if (bytes === undefined) {
       const rendered = this.render!();
       bytes = typeof rendered === 'string' ? encoder.encode(rendered) : rendered;
-      // Made again after an eviction: readers hold its ETag, so it must name these bytes.
-      if (this.tag !== undefined && strongEtag(bytes) !== this.tag)
-        throw new Error(`${this.path} was made again with other bytes than its ETag names`);
+      // Made again after an eviction with other bytes than its ETag names (a body read again
+      // from a file that changed before the rescan): these are sent, under their own ETag, not
+      // an error: a reader holding the old one gets a 200, as for any change.
+      if (this.tag !== undefined && strongEtag(bytes) !== this.tag) this.tag = undefined;
       this.hold(bytes);
       if (!this.budget) this.render = undefined;
     }

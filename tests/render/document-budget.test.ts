@@ -10,7 +10,8 @@ import { gunzipSync } from 'node:zlib';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import type { Catalog } from '../../src/model.js';
 import { Pipeline } from '../../src/pipeline.js';
-import type { Resource } from '../../src/render/resource.js';
+import { DocumentBudget } from '../../src/render/document-budget.js';
+import { Resource } from '../../src/render/resource.js';
 import { Site, type SiteOptions } from '../../src/render/site.js';
 import { BASE_URL, SAMPLES, SITE_TITLE, builtSite, makeApp, scanCatalog } from '../support/site.js';
 
@@ -160,5 +161,30 @@ describe('--document-cache', () => {
     const settings = config({ 'document-cache': '1KB' });
     const site = await builtSite(new Pipeline({ settings, clock: () => T0 }));
     expect(site.budget.maxBytes).toBe(1024);
+  });
+});
+
+describe('a dropped document made again with other bytes', () => {
+  it('is sent with them under their own ETag, not failed', async () => {
+    // What a body read again from a file edited before the rescan does to a feed.
+    let text = '<rss>old</rss>'.padEnd(4000, ' ');
+    const render = () => text;
+    const budget = new DocumentBudget(0);
+    const doc = new Resource('/rss.xml', 'application/rss+xml', render, T0, 'k').keepWithin(
+      budget,
+      render,
+    );
+    const oldTag = doc.etag;
+    const other = new Resource('/atom.xml', 'application/atom+xml', 'x', T0, 'k2');
+    other.keepWithin(budget, () => 'x');
+    void other.body; // drops the first: the budget holds only the one in use
+    expect(doc.heldBytes).toBe(0);
+    text = '<rss>new</rss>'.padEnd(4000, ' ');
+    expect(Buffer.from(doc.body).toString()).toBe(text);
+    expect(doc.etag).not.toBe(oldTag);
+    expect(doc.size).toBe(4000);
+    const gz = await doc.variant('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe(text);
+    expect(gz.etag).toBe(doc.etagOf('gzip'));
   });
 });
