@@ -23,6 +23,7 @@ export async function runBuild(
   const progress = progressReporter(isTty, io.err, 'writing');
   const pool = new ParsePool();
   pool.onProgress = parsing.update;
+  pool.onWarning = (warning) => io.err(`seedfeed: warning: ${warning}\n`);
   const pipeline = new Pipeline({
     settings: config,
     parser: pool,

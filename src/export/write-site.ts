@@ -50,6 +50,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export interface PageWriter {
   holds(source: string): boolean;
   writePages(settings: PageSettings, outDir: string, pages: readonly PageJob[]): Promise<void>;
+  /** The pages sorted the way they are best written (the workers: in the order their bodies were stored). */
+  inWritingOrder?(pages: PageJob[]): PageJob[];
 }
 
 export interface WriteOptions {
@@ -189,7 +191,7 @@ export async function writeSite(
   };
   try {
     if (changed.length) await markExportStarted(marker);
-    const pages = await placePages(dirs, out, remote);
+    const pages = await placePages(dirs, out, pageWriter?.inWritingOrder?.(remote) ?? remote);
     // Pages in staged directories are written by the workers while this thread renders and
     // stages the rest (a cold build's two phases overlap); both are settled before any cleanup.
     const settled = await Promise.allSettled([writePages(pages.unseen), stageLocal()]);

@@ -79,6 +79,7 @@ export class LiveSite {
   constructor(private readonly options: LiveOptions) {
     const { config, logger } = options;
     const pool = options.pool ?? new ParsePool();
+    pool.onWarning = (note) => logger.warn('parse_worker', { note });
     this.pool = pool;
     this.pipeline = servePipeline(
       config,

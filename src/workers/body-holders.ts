@@ -9,14 +9,19 @@ const PAGES_PER_REQUEST = 256;
  * they are: hand some over, or write their article pages.
  */
 export class BodyHolders<T> {
-  private readonly holders = new Map<string, WorkerSlot<T>>();
+  /** By source: the worker, and when it was recorded — the order in which that worker stored its bodies. */
+  private readonly holders = new Map<
+    string,
+    { readonly slot: WorkerSlot<T>; readonly n: number }
+  >();
+  private recorded = 0;
 
   holds(source: string): boolean {
     return this.holders.has(source);
   }
 
   record(source: string, slot: WorkerSlot<T>): void {
-    this.holders.set(source, slot);
+    this.holders.set(source, { slot, n: this.recorded++ });
   }
 
   /** The body is parsed again: whichever worker held it, it is no longer asked for. */
@@ -26,11 +31,13 @@ export class BodyHolders<T> {
 
   /** The worker ended: the bodies it held are gone. */
   dropWorker(slot: WorkerSlot<T>): void {
-    for (const [source, holder] of this.holders) if (holder === slot) this.holders.delete(source);
+    for (const [source, holder] of this.holders)
+      if (holder.slot === slot) this.holders.delete(source);
   }
 
   clear(): void {
     this.holders.clear();
+    this.recorded = 0;
   }
 
   /** The bodies the workers hold for these sources (one a worker lost in ending is simply missing). */
@@ -66,10 +73,20 @@ export class BodyHolders<T> {
     );
   }
 
+  /**
+   * The pages in the order their bodies were stored (those not held last): each worker then
+   * reads the bodies in its spool file front to back.
+   */
+  inStoredOrder(pages: PageJob[]): PageJob[] {
+    const n = (page: PageJob) =>
+      this.holders.get(page.article.bodySource)?.n ?? Number.MAX_SAFE_INTEGER;
+    return pages.sort((a, b) => n(a) - n(b));
+  }
+
   private group<I>(items: readonly I[], sourceOf: (item: I) => string): Map<WorkerSlot<T>, I[]> {
     const bySlot = new Map<WorkerSlot<T>, I[]>();
     for (const item of items) {
-      const slot = this.holders.get(sourceOf(item));
+      const slot = this.holders.get(sourceOf(item))?.slot;
       if (!slot) continue;
       const list = bySlot.get(slot);
       if (list) list.push(item);

@@ -13,7 +13,7 @@ import { describeEnding, rejectionReason, type Ending } from './endings.js';
 import { collectGarbageSoon } from './heap.js';
 import type { WorkerFaults } from './faults.js';
 import { afterWorkerEnded, fail, settle, tasksOf, type Job, type Task } from './parse-tasks.js';
-import type { WorkerResponse } from './protocol.js';
+import type { HeldSetup, WorkerResponse } from './protocol.js';
 import { Watchdog } from './watchdog.js';
 import { WorkerSlot } from './worker-slot.js';
 
@@ -56,6 +56,8 @@ export interface PoolOptions {
   readonly faults?: WorkerFaults;
   /** What collects the main heap after a big scan (heap.ts); tests watch it. */
   readonly collectGarbage?: () => void;
+  /** Where the workers keep the bodies they hold (byte-arena.ts): memory budget, spool directory. */
+  readonly held?: HeldSetup;
 }
 
 type Slot = WorkerSlot<Task>;
@@ -86,9 +88,12 @@ export class ParsePool {
   private readonly memoryMb: number;
   private readonly faults: WorkerFaults | undefined;
   private readonly collectGarbage: () => void;
+  private readonly held: HeldSetup | undefined;
 
   /** Called as chunks of a big parse come back (files done, files in the batch). */
   onProgress?: (done: number, total: number) => void;
+  /** Told what a worker wants logged (its bodies stay in memory: the spool file failed). */
+  onWarning?: (warning: string) => void;
 
   constructor(options: PoolOptions = {}) {
     this.size = Math.max(1, options.size ?? availableParallelism());
@@ -96,6 +101,7 @@ export class ParsePool {
     this.memoryMb = options.memoryMb ?? WORKER_MEMORY_MB;
     this.faults = options.faults;
     this.collectGarbage = options.collectGarbage ?? collectGarbageSoon;
+    this.held = options.held;
     this.watchdog = new Watchdog(Math.min(1_000, Math.max(20, this.deadline.baseMs / 20)), {
       slots: () => this.slots,
       deadlineOf: (task, file) => this.deadlineFor(task.files[file]!.size),
@@ -152,6 +158,11 @@ export class ParsePool {
   /** Has the workers render and atomically write the article pages whose bodies they hold. */
   writePages(settings: PageSettings, outDir: string, pages: readonly PageJob[]): Promise<void> {
     return this.holders.writePages(settings, outDir, pages);
+  }
+
+  /** The pages in the order the workers stored their bodies: bodies in a spool file are read front to back. */
+  inWritingOrder(pages: PageJob[]): PageJob[] {
+    return this.holders.inStoredOrder(pages);
   }
 
   /** Drops every body the workers hold (after an export: the main thread kept what it needs). */
@@ -265,7 +276,7 @@ export class ParsePool {
 
   private spawn(): Slot {
     const slot: Slot = new WorkerSlot(
-      { memoryMb: this.memoryMb, faults: this.faults },
+      { memoryMb: this.memoryMb, faults: this.faults, held: this.held },
       {
         answered: (from, response, task) => this.answered(from, response, task),
         ended: (from, ending) => this.ended(from, ending),
@@ -278,6 +289,7 @@ export class ParsePool {
   private answered(slot: Slot, response: WorkerResponse, task: Task | undefined): void {
     if (task && 'error' in response) fail(task.job, new Error(response.error));
     else if (task && 'results' in response) {
+      if (response.warning) this.onWarning?.(response.warning);
       response.results.forEach((parsed, k) => {
         const { result } = parsed;
         if (task.job.keep && result && !('reason' in result))

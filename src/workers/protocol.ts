@@ -31,7 +31,12 @@ export type WorkerRequest =
   | { readonly type: 'forget'; readonly id: number };
 
 export type WorkerResponse =
-  | { readonly id: number; readonly results: Reparse[] }
+  | {
+      readonly id: number;
+      readonly results: Reparse[];
+      /** Something the log should say: the bodies it keeps could not go to its spool file. */
+      readonly warning?: string;
+    }
   | { readonly id: number; readonly bodies: Array<[string, string]> }
   | { readonly id: number; readonly written: number }
   | { readonly id: number; readonly error: string };
@@ -48,4 +53,13 @@ export interface WorkerSetup {
   /** The progress cells it writes as it starts each file (progress.ts). */
   readonly progress: SharedArrayBuffer;
   readonly faults?: WorkerFaults;
+  readonly held?: HeldSetup;
+}
+
+/** Where a worker keeps the bodies it holds: how many bytes in memory before the rest go to a spool file, in which directory. */
+export interface HeldSetup {
+  readonly memoryBytes?: number;
+  readonly spoolDir?: string;
+  /** Size of the arena's chunks (tests make them small). */
+  readonly chunkBytes?: number;
 }

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { endingOf, type Ending } from './endings.js';
 import type { WorkerFaults } from './faults.js';
 import { filesStarted, fileOn, newProgress } from './progress.js';
-import type { UnsentRequest, WorkerResponse } from './protocol.js';
+import type { HeldSetup, UnsentRequest, WorkerResponse } from './protocol.js';
 import { spawnParseWorker } from './spawn.js';
 
 /**
@@ -37,10 +37,18 @@ export class WorkerSlot<T> {
   private retired = false;
 
   constructor(
-    how: { readonly memoryMb: number; readonly faults: WorkerFaults | undefined },
+    how: {
+      readonly memoryMb: number;
+      readonly faults: WorkerFaults | undefined;
+      readonly held: HeldSetup | undefined;
+    },
     private readonly events: SlotEvents<T>,
   ) {
-    const setup = { progress: this.progress.buffer as SharedArrayBuffer, faults: how.faults };
+    const setup = {
+      progress: this.progress.buffer as SharedArrayBuffer,
+      faults: how.faults,
+      held: how.held,
+    };
     this.worker = spawnParseWorker(setup, { maxOldGenerationSizeMb: how.memoryMb });
     this.worker.on('message', (response: WorkerResponse) => this.answered(response));
     this.worker.on('error', (error: Error & { code?: string }) => this.died(endingOf(error)));

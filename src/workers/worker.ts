@@ -4,6 +4,7 @@ import { readSeedBytesSync } from '../scan/read.js';
 import { misbehave } from './faults.js';
 import { HeldBodies } from './held-bodies.js';
 import { betweenRequests, startFile } from './progress.js';
+import { Spool } from './spool.js';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './protocol.js';
 import { reparseBytes, type Reparse } from '../catalog/draft-file.js';
 
@@ -17,8 +18,17 @@ import { reparseBytes, type Reparse } from '../catalog/draft-file.js';
  * Files are read synchronously: this thread has nothing else to do. As it starts each file it says
  * so in the shared progress cells (progress.ts): the pool ends a worker that stays on one file too long.
  */
-const held = new HeldBodies();
 const setup = workerData as WorkerSetup | undefined;
+/** Said in the answer to the parse that met it (the pool logs it). */
+let warning: string | undefined;
+const held = new HeldBodies({
+  memoryBytes: setup?.held?.memoryBytes,
+  chunkBytes: setup?.held?.chunkBytes,
+  openSpool: () => Spool.open(setup?.held?.spoolDir),
+  spillFailed: (error) => {
+    warning = `parsed bodies stay in memory: no spool file (${error.message})`;
+  },
+});
 const progress = setup ? new Int32Array(setup.progress) : new Int32Array(3);
 
 function parse(request: Extract<WorkerRequest, { type: 'parse' }>): Reparse[] {
@@ -42,8 +52,12 @@ function parse(request: Extract<WorkerRequest, { type: 'parse' }>): Reparse[] {
 
 function handle(request: WorkerRequest): WorkerResponse {
   switch (request.type) {
-    case 'parse':
-      return { id: request.id, results: parse(request) };
+    case 'parse': {
+      const results = parse(request);
+      const said = warning;
+      warning = undefined;
+      return said ? { id: request.id, results, warning: said } : { id: request.id, results };
+    }
     case 'bodies':
       return { id: request.id, bodies: held.some(request.sources) };
     case 'pages':
