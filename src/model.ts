@@ -4,8 +4,12 @@
 export interface SeedFile {
   /** Path relative to the seeds directory, with `/` separators. */
   readonly path: string;
-  /** Where it is read from: a real path (for an in-tree symbolic link, its target's, as the walk resolved it). */
-  readonly absPath: string;
+  /**
+   * Where it is read from, a real path (for an in-tree symbolic link, its target's, as the walk
+   * resolved it), when that is not `root` + `path`: the walk leaves it out for a plain file, one
+   * string less per file (scan/seed-path.ts reads either).
+   */
+  readonly absPath?: string;
   readonly size: number;
   readonly mtimeMs: number;
   readonly ino: number;

@@ -1,5 +1,5 @@
 import type { Draft, Rejection } from '../model.js';
-import type { CachedResult, FileResult } from '../scan/scanner.js';
+import { RACY, type CachedResult, type FileResult } from '../scan/scanner.js';
 
 /**
  * The scanner's cache as text, so that a restart need not read the files it already knows: per
@@ -27,7 +27,22 @@ export function snapshotKey(settings: SnapshotSettings, seedsDirReal: string): s
 export type EncodedEntry = readonly [string, string | 0, unknown, number];
 
 export function encodeEntry(cached: CachedResult): EncodedEntry {
-  return [cached.stamp, cached.digest ?? 0, encodeResult(cached.result), cached.since ?? 0];
+  return [
+    stampText(cached.stamp),
+    cached.digest ?? 0,
+    encodeResult(cached.result),
+    cached.since ?? 0,
+  ];
+}
+
+const stampText = (stamp: CachedResult['stamp']) =>
+  stamp === RACY ? RACY : `${stamp.size}:${stamp.mtimeMs}:${stamp.ino}`;
+
+/** A stamp that does not read as one is "racy": the file is read and hashed again, not trusted. */
+function stampOf(text: string): CachedResult['stamp'] {
+  const [size, mtimeMs, ino, ...rest] = text.split(':').map(Number);
+  const valid = [size, mtimeMs, ino].every((n) => Number.isFinite(n)) && rest.length === 0;
+  return valid ? { size: size!, mtimeMs: mtimeMs!, ino: ino! } : RACY;
 }
 
 /** Undefined when the value is not an entry this version wrote. */
@@ -39,7 +54,7 @@ export function decodeEntry(value: unknown): CachedResult | undefined {
   const result = decodeResult(raw);
   if (!result) return undefined;
   return {
-    stamp,
+    stamp: stampOf(stamp),
     result,
     ...(digest === 0 ? {} : { digest }),
     ...(since === 0 ? {} : { since }),

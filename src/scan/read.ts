@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Rejection, SeedFile } from '../model.js';
+import { seedPath } from './seed-path.js';
 import {
   notRegular,
   notTheWalkedFile,
@@ -155,9 +156,10 @@ export async function readSeedBytes(
   maxBytes: number,
 ): Promise<Uint8Array | Rejection> {
   if (file.size > maxBytes) return tooBig(file, file.size, maxBytes);
+  const readPath = seedPath(file);
   let handle: FileHandle;
   try {
-    handle = await open(file.absPath, SEED_OPEN_FLAGS);
+    handle = await open(readPath, SEED_OPEN_FLAGS);
   } catch (error) {
     return unreadable(file, error);
   }
@@ -165,7 +167,7 @@ export async function readSeedBytes(
     const st = await handle.stat();
     const refusal = refused(
       file,
-      notRegular(st) ?? notTheWalkedFile(file, st, await realPathOf(handle.fd, file.absPath)),
+      notRegular(st) ?? notTheWalkedFile(file, st, await realPathOf(handle.fd, readPath)),
     );
     if (refusal) return refusal;
     if (st.size > maxBytes) return tooBig(file, st.size, maxBytes);
@@ -195,9 +197,10 @@ export async function readSeedBytes(
  */
 export function readSeedBytesSync(file: SeedFile, maxBytes: number): Uint8Array | Rejection {
   if (file.size > maxBytes) return tooBig(file, file.size, maxBytes);
+  const readPath = seedPath(file);
   let fd: number;
   try {
-    fd = openSync(file.absPath, SEED_OPEN_FLAGS);
+    fd = openSync(readPath, SEED_OPEN_FLAGS);
   } catch (error) {
     return unreadable(file, error);
   }
@@ -205,7 +208,7 @@ export function readSeedBytesSync(file: SeedFile, maxBytes: number): Uint8Array 
     const st = fstatSync(fd);
     const refusal = refused(
       file,
-      notRegular(st) ?? notTheWalkedFile(file, st, realPathOfSync(fd, file.absPath)),
+      notRegular(st) ?? notTheWalkedFile(file, st, realPathOfSync(fd, readPath)),
     );
     if (refusal) return refusal;
     if (st.size > maxBytes) return tooBig(file, st.size, maxBytes);

@@ -68,7 +68,6 @@ export interface Scan {
 }
 
 const wholeSeconds = (ms: number) => Math.floor(ms / 1000) * 1000;
-const stampOf = (f: SeedFile) => `${f.size}:${f.mtimeMs}:${f.ino}`;
 
 /**
  * A file modified around the time it was listed may change again without its stamp changing:
@@ -77,15 +76,28 @@ const stampOf = (f: SeedFile) => `${f.size}:${f.mtimeMs}:${f.ino}`;
  * half of it. Such a file is read again by the next scan (as git treats "racily clean" entries).
  */
 export const RACY_WINDOW_MS = 2_000;
-const RACY = 'racy';
+export const RACY = 'racy';
+
+/** What tells a file unchanged since it was read: its size, mtime and inode then (a SeedFile is one). */
+export type Stamp = Pick<SeedFile, 'size' | 'mtimeMs' | 'ino'>;
+
+const sameStamp = (stamp: Stamp | typeof RACY | undefined, f: SeedFile) =>
+  stamp !== undefined &&
+  stamp !== RACY &&
+  stamp.size === f.size &&
+  stamp.mtimeMs === f.mtimeMs &&
+  stamp.ino === f.ino;
 const isRacy = (f: SeedFile, listStarted: number, listEnded: number) =>
   f.mtimeMs >= listStarted - RACY_WINDOW_MS && f.mtimeMs <= listEnded + RACY_WINDOW_MS;
 const isRejection = (result: FileResult): result is Rejection => 'reason' in result;
 
 /** What the scanner keeps of a file between scans (and, through catalog/snapshot.ts, restarts). */
 export interface CachedResult {
-  /** `size:mtimeMs:ino`, or "racy": read again by the next scan. */
-  readonly stamp: string;
+  /**
+   * The file as the scan that read it listed it (the walk's own SeedFile: no copy is kept), or
+   * "racy": read again by the next scan.
+   */
+  readonly stamp: Stamp | typeof RACY;
   readonly result: FileResult;
   /** Of the bytes `result` came from: the same bytes again are not parsed again. */
   readonly digest?: string;
@@ -174,7 +186,7 @@ export class Scanner {
     const looked = (reported && (await this.lookAt(reported))) ?? (await this.walkAll());
     const listEnded = Date.now();
 
-    const stale = looked.checked.filter((f) => this.cache.get(f.path)?.stamp !== stampOf(f));
+    const stale = looked.checked.filter((f) => !sameStamp(this.cache.get(f.path)?.stamp, f));
     const parsed = await this.parse(
       stale,
       stale.map((f) => this.cache.get(f.path)?.digest),
@@ -185,7 +197,7 @@ export class Scanner {
       this.changedPaths.add(file.path);
       const { result: fresh, digest } = parsed[i]!;
       const racy = isRacy(file, listStarted, listEnded);
-      const stamp = racy ? RACY : stampOf(file);
+      const stamp = racy ? RACY : file;
       const before = this.cache.get(file.path);
       if (!fresh) {
         // The bytes of its last result, read and hashed again: nothing to parse, nothing changed.

@@ -4,6 +4,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
 import type { Rejection, SeedFile } from '../model.js';
 import { isInside } from './inside.js';
+import { joinedPath } from './seed-path.js';
 
 export interface WalkOptions {
   /** Lower-case extensions with their dot, e.g. `.md`. */
@@ -47,7 +48,7 @@ function hasSeedExtension(name: string, extensions: readonly string[]): boolean 
  * (a symlink loop, or two links to one place) is walked once. Throws only when `root` itself
  * cannot be read: per-file problems are returned as rejections.
  *
- * Every file's `absPath` is a real path (a link's is its target's), and it carries the device and
+ * Every file's real path (a link's is its target's: `absPath`, else root + path) is read, and it carries the device and
  * inode seen here and the seeds directory's real path: the read (read.ts) opens exactly that file
  * or nothing, whatever is swapped in after this listing.
  */
@@ -107,7 +108,7 @@ export class Walker {
     if (st.isFile()) {
       this.files.push({
         path: rel,
-        absPath: abs,
+        ...(abs === joinedPath(this.rootReal, rel) ? {} : { absPath: abs }),
         size: st.size,
         mtimeMs: st.mtimeMs,
         ino: st.ino,

@@ -36,7 +36,11 @@ const draft = (source: string, title: string): Draft => ({
   sketch: Uint32Array.from([1, 2, 0xffffffff]),
   notes: ['a note'],
 });
-const entry = (source: string, title: string, stamp = '10:1700000000000.5:42'): CachedResult => ({
+const entry = (
+  source: string,
+  title: string,
+  stamp: CachedResult['stamp'] = { size: 10, mtimeMs: 1700000000000.5, ino: 42 },
+): CachedResult => ({
   stamp,
   result: draft(source, title),
   digest: 'AAAAAAAAAAAAAAAAAAAAAA',
@@ -59,11 +63,15 @@ describe('the catalog snapshot', () => {
     expect(loaded.ignored).toBeUndefined();
     expect(loaded.entries).toEqual(entries);
     expect((loaded.entries.get('a.md')!.result as Draft).sketch).toBeInstanceOf(Uint32Array);
+    // A stamp is written as `size:mtimeMs:ino`, whatever else the object it was taken from holds.
+    expect(await readFile(path.join(out, CATALOG_SNAPSHOT), 'utf8')).toContain(
+      '["a.md","10:1700000000000.5:42",',
+    );
 
     // One entry changes, one goes: two lines appended, the snapshot itself untouched.
     const snapshotBytes = await readFile(path.join(out, CATALOG_SNAPSHOT));
     const next = new Map(entries);
-    next.set('a.md', entry('a.md', 'A edited', '11:1700000001000:42'));
+    next.set('a.md', entry('a.md', 'A edited', { size: 11, mtimeMs: 1700000001000, ino: 42 }));
     next.delete('b.md');
     saved = await saveCatalogSnapshot(out, next, new Set(['a.md', 'b.md']), saved);
     expect(await readFile(path.join(out, CATALOG_SNAPSHOT))).toEqual(snapshotBytes);

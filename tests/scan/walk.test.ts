@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { seedPath } from '../../src/scan/seed-path.js';
 import { walkSeeds, isIgnoredName } from '../../src/scan/walk.js';
 import type { Catalog } from '../../src/model.js';
 import { articleFrom, makeTempDir, scanDir } from '../support/seeds.js';
@@ -89,10 +90,19 @@ describe('walkSeeds', () => {
       'z/real/d.md',
     ]);
     for (const f of files) {
-      expect(path.isAbsolute(f.absPath)).toBe(true);
+      expect(path.isAbsolute(seedPath(f))).toBe(true);
       expect(f.size).toBeGreaterThan(0);
     }
     expect(files.find((f) => f.path === 'big.md')!.size).toBe(1500);
+  });
+
+  it("gives a file its own read path only where it is not the root's joined with its path (a link's target)", async () => {
+    const { files, root } = await walkSeeds(seeds, { extensions: EXTENSIONS });
+    const at = (p: string) => files.find((f) => f.path === p)!;
+    expect(at('sub/b.md').absPath).toBeUndefined();
+    expect(seedPath(at('sub/b.md'))).toBe(path.join(root.real, 'sub', 'b.md'));
+    expect(at('alias.md').absPath).toBe(path.join(root.real, 'a.md'));
+    expect(seedPath(at('alias.md'))).toBe(path.join(root.real, 'a.md'));
   });
 
   it('rejects symbolic links that leave the directory, loops, broken links and FIFOs, with reasons', async () => {
