@@ -71,13 +71,20 @@ export class CatalogBuilder {
     this.content = new ContentStore(options.reload, options.remote);
   }
 
-  /** Moves a fresh draft's body into the content store; what the scanner caches is the rest. */
-  keepBody(result: Draft | Rejection): Draft | Rejection {
-    if ('reason' in result) return result;
-    this.content.put(result.source, result.contentHtml);
+  /**
+   * Moves a fresh draft's body into the content store; what the scanner caches is the rest.
+   * `path`: the walk's string for the file's path, kept in place of the parse's equal copy (a
+   * parse worker's result brings its own): one string per path, however many hold it.
+   */
+  keepBody(result: Draft | Rejection, path?: string): Draft | Rejection {
+    if ('reason' in result)
+      return path === result.file && path !== undefined ? { ...result, file: path } : result;
+    const source = path === result.source && path !== undefined ? path : result.source;
+    this.content.put(source, result.contentHtml);
     const { names } = this;
     const kept: Draft = {
       ...result,
+      source,
       contentHtml: '',
       categories: names.list(result.categories),
       tags: names.list(result.tags),

@@ -55,8 +55,8 @@ export class CatalogScanner {
         : (await parser.parseBatch(files, options.maxFileBytes, parseOptions)).map((result) => ({
             result,
           }));
-      return parsed.map(({ result, digest }) => ({
-        result: result && this.builder.keepBody(result),
+      return parsed.map(({ result, digest }, i) => ({
+        result: result && this.builder.keepBody(result, files[i]!.path),
         digest,
       }));
     });

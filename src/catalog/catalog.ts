@@ -34,7 +34,10 @@ export function byDateThenSource(a: DatedDraft, b: DatedDraft): number {
   return a.date.getTime() - b.date.getTime() || compareStrings(a.draft.source, b.draft.source);
 }
 
-function union(lists: ReadonlyArray<readonly string[]>): string[] {
+/** A single list without repeats is its own union: kept, it stays shared (catalog/shared-names.ts). */
+function union(lists: ReadonlyArray<readonly string[]>): readonly string[] {
+  const only = lists.length === 1 ? lists[0]! : undefined;
+  if (only && only.every((item, i) => only.indexOf(item) === i)) return only;
   const out: string[] = [];
   for (const list of lists) for (const item of list) if (!out.includes(item)) out.push(item);
   return out;
@@ -119,7 +122,8 @@ export function mergeCluster(
 ): { article: Article; near: number } {
   const notes = copies.length > 1 ? mergeNotes(copies, signatures) : [];
   const near = notes.filter((n) => n.reason === 'near').length;
-  const notesKey = JSON.stringify(notes);
+  // No notes (a single copy, most articles): no string to keep per article.
+  const notesKey = notes.length ? JSON.stringify(notes) : '';
   const known = memo?.get(copies[0]!.draft);
   if (known && known.guid === guid && known.notes === notesKey && sameCopies(known.copies, copies))
     return { article: known.article, near };

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CatalogBuilder } from '../../src/catalog/builder.js';
+import { mergeCopies } from '../../src/catalog/catalog.js';
 import type { Draft } from '../../src/model.js';
 
 function draft(source: string, categories: string[], tags: string[], author?: string): Draft {
@@ -63,5 +64,29 @@ describe('the sketches a builder keeps', () => {
     expect([...ka!]).toEqual([1, 2, 3]);
     expect([...kb!]).toEqual([4, 5]);
     expect(ka!.buffer).not.toBe(a.sketch!.buffer);
+  });
+});
+
+describe('the lists of an article', () => {
+  const dated = (d: Draft) => ({ draft: d, date: new Date(0), modified: 0 });
+
+  it('of one copy are its draft’s own (still shared), unless a name repeats', () => {
+    const builder = new CatalogBuilder({ nearDupThreshold: 0 });
+    const kept = builder.keepBody(draft('a.md', ['科技', 'News'], ['rust'])) as Draft;
+    const article = mergeCopies([dated(kept)], 'urn:x');
+    expect(article.categories).toBe(kept.categories);
+    expect(article.tags).toBe(kept.tags);
+
+    const repeated = mergeCopies([dated(draft('b.md', ['x', 'x'], []))], 'urn:y');
+    expect(repeated.categories).toEqual(['x']);
+  });
+
+  it('of several copies are the union, in order', () => {
+    const article = mergeCopies(
+      [dated(draft('a.md', ['x', 'y'], ['t'])), dated(draft('b.md', ['y', 'z'], ['t']))],
+      'urn:x',
+    );
+    expect(article.categories).toEqual(['x', 'y', 'z']);
+    expect(article.tags).toEqual(['t']);
   });
 });
