@@ -29,10 +29,9 @@ export interface IndexedCatalog {
   readonly came: readonly Article[];
 }
 
-interface Merged {
-  readonly article: Article;
-  readonly near: number;
-}
+/** How many of an article's sources were merged as near-duplicates (mergeCluster's `near`). */
+const nearOf = (article: Article) =>
+  article.merges ? article.merges.filter((m) => m.reason === 'near').length : 0;
 
 /**
  * buildCatalog's grouping kept as an index and updated by delta: exact-copy groups by content
@@ -50,7 +49,7 @@ interface Merged {
 export class CatalogIndex {
   private readonly groups = new Map<string, DatedDraft[]>();
   private readonly nearDup: NearDupIndex;
-  private readonly merged = new Map<Cluster, Merged>();
+  private readonly merged = new Map<Cluster, Article>();
   private readonly guids = new Map<string, number>();
   private readonly categoryIndex = new NameIndex((a) => a.categories, false);
   private readonly tagIndex = new NameIndex(tagsOf);
@@ -76,7 +75,7 @@ export class CatalogIndex {
   /** Whether the hash is an article's own (its primary's). */
   isPrimary(hash: string): boolean {
     const cluster = this.nearDup.clusterOf(hash);
-    return cluster !== undefined && this.merged.get(cluster)?.article.contentHash === hash;
+    return cluster !== undefined && this.merged.get(cluster)?.contentHash === hash;
   }
 
   /** The date of the copies with this hash that had none of their own (all have the same). */
@@ -127,9 +126,9 @@ export class CatalogIndex {
       const old = this.merged.get(cluster);
       if (!old) continue;
       this.merged.delete(cluster);
-      this.nearDuplicates -= old.near;
-      this.release(old.article.guid);
-      before.push(old.article);
+      this.nearDuplicates -= nearOf(old);
+      this.release(old.guid);
+      before.push(old);
     }
     const after = this.mergeAll(
       [...again].sort((a, b) => (a.hashes[0]! < b.hashes[0]! ? -1 : 1)),
@@ -186,10 +185,10 @@ export class CatalogIndex {
         cluster.hashes.length > 1
           ? new Map(cluster.hashes.map((hash) => [hash, this.nearDup.signatureOf(hash)]))
           : undefined;
-      const merged = mergeCluster(copies, guid, signatures, this.memo);
-      this.merged.set(cluster, merged);
-      this.nearDuplicates += merged.near;
-      return merged.article;
+      const { article } = mergeCluster(copies, guid, signatures, this.memo);
+      this.merged.set(cluster, article);
+      this.nearDuplicates += nearOf(article);
+      return article;
     });
   }
 

@@ -92,7 +92,11 @@ export class NearDupIndex {
         if (node) this.release(hash, node.slot);
         continue;
       }
-      if (!node) this.nodes.set(hash, (node = { slot: this.slot(hash), primary, indexed: false }));
+      if (!node)
+        this.nodes.set(
+          hash,
+          (node = { slot: this.slot(hash), primary, indexed: false, cluster: undefined }),
+        );
       node.primary = primary;
       const sig = this.signatureOf(hash);
       node.indexed = sig !== undefined;
