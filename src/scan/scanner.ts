@@ -1,7 +1,7 @@
 import type { Draft, Rejection, SeedFile } from '../model.js';
 import { coveredItems, replaceCovered } from './covered.js';
 import { walkSeedPaths } from './walk-paths.js';
-import { walkSeeds, type SeedsRoot } from './walk.js';
+import { compareStrings, walkSeeds, type SeedsRoot } from './walk.js';
 
 export interface ScanOptions {
   readonly seedsDir: string;
@@ -144,7 +144,8 @@ interface Looked {
 export class Scanner {
   /** Parse results by path, as the parser gave them. */
   private readonly cache = new Map<string, CachedResult>();
-  private files = new Map<string, SeedFile>();
+  /** The files as the last walk listed them, sorted by path: fileAt finds one by binary search. */
+  private listed: readonly SeedFile[] = [];
   private last: Listing | undefined;
   /** Paths whose entry was set or deleted since takeChanged() last asked. */
   private changedPaths = new Set<string>();
@@ -177,7 +178,15 @@ export class Scanner {
 
   /** The file at a path as the last walk saw it (to read a body again). */
   fileAt(path: string): SeedFile | undefined {
-    return this.files.get(path);
+    const files = this.listed;
+    let lo = 0;
+    let hi = files.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareStrings(files[mid]!.path, path) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return files[lo]?.path === path ? files[lo] : undefined;
   }
 
   /** `reported`: the paths a watcher saw change; without them, the whole tree is walked. */
@@ -254,7 +263,7 @@ export class Scanner {
   private async walkAll(): Promise<Looked> {
     const walked = await walkSeeds(this.options.seedsDir, { extensions: this.options.extensions });
     const present = new Set(walked.files.map((f) => f.path));
-    this.files = new Map(walked.files.map((f) => [f.path, f]));
+    this.listed = walked.files;
     return {
       checked: walked.files,
       removed: [...this.cache.keys()].filter((path) => !present.has(path)),
@@ -276,8 +285,7 @@ export class Scanner {
     const found = new Set(walked.files.map((f) => f.path));
     const dropped = coveredItems(last.files, covered, (s) => s.file.path);
     const removed = dropped.map((s) => s.file.path).filter((path) => !found.has(path));
-    for (const path of removed) this.files.delete(path);
-    for (const file of walked.files) this.files.set(file.path, file);
+    this.listed = replaceCovered(this.listed, covered, walked.files, (f) => f.path).next;
     return {
       checked: walked.files,
       removed,

@@ -88,6 +88,9 @@ describe('a scan of the paths a watcher reported', () => {
       const scan = await files.scan(reported);
       expect(scan.unchanged, what).toBe(false);
       expect(listed(scan), what).toEqual(listed(await scanner().scan()));
+      // The file a body is read again from: the very one the scan listed, none for a path gone.
+      for (const { file } of scan.files) expect(files.fileAt(file.path), what).toBe(file);
+      expect(files.fileAt('a.md'), what).toBe(scan.files.find((s) => s.file.path === 'a.md')?.file);
       const [mine, theirs] = [await targeted.scan(reported), await walking.scan()];
       expect(articles(mine.catalog), what).toEqual(articles(theirs.catalog));
       expect(mine.stats.changed + mine.stats.removed, what).toBe(
