@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -136,7 +136,13 @@ describe.skipIf(!newsboat)('newsboat polls with A-IM: feed', () => {
     expect(proxy.exchanges.map((e) => e.status)).toEqual([200, 200, 304]);
     expect(proxy.exchanges[2]!.request.headers['a-im']).toBe('feed');
 
-    await writeFile(path.join(serving.seeds, 'new.md'), article(9, NEW_TITLE));
+    const added = path.join(serving.seeds, 'new.md');
+    await writeFile(added, article(9, NEW_TITLE));
+    // Last-Modified has whole seconds, and libcurl drops a response whose Last-Modified is not
+    // later than the If-Modified-Since it sent (its time condition): a new file written in the
+    // same second as the first ones would reach newsboat as no change at all.
+    const later = new Date(Date.now() + 5_000);
+    await utimes(added, later, later);
     serving.child.kill('SIGHUP');
     await untilLogged(serving, 'scan', (e) => e.articles === 6, 20_000);
     await reader('-x', 'reload');
