@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
@@ -11,7 +11,7 @@ import {
   type SnapshotSettings,
 } from '../catalog/snapshot.js';
 import type { CachedResult } from '../scan/scanner.js';
-import { tempPathFor } from './atomic.js';
+import { writeChunkedAtomic } from './chunked-write.js';
 import {
   appendLog,
   newGeneration,
@@ -163,16 +163,12 @@ export async function saveCatalogSnapshot(
   changed: ReadonlySet<string>,
   saved: SavedSnapshot,
 ): Promise<SavedSnapshot> {
-  const ops: LogOp[] = [];
-  for (const file of changed) {
-    const entry = entries.get(file);
-    ops.push(entry ? [ENTRY, file, encodeEntry(entry)] : [ENTRY, file]);
-  }
-  if (!ops.length && saved.log) return saved;
+  if (!changed.size && saved.log) return saved;
   try {
-    let log = shouldCompact(saved.log, ops.length, entries.size)
+    // A rewrite needs no lines of the changes: the first save of 100,000 files made them all for nothing.
+    let log = shouldCompact(saved.log, changed.size, entries.size)
       ? undefined
-      : await appendLog(path.join(outDir, CATALOG_LOG), saved.log!, ops);
+      : await appendLog(path.join(outDir, CATALOG_LOG), saved.log!, changedOps(entries, changed));
     log ??= await rewrite(outDir, saved.key, entries);
     saved.log = log;
   } catch (error) {
@@ -183,45 +179,45 @@ export async function saveCatalogSnapshot(
   return saved;
 }
 
+function changedOps(
+  entries: ReadonlyMap<string, CachedResult>,
+  changed: ReadonlySet<string>,
+): LogOp[] {
+  const ops: LogOp[] = [];
+  for (const file of changed) {
+    const entry = entries.get(file);
+    ops.push(entry ? [ENTRY, file, encodeEntry(entry)] : [ENTRY, file]);
+  }
+  return ops;
+}
+
 async function rewrite(
   outDir: string,
   key: string,
   entries: ReadonlyMap<string, CachedResult>,
 ): Promise<LogPosition> {
   const generation = newGeneration();
-  const file = path.join(outDir, CATALOG_SNAPSHOT);
-  const temp = tempPathFor(file);
-  try {
-    // Line by line in chunks: 100,000 entries never become one string.
-    await writeFile(temp, snapshotChunks(key, generation, entries), { flag: 'wx' });
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  // Line by line into one buffer: 100,000 entries never become one string, nor many large ones.
+  await writeChunkedAtomic(
+    path.join(outDir, CATALOG_SNAPSHOT),
+    snapshotLines(key, generation, entries),
+  );
   // Best effort: a log left behind names the old generation and is ignored.
   await rm(path.join(outDir, CATALOG_LOG), { force: true }).catch(() => undefined);
   return { generation, lines: 0, bytes: 0 };
 }
 
-function* snapshotChunks(
+function* snapshotLines(
   key: string,
   generation: string,
   entries: ReadonlyMap<string, CachedResult>,
 ): Generator<string> {
   yield `${JSON.stringify({ version: SNAPSHOT_VERSION, key, generation })}\n`;
   const sha1 = createHash('sha1');
-  let chunk: string[] = [];
-  const flush = () => {
-    const text = chunk.join('');
-    chunk = [];
-    sha1.update(text);
-    return text;
-  };
   for (const [file, entry] of entries) {
-    chunk.push(`${JSON.stringify([file, ...encodeEntry(entry)])}\n`);
-    if (chunk.length === LINES_PER_CHUNK) yield flush();
+    const line = `${JSON.stringify([file, ...encodeEntry(entry)])}\n`;
+    sha1.update(line);
+    yield line;
   }
-  yield flush();
   yield `${JSON.stringify({ entries: entries.size, sha1: sha1.digest('hex') })}\n`;
 }
