@@ -22,8 +22,13 @@ export async function writeChunkedAtomic(
     try {
       const buffer = Buffer.allocUnsafe(chunkBytes);
       let used = 0;
+      // write(2) may take fewer bytes than it is given (fs.writeFile loops the same way).
+      const writeAll = async (bytes: Buffer) => {
+        for (let at = 0; at < bytes.length;)
+          at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
+      };
       const flush = async () => {
-        if (used) await handle.write(buffer, 0, used);
+        await writeAll(buffer.subarray(0, used));
         used = 0;
       };
       for (const piece of pieces) {
@@ -32,7 +37,7 @@ export async function writeChunkedAtomic(
           const bytes = Buffer.byteLength(piece);
           if (used + bytes > chunkBytes) await flush();
           if (bytes > chunkBytes) {
-            await handle.write(piece);
+            await writeAll(Buffer.from(piece));
             continue;
           }
         }
