@@ -26,14 +26,27 @@ export async function writeFileAtomic(
   options: { mode?: number } = {},
 ): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = tempPathFor(file);
-  try {
-    // wx: a fresh file or an error, never through whatever (a link) might wait at that name.
-    await writeFile(
+  // wx: a fresh file or an error, never through whatever (a link) might wait at that name.
+  await replaceThroughTemp(file, (temp) =>
+    writeFile(
       temp,
       data,
       options.mode === undefined ? { flag: 'wx' } : { flag: 'wx', mode: options.mode },
-    );
+    ),
+  );
+}
+
+/**
+ * Replaces `file` with what `write` puts in a fresh temporary name beside it (which `write` must
+ * create exclusively), renamed into place; on any failure the temporary is removed.
+ */
+export async function replaceThroughTemp(
+  file: string,
+  write: (temp: string) => Promise<void>,
+): Promise<void> {
+  const temp = tempPathFor(file);
+  try {
+    await write(temp);
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });

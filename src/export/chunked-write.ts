@@ -1,5 +1,5 @@
-import { open, rename, rm } from 'node:fs/promises';
-import { tempPathFor } from './atomic.js';
+import { open } from 'node:fs/promises';
+import { replaceThroughTemp } from './atomic.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -15,8 +15,7 @@ export async function writeChunkedAtomic(
   pieces: Iterable<string>,
   chunkBytes = CHUNK_BYTES,
 ): Promise<void> {
-  const temp = tempPathFor(file);
-  try {
+  await replaceThroughTemp(file, async (temp) => {
     // wx: a fresh file or an error, never through whatever (a link) might wait at that name.
     const handle = await open(temp, 'wx');
     try {
@@ -47,9 +46,5 @@ export async function writeChunkedAtomic(
     } finally {
       await handle.close();
     }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  });
 }
