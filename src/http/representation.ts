@@ -88,7 +88,9 @@ export function representations(options: {
   ): Record<string, string> {
     let byKey = headerCache.get(resource);
     if (!byKey) headerCache.set(resource, (byKey = new Map()));
-    const key = `${length === undefined ? 304 : 200}${encoding ?? ''}`;
+    // Keyed by the ETag, which names the bytes (and the encoding): a document made again with
+    // other bytes (render/resource.ts) gets its own headers, its own Content-Length among them.
+    const key = `${length === undefined ? 304 : 200}${etag}`;
     let headers = byKey.get(key);
     if (!headers) {
       headers = {
@@ -132,11 +134,13 @@ export function representations(options: {
       requests.count(routeOfResource(resource), 304, 0);
       return respond(c, null, 304, headersFor(resource, encoding, etag, undefined));
     }
-    const body = encoding
-      ? (resource.ready(encoding) ?? (await resource.variant(encoding))).body
-      : resource.body;
+    const sent = encoding
+      ? (resource.ready(encoding) ?? (await resource.variant(encoding)))
+      : { body: resource.body, etag: resource.etag };
+    const { body } = sent;
     requests.count(routeOfResource(resource), 200, c.req.method === 'HEAD' ? 0 : body.length);
-    return respond(c, body, 200, headersFor(resource, encoding, etag, body.length));
+    // The ETag read again with the bytes: a document made again may name other bytes now.
+    return respond(c, body, 200, headersFor(resource, encoding, sent.etag, body.length));
   }
 
   function sendNotFound(c: Context, page: Resource): Response {

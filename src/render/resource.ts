@@ -124,8 +124,9 @@ export class Resource implements Evictable {
   variant(encoding: Encoding): Promise<Encoded> {
     let pending = this.encoded.get(encoding);
     if (!pending) {
+      const source = this.body; // first: made again, its ETag may be a new one
       const etag = this.etagOf(encoding);
-      pending = compress(this.body, encoding, this.compression).then((body) => {
+      pending = compress(source, encoding, this.compression).then((body) => {
         const encoded = { body, etag };
         if (this.encoded.get(encoding) === pending) {
           this.done.set(encoding, encoded);
