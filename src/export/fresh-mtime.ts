@@ -1,4 +1,4 @@
-import { lstatSync, utimesSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { lstat, utimes } from 'node:fs/promises';
 
 /**
@@ -26,8 +26,11 @@ export async function stampTemps(
   await Promise.all(temps.map((temp) => utimes(temp, t, t)));
 }
 
-export function stampTempsSync(file: string | undefined, temps: readonly string[]): void {
+/**
+ * The mtime the synchronous writers (stage-document.ts) give a document and its siblings through
+ * their open descriptors (futimes: no second walk of the path per file); `file` as for stampTemps.
+ */
+export function freshMtimeSync(file: string | undefined): number {
   const old = file === undefined ? undefined : lstatSync(file, { throwIfNoEntry: false });
-  const t = nextMtimeSeconds(old && Math.floor(old.mtimeMs / 1000), nowSeconds());
-  for (const temp of temps) utimesSync(temp, t, t);
+  return nextMtimeSeconds(old && Math.floor(old.mtimeMs / 1000), nowSeconds());
 }

@@ -1,8 +1,17 @@
-import { mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  futimesSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { tempPathFor } from './atomic.js';
-import { stampTemps, stampTempsSync } from './fresh-mtime.js';
+import { freshMtimeSync, stampTemps } from './fresh-mtime.js';
 import {
   articleSiblingsSync,
   compressedSiblings,
@@ -96,13 +105,14 @@ export function writeArticleDocumentSync(
 
 /** Files nothing is at yet, each created exclusively, with one fresh mtime. */
 function writeNewFilesSync(docs: readonly Sibling[]): void {
+  const t = freshMtimeSync(undefined);
   const written: string[] = [];
   try {
     for (const d of docs) {
-      writeFileSync(d.file, d.data, { flag: 'wx' });
+      const fd = openSync(d.file, 'wx');
       written.push(d.file);
+      writeDatedSync(fd, d.data, t);
     }
-    stampTempsSync(undefined, written);
   } catch (error) {
     for (const f of written) rmSync(f, { force: true });
     throw error;
@@ -127,12 +137,9 @@ function writeNewDirSync(dir: string, docs: readonly Sibling[]): boolean {
 
 function replaceFilesSync(file: string, siblings: readonly Sibling[], docs: readonly Sibling[]) {
   const writes = docs.map((d) => ({ ...d, temp: tempPathFor(d.file) }));
+  const t = freshMtimeSync(file);
   try {
-    for (const w of writes) writeFileSync(w.temp, w.data, { flag: 'wx' });
-    stampTempsSync(
-      file,
-      writes.map((w) => w.temp),
-    );
+    for (const w of writes) writeDatedSync(openSync(w.temp, 'wx'), w.data, t);
     for (const f of obsoleteSiblings(file, siblings, 'article')) {
       try {
         unlinkSync(f);
@@ -144,6 +151,19 @@ function replaceFilesSync(file: string, siblings: readonly Sibling[], docs: read
   } catch (error) {
     for (const w of writes) rmSync(w.temp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Writes all of `data` to the new file `fd` (opened wx: a fresh file or an error, never through a
+ * link left at its name), dates it `t` through the descriptor and closes it.
+ */
+function writeDatedSync(fd: number, data: Uint8Array, t: number): void {
+  try {
+    for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at);
+    futimesSync(fd, t, t);
+  } finally {
+    closeSync(fd);
   }
 }
 
