@@ -42,11 +42,19 @@ async function withEngine<T>(work: () => Promise<T>): Promise<T> {
  *   now, render/resource.ts) took 58× the CPU on the feeds of a 10,000-file corpus (420 KB each)
  *   for brotli output of 5.4% of the feed, not 7.4%.
  *   Brotli 4 beat 5 and came within a point of 7 at a third of its time.
- * - article pages (one per article, 100,000 perhaps): gzip 6 only, written by the parse workers
- *   (0.26 ms a page; with brotli 11, 17 ms). A reader asking for br alone gets the page
- *   uncompressed, one asking for gzip and br (every browser and reader) gets gzip.
+ * - article pages (one per article, 100,000 perhaps): gzip only, written by the parse workers
+ *   (with brotli 11, 17 ms a page). A reader asking for br alone gets the page uncompressed, one
+ *   asking for gzip and br (every browser and reader) gets gzip. ARTICLE_GZIP_LEVEL says which.
  */
 export const SIBLING_SUFFIXES = ['.gz', '.br'] as const;
+
+/**
+ * gzip 3 for the article pages' siblings: the pages of the 10,000-file corpus (10 KB each) took
+ * 0.79x the CPU of gzip 6 for 1.8% more bytes (49.6% of the page, not 48.7%); gzip 1 took 0.74x
+ * for 3.4% more, gzip 4 0.91x for 0.5% (docs/performance.md, "Cold build against Hugo",
+ * 2026-12-03). This compression was a fifth of a cold build's CPU, one call per article.
+ */
+export const ARTICLE_GZIP_LEVEL = 3;
 
 export interface Sibling {
   readonly file: string;
@@ -61,7 +69,8 @@ export async function compressedSiblings(
   kind: DocumentKind,
 ): Promise<Sibling[]> {
   if (body.length < MIN_COMPRESS_BYTES) return [];
-  const gzipped = withEngine(() => gzipAsync(body, { level: 6 }));
+  const level = kind === 'article' ? ARTICLE_GZIP_LEVEL : 6;
+  const gzipped = withEngine(() => gzipAsync(body, { level }));
   if (kind === 'article') return [{ file: `${file}.gz`, data: await gzipped }];
   const [gz, br] = await Promise.all([
     gzipped,
@@ -84,7 +93,7 @@ export async function compressedSiblings(
 /** The article page's sibling, in a worker thread (where blocking costs nobody anything). */
 export function articleSiblingsSync(file: string, body: Uint8Array): Sibling[] {
   if (body.length < MIN_COMPRESS_BYTES) return [];
-  return [{ file: `${file}.gz`, data: gzipSync(body, { level: 6 }) }];
+  return [{ file: `${file}.gz`, data: gzipSync(body, { level: ARTICLE_GZIP_LEVEL }) }];
 }
 
 /**

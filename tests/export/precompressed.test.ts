@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { compressedSiblings } from '../../src/export/precompressed.js';
+import { articleSiblingsSync, compressedSiblings } from '../../src/export/precompressed.js';
 
 /** Counts the engines compressing at once (every gzip and brotliCompress call of the module). */
 const engines = vi.hoisted(() => ({ now: 0, most: 0 }));
@@ -54,5 +54,17 @@ describe('compressed siblings of feeds and pages', () => {
     expect(page.map((s) => s.file)).toEqual(['/out/a/index.html.gz']);
     expect(gunzipSync(page[0]!.data)).toEqual(Buffer.from(feed(1)));
     expect(await compressedSiblings('/out/s.xml', new Uint8Array(100), 'other')).toEqual([]);
+  });
+
+  it('compresses a page at gzip 3, the same bytes in a worker as on the main thread', async () => {
+    const body = feed(7);
+    const [inWorker] = articleSiblingsSync('/out/a/index.html', body);
+    const [onMain] = await compressedSiblings('/out/a/index.html', body, 'article');
+    expect(Buffer.from(inWorker!.data)).toEqual(gzipSync(body, { level: 3 }));
+    expect(Buffer.from(onMain!.data)).toEqual(Buffer.from(inWorker!.data));
+    expect(gunzipSync(inWorker!.data)).toEqual(Buffer.from(body));
+    // Feeds and lists stay at gzip 6: a few large documents, read by every reader.
+    const [gz] = await compressedSiblings('/out/f.xml', body, 'other');
+    expect(Buffer.from(gz!.data)).toEqual(gzipSync(body, { level: 6 }));
   });
 });
