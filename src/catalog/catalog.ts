@@ -93,10 +93,39 @@ export function newestFirst(a: Article, b: Article): number {
  * Articles of the last catalog by their winning draft, so that a rescan reuses the very Article
  * objects whose copies did not change (and with them every cache keyed by article).
  */
-export type MergeMemo = WeakMap<
-  Draft,
-  { copies: readonly DatedDraft[]; guid: string; notes: string; article: Article }
->;
+export type MergeMemo = WeakMap<Draft, Article | MergedCopies>;
+
+/**
+ * What the memo keeps of an article of several copies. One of a single copy (most articles) is
+ * kept as the Article alone: its guid, date and modification time are the copy's, and no notes.
+ */
+interface MergedCopies {
+  readonly copies: readonly DatedDraft[];
+  readonly guid: string;
+  readonly notes: string;
+  readonly article: Article;
+}
+
+function reusable(
+  known: Article | MergedCopies | undefined,
+  copies: readonly DatedDraft[],
+  guid: string,
+  notes: string,
+): Article | undefined {
+  if (!known) return undefined;
+  if (!('copies' in known)) {
+    const only = copies.length === 1 ? copies[0]! : undefined;
+    return only &&
+      known.guid === guid &&
+      known.date.getTime() === only.date.getTime() &&
+      known.modified === (only.modified ?? 0)
+      ? known
+      : undefined;
+  }
+  return known.guid === guid && known.notes === notes && sameCopies(known.copies, copies)
+    ? known.article
+    : undefined;
+}
 
 function sameCopies(a: readonly DatedDraft[], b: readonly DatedDraft[]): boolean {
   return (
@@ -124,12 +153,14 @@ export function mergeCluster(
   const near = notes.filter((n) => n.reason === 'near').length;
   // No notes (a single copy, most articles): no string to keep per article.
   const notesKey = notes.length ? JSON.stringify(notes) : '';
-  const known = memo?.get(copies[0]!.draft);
-  if (known && known.guid === guid && known.notes === notesKey && sameCopies(known.copies, copies))
-    return { article: known.article, near };
+  const known = reusable(memo?.get(copies[0]!.draft), copies, guid, notesKey);
+  if (known) return { article: known, near };
   const base = mergeCopies(copies, guid);
   const article = notes.length ? { ...base, merges: notes } : base;
-  memo?.set(copies[0]!.draft, { copies, guid, notes: notesKey, article });
+  memo?.set(
+    copies[0]!.draft,
+    copies.length === 1 ? article : { copies, guid, notes: notesKey, article },
+  );
   return { article, near };
 }
 

@@ -1,20 +1,22 @@
 import type { Article, Catalog, SeedFile } from '../model.js';
 
 /**
- * A Map that notes which keys were set or deleted since it was last asked: the state file then
- * saves what one scan changed without comparing every entry (export/saved-state.ts).
+ * A Map that notes which keys changed (set to another value, or deleted) since it was last asked:
+ * the state file then saves what one scan changed without comparing every entry, or keeping a copy
+ * to compare with (export/saved-state.ts).
  */
 export class NotingMap<K, V> extends Map<K, V> {
   private noted?: Set<K>;
 
   override set(key: K, value: V): this {
-    (this.noted ??= new Set()).add(key);
+    if (super.get(key) !== value || !super.has(key)) (this.noted ??= new Set()).add(key);
     return super.set(key, value);
   }
 
   override delete(key: K): boolean {
-    (this.noted ??= new Set()).add(key);
-    return super.delete(key);
+    const had = super.delete(key);
+    if (had) (this.noted ??= new Set()).add(key);
+    return had;
   }
 
   override clear(): void {

@@ -7,12 +7,15 @@ type SavedValidator = readonly [key: string, etag: string, lastModifiedMs: numbe
 
 /** The state's tables by their names in the log: guids and first-seen dates by hash and by path. */
 export interface Tables {
-  readonly gh: Map<string, string>;
-  readonly gp: Map<string, string>;
-  readonly fh: Map<string, number>;
-  readonly fp: Map<string, number>;
+  gh: Map<string, string>;
+  gp: Map<string, string>;
+  fh: Map<string, number>;
+  fp: Map<string, number>;
   readonly v: Map<string, SavedValidator>;
 }
+
+/** The tables that save the catalog's memory (the rest, `v`, the Site's validators). */
+type MemoryTable = 'gh' | 'gp' | 'fh' | 'fp';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -29,7 +32,9 @@ const VALID: Record<keyof Tables, (v: unknown) => boolean> = {
 
 /**
  * What the state files hold, as of the last load or save: kept so that a save can find what
- * changed and append only that. Its own copies: the catalog changes its memory in place.
+ * changed and append only that. The memory's tables are the memory's own maps once a save has
+ * followed them (they note what changes: catalog/memory.ts), not copies: two maps of every path
+ * and hash fewer. `v` is a copy: the Site's validators are other objects.
  */
 export class SavedState {
   readonly tables: Tables = {
@@ -55,17 +60,22 @@ export class SavedState {
     else if (VALID[table as keyof Tables](value)) map.set(key, value);
   }
 
-  /** The memory's maps these tables were last brought to: then only their noted keys changed. */
-  private readonly followed = new Map<string, ReadonlyMap<string, unknown>>();
+  /** After a load: `memory`, made of these tables, is what they are from now on (no copy kept). */
+  follow(memory: Memory): void {
+    this.tables.gh = followed(memory.guids.byHash);
+    this.tables.gp = followed(memory.guids.byPath);
+    this.tables.fh = followed(memory.firstSeen.byHash);
+    this.tables.fp = followed(memory.firstSeen.byPath);
+  }
 
   /** Brings the tables to `memory` and `validators`; returns the changes, for the log. */
   update(memory: Memory, validators: ReadonlyMap<string, Validator>): LogOp[] {
     const ops: LogOp[] = [];
     const t = this.tables;
-    this.sync('gh', t.gh, memory.guids.byHash, ops);
-    this.sync('gp', t.gp, memory.guids.byPath, ops);
-    this.sync('fh', t.fh, memory.firstSeen.byHash, ops);
-    this.sync('fp', t.fp, memory.firstSeen.byPath, ops);
+    this.sync('gh', memory.guids.byHash, ops);
+    this.sync('gp', memory.guids.byPath, ops);
+    this.sync('fh', memory.firstSeen.byHash, ops);
+    this.sync('fp', memory.firstSeen.byPath, ops);
     for (const [p, r] of validators) {
       const was = t.v.get(p);
       const ms = r.lastModified.getTime();
@@ -79,41 +89,33 @@ export class SavedState {
   }
 
   /**
-   * One table brought to the map it saves. A map that notes its changes (catalog/memory.ts) and
-   * was followed last time is looked at only where it changed; any other is compared whole.
+   * One table brought to the map it saves. The map it already is (followed) changed only where
+   * it noted; another (the catalog made its memory afresh) is compared whole with the one the
+   * files hold, whose own noted keys are not known to be on disk and are written again.
    */
-  private sync<V>(table: string, saved: Map<string, V>, now: ReadonlyMap<string, V>, ops: LogOp[]) {
-    const noted = now instanceof NotingMap ? (now as NotingMap<string, V>).takeNoted() : undefined;
-    if (noted && this.followed.get(table) === now) {
-      for (const k of noted) {
+  private sync<V>(table: MemoryTable, now: ReadonlyMap<string, V>, ops: LogOp[]) {
+    const saved = this.tables[table] as Map<string, V>;
+    if (saved === now) {
+      for (const k of (now as NotingMap<string, V>).takeNoted()) {
         const v = now.get(k);
-        if (v === undefined) {
-          if (saved.delete(k)) ops.push([table, k]);
-        } else if (saved.get(k) !== v) {
-          saved.set(k, v);
-          ops.push([table, k, v]);
-        }
+        ops.push(v === undefined ? [table, k] : [table, k, v]);
       }
       return;
     }
-    syncWhole(table, saved, now, ops);
-    this.followed.set(table, now);
+    const unsaved = saved instanceof NotingMap ? saved.takeNoted() : new Set<string>();
+    for (const [k, v] of now) if (unsaved.has(k) || saved.get(k) !== v) ops.push([table, k, v]);
+    for (const k of saved.keys()) if (!now.has(k) && !unsaved.has(k)) ops.push([table, k]);
+    for (const k of unsaved) if (!now.has(k)) ops.push([table, k]);
+    // A map that notes nothing is copied, and compared whole again next time.
+    (this.tables[table] as Map<string, V>) =
+      now instanceof NotingMap ? followed(now) : new Map(now);
   }
 }
 
-function syncWhole<V>(
-  table: string,
-  saved: Map<string, V>,
-  now: ReadonlyMap<string, V>,
-  ops: LogOp[],
-) {
-  for (const [k, v] of now) {
-    if (saved.get(k) === v) continue;
-    saved.set(k, v);
-    ops.push([table, k, v]);
-  }
-  // Every key of `now` is in `saved`: equal sizes mean nothing else is.
-  if (saved.size !== now.size) dropMissing(table, saved, now, ops);
+/** A map from now on followed: what it noted so far is saved. */
+function followed<V>(map: Map<string, V>): Map<string, V> {
+  if (map instanceof NotingMap) map.takeNoted();
+  return map;
 }
 
 function dropMissing(

@@ -77,11 +77,12 @@ export async function loadState(outDir: string): Promise<State> {
   const validators = new Map<string, Validator>();
   for (const [p, [key, etag, ms]] of t.v)
     validators.set(p, { key, etag, lastModified: new Date(ms) });
-  // Copies: the catalog changes its memory in place, and the saved tables must stay what is on disk.
+  // Maps that note what the catalog changes in them, which the saved state then follows.
   const memory: Memory = {
     guids: { byHash: new NotingMap(t.gh), byPath: new NotingMap(t.gp) },
     firstSeen: { byHash: new NotingMap(t.fh), byPath: new NotingMap(t.fp) },
   };
+  saved.follow(memory);
   return { memory, validators, saved };
 }
 

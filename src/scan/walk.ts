@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Rejection, SeedFile } from '../model.js';
 import { isInside } from './inside.js';
 import { joinedPath } from './seed-path.js';
+import { smallInt } from './small-int.js';
 
 export interface WalkOptions {
   /** Lower-case extensions with their dot, e.g. `.md`. */
@@ -109,10 +110,10 @@ export class Walker {
       this.files.push({
         path: rel,
         ...(abs === joinedPath(this.rootReal, rel) ? {} : { absPath: abs }),
-        size: st.size,
+        size: smallInt(st.size),
         mtimeMs: st.mtimeMs,
-        ino: st.ino,
-        dev: st.dev,
+        ino: smallInt(st.ino),
+        dev: smallInt(st.dev),
         root: this.rootReal,
       });
     } else {

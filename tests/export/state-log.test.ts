@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { emptyMemory, type Memory } from '../../src/catalog/memory.js';
+import { emptyMemory, NotingMap, type Memory } from '../../src/catalog/memory.js';
 import { loadState, saveState, STATE_FILE, STATE_LOG } from '../../src/export/state.js';
 import type { Site } from '../../src/render/site.js';
 import { tempDirsRemovedAfterAll } from '../support/site.js';
@@ -82,6 +82,31 @@ describe('the state log', () => {
     expect(longer.slice(log.length).trim().split('\n')).toHaveLength(2);
 
     expect(await reloaded(out)).toEqual({ damaged: undefined, memory: plain(memory), validators });
+  });
+
+  it("keeps no copy of the memory's maps: it follows them, and saves a map made afresh whole", async () => {
+    const out = await tempDir();
+    await saveState(out, memoryOf(20), siteOf(validatorsOf(2)));
+    const state = await loadState(out);
+    const { memory, saved } = state;
+    expect(saved.tables.gh).toBe(memory.guids.byHash);
+    expect(saved.tables.fp).toBe(memory.firstSeen.byPath);
+
+    // A change noted in the followed map, then the map made afresh from it (as a full build
+    // does): the change is in both, and still saved, as are those of the fresh map.
+    memory.firstSeen.byPath.set('a/1.md', 5);
+    const fresh = new NotingMap(memory.firstSeen.byPath);
+    fresh.delete('a/2.md');
+    fresh.set('a/new.md', 6);
+    memory.firstSeen.byPath = fresh;
+    memory.guids.byHash.set('h3', 'g-moved');
+    const after = await saveState(out, memory, siteOf(validatorsOf(2)), saved);
+    expect(after.tables.fp).toBe(fresh);
+    expect(await reloaded(out)).toEqual({
+      damaged: undefined,
+      memory: plain(memory),
+      validators: validatorsOf(2),
+    });
   });
 
   it('a torn last line is dropped, and the next save compacts', async () => {
