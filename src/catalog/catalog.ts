@@ -1,4 +1,5 @@
 import { mergeNotes, planNearDuplicates } from '../dedupe/merge-plan.js';
+import type { Signature } from '../dedupe/signature.js';
 import type {
   Article,
   Catalog,
@@ -146,7 +147,7 @@ function sameCopies(a: readonly DatedDraft[], b: readonly DatedDraft[]): boolean
 export function mergeCluster(
   copies: readonly DatedDraft[],
   guid: string,
-  signatures: ReadonlyMap<string, Uint32Array | undefined> | undefined,
+  signatures: ReadonlyMap<string, Signature | undefined> | undefined,
   memo: MergeMemo | undefined,
 ): { article: Article; near: number } {
   const notes = copies.length > 1 ? mergeNotes(copies, signatures) : [];

@@ -9,7 +9,7 @@ import { RACY, type CachedResult, type FileResult } from '../scan/scanner.js';
  * Bump SNAPSHOT_VERSION whenever parse/ or the sketch would turn the same bytes into another
  * result: an outdated snapshot is ignored and the files are read again.
  */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 
 export interface SnapshotSettings {
   readonly seedsDir: string;

@@ -1,12 +1,14 @@
 import { BANDS, bandHash } from './near-dup.js';
+import type { Signature } from './signature.js';
 
 /**
  * The LSH band index that near-dup.ts builds whole, kept instead and updated one signature at a
  * time: per band, the members' (band hash, member) pairs packed in one float64 each and kept
  * sorted, as near-dup.ts sorts them, so the members with an equal band hash are adjacent and
- * found by binary search. About 250 bytes per member. Members are small integers (slots) the
- * caller hands out; changes are applied in one go before the next look-up (one by one for a few,
- * by one sort for many).
+ * found by binary search. 168 bytes per member and little slack: the caller gives the signature a
+ * member was added with to look it up or remove it, so the index keeps no hashes per member.
+ * Members are small integers (slots) the caller hands out; changes are applied in one go before
+ * the next look-up (one by one for a few, by one sort for many).
  */
 const SLOT_BITS = 2 ** 21;
 /** Past this many changes to a band, filtering and sorting it once beats moving it per change. */
@@ -21,38 +23,36 @@ interface Band {
 
 export class LshIndex {
   private readonly bands: Band[] = Array.from({ length: BANDS }, () => ({
-    keys: new Float64Array(64),
+    keys: new Float64Array(0),
     length: 0,
     adding: [],
     removing: [],
   }));
-  /** Per member, its band hashes as indexed (the signature itself may change later). */
-  private hashes = new Uint32Array(0);
 
-  add(slot: number, sig: Uint32Array): void {
+  add(slot: number, sig: Signature): void {
     if (slot >= SLOT_BITS)
       throw new Error(`near-duplicate detection handles at most ${SLOT_BITS - 1} articles`);
-    this.reserve(slot);
-    for (let band = 0; band < BANDS; band++) {
-      const hash = bandHash(sig, band);
-      this.hashes[slot * BANDS + band] = hash;
-      this.bands[band]!.adding.push(hash * SLOT_BITS + slot);
-    }
+    for (let band = 0; band < BANDS; band++)
+      this.bands[band]!.adding.push(bandHash(sig, band) * SLOT_BITS + slot);
   }
 
-  remove(slot: number): void {
+  /** `sig`: the signature the member was added with. */
+  remove(slot: number, sig: Signature): void {
     for (let band = 0; band < BANDS; band++) {
       // Adds first, so that a member added and removed before any look-up is not left behind.
       const b = this.bands[band]!.adding.length ? this.settled(band) : this.bands[band]!;
-      b.removing.push(this.hashes[slot * BANDS + band]! * SLOT_BITS + slot);
+      b.removing.push(bandHash(sig, band) * SLOT_BITS + slot);
     }
   }
 
-  /** Every other member that shares a band with `slot` (a member sharing several, once per band). */
-  forEachCandidate(slot: number, visit: (other: number) => void): void {
+  /**
+   * Every other member that shares a band with `slot`, added with `sig` (a member sharing
+   * several, once per band).
+   */
+  forEachCandidate(slot: number, sig: Signature, visit: (other: number) => void): void {
     for (let band = 0; band < BANDS; band++) {
       const b = this.settled(band);
-      const hash = this.hashes[slot * BANDS + band]!;
+      const hash = bandHash(sig, band);
       for (let at = lowerBound(b, hash * SLOT_BITS); at < b.length; at++) {
         const key = b.keys[at]!;
         if (Math.floor(key / SLOT_BITS) !== hash) break;
@@ -68,7 +68,8 @@ export class LshIndex {
     if (b.adding.length + b.removing.length > SORT_AFTER) {
       const gone = new Set(b.removing);
       const kept = b.keys.subarray(0, b.length).filter((key) => !gone.has(key));
-      const keys = new Float64Array(Math.max(64, (kept.length + b.adding.length) * 1.25));
+      // Sized to fit: a rescan of many files is the cold build's sort again, not growth.
+      const keys = new Float64Array(kept.length + b.adding.length);
       keys.set(kept);
       keys.set(b.adding, kept.length);
       b.length = kept.length + b.adding.length;
@@ -83,7 +84,7 @@ export class LshIndex {
       }
       for (const key of b.adding) {
         if (b.length === b.keys.length) {
-          const keys = new Float64Array(b.keys.length * 2);
+          const keys = new Float64Array(b.length + Math.max(64, b.length >>> 6));
           keys.set(b.keys);
           b.keys = keys;
         }
@@ -96,15 +97,6 @@ export class LshIndex {
     b.adding.length = 0;
     b.removing.length = 0;
     return b;
-  }
-
-  private reserve(slot: number): void {
-    if ((slot + 1) * BANDS <= this.hashes.length) return;
-    const hashes = new Uint32Array(
-      Math.max(64, slot + 1, (this.hashes.length / BANDS) * 2) * BANDS,
-    );
-    hashes.set(this.hashes);
-    this.hashes = hashes;
   }
 }
 

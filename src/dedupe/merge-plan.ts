@@ -1,7 +1,8 @@
 import type { DatedDraft, MergeNote, TextDiff } from '../model.js';
 import { learnBoilerplate, publisherOf, type Learned } from './learned-boilerplate.js';
 import { clusterNearDuplicates, type NearDupStats } from './near-dup.js';
-import { finalSignature, paragraphKeys, similarity } from './sketch.js';
+import { finalSignature, similarity, type Signature } from './signature.js';
+import { paragraphKeys } from './sketch.js';
 
 /**
  * Which exact-copy groups (by content hash) are near-duplicates of each other: boilerplate is
@@ -11,7 +12,7 @@ import { finalSignature, paragraphKeys, similarity } from './sketch.js';
 export interface NearDupPlan {
   /** Clusters of content hashes, each in sorted order; clusters in the order of their first hash. */
   readonly clusters: readonly (readonly string[])[];
-  readonly signatures: ReadonlyMap<string, Uint32Array | undefined>;
+  readonly signatures: ReadonlyMap<string, Signature | undefined>;
   readonly learned: Learned;
   readonly stats: NearDupStats;
 }
@@ -63,7 +64,7 @@ export function paragraphDiff(primary: Uint32Array, copy: Uint32Array): TextDiff
 /** Why each copy but the primary (copies[0]) is part of the article. */
 export function mergeNotes(
   copies: readonly DatedDraft[],
-  signatures?: ReadonlyMap<string, Uint32Array | undefined>,
+  signatures?: ReadonlyMap<string, Signature | undefined>,
 ): MergeNote[] {
   const primary = copies[0]!.draft;
   return copies.slice(1).map(({ draft }) => {

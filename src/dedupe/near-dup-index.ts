@@ -2,7 +2,8 @@ import type { Draft, LearnedLine } from '../model.js';
 import { BoilerplateCounts } from './boilerplate-counts.js';
 import { publisherOf } from './learned-boilerplate.js';
 import { LshIndex } from './lsh-index.js';
-import { finalSignature, shortParagraphKeys, similarAtLeast } from './sketch.js';
+import { finalSignature, similarAtLeast, type Signature } from './signature.js';
+import { shortParagraphKeys } from './sketch.js';
 
 /** Content hashes that are one article; sorted. */
 export interface Cluster {
@@ -16,7 +17,7 @@ interface Node {
   cluster?: Cluster;
 }
 
-const sameSignature = (a: Uint32Array | undefined, b: Uint32Array | undefined) =>
+const sameSignature = (a: Signature | undefined, b: Signature | undefined) =>
   a === b || (a !== undefined && b !== undefined && a.every((v, i) => v === b[i]));
 
 /**
@@ -34,7 +35,7 @@ export class NearDupIndex {
   private readonly lsh = new LshIndex();
   private readonly counts = new BoilerplateCounts();
   /** Signatures computed since the last update (with the current learned boilerplate). */
-  private signatures = new Map<string, Uint32Array | undefined>();
+  private signatures = new Map<string, Signature | undefined>();
 
   constructor(private readonly threshold: number) {}
 
@@ -52,7 +53,7 @@ export class NearDupIndex {
   }
 
   /** The similarity signature of a hash's primary, without its publisher's learned boilerplate. */
-  signatureOf(hash: string): Uint32Array | undefined {
+  signatureOf(hash: string): Signature | undefined {
     if (this.signatures.has(hash)) return this.signatures.get(hash);
     const node = this.nodes.get(hash);
     const sketch = this.threshold > 0 ? node?.primary.sketch : undefined;
@@ -79,6 +80,8 @@ export class NearDupIndex {
       dirty.set(hash, primary);
       if (node) {
         affected.add(node.cluster!);
+        // Out of the LSH index under the learned boilerplate it went in with (settled below).
+        if (node.indexed) this.unindex(node, this.counts.learnedOf(publisherOf(node.primary)));
         if (near) this.counts.remove(hash, node.primary);
       }
       if (primary && near) this.counts.add(hash, primary);
@@ -87,7 +90,6 @@ export class NearDupIndex {
 
     for (const [hash, primary] of dirty) {
       let node = this.nodes.get(hash);
-      if (node?.indexed) this.lsh.remove(node.slot);
       if (!primary) {
         if (node) this.release(hash, node.slot);
         continue;
@@ -116,7 +118,9 @@ export class NearDupIndex {
         if (!shortParagraphKeys(sketch).some((key) => flipped.has(key))) continue;
         if (sameSignature(finalSignature(sketch, before), finalSignature(sketch, after))) continue;
         dirty.set(hash, draft);
-        affected.add(this.nodes.get(hash)!.cluster!);
+        const node = this.nodes.get(hash)!;
+        affected.add(node.cluster!);
+        if (node.indexed) this.unindex(node, before);
       }
     }
   }
@@ -151,7 +155,7 @@ export class NearDupIndex {
       const node = this.nodes.get(hash)!;
       if (!node.indexed) continue;
       const sig = this.signatureOf(hash)!;
-      this.lsh.forEachCandidate(node.slot, (slot) => {
+      this.lsh.forEachCandidate(node.slot, sig, (slot) => {
         const other = this.hashOfSlot[slot]!;
         if (find(other) === find(hash)) return;
         if (!similarAtLeast(sig, this.signatureOf(other)!, this.threshold)) return;
@@ -179,6 +183,12 @@ export class NearDupIndex {
       added.push(cluster);
     }
     return { removed, added };
+  }
+
+  /** Takes a node out of the LSH index: its signature is its primary's under `learned`. */
+  private unindex(node: Node, learned: ReadonlySet<number> | undefined): void {
+    this.lsh.remove(node.slot, finalSignature(node.primary.sketch!, learned)!);
+    node.indexed = false;
   }
 
   private slot(hash: string): number {

@@ -1,4 +1,5 @@
-import { K, similarAtLeast } from './sketch.js';
+import { similarAtLeast, type Signature } from './signature.js';
+import { K } from './sketch.js';
 
 /**
  * Near-duplicate clusters by MinHash LSH banding: the signature is cut into bands of ROWS bins;
@@ -45,7 +46,7 @@ class UnionFind {
 }
 
 /** The hash of one band of a signature; two signatures are candidates if one band's hashes are equal. */
-export function bandHash(sig: Uint32Array, band: number): number {
+export function bandHash(sig: Signature, band: number): number {
   let h = 0x811c9dc5 ^ band;
   for (let i = band * ROWS; i < (band + 1) * ROWS; i++) h = Math.imul(h ^ sig[i]!, 0x01000193);
   h ^= h >>> 15;
@@ -64,7 +65,7 @@ export interface NearDupStats {
  * i's cluster. Pure and deterministic.
  */
 export function clusterNearDuplicates(
-  signatures: ReadonlyArray<Uint32Array | undefined>,
+  signatures: ReadonlyArray<Signature | undefined>,
   threshold: number,
 ): { root: Int32Array; stats: NearDupStats } {
   const n = signatures.length;

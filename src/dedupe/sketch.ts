@@ -1,25 +1,29 @@
 /**
  * A compact, fixed-seed sketch of an article's text for near-duplicate detection, made where the
  * text is (in the parse workers) so that only about half a kilobyte per article, and no text,
- * reaches the main thread. One Uint32Array holds:
+ * reaches the main thread. It is kept for every article, so one Uint32Array holds, tightly:
  *
- *   [0, K)        a one-permutation MinHash signature over character 5-gram shingles of the
- *                 article's long paragraphs (folded, side by side: re-wrapping does not matter)
- *   K             P, the number of paragraphs
- *   [K+1, K+1+P)  a 32-bit key of every paragraph (for learning boilerplate and for diff summaries)
- *   then, per short paragraph (≤ SHORT_PARAGRAPH chars, where bylines, captions, footers and
- *   promos live): its key, a count n, and n (bin, value) pairs — the bins in which its own
- *   shingles beat the long text's minimum.
+ *   [0, K/2)      a one-permutation MinHash signature over character 5-gram shingles of the
+ *                 article's long paragraphs (folded, side by side: re-wrapping does not matter),
+ *                 b-bit: the low 16 bits of each bin's minimum, two bins per word (EMPTY16: none)
+ *   K/2, K/2+1    P, the number of paragraphs, and S, the number of short ones
+ *   then P words  a 32-bit key of every paragraph (for learning boilerplate and for diff summaries)
+ *   then S words  per short paragraph (≤ SHORT_PARAGRAPH chars, where bylines, captions, footers
+ *                 and promos live): its index among the paragraphs × 256 + n
+ *   then          each short paragraph's n shingle hashes (bin in the low 7 bits, value above)
+ *                 that beat the long text's minimum in their bin, whole.
  *
  * MinHash of a union is the bin-wise minimum, so the signature of "long text plus every short
  * paragraph except the learned boilerplate" is the long signature lowered by the kept
- * paragraphs' pairs — exact, and without keeping any text. A short paragraph against thousands
- * of long-text shingles wins about one bin, so the pairs cost a few bytes per paragraph.
+ * paragraphs' hashes — exact, and without keeping any text. A kept hash always beats the long
+ * text's minimum, so only those need their whole value (to order them among themselves); the
+ * long text's needs only the 16 bits compared. A short paragraph against thousands of long-text
+ * shingles wins a few bins, so the hashes cost a few bytes per paragraph.
  */
 
 /** Signature length (bins). 128 bins: the similarity estimate's standard error is ≤ 0.045. */
 export const K = 128;
-const LOG2_K = 7;
+export const LOG2_K = 7;
 /** Character n-gram length: 5 characters of Chinese are about two words. */
 const SHINGLE = 5;
 /** Paragraphs up to this many folded characters may be furniture (and may be learned as such). */
@@ -30,8 +34,21 @@ export const SHORT_PARAGRAPH = 100;
  * (`第 12 篇…` / `第 13 篇…`). They still merge when their text is identical.
  */
 export const MIN_COMPARABLE_TEXT = 100;
-/** An empty bin (values are 25 bits, so this stays a small integer for the engine). */
-export const EMPTY = 0x7fffffff;
+/** An empty bin while sketching (values are 25 bits, so this stays a small integer for the engine). */
+const EMPTY = 0x7fffffff;
+/** An empty bin of a b-bit signature; a value whose low bits are these is kept as EMPTY16 - 1. */
+export const EMPTY16 = 0xffff;
+/** Words of the b-bit signature at the start of a sketch; P and S follow. */
+export const SIGNATURE_WORDS = K / 2;
+export const KEYS_AT = SIGNATURE_WORDS + 2;
+/** A short paragraph's index is kept in 24 bits: past that, paragraphs count as long text. */
+const MAX_SHORT_INDEX = 2 ** 24 - 1;
+
+/** A 25-bit MinHash value as the signature keeps it: its low 16 bits (b-bit MinHash, b = 16). */
+export function bBit(value: number): number {
+  const low = value & 0xffff;
+  return low === EMPTY16 ? EMPTY16 - 1 : low;
+}
 
 /**
  * One UTF-16 code unit folded for comparison, or 0 to skip it: letters and digits are kept
@@ -67,7 +84,7 @@ export function key32(codes: Uint16Array, from = 0, to = codes.length): number {
   return fmix32(h);
 }
 
-function fmix32(x: number): number {
+export function fmix32(x: number): number {
   let h = x;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -118,7 +135,8 @@ export function sketchText(text: string): Uint32Array {
   }
   starts.push(n);
   const count = starts.length - 1;
-  const isShort = (p: number) => starts[p + 1]! - starts[p]! <= SHORT_PARAGRAPH;
+  const isShort = (p: number) =>
+    starts[p + 1]! - starts[p]! <= SHORT_PARAGRAPH && p <= MAX_SHORT_INDEX;
 
   // Long paragraphs side by side, so that re-wrapping them changes nothing.
   const long = new Uint16Array(n);
@@ -132,91 +150,45 @@ export function sketchText(text: string): Uint32Array {
   const sig = new Uint32Array(K).fill(EMPTY);
   if (comparable && longLength > 0) addShingles(sig, long, 0, longLength);
 
-  const shortRecords: number[] = [];
+  const shorts: number[] = [];
+  const hashes: number[] = [];
   const own = new Uint32Array(K);
   for (let p = 0; p < count; p++) {
     if (!isShort(p)) continue;
-    const at = shortRecords.length;
-    shortRecords.push(key32(codes, starts[p]!, starts[p + 1]!), 0);
-    if (!comparable) continue; // an all-empty signature: finalSignature gives undefined
-    own.fill(EMPTY);
-    addShingles(own, codes, starts[p]!, starts[p + 1]!);
-    for (let bin = 0; bin < K; bin++) {
-      if (own[bin]! < sig[bin]!) shortRecords.push(bin, own[bin]!);
+    const before = hashes.length;
+    if (comparable) {
+      // Not comparable: an all-empty signature, and finalSignature gives undefined.
+      own.fill(EMPTY);
+      addShingles(own, codes, starts[p]!, starts[p + 1]!);
+      for (let bin = 0; bin < K; bin++) if (own[bin]! < sig[bin]!) hashes.push(own[bin]! * K + bin);
     }
-    shortRecords[at + 1] = (shortRecords.length - at - 2) / 2;
+    shorts.push(p * 256 + hashes.length - before);
   }
 
-  const out = new Uint32Array(K + 1 + count + shortRecords.length);
-  out.set(sig, 0);
-  out[K] = count;
-  for (let p = 0; p < count; p++) out[K + 1 + p] = key32(codes, starts[p]!, starts[p + 1]!);
-  out.set(shortRecords, K + 1 + count);
+  const out = new Uint32Array(KEYS_AT + count + shorts.length + hashes.length);
+  for (let bin = 0; bin < K; bin += 2) {
+    const low = sig[bin] === EMPTY ? EMPTY16 : bBit(sig[bin]!);
+    const high = sig[bin + 1] === EMPTY ? EMPTY16 : bBit(sig[bin + 1]!);
+    out[bin >> 1] = low + high * 0x10000;
+  }
+  out[SIGNATURE_WORDS] = count;
+  out[SIGNATURE_WORDS + 1] = shorts.length;
+  for (let p = 0; p < count; p++) out[KEYS_AT + p] = key32(codes, starts[p]!, starts[p + 1]!);
+  out.set(shorts, KEYS_AT + count);
+  out.set(hashes, KEYS_AT + count + shorts.length);
   return out;
 }
 
 /** Every paragraph's key, in order. */
 export function paragraphKeys(sketch: Uint32Array): Uint32Array {
-  return sketch.subarray(K + 1, K + 1 + sketch[K]!);
+  return sketch.subarray(KEYS_AT, KEYS_AT + sketch[SIGNATURE_WORDS]!);
 }
 
 /** The keys of the short paragraphs (the ones that may be boilerplate), in order. */
 export function shortParagraphKeys(sketch: Uint32Array): number[] {
+  const shortsAt = KEYS_AT + sketch[SIGNATURE_WORDS]!;
   const keys: number[] = [];
-  for (let at = K + 1 + sketch[K]!; at < sketch.length; at += 2 + 2 * sketch[at + 1]!)
-    keys.push(sketch[at]!);
+  for (let s = 0; s < sketch[SIGNATURE_WORDS + 1]!; s++)
+    keys.push(sketch[KEYS_AT + Math.floor(sketch[shortsAt + s]! / 256)]!);
   return keys;
-}
-
-/**
- * The similarity signature: long text plus every short paragraph not in `ignored`, with empty
- * bins filled from the next non-empty one (densification), so short texts compare fairly.
- * Undefined when nothing is left to compare (an article of boilerplate only).
- */
-export function finalSignature(
-  sketch: Uint32Array,
-  ignored?: ReadonlySet<number>,
-): Uint32Array | undefined {
-  const sig = sketch.slice(0, K);
-  for (let at = K + 1 + sketch[K]!; at < sketch.length; at += 2 + 2 * sketch[at + 1]!) {
-    if (ignored?.has(sketch[at]!)) continue;
-    const n = sketch[at + 1]!;
-    for (let e = 0; e < n; e++) {
-      const bin = sketch[at + 2 + 2 * e]!;
-      const value = sketch[at + 3 + 2 * e]!;
-      if (value < sig[bin]!) sig[bin] = value;
-    }
-  }
-  return densify(sig);
-}
-
-function densify(sig: Uint32Array): Uint32Array | undefined {
-  let filled = -1;
-  for (let bin = 0; bin < K; bin++) if (sig[bin] !== EMPTY) filled = bin;
-  if (filled === -1) return undefined;
-  const out = sig.slice();
-  for (let bin = 0; bin < K; bin++) {
-    if (sig[bin] !== EMPTY) continue;
-    let distance = 1;
-    while (sig[(bin + distance) % K] === EMPTY) distance++;
-    // The borrowed value is marked by the distance, so two texts agree here only if they agree there.
-    out[bin] =
-      fmix32((sig[(bin + distance) % K]! + Math.imul(distance, 0x9e3779b1)) >>> 0) >>> LOG2_K;
-  }
-  return out;
-}
-
-/** Estimated Jaccard similarity of the two texts' shingle sets: the share of equal bins. */
-export function similarity(a: Uint32Array, b: Uint32Array): number {
-  let equal = 0;
-  for (let bin = 0; bin < K; bin++) if (a[bin] === b[bin]) equal++;
-  return equal / K;
-}
-
-/** Whether similarity(a, b) ≥ threshold, stopping as soon as too many bins differ. */
-export function similarAtLeast(a: Uint32Array, b: Uint32Array, threshold: number): boolean {
-  const allowedMisses = K - Math.ceil(threshold * K - 1e-9);
-  let misses = 0;
-  for (let bin = 0; bin < K; bin++) if (a[bin] !== b[bin] && ++misses > allowedMisses) return false;
-  return true;
 }

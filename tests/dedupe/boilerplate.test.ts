@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { learnBoilerplate, publisherOf } from '../../src/dedupe/learned-boilerplate.js';
-import { finalSignature, key32, paragraphKeys, sketchText } from '../../src/dedupe/sketch.js';
+import { finalSignature } from '../../src/dedupe/signature.js';
+import { key32, paragraphKeys, sketchText } from '../../src/dedupe/sketch.js';
 import { cutRelatedReading, isBoilerplateLine } from '../../src/parse/boilerplate.js';
 import { parseSeed } from '../../src/parse/index.js';
 import { expectDraft } from '../support/seeds.js';

@@ -11,7 +11,7 @@ import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
 import { evaluate } from '../../tools/near-dup-eval/evaluate.js';
 import { generateLabelledSet } from '../../tools/near-dup-eval/labelled-set.js';
 import { clusterNearDuplicates } from '../../src/dedupe/near-dup.js';
-import { finalSignature, similarAtLeast, similarity } from '../../src/dedupe/sketch.js';
+import { finalSignature, similarAtLeast, similarity } from '../../src/dedupe/signature.js';
 import { buildCatalog } from '../../src/catalog/catalog.js';
 import type { Catalog, DatedDraft, Draft } from '../../src/model.js';
 import { draftFromText } from '../../src/catalog/draft-file.js';

@@ -70,8 +70,8 @@ describe('the catalog snapshot, written a buffer at a time', () => {
     const text = await readFile(path.join(await save(entries), CATALOG_SNAPSHOT), 'utf8');
     const lines = text.split('\n');
     expect(JSON.parse(lines[0]!)).toMatchObject({
-      version: 3,
-      key: '[3,"/srv/seeds",1000000,true]',
+      version: 4,
+      key: '[4,"/srv/seeds",1000000,true]',
     });
     expect(lines.slice(1)).toEqual([...KNOWN_GOOD, '']);
   });

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SNAPSHOT_VERSION } from '../../src/catalog/snapshot.js';
 import { CATALOG_LOG, CATALOG_SNAPSHOT } from '../../src/export/catalog-snapshot.js';
 import { assembleService } from '../../src/live/assemble.js';
 import { ParsePool } from '../../src/workers/pool.js';
@@ -120,6 +121,25 @@ describe('a restart with the catalog snapshot', () => {
     const second = await run(dirs);
     const ignored = second.events.find((e) => e.event === 'snapshot_ignored');
     expect(String(ignored?.fields.error)).toMatch(/checksum/);
+    expect(second.scan).toMatchObject({ changed: 3, read: 3, written: 0 });
+    expectSameBytes(before, await fetchAll(second.origin, allPaths(second.live)));
+  });
+
+  it('ignores a snapshot of the format before (other sketches) and reads every file', async () => {
+    const dirs = await sandbox.makeDirs();
+    await seeds(dirs);
+    const first = await run(dirs);
+    const before = await fetchAll(first.origin, allPaths(first.live));
+    await first.live.stop();
+    const file = path.join(dirs.out, CATALOG_SNAPSHOT);
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain(`"version":${SNAPSHOT_VERSION}`);
+    // Format 3 kept 32-bit signatures: read as this format's sketches they would compare wrongly.
+    await writeFile(file, text.replace(`"version":${SNAPSHOT_VERSION}`, '"version":3'));
+
+    const second = await run(dirs);
+    const ignored = second.events.find((e) => e.event === 'snapshot_ignored');
+    expect(String(ignored?.fields.error)).toMatch(/outdated \(format 3, now 4\)/);
     expect(second.scan).toMatchObject({ changed: 3, read: 3, written: 0 });
     expectSameBytes(before, await fetchAll(second.origin, allPaths(second.live)));
   });
