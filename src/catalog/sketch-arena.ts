@@ -1,10 +1,10 @@
-/** Words per chunk: ~50 sketches of a typical article (~1.2 KB each). */
+/** Words per chunk: ~120 sketches of a typical article (~0.5 KB each). */
 const CHUNK_WORDS = 16 * 1024;
 
 /**
  * Near-duplicate sketches copied side by side into shared buffers, each kept as a view. A sketch
  * that comes from a parse worker (or a snapshot) has an ArrayBuffer of its own: its JS object, its
- * backing store and the allocator's block cost ~0.3 KB beside ~1.2 KB of data. A chunk lives as
+ * backing store and the allocator's block cost ~0.3 KB beside ~0.5 KB of data. A chunk lives as
  * long as any of its sketches; chunks are small, so a corpus mostly rewritten leaves at most
  * 64 KB per survivor, and only until it changes too.
  */
