@@ -1,5 +1,6 @@
 import type { Draft, Rejection, SeedFile } from '../model.js';
 import { coveredItems, replaceCovered } from './covered.js';
+import { FileEntry } from './file-entry.js';
 import { walkSeedPaths } from './walk-paths.js';
 import { compareStrings, walkSeeds, type SeedsRoot } from './walk.js';
 
@@ -81,12 +82,6 @@ export const RACY = 'racy';
 /** What tells a file unchanged since it was read: its size, mtime and inode then (a SeedFile is one). */
 export type Stamp = Pick<SeedFile, 'size' | 'mtimeMs' | 'ino'>;
 
-const sameStamp = (stamp: Stamp | typeof RACY | undefined, f: SeedFile) =>
-  stamp !== undefined &&
-  stamp !== RACY &&
-  stamp.size === f.size &&
-  stamp.mtimeMs === f.mtimeMs &&
-  stamp.ino === f.ino;
 const isRacy = (f: SeedFile, listStarted: number, listEnded: number) =>
   f.mtimeMs >= listStarted - RACY_WINDOW_MS && f.mtimeMs <= listEnded + RACY_WINDOW_MS;
 const isRejection = (result: FileResult): result is Rejection => 'reason' in result;
@@ -142,8 +137,8 @@ interface Looked {
  * written (racy) are read again by the next whole walk; a watched file written again is reported.
  */
 export class Scanner {
-  /** Parse results by path, as the parser gave them. */
-  private readonly cache = new Map<string, CachedResult>();
+  /** Parse results by path, as the parser gave them, each also its file as last listed. */
+  private readonly cache = new Map<string, FileEntry>();
   /** The files as the last walk listed them, sorted by path: fileAt finds one by binary search. */
   private listed: readonly SeedFile[] = [];
   private last: Listing | undefined;
@@ -161,7 +156,7 @@ export class Scanner {
    */
   restore(entries: Iterable<readonly [string, CachedResult]>): void {
     if (this.last) throw new Error('restore() is for a scanner that has not scanned yet');
-    for (const [path, cached] of entries) this.cache.set(path, cached);
+    for (const [path, cached] of entries) this.cache.set(path, FileEntry.restored(path, cached));
   }
 
   /** What the scanner knows of each file, as of its last scan. */
@@ -195,7 +190,7 @@ export class Scanner {
     const looked = (reported && (await this.lookAt(reported))) ?? (await this.walkAll());
     const listEnded = Date.now();
 
-    const stale = looked.checked.filter((f) => !sameStamp(this.cache.get(f.path)?.stamp, f));
+    const stale = looked.checked.filter((f) => !this.cache.get(f.path)?.sameAs(f));
     const parsed = await this.parse(
       stale,
       stale.map((f) => this.cache.get(f.path)?.digest),
@@ -206,27 +201,27 @@ export class Scanner {
       this.changedPaths.add(file.path);
       const { result: fresh, digest } = parsed[i]!;
       const racy = isRacy(file, listStarted, listEnded);
-      const stamp = racy ? RACY : file;
       const before = this.cache.get(file.path);
       if (!fresh) {
         // The bytes of its last result, read and hashed again: nothing to parse, nothing changed.
-        this.cache.set(file.path, { ...before!, stamp });
+        this.cache.set(file.path, new FileEntry(file, racy, before!.result, digest, before!.since));
         return;
       }
       changed++;
       if (racy && isRejection(fresh) && before && !isRejection(before.result)) {
         // Caught while being rewritten (truncated, half its front matter): the last good version
         // stays until the file has settled, so its article does not drop out of the feeds meanwhile.
-        this.cache.set(file.path, { ...before, stamp: RACY });
+        this.cache.set(
+          file.path,
+          new FileEntry(file, true, before.result, before.digest, before.since),
+        );
         held++;
         return;
       }
-      this.cache.set(file.path, {
-        stamp,
-        result: fresh,
-        digest,
-        since: wholeSeconds(file.mtimeMs),
-      });
+      this.cache.set(
+        file.path,
+        new FileEntry(file, racy, fresh, digest, wholeSeconds(file.mtimeMs)),
+      );
     });
     for (const path of looked.removed) {
       this.cache.delete(path);
@@ -255,9 +250,11 @@ export class Scanner {
     };
   }
 
+  /** The file's entry, as this walk lists it (the SeedFile of a later walk replaces an equal one). */
   private scanned(file: SeedFile): ScannedFile {
-    const cached = this.cache.get(file.path)!;
-    return { file, result: cached.result, modified: cached.since ?? wholeSeconds(file.mtimeMs) };
+    const entry = this.cache.get(file.path)!;
+    entry.file = file;
+    return entry;
   }
 
   private async walkAll(): Promise<Looked> {
