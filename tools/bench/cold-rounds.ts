@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hugoCommand, prepareHugoSite } from './hugo.js';
+import { launcherDefaults } from '../shared/serve-command.js';
 
 /**
  * Cold builds timed as separate processes, in alternating rounds (A B H A B H …) so that load
@@ -44,8 +45,13 @@ function treeBytes(dir: string): number {
   return total;
 }
 
+/** `seedfeed build` as bin/seedfeed runs it: with its allocator settings, where it has any. */
 function seedfeedBuild(checkout: string, seeds: string, out: string): string[] {
+  const defaults = launcherDefaults(checkout);
+  const settings = Object.keys(defaults).map((n) => `${n}=${process.env[n] ?? defaults[n]}`);
   return [
+    'env',
+    ...settings,
     process.execPath,
     path.join(checkout, 'bin/seedfeed.js'),
     'build',

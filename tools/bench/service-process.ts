@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { serveArgv } from '../shared/serve-command.js';
+import { launcherEnv, serveArgv } from '../shared/serve-command.js';
 
 /**
  * The service as it ships: `node bin/seedfeed.js serve` over the built dist/ (npm run bench
@@ -68,7 +68,7 @@ export function startService(options: StartOptions): ServiceProcess {
       ['--host', '127.0.0.1', '--port', String(options.port), '--log-level', 'info'],
       options,
     ),
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: launcherEnv() },
   );
   running.add(child);
   const scans: ScanEvent[] = [];

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,4 +33,26 @@ export function serveArgv(
     'json',
     ...extra,
   ];
+}
+
+/**
+ * The allocator defaults `bin/seedfeed` (the command npm installs) gives node unless the
+ * environment has them; none for a checkout without the launcher. Tools that start
+ * `node bin/seedfeed.js` directly (for node's own flags) add these, so they measure what users run.
+ */
+export function launcherDefaults(repo = REPO): Record<string, string> {
+  let script: string;
+  try {
+    script = readFileSync(path.join(repo, 'bin/seedfeed'), 'utf8');
+  } catch {
+    return {};
+  }
+  return Object.fromEntries(
+    [...script.matchAll(/^: "\$\{(\w+):=([^}]*)\}"$/gm)].map((m) => [m[1]!, m[2]!]),
+  );
+}
+
+/** `env` with the launcher's defaults under it. */
+export function launcherEnv(repo = REPO, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...launcherDefaults(repo), ...env };
 }
