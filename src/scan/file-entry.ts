@@ -5,7 +5,7 @@ import {
   type FileResult,
   type ScannedFile,
   type Stamp,
-} from './scanner.js';
+} from './scan-records.js';
 
 const wholeSeconds = (ms: number) => Math.floor(ms / 1000) * 1000;
 

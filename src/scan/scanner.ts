@@ -1,6 +1,15 @@
 import type { Draft, Rejection, SeedFile } from '../model.js';
 import { coveredItems, replaceCovered } from './covered.js';
 import { FileEntry } from './file-entry.js';
+import {
+  RACY,
+  type CachedResult,
+  type FileResult,
+  type ScannedFile,
+  type Stamp,
+} from './scan-records.js';
+
+export { RACY, type CachedResult, type FileResult, type ScannedFile };
 import { walkSeedPaths } from './walk-paths.js';
 import { compareStrings, walkSeeds, type SeedsRoot } from './walk.js';
 
@@ -8,9 +17,6 @@ export interface ScanOptions {
   readonly seedsDir: string;
   readonly extensions: readonly string[];
 }
-
-/** What a file turned into: a Draft, or why it cannot be used. */
-export type FileResult = Draft | Rejection;
 
 /**
  * A file read for the scan: its result and the digest of its bytes (none if it could not be read);
@@ -42,14 +48,6 @@ export interface ScanStats {
   readonly durationMs: number;
 }
 
-export interface ScannedFile {
-  readonly file: SeedFile;
-  /** This scan's parse, or the last one if the file did not change (or was caught mid-write). */
-  readonly result: FileResult;
-  /** When these bytes first appeared: the file's mtime (ms, whole seconds) as it was then. */
-  readonly modified?: number;
-}
-
 export interface Scan {
   /** Every file the walk accepted, in walk order. */
   readonly files: readonly ScannedFile[];
@@ -77,31 +75,10 @@ const wholeSeconds = (ms: number) => Math.floor(ms / 1000) * 1000;
  * half of it. Such a file is read again by the next scan (as git treats "racily clean" entries).
  */
 export const RACY_WINDOW_MS = 2_000;
-export const RACY = 'racy';
-
-/** What tells a file unchanged since it was read: its size, mtime and inode then (a SeedFile is one). */
-export type Stamp = Pick<SeedFile, 'size' | 'mtimeMs' | 'ino'>;
 
 const isRacy = (f: SeedFile, listStarted: number, listEnded: number) =>
   f.mtimeMs >= listStarted - RACY_WINDOW_MS && f.mtimeMs <= listEnded + RACY_WINDOW_MS;
 const isRejection = (result: FileResult): result is Rejection => 'reason' in result;
-
-/** What the scanner keeps of a file between scans (and, through catalog/snapshot.ts, restarts). */
-export interface CachedResult {
-  /**
-   * The file as the scan that read it listed it (the walk's own SeedFile: no copy is kept), or
-   * "racy": read again by the next scan.
-   */
-  readonly stamp: Stamp | typeof RACY;
-  readonly result: FileResult;
-  /** Of the bytes `result` came from: the same bytes again are not parsed again. */
-  readonly digest?: string;
-  /**
-   * The file's mtime (ms, whole seconds) when these bytes were first read: a file touched, or
-   * copied without its times, still has the bytes it had then (a Last-Modified source).
-   */
-  readonly since?: number;
-}
 
 /** The tree as a scan listed it: every file (walk order) and refusal, and where it came from. */
 interface Listing {
