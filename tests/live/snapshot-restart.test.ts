@@ -110,12 +110,7 @@ describe('a restart with the catalog snapshot', () => {
   });
 
   it('ignores a damaged snapshot, says why and reads every file', async () => {
-    const dirs = await sandbox.makeDirs();
-    await seeds(dirs);
-    const first = await run(dirs);
-    const before = await fetchAll(first.origin, allPaths(first.live));
-    await first.live.stop();
-    const file = path.join(dirs.out, CATALOG_SNAPSHOT);
+    const { dirs, before, file } = await firstRunStopped();
     await writeFile(file, (await readFile(file, 'utf8')).replace('Graduates', 'Graduatez'));
 
     const second = await run(dirs);
@@ -126,12 +121,7 @@ describe('a restart with the catalog snapshot', () => {
   });
 
   it('ignores a snapshot of the format before (other sketches) and reads every file', async () => {
-    const dirs = await sandbox.makeDirs();
-    await seeds(dirs);
-    const first = await run(dirs);
-    const before = await fetchAll(first.origin, allPaths(first.live));
-    await first.live.stop();
-    const file = path.join(dirs.out, CATALOG_SNAPSHOT);
+    const { dirs, before, file } = await firstRunStopped();
     const text = await readFile(file, 'utf8');
     expect(text).toContain(`"version":${SNAPSHOT_VERSION}`);
     // Format 3 kept 32-bit signatures: read as this format's sketches they would compare wrongly.
@@ -213,3 +203,13 @@ describe('a restart with the catalog snapshot', () => {
     await service.stop();
   });
 });
+
+/** Seeds, a first run that writes the snapshot, its served bytes, then stopped. */
+async function firstRunStopped() {
+  const dirs = await sandbox.makeDirs();
+  await seeds(dirs);
+  const first = await run(dirs);
+  const before = await fetchAll(first.origin, allPaths(first.live));
+  await first.live.stop();
+  return { dirs, before, file: path.join(dirs.out, CATALOG_SNAPSHOT) };
+}
