@@ -158,9 +158,11 @@ export function mergeCluster(
   if (known) return { article: known, near };
   const base = mergeCopies(copies, guid);
   const article = notes.length ? { ...base, merges: notes } : base;
+  // A copy of the list: the incremental index passes its live group, which later edits change
+  // in place, and a memo holding that very array would compare it with itself.
   memo?.set(
     copies[0]!.draft,
-    copies.length === 1 ? article : { copies, guid, notes: notesKey, article },
+    copies.length === 1 ? article : { copies: [...copies], guid, notes: notesKey, article },
   );
   return { article, near };
 }

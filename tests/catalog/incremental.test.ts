@@ -77,7 +77,7 @@ const storyArb: fc.Arbitrary<Story> = fc.record({
 type Op =
   | { kind: 'add'; story: Story }
   | { kind: 'edit' | 'near'; pick: number; story: Story; sentence: number }
-  | { kind: 'delete' | 'rename' | 'copy' | 'reject' | 'refuse' | 'touch'; pick: number };
+  | { kind: 'delete' | 'rename' | 'copy' | 'reject' | 'refuse' | 'touch' | 'retag'; pick: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('add' as const), story: storyArb }),
@@ -95,6 +95,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       'reject' as const,
       'refuse' as const,
       'touch' as const,
+      'retag' as const,
     ),
     pick: fc.nat(),
   }),
@@ -102,11 +103,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 /** The seeds directory as the scanner would hand it over: unchanged files keep their result object. */
 class FakeSeeds {
-  readonly files = new Map<string, { file: SeedFile; result: FileResult; story?: Story }>();
+  readonly files = new Map<
+    string,
+    { file: SeedFile; result: FileResult; story?: Story; title?: string }
+  >();
   refused: Rejection[] = [];
   private serial = 0;
 
-  put(path: string, result: FileResult, story?: Story): void {
+  put(path: string, result: FileResult, story?: Story, title?: string): void {
     const file = {
       path,
       absPath: `/seeds/${path}`,
@@ -115,11 +119,11 @@ class FakeSeeds {
       ino: this.serial,
     };
     this.serial++;
-    this.files.set(path, { file, result, story });
+    this.files.set(path, { file, result, story, title });
   }
 
   write(path: string, story: Story, title = path): void {
-    this.put(path, draftFromText(path, seedText(story, title), { sketch: true }), story);
+    this.put(path, draftFromText(path, seedText(story, title), { sketch: true }), story, title);
   }
 
   newPath(): string {
@@ -175,7 +179,16 @@ class FakeSeeds {
         return;
       case 'touch':
         // Read again, the same bytes: a new result object with the same content.
-        if (entry?.story) this.write(path!, entry.story, path);
+        if (entry?.story) this.write(path!, entry.story, entry.title);
+        return;
+      case 'retag':
+        // Front matter edited, the body and title kept: the same content hash, other names.
+        if (entry?.story)
+          this.write(
+            path!,
+            { ...entry.story, tag: entry.story.tag + 1 + (op.pick % 5) },
+            entry.title,
+          );
         return;
     }
   }
@@ -301,6 +314,20 @@ describe('the catalog built by delta', () => {
       ],
       0,
     );
+  });
+
+  it('equals the full build when a copy that is not the primary gets other categories and tags', () => {
+    // The same body and title: the article's hash, guid and merge notes stay, its names do not.
+    const story: Story = { ...UNDATED, dated: true, day: 3, tag: 1 };
+    for (const threshold of [THRESHOLD, 0])
+      run(
+        [story, story],
+        [
+          { kind: 'retag', pick: 1 },
+          { kind: 'retag', pick: 2 },
+        ],
+        threshold,
+      );
   });
 
   it('equals the full build with near-duplicate detection off', () => {
