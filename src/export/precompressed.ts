@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip, gzipSync } from 'node:zlib';
+import { GZIP_LEVEL } from '../render/resource.js';
 import { MIN_COMPRESS_BYTES } from './response-policy.js';
 
 const gzipAsync = promisify(gzip);
@@ -37,9 +38,9 @@ async function withEngine<T>(work: () => Promise<T>): Promise<T> {
  * compresses, those of MIN_COMPRESS_BYTES and more.
  *
  * Levels are chosen for cold-build cost (tools/bench/precompress.ts; figures in docs/deployment.md):
- * - feeds, list pages, OPML and archive pages: gzip 6 and brotli 4. serve's gzip 9 makes the
- *   same bytes (±0.1 point) in ~1.6× the time; gzip 9 + brotli 11 (serve's levels then; brotli 6
- *   now, render/resource.ts) took 58× the CPU on the feeds of a 10,000-file corpus (420 KB each)
+ * - feeds, list pages, OPML and archive pages: gzip 6 (GZIP_LEVEL, serve's too: the same bytes)
+ *   and brotli 4. gzip 9 makes the same size (±0.1 point) in ~1.6× the time; gzip 9 + brotli 11
+ *   (serve's levels once; brotli 6 now, render/resource.ts) took 58× the CPU on the feeds of a 10,000-file corpus (420 KB each)
  *   for brotli output of 5.4% of the feed, not 7.4%.
  *   Brotli 4 beat 5 and came within a point of 7 at a third of its time.
  * - article pages (one per article, 100,000 perhaps): gzip only, written by the parse workers
@@ -63,14 +64,21 @@ export interface Sibling {
 
 export type DocumentKind = 'article' | 'other';
 
+/**
+ * `startedGzip`: the served resource's gzip variant of these very bytes, if a reader's request
+ * has started it (at GZIP_LEVEL: the same bytes this would make), written instead of a second
+ * compression.
+ */
 export async function compressedSiblings(
   file: string,
   body: Uint8Array,
   kind: DocumentKind,
+  startedGzip?: Promise<Uint8Array>,
 ): Promise<Sibling[]> {
   if (body.length < MIN_COMPRESS_BYTES) return [];
-  const level = kind === 'article' ? ARTICLE_GZIP_LEVEL : 6;
-  const gzipped = withEngine(() => gzipAsync(body, { level }));
+  const level = kind === 'article' ? ARTICLE_GZIP_LEVEL : GZIP_LEVEL;
+  const gzipped =
+    (kind === 'other' ? startedGzip : undefined) ?? withEngine(() => gzipAsync(body, { level }));
   if (kind === 'article') return [{ file: `${file}.gz`, data: await gzipped }];
   const [gz, br] = await Promise.all([
     gzipped,

@@ -47,8 +47,9 @@ export async function stageDocument(
   body: Uint8Array,
   kind: DocumentKind,
   dirs: OutputDirs,
+  startedGzip?: Promise<Uint8Array>,
 ): Promise<StagedDocument> {
-  const siblings = await compressedSiblings(file, body, kind);
+  const siblings = await compressedSiblings(file, body, kind, startedGzip);
   const staged: Staged[] = [];
   try {
     for (const s of siblings) staged.push(await stageFile(s.file, s.data, dirs));

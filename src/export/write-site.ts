@@ -176,7 +176,9 @@ export async function writeSite(
           const resource = (await site.load(p, false))!;
           writtenMaxAge.set(p, resource.maxAge);
           const kind = site.article(p) ? 'article' : 'other';
-          return stageDocument(path.join(out, fileForPath(p)), resource.body, kind, dirs);
+          const body = resource.body;
+          const served = resource.startedVariant('gzip', body)?.then((v) => v.body);
+          return stageDocument(path.join(out, fileForPath(p)), body, kind, dirs, served);
         })();
         // Handled below (allSettled); marked now, as the loop's next turn comes first.
         staged.catch(() => undefined);

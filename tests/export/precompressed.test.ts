@@ -2,9 +2,10 @@ import { availableParallelism } from 'node:os';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { articleSiblingsSync, compressedSiblings } from '../../src/export/precompressed.js';
+import { Resource } from '../../src/render/resource.js';
 
 /** Counts the engines compressing at once (every gzip and brotliCompress call of the module). */
-const engines = vi.hoisted(() => ({ now: 0, most: 0 }));
+const engines = vi.hoisted(() => ({ now: 0, most: 0, gzips: 0 }));
 
 vi.mock('node:zlib', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:zlib')>();
@@ -21,7 +22,11 @@ vi.mock('node:zlib', async (importOriginal) => {
         }, 5);
       });
     };
-  const gzip = counted(actual.gzip as never);
+  const gzipCounted = counted(actual.gzip as never);
+  const gzip = (...args: Parameters<typeof gzipCounted>) => {
+    engines.gzips++;
+    gzipCounted(...args);
+  };
   const brotliCompress = counted(actual.brotliCompress as never);
   return { ...actual, default: { ...actual, gzip, brotliCompress }, gzip, brotliCompress };
 });
@@ -29,6 +34,7 @@ vi.mock('node:zlib', async (importOriginal) => {
 afterEach(() => {
   engines.now = 0;
   engines.most = 0;
+  engines.gzips = 0;
 });
 
 const feed = (n: number) =>
@@ -66,5 +72,29 @@ describe('compressed siblings of feeds and pages', () => {
     // Feeds and lists stay at gzip 6: a few large documents, read by every reader.
     const [gz] = await compressedSiblings('/out/f.xml', body, 'other');
     expect(Buffer.from(gz!.data)).toEqual(gzipSync(body, { level: 6 }));
+  });
+
+  it('writes the gzip variant a reader had started as the sibling: the same bytes, compressed once', async () => {
+    const body = feed(9);
+    const resource = new Resource('/rss.xml', 'application/rss+xml', body, new Date(0), 'k');
+    const served = await resource.variant('gzip');
+    expect(engines.gzips).toBe(1);
+    const started = resource.startedVariant('gzip', resource.body)!.then((v) => v.body);
+    const [gz, br] = await compressedSiblings('/out/rss.xml', resource.body, 'other', started);
+    expect(engines.gzips).toBe(1);
+    expect(gz!.data).toBe(served.body);
+    expect(br!.file).toBe('/out/rss.xml.br');
+    // Made on its own it is the very same bytes: serve and the export compress at one level.
+    const [alone] = await compressedSiblings('/out/rss.xml', body, 'other');
+    expect(Buffer.from(alone!.data)).toEqual(Buffer.from(served.body));
+  });
+
+  it('offers no variant of other bytes, nor one nobody started', async () => {
+    const resource = new Resource('/rss.xml', 'application/rss+xml', feed(2), new Date(0), 'k');
+    expect(resource.startedVariant('gzip', resource.body)).toBeUndefined();
+    void resource.variant('gzip');
+    expect(resource.startedVariant('gzip', feed(2))).toBeUndefined(); // equal bytes, other array
+    expect(resource.startedVariant('br', resource.body)).toBeUndefined();
+    expect(resource.startedVariant('gzip', resource.body)).toBeDefined();
   });
 });
