@@ -1,6 +1,7 @@
 import type { Draft, LearnedLine } from '../model.js';
 import { MIN_ARTICLES, MIN_SHARE, publisherOf } from './learned-boilerplate.js';
 import { paragraphKeys, shortParagraphKeys } from './sketch.js';
+import { U32Counts } from './u32-counts.js';
 
 /**
  * learnBoilerplate's result kept up to date one primary at a time: per publisher, how many
@@ -11,7 +12,8 @@ import { paragraphKeys, shortParagraphKeys } from './sketch.js';
 interface Publisher {
   /** Primaries with a sketch, by content hash. */
   readonly members: Map<string, Draft>;
-  readonly counts: Map<number, number>;
+  /** Articles with each short paragraph key. */
+  readonly counts: U32Counts;
   /** Keys in at least MIN_ARTICLES articles: the only ones that can be learned. */
   readonly frequent: Set<number>;
   learned: ReadonlySet<number>;
@@ -41,7 +43,7 @@ export class BoilerplateCounts {
     if (!p) {
       p = {
         members: new Map(),
-        counts: new Map(),
+        counts: new U32Counts(),
         frequent: new Set(),
         learned: NONE,
         examples: new Map(),
@@ -51,8 +53,7 @@ export class BoilerplateCounts {
     }
     p.members.set(hash, draft);
     for (const key of distinctShortKeys(draft.sketch)) {
-      const n = (p.counts.get(key) ?? 0) + 1;
-      p.counts.set(key, n);
+      const n = p.counts.add(key, 1);
       if (n >= MIN_ARTICLES) p.frequent.add(key);
       const example = p.examples.get(key);
       if (example !== undefined && hash < example) p.examples.set(key, hash);
@@ -66,9 +67,7 @@ export class BoilerplateCounts {
     const p = this.publishers.get(name)!;
     p.members.delete(hash);
     for (const key of distinctShortKeys(draft.sketch)) {
-      const n = p.counts.get(key)! - 1;
-      if (n === 0) p.counts.delete(key);
-      else p.counts.set(key, n);
+      const n = p.counts.add(key, -1);
       if (n < MIN_ARTICLES) p.frequent.delete(key);
       if (p.examples.get(key) === hash) p.examples.delete(key);
     }
@@ -99,7 +98,7 @@ export class BoilerplateCounts {
       const needed = Math.max(MIN_ARTICLES, Math.ceil(articles * MIN_SHARE));
       const learned = new Set<number>();
       if (articles >= needed)
-        for (const key of p.frequent) if (p.counts.get(key)! >= needed) learned.add(key);
+        for (const key of p.frequent) if (p.counts.get(key) >= needed) learned.add(key);
       const before = p.learned;
       if (learned.size !== before.size || [...learned].some((key) => !before.has(key))) {
         changed.set(name, before);
@@ -147,7 +146,7 @@ export class BoilerplateCounts {
     return placed.map(({ key, draft }) => ({
       publisher,
       key: key.toString(16).padStart(8, '0'),
-      articles: p.counts.get(key)!,
+      articles: p.counts.get(key),
       example: { source: draft.source, paragraph: paragraphKeys(draft.sketch!).indexOf(key) + 1 },
     }));
   }
