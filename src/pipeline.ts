@@ -17,6 +17,7 @@ import {
 import { loadState, saveState, type SavedState } from './export/state.js';
 import {
   writeSite,
+  type DeployMemo,
   type DeployOptions,
   type ExportStats,
   type Manifest,
@@ -104,6 +105,8 @@ export class Pipeline {
   private previous: Previous | undefined;
   /** What the export directory holds, as the last export left it. */
   private manifest: Manifest | undefined;
+  /** What its deploy files were last made from. */
+  private deployMemo: DeployMemo | undefined;
   /** What the state files hold, as loaded or last saved: a save appends only the difference. */
   private savedState: SavedState | undefined;
   /** What the catalog snapshot holds, as loaded or last saved. */
@@ -219,6 +222,7 @@ export class Pipeline {
         pageWriter: target.pageWriter,
         previous: this.manifest,
         deploy: target.deploy,
+        deployMemo: this.deployMemo,
       });
       exported = await (target.release ? writing.finally(target.release) : writing);
     } catch (error) {
@@ -229,6 +233,7 @@ export class Pipeline {
     }
     this.exportOwed = false;
     this.manifest = exported.manifest;
+    this.deployMemo = exported.deployMemo;
     hooks.exported?.();
     for (const warning of exported.warnings) hooks.exportWarning?.(warning);
     // Bodies of articles no feed shows go; pages re-read them from their files on demand.

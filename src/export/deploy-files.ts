@@ -19,6 +19,37 @@ export interface DeployOptions {
 }
 
 /**
+ * What the files were last made from: an export whose change brings no path these files do not
+ * know and takes none of theirs away (articles aside: they have no entry), and gives no written
+ * document another max-age, would make the same bytes: it neither renders nor reads them again.
+ */
+export interface DeployMemo {
+  readonly prefix: string;
+  readonly maxAge: number;
+  readonly ownMaxAge: ReadonlyMap<string, number>;
+  readonly documentPaths: ReadonlySet<string>;
+  readonly notFound: Uint8Array;
+}
+
+/** Whether the files `memo` was made with are those `site` would make (see DeployMemo). */
+export function deployUnchanged(
+  memo: DeployMemo | undefined,
+  site: Site,
+  options: DeployOptions,
+  written: ReadonlyMap<string, number | undefined>,
+): boolean {
+  const change = site.change;
+  if (!memo || !change || change.gone.some((p) => memo.documentPaths.has(p))) return false;
+  if (memo.prefix !== site.urls.prefix || memo.maxAge !== options.maxAge) return false;
+  if (!Buffer.from(site.notFound.body).equals(memo.notFound)) return false;
+  for (const sitePath of change.paths)
+    if (!site.article(sitePath) && !memo.documentPaths.has(sitePath)) return false;
+  for (const [sitePath, maxAge] of written)
+    if (!site.article(sitePath) && memo.ownMaxAge.get(sitePath) !== maxAge) return false;
+  return true;
+}
+
+/**
  * Writes the files that let stock servers answer as serve does: the 404 page, nginx's include
  * files (nginx-conf.ts), `_headers` and `_redirects` (static-host-files.ts). Each is written only
  * when its bytes change, with a fresh mtime (fresh-mtime.ts).
@@ -33,15 +64,17 @@ export async function writeDeployFiles(
   dirs: OutputDirs,
   options: DeployOptions,
   written: ReadonlyMap<string, number | undefined>,
-): Promise<void> {
+): Promise<DeployMemo> {
   const prefix = site.urls.prefix;
   const httpConfFile = path.join(out, NGINX_DIR, 'http.conf');
   const previous = await readTextFile(httpConfFile);
   const known = previous === undefined ? undefined : ownMaxAgeEntries(previous, prefix);
   const ownMaxAge = new Map<string, number>();
   const otherTypes = new Map<string, OtherType>();
+  const documentPaths = new Set<string>();
   // Article pages, most paths, have no max-age of their own.
   for (const sitePath of site.documentPaths()) {
+    documentPaths.add(sitePath);
     const eager = site.resources.get(sitePath);
     let maxAge: number | undefined;
     if (eager) {
@@ -66,6 +99,8 @@ export async function writeDeployFiles(
     [path.join(NGINX_DIR, 'http.conf'), nginxHttpConf(inputs)],
   ];
   for (const [rel, data] of files) await writeIfChanged(path.join(out, rel), data, dirs);
+  const notFound = Buffer.from(site.notFound.body);
+  return { prefix, maxAge: options.maxAge, ownMaxAge, documentPaths, notFound };
 }
 
 /** The per-URI entries of a generated http.conf: site path → max-age. */

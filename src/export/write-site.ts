@@ -14,7 +14,12 @@ import {
 } from './manifest.js';
 import { linkOnTheWay, OutputDirs } from './real-dirs.js';
 import { removeStale } from './removal.js';
-import { writeDeployFiles, type DeployOptions } from './deploy-files.js';
+import {
+  deployUnchanged,
+  writeDeployFiles,
+  type DeployMemo,
+  type DeployOptions,
+} from './deploy-files.js';
 import { LAST, planFromChange, planWhole } from './export-plan.js';
 import { siblingEntries } from './precompressed.js';
 import {
@@ -25,7 +30,7 @@ import {
 } from './stage-document.js';
 import { EXPORT_MARKER, ExportError, markExportStarted, removeLeftoverTemps } from './staging.js';
 
-export { MANIFEST, type DeployOptions, type Manifest };
+export { MANIFEST, type DeployMemo, type DeployOptions, type Manifest };
 
 export interface ExportStats {
   readonly written: number;
@@ -33,6 +38,8 @@ export interface ExportStats {
   readonly removed: number;
   /** What the directory now holds: pass it as `previous` next time to skip reading it back. */
   readonly manifest: Manifest;
+  /** What the deploy files were made from: pass it as `deployMemo` next time. */
+  readonly deployMemo?: DeployMemo;
   /** Things the operator should hear of that did not stop the export (a damaged manifest). */
   readonly warnings: readonly string[];
 }
@@ -63,6 +70,8 @@ export interface WriteOptions {
   readonly previous?: Manifest;
   /** For the nginx and static-host files (deploy-files.ts); the default cron's 60 s without. */
   readonly deploy?: DeployOptions;
+  /** What the last export of this process made them from (ExportStats.deployMemo). */
+  readonly deployMemo?: DeployMemo;
 }
 
 export async function writeSite(
@@ -215,8 +224,14 @@ export async function writeSite(
 
   await removeStale(out, siblingEntries(stale));
   const removed = await removeStale(out, stale);
-  if (changed.length || stale.length || verify)
-    await writeDeployFiles(site, out, dirs, options.deploy ?? { maxAge: 60 }, writtenMaxAge);
+  const deploy = options.deploy ?? { maxAge: 60 };
+  let deployMemo = verify ? undefined : options.deployMemo;
+  // The deploy files list every document path: made again only when a change could alter them.
+  if (
+    (changed.length || stale.length || verify) &&
+    !deployUnchanged(deployMemo, site, deploy, writtenMaxAge)
+  )
+    deployMemo = await writeDeployFiles(site, out, dirs, deploy, writtenMaxAge);
   // The manifest learns only what changed: a few lines appended, not the whole list again.
   const ops = manifestOps(
     before,
@@ -229,7 +244,7 @@ export async function writeSite(
       ? await saveManifest(out, before, all, ops, total)
       : { ...before, files: all };
   await rm(marker, { force: true });
-  return { written: changed.length, unchanged, removed, manifest, warnings };
+  return { written: changed.length, unchanged, removed, manifest, warnings, deployMemo };
 }
 
 /** `/opml.xml` of `<outDir>/opml.xml`, `/` of `<outDir>/index.html` (only these two are asked for). */
