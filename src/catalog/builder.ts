@@ -194,11 +194,11 @@ export class CatalogBuilder {
       const notices = result.notes.map((note) => ({ file: file.path, note }));
       let date = result.date;
       if (date === undefined) {
-        date = new Date(fallbackDate(this.memory, file, result.contentHash));
+        date = fallbackDate(this.memory, file, result.contentHash);
         dated.add(result.contentHash);
         notices.push({
           file: file.path,
-          note: `no usable date; using the file's first-seen modification time ${date.toISOString()}`,
+          note: `no usable date; using the file's first-seen modification time ${new Date(date).toISOString()}`,
         });
       }
       const d = {
@@ -220,7 +220,7 @@ export class CatalogBuilder {
           if (!isDraft(result) || result.date !== undefined) continue;
           const date = fallbackDate(this.memory, file, result.contentHash);
           dated.add(result.contentHash);
-          if (date === ledger.dated.get(file.path)!.date.getTime()) continue;
+          if (date === ledger.dated.get(file.path)!.date) continue;
         }
         forget(file.path);
         settle(file, result, modified);

@@ -80,10 +80,7 @@ export class CatalogIndex {
 
   /** The date of the copies with this hash that had none of their own (all have the same). */
   undatedDate(hash: string): number | undefined {
-    return this.groups
-      .get(hash)
-      ?.find((c) => c.draft.date === undefined)
-      ?.date.getTime();
+    return this.groups.get(hash)?.find((c) => c.draft.date === undefined)?.date;
   }
 
   apply(

@@ -32,7 +32,7 @@ export function articleIdFromGuid(guid: string): string {
 }
 
 export function byDateThenSource(a: DatedDraft, b: DatedDraft): number {
-  return a.date.getTime() - b.date.getTime() || compareStrings(a.draft.source, b.draft.source);
+  return a.date - b.date || compareStrings(a.draft.source, b.draft.source);
 }
 
 /** A single list without repeats is its own union: kept, it stays shared (catalog/shared-names.ts). */
@@ -87,7 +87,7 @@ export function chooseGuid(
 }
 
 export function newestFirst(a: Article, b: Article): number {
-  return b.date.getTime() - a.date.getTime() || compareStrings(a.guid, b.guid);
+  return b.date - a.date || compareStrings(a.guid, b.guid);
 }
 
 /**
@@ -118,7 +118,7 @@ function reusable(
     const only = copies.length === 1 ? copies[0]! : undefined;
     return only &&
       known.guid === guid &&
-      known.date.getTime() === only.date.getTime() &&
+      known.date === only.date &&
       known.modified === (only.modified ?? 0)
       ? known
       : undefined;
@@ -132,10 +132,7 @@ function sameCopies(a: readonly DatedDraft[], b: readonly DatedDraft[]): boolean
   return (
     a.length === b.length &&
     a.every(
-      (c, i) =>
-        c.draft === b[i]!.draft &&
-        c.date.getTime() === b[i]!.date.getTime() &&
-        c.modified === b[i]!.modified,
+      (c, i) => c.draft === b[i]!.draft && c.date === b[i]!.date && c.modified === b[i]!.modified,
     )
   );
 }

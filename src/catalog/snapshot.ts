@@ -66,8 +66,8 @@ function encodeResult(result: FileResult): unknown {
   const { contentHtml: _body, date, updated, sketch, ...rest } = result;
   return {
     ...rest,
-    ...(date ? { date: date.getTime() } : {}),
-    ...(updated ? { updated: updated.getTime() } : {}),
+    ...(date !== undefined ? { date } : {}),
+    ...(updated !== undefined ? { updated } : {}),
     ...(sketch
       ? {
           sketch: Buffer.from(sketch.buffer, sketch.byteOffset, sketch.byteLength).toString(
@@ -112,8 +112,8 @@ function decodeResult(raw: unknown): FileResult | undefined {
     source: r.source,
     title: r.title,
     ...(r.link !== undefined ? { link: r.link as string } : {}),
-    ...(r.date !== undefined ? { date: new Date(r.date as number) } : {}),
-    ...(r.updated !== undefined ? { updated: new Date(r.updated as number) } : {}),
+    ...(r.date !== undefined ? { date: r.date as number } : {}),
+    ...(r.updated !== undefined ? { updated: r.updated as number } : {}),
     ...(r.author !== undefined ? { author: r.author as string } : {}),
     categories: r.categories,
     tags: r.tags,

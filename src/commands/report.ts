@@ -8,8 +8,8 @@ export function scanReport(catalog: Catalog) {
       id: a.id,
       guid: a.guid,
       title: a.title,
-      date: a.date.toISOString(),
-      updated: a.updated.toISOString(),
+      date: new Date(a.date).toISOString(),
+      updated: new Date(a.updated).toISOString(),
       author: a.author ?? null,
       categories: a.categories,
       tags: a.tags,
@@ -58,7 +58,7 @@ export function formatScanSummary(catalog: Catalog, seedsDir: string): string {
   ];
   for (const a of catalog.articles) {
     lines.push(
-      `  ${a.date.toISOString().slice(0, 16).replace('T', ' ')}Z  ${a.title}${a.categories.length ? `  [${a.categories.join(', ')}]` : ''}`,
+      `  ${new Date(a.date).toISOString().slice(0, 16).replace('T', ' ')}Z  ${a.title}${a.categories.length ? `  [${a.categories.join(', ')}]` : ''}`,
     );
     if (a.sources.length > 1) {
       lines.push(`      merged from ${a.sources.join(', ')}; body from ${a.bodySource}`);

@@ -22,17 +22,18 @@ const US_ZONES: Record<string, number> = {
   PDT: -420,
 };
 
-export type DateResult = { readonly date: Date } | { readonly invalid: string } | undefined;
+/** `date` is milliseconds since the epoch (UTC), never NaN. */
+export type DateResult = { readonly date: number } | { readonly invalid: string } | undefined;
 
 /** Reads a front-matter date value: `Date`, epoch number, or one of the string forms above. */
 export function parseDateValue(value: unknown): DateResult {
   if (value === undefined || value === null || value === '') return undefined;
   if (value instanceof Date)
-    return Number.isNaN(value.getTime()) ? { invalid: String(value) } : { date: value };
+    return Number.isNaN(value.getTime()) ? { invalid: String(value) } : { date: value.getTime() };
   if (typeof value === 'number') {
     // Seconds or milliseconds since the epoch; 1e11 seconds is the year 5138.
     const ms = Math.abs(value) < 1e11 ? value * 1000 : value;
-    return inRange(ms) ? { date: new Date(ms) } : { invalid: String(value) };
+    return inRange(ms) ? { date: ms } : { invalid: String(value) };
   }
   if (typeof value !== 'string') return { invalid: describe(value) };
   const text = value.trim();
@@ -88,18 +89,18 @@ function build(
   s: number,
   ms: number,
   zone: string | undefined,
-): Date | null {
+): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
   if (h > 23 || mi > 59 || s > 60) return null;
   const offset = zoneOffsetMinutes(zone);
   if (offset === null) return null;
   // A leap second (:60) is read as the last millisecond-exact second before it.
   const utc = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offset * 60_000;
-  return inRange(utc) ? new Date(utc) : null;
+  return inRange(utc) ? utc : null;
 }
 
 /** `2022-03-02`, `2022-03-02 11:09:47 +0800`, `2022-03-02T11:09:47.5+08:00`, … */
-export function parseIsoLike(text: string): Date | null | undefined {
+export function parseIsoLike(text: string): number | null | undefined {
   const m = ISO_LIKE.exec(text);
   if (!m) return undefined;
   const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
@@ -116,7 +117,7 @@ export function parseIsoLike(text: string): Date | null | undefined {
 }
 
 /** `Sun, 13 Feb 2022 15:09:00 GMT` (RFC 2822 / RFC 1123). The weekday is not checked. */
-export function parseRfc2822(text: string): Date | null | undefined {
+export function parseRfc2822(text: string): number | null | undefined {
   const m = RFC_2822.exec(text);
   if (!m) return undefined;
   const month = MONTHS.indexOf(m[2]!.slice(0, 3).toLowerCase()) + 1;

@@ -123,7 +123,7 @@ export function parseSeedWithText(file: string, rawText: string): ParsedSeed | R
     cleanLine(parts.title ?? body.firstHeading ?? body.text.split('\n')[0]!).slice(0, 500),
   );
   if (!parts.title) notes.push(`no title given; using "${summarize(title, 40)}" from the text`);
-  let date: Date | undefined;
+  let date: number | undefined;
   if (fields?.date && 'date' in fields.date) date = fields.date.date;
   if (fields?.date && 'invalid' in fields.date)
     notes.push(`date "${fields.date.invalid.slice(0, 60)}" is not a real date; treated as missing`);
@@ -134,7 +134,7 @@ export function parseSeedWithText(file: string, rawText: string): ParsedSeed | R
     title,
     link: parts.link,
     date,
-    updated: updated && date && updated < date ? date : updated,
+    updated: updated !== undefined && date !== undefined && updated < date ? date : updated,
     author: fields?.author,
     categories: fields?.categories ?? [],
     tags: fields?.tags ?? [],

@@ -33,7 +33,7 @@ function rssItem(item: FeedItem): string {
     `<title>${safe(item.title)}</title>`,
     `<link>${esc(item.url)}</link>`,
     `<guid isPermaLink="false">${esc(item.guid)}</guid>`,
-    `<pubDate>${item.published.toUTCString()}</pubDate>`,
+    `<pubDate>${new Date(item.published).toUTCString()}</pubDate>`,
     // RSS descriptions are HTML: the summary is plain text, so it is HTML-escaped, then XML-escaped.
     `<description>${esc(escapeHtml(item.summary))}</description>`,
     ...item.categories.map((c) => `<category domain="${esc(c.url)}">${safe(c.name)}</category>`),
@@ -78,13 +78,13 @@ function atomEntry(item: FeedItem): string {
     ...(item.image
       ? [`<link rel="enclosure" href="${esc(item.image)}" type="${imageMediaType(item.image)}"/>`]
       : []),
-    `<updated>${item.updated.toISOString()}</updated>`,
+    `<updated>${new Date(item.updated).toISOString()}</updated>`,
     `<summary>${esc(item.summary)}</summary>`,
     ...(item.author ? [`<author>\n${I3}    <name>${esc(item.author)}</name>\n${I3}</author>`] : []),
     ...item.categories.map(
       (c) => `<category label="${esc(c.name)}" scheme="${esc(c.url)}" term="${esc(c.name)}"/>`,
     ),
-    `<published>${item.published.toISOString()}</published>`,
+    `<published>${new Date(item.published).toISOString()}</published>`,
   ];
   return `    <entry>\n${I2}${lines.join(`\n${I2}`)}\n    </entry>\n`;
 }

@@ -40,8 +40,9 @@ export interface FeedItem {
   readonly title: string;
   readonly url: string;
   readonly externalUrl?: string;
-  readonly published: Date;
-  readonly updated: Date;
+  /** Milliseconds since the epoch (UTC), as the article's: each writer makes the `Date` it prints. */
+  readonly published: number;
+  readonly updated: number;
   readonly author?: string;
   readonly categories: ReadonlyArray<{
     readonly name: string;
@@ -97,7 +98,6 @@ export function toFeedItem(
 
 export function newestUpdate(items: readonly FeedItem[]): Date {
   let newest = 0;
-  for (const item of items)
-    newest = Math.max(newest, item.updated.getTime(), item.published.getTime());
+  for (const item of items) newest = Math.max(newest, item.updated, item.published);
   return new Date(newest);
 }

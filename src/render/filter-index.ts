@@ -141,7 +141,7 @@ export class FilterIndex {
     this.haystacks.description.add(i, a.summary);
     this.haystacks.author.add(i, author);
     this.haystacks.category.add(i, a.categories.join(SEPARATOR));
-    this.times[i] = a.date.getTime();
+    this.times[i] = a.date;
   }
 
   /** The positions of these articles, in their order, yielding every few thousand. */

@@ -55,8 +55,8 @@ function fingerprint(article: Article, slugs: ReadonlyMap<string, string>): stri
         article.contentHash,
         article.title,
         article.link,
-        article.date.getTime(),
-        article.updated.getTime(),
+        article.date,
+        article.updated,
         // Its Last-Modified's source: equal keys then mean equal dates too (site-resources.ts).
         article.modified,
         article.author,

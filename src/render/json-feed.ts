@@ -27,8 +27,8 @@ export function renderJsonFeed(spec: FeedSpec): string {
         ? { content_html: item.contentHtml, summary: item.summary }
         : { content_text: item.summary }),
       ...(item.image ? { image: item.image } : {}),
-      date_published: item.published.toISOString(),
-      date_modified: item.updated.toISOString(),
+      date_published: new Date(item.published).toISOString(),
+      date_modified: new Date(item.updated).toISOString(),
       ...(item.author ? { authors: [{ name: item.author }] } : {}),
       tags: item.categories.map((c) => c.name),
       ...(item.image

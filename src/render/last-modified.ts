@@ -11,7 +11,7 @@ import type { Article } from '../model.js';
  * If-Modified-Since gets the old document until the next article arrives (docs/http.md).
  */
 export const changedAt = (article: Pick<Article, 'updated' | 'modified'>): number =>
-  Math.max(article.updated.getTime(), article.modified);
+  Math.max(article.updated, article.modified);
 
 /** The newest change among `articles`, in whole seconds; the epoch for none. */
 export function newestChange(articles: Iterable<Pick<Article, 'updated' | 'modified'>>): Date {

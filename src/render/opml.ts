@@ -59,10 +59,10 @@ export function opmlListDate(
   byId: ReadonlyMap<string, Article>,
   articles: readonly Article[],
 ): Date {
-  let newest = articles.at(-1)?.date.getTime() ?? 0;
+  let newest = articles.at(-1)?.date ?? 0;
   for (const category of categories) {
     const first = byId.get(category.articleIds.at(-1)!);
-    if (first) newest = Math.max(newest, first.date.getTime());
+    if (first) newest = Math.max(newest, first.date);
   }
   return new Date(newest);
 }

@@ -20,8 +20,11 @@ const FEED_LABELS: Record<FeedFormat, { label: string; type: string }> = {
   json: { label: 'JSON Feed', type: 'application/feed+json' },
 };
 
-function formatDate(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** An article date (ms since the epoch) as `<time>`'s attribute and as its text. */
+const isoDate = (ms: number) => new Date(ms).toISOString();
+
+function formatDate(ms: number): string {
+  return `${isoDate(ms).slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function feedLinks(ctx: PageContext, feedPath: (f: FeedFormat) => string, title: string) {
@@ -74,7 +77,7 @@ function articleList(ctx: PageContext, articles: readonly Article[]) {
   if (articles.length === 0) return html`<p class="meta">No articles yet.</p>`;
   return html`<ul class="articles">${articles.map(
     (a) => html`<li><a class="title" href="${ctx.urls.link(paths.article(a.id))}">${a.title}</a>
-<div class="meta"><time datetime="${a.date.toISOString()}">${formatDate(a.date)}</time>${a.author ? html` · ${a.author}` : ''} ${categoryPills(ctx, a.categories)}</div></li>`,
+<div class="meta"><time datetime="${isoDate(a.date)}">${formatDate(a.date)}</time>${a.author ? html` · ${a.author}` : ''} ${categoryPills(ctx, a.categories)}</div></li>`,
   )}</ul>`;
 }
 
@@ -184,10 +187,10 @@ export function renderArticlePage(ctx: PageContext, article: Article, contentHtm
     title: `${article.title} — ${ctx.siteTitle}`,
     head: feedLinks(ctx, paths.feed, `${ctx.siteTitle} — all articles`),
     body: html`<h1>${article.title}</h1>
-<div class="meta"><time datetime="${article.date.toISOString()}">${formatDate(article.date)}</time>${article.author ? html` · ${article.author}` : ''} ${categoryPills(ctx, article.categories)}</div>
+<div class="meta"><time datetime="${isoDate(article.date)}">${formatDate(article.date)}</time>${article.author ? html` · ${article.author}` : ''} ${categoryPills(ctx, article.categories)}</div>
 <dl class="facts">
 ${article.link ? html`<dt>Original</dt><dd><a href="${article.link}" rel="noopener noreferrer">${article.link}</a></dd>` : ''}
-${article.updated.getTime() !== article.date.getTime() ? html`<dt>Updated</dt><dd>${formatDate(article.updated)}</dd>` : ''}
+${article.updated !== article.date ? html`<dt>Updated</dt><dd>${formatDate(article.updated)}</dd>` : ''}
 ${article.tags.length ? html`<dt>Tags</dt><dd>${article.tags.join(', ')}</dd>` : ''}
 <dt>Source${article.sources.length > 1 ? 's' : ''}</dt><dd>${article.sources.join(', ')}</dd>
 <dt>Guid</dt><dd>${article.guid}</dd>

@@ -115,5 +115,5 @@ export function standingGroups(before: SiteInputs, after: SiteInputs): Set<SiteG
 
 /** The dates (ms) of the articles that came or left with the change. */
 export function changedTimes(change: CatalogChange): number[] {
-  return [...change.gone, ...change.came].map((a) => a.date.getTime());
+  return [...change.gone, ...change.came].map((a) => a.date);
 }

@@ -65,7 +65,7 @@ export class Site {
     const change = inputs.catalog.change;
     this.routes = new FeedRoutes(
       groups,
-      (id) => inputs.catalog.byId.get(id)!.date.getTime(),
+      (id) => inputs.catalog.byId.get(id)!.date,
       inputs.options.limit,
       inputs.archivePageSize,
       from && change && { routes: from.site.routes, times: changedTimes(change) },

@@ -83,8 +83,8 @@ function commonItem(item: FeedItem, v: Verbatim): Item {
     id: item.guid,
     guid: item.guid,
     link: item.url,
-    date: item.updated,
-    published: item.published,
+    date: new Date(item.updated),
+    published: new Date(item.published),
     // Sanitized HTML (parse/sanitize.ts); an archived item has none, and `feed` then writes no element.
     content: item.contentHtml ? v.put(cdata(item.contentHtml)) : '',
     // The summary is plain text and the field is HTML: HTML-escaped (it then holds no `]]>`).

@@ -63,13 +63,13 @@ describe('a scan of the fixtures merges the copies', () => {
     const a = articleFrom(catalog, 'dup-hexo.md');
     // jekyll and rewrapped are both 2022-03-01 09:00 +0800; hexo is 08:00 GMT, seven hours later.
     expect(a.title).toBe('湘潭：中小企业数字化诊断全覆盖');
-    expect(a.date.toISOString()).toBe('2022-03-01T01:00:00.000Z');
+    expect(new Date(a.date).toISOString()).toBe('2022-03-01T01:00:00.000Z');
     expect(catalog.content.get(a.bodySource)).toBe(JEKYLL_HTML);
     expect(a.summary).toBe(
       '湘潭市推动中小企业“上云用数赋智”，今年已有1200家企业完成数字化诊断。 湘潭经开区建成工业互联网平台，接入设备超过3万台。',
     );
     // A later-dated copy is a re-crawl, not an edit: updated stays the winner's own.
-    expect(a.updated.toISOString()).toBe('2022-03-01T01:00:00.000Z');
+    expect(new Date(a.updated).toISOString()).toBe('2022-03-01T01:00:00.000Z');
   });
 
   it('with categories and tags unioned in winner order, and link, author, image from the first copy that has one', () => {

@@ -70,7 +70,7 @@ describe('the sketches a builder keeps', () => {
 });
 
 describe('the lists of an article', () => {
-  const dated = (d: Draft) => ({ draft: d, date: new Date(0), modified: 0 });
+  const dated = (d: Draft) => ({ draft: d, date: 0, modified: 0 });
 
   it('of one copy are its draft’s own (still shared), unless a name repeats', () => {
     const builder = new CatalogBuilder({ nearDupThreshold: 0 });

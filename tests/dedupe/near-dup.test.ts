@@ -237,7 +237,7 @@ describe('guids', () => {
     // Either copy as the primary, so that in one of the two the other's hash sorts first.
     for (const [primary, copy] of [
       [first, second],
-      [second, { ...first, date: new Date(Date.UTC(2022, 5, 1)) }],
+      [second, { ...first, date: Date.UTC(2022, 5, 1) }],
     ] as const) {
       const merged = catalogOf([primary, copy]).articles;
       expect(merged).toHaveLength(1);
@@ -338,7 +338,7 @@ function sampleDrafts(): DatedDraft[] {
     const d = expectDraft(
       draftFromText(n, readFileSync(path.join(SAMPLES, n), 'utf8'), { sketch: true }),
     );
-    return { draft: d, date: d.date ?? new Date(0) };
+    return { draft: d, date: d.date ?? 0 };
   });
 }
 
@@ -349,7 +349,7 @@ describe('determinism and the off switch', () => {
     drafts = files.map((f) => {
       const d: Draft = expectDraft(draftFromText(f.path, f.text, { sketch: true }));
       // Plain-text files have no date; a scan would use their first-seen time.
-      return { draft: d, date: d.date ?? new Date(Date.UTC(2022, 0, 1)) };
+      return { draft: d, date: d.date ?? Date.UTC(2022, 0, 1) };
     });
   });
 

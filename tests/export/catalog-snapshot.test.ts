@@ -27,7 +27,7 @@ const draft = (source: string, title: string): Draft => ({
   source,
   title,
   link: 'https://example.org/a',
-  date: new Date('2024-01-02T03:04:05.678Z'),
+  date: Date.parse('2024-01-02T03:04:05.678Z'),
   categories: ['农业'],
   tags: [],
   contentHtml: '',

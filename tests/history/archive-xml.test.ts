@@ -36,8 +36,8 @@ const spec: FeedSpec = {
       guid: 'urn:sha256:abc',
       title: HOSTILE,
       url: 'https://x.org/articles/abc/?q=1&r=2',
-      published: new Date('2024-04-30T08:00:00+08:00'),
-      updated: new Date('2024-05-01T10:00:00Z'),
+      published: Date.parse('2024-04-30T08:00:00+08:00'),
+      updated: Date.parse('2024-05-01T10:00:00Z'),
       author: HOSTILE,
       categories: [
         { name: HOSTILE, slug: 'tom-jerry', url: 'https://x.org/categories/tom-jerry/' },

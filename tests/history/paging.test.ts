@@ -123,7 +123,7 @@ async function walkBack(app: App, currentPath: string, format: Format) {
 
 const FEEDS: Record<Format, string> = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
 const OPTIONS = { limit: LIMIT, archivePageSize: PAGE_SIZE };
-const year = (date: Date) => date.toISOString().slice(0, 4);
+const year = (ms: number) => new Date(ms).toISOString().slice(0, 4);
 const labelOf = (url: string) => /\/archive\/([^/]+)\//.exec(url)![1]!;
 
 let seeds: Awaited<ReturnType<typeof seedDir>>;

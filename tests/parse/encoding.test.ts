@@ -83,7 +83,7 @@ describe('UTF-16 with a byte order mark', () => {
     expect([...fixtureBytes('utf16-bom.txt').subarray(0, 4)]).toEqual([0xff, 0xfe, 0x2d, 0x00]);
     const d = expectDraft(await parseFixture('utf16-bom.txt'));
     expect(d.title).toBe('常德智能制造示范工厂揭牌');
-    expect(d.date?.toISOString()).toBe('2022-07-06T23:07:07.000Z');
+    expect(new Date(d.date!).toISOString()).toBe('2022-07-06T23:07:07.000Z');
     expect(d.categories).toEqual(['湖南', '智能制造']);
     expect(d.contentHtml).toBe(
       '<p>常德市首批智能制造示范工厂日前揭牌。</p>\n<p>示范工厂生产效率平均提高30%。</p>',
@@ -95,7 +95,7 @@ describe('UTF-16 with a byte order mark', () => {
     expect([...fixtureBytes('utf16be-bom.txt').subarray(0, 4)]).toEqual([0xfe, 0xff, 0x00, 0x2d]);
     const d = expectDraft(await parseFixture('utf16be-bom.txt'));
     expect(d.title).toBe('永州农产品加工企业接入工业互联网');
-    expect(d.date?.toISOString()).toBe('2022-07-08T00:00:00.000Z');
+    expect(new Date(d.date!).toISOString()).toBe('2022-07-08T00:00:00.000Z');
     expect(d.categories).toEqual(['湖南']);
     expect(d.contentHtml).toBe('<p>永州市首批50家农产品加工企业接入工业互联网平台。</p>');
   });

@@ -23,7 +23,7 @@ describe('missing title', () => {
     const d = expectDraft(await parseFixture('missing-title.md'));
     expect(d.title).toBe('娄底钢铁企业的数字孪生工厂');
     expect(d.notes).toEqual(['no title given; using "娄底钢铁企业的数字孪生工厂" from the text']);
-    expect(d.date?.toISOString()).toBe('2022-09-09T01:00:00.000Z');
+    expect(new Date(d.date!).toISOString()).toBe('2022-09-09T01:00:00.000Z');
     expect(d.categories).toEqual(['湖南']);
     expect(d.contentHtml).toBe(
       '<h1>娄底钢铁企业的数字孪生工厂</h1>\n<p>娄底一家钢铁企业建成数字孪生工厂，实现生产全流程可视化。</p>',
@@ -36,7 +36,7 @@ describe('missing title', () => {
     expect(d.notes).toEqual([
       'no title given; using "邵阳发制品产业带加快电商化转型，年交易额突破百亿元。" from the text',
     ]);
-    expect(d.date?.toISOString()).toBe('2022-09-10T01:00:00.000Z');
+    expect(new Date(d.date!).toISOString()).toBe('2022-09-10T01:00:00.000Z');
   });
 
   it('prefers the first h1-h3 heading over earlier text, and shortens a long first line in the notice', () => {
@@ -98,8 +98,8 @@ describe('impossible-date.md (2022-02-30)', () => {
 
     const { catalog } = await scanDir(temp.dir);
     const a = articleFrom(catalog, 'impossible-date.md');
-    expect(a.date.toISOString()).toBe('2023-04-05T06:07:08.000Z');
-    expect(a.updated.toISOString()).toBe('2023-04-05T06:07:08.000Z');
+    expect(new Date(a.date).toISOString()).toBe('2023-04-05T06:07:08.000Z');
+    expect(new Date(a.updated).toISOString()).toBe('2023-04-05T06:07:08.000Z');
     expect(catalog.notices).toEqual([
       {
         file: 'impossible-date.md',
@@ -119,13 +119,15 @@ describe('impossible-date.md (2022-02-30)', () => {
     await utimes(file, new Date('2023-04-05T06:07:08Z'), new Date('2023-04-05T06:07:08Z'));
     const scanner = new CatalogScanner(scanConfig(temp.dir));
     expect(
-      articleFrom((await scanner.scan()).catalog, 'impossible-date.md').date.toISOString(),
+      new Date(
+        articleFrom((await scanner.scan()).catalog, 'impossible-date.md').date,
+      ).toISOString(),
     ).toBe('2023-04-05T06:07:08.000Z');
     await utimes(file, new Date('2024-01-01T00:00:00Z'), new Date('2024-01-01T00:00:00Z'));
     const again = await scanner.scan();
     // Read again and hashed: the same bytes are not parsed again (tests/scan/racy-reread.test.ts).
     expect(again.stats.changed).toBe(0);
-    expect(articleFrom(again.catalog, 'impossible-date.md').date.toISOString()).toBe(
+    expect(new Date(articleFrom(again.catalog, 'impossible-date.md').date).toISOString()).toBe(
       '2023-04-05T06:07:08.000Z',
     );
   });
@@ -139,7 +141,9 @@ describe('impossible-date.md (2022-02-30)', () => {
     await writeFile(file, `---\ntitle: 日期错误\ndate: ${value}\n---\n正文\n`);
     await utimes(file, new Date('2021-01-02T03:04:05Z'), new Date('2021-01-02T03:04:05Z'));
     const { catalog } = await scanDir(temp.dir);
-    expect(articleFrom(catalog, 'bad-date.md').date.toISOString()).toBe('2021-01-02T03:04:05.000Z');
+    expect(new Date(articleFrom(catalog, 'bad-date.md').date).toISOString()).toBe(
+      '2021-01-02T03:04:05.000Z',
+    );
     expect(catalog.notices[0]).toEqual({
       file: 'bad-date.md',
       note: `date "${shown}" is not a real date; treated as missing`,
@@ -154,13 +158,13 @@ describe('impossible-date.md (2022-02-30)', () => {
     const early = expectDraft(
       parseSeed('u.md', '---\ntitle: t\ndate: 2022-03-01\nupdated: 2022-01-01\n---\n正文\n'),
     );
-    expect(early.updated?.toISOString()).toBe('2022-03-01T00:00:00.000Z');
+    expect(new Date(early.updated!).toISOString()).toBe('2022-03-01T00:00:00.000Z');
     const later = expectDraft(
       parseSeed(
         'u.md',
         '---\ntitle: t\ndate: 2022-03-01\nlastmod: 2022-03-05T10:00:00+08:00\n---\n正文\n',
       ),
     );
-    expect(later.updated?.toISOString()).toBe('2022-03-05T02:00:00.000Z');
+    expect(new Date(later.updated!).toISOString()).toBe('2022-03-05T02:00:00.000Z');
   });
 });

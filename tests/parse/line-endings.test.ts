@@ -68,7 +68,7 @@ describe.each(CASES)('$file', (c) => {
   it('parses its front matter into exact fields', async () => {
     const d = expectDraft(await parseFixture(c.file));
     expect(d.title).toBe(c.title);
-    expect(d.date?.toISOString()).toBe(c.date);
+    expect(new Date(d.date!).toISOString()).toBe(c.date);
     expect(d.author).toBe('author' in c ? c.author : undefined);
     expect(d.categories).toEqual(c.categories);
     expect(d.tags).toEqual(c.tags);

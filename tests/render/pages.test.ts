@@ -210,7 +210,7 @@ describe('OPML', () => {
     expect($('opml > head > title').text()).toBe('seedfeed');
     // When the list last gained a feed: the newest of the categories' first articles.
     const firsts = catalog.categories.map((c) => catalog.byId.get(c.articleIds.at(-1)!)!.date);
-    const listDate = new Date(Math.max(...firsts.map((d) => d.getTime())));
+    const listDate = new Date(Math.max(...firsts));
     expect($('opml > head > dateModified').text()).toBe(listDate.toUTCString());
     const outlines = $('opml > body > outline')
       .map((_, el) => ({

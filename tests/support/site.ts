@@ -48,7 +48,7 @@ export const SAMPLE_002_LINK =
 export function seedsLastModified(seedsDir: string, articles: readonly Article[]): string {
   let newest = 0;
   for (const article of articles) {
-    newest = Math.max(newest, article.updated.getTime());
+    newest = Math.max(newest, article.updated);
     for (const source of article.sources) {
       const mtime = statSync(path.join(seedsDir, source)).mtimeMs;
       newest = Math.max(newest, Math.floor(mtime / 1000) * 1000);

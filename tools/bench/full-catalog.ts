@@ -25,11 +25,11 @@ export function fullCatalogBuild(
     }
     for (const note of result.notes) notices.push({ file: file.path, note });
     let date = result.date;
-    if (!date) {
-      date = new Date(fallbackDate(memory, file, result.contentHash));
+    if (date === undefined) {
+      date = fallbackDate(memory, file, result.contentHash);
       notices.push({
         file: file.path,
-        note: `no usable date; using the file's first-seen modification time ${date.toISOString()}`,
+        note: `no usable date; using the file's first-seen modification time ${new Date(date).toISOString()}`,
       });
     }
     drafts.push({

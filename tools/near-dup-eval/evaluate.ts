@@ -29,7 +29,7 @@ export function evaluate(files: readonly LabelledFile[], thresholds: readonly nu
   const drafts: DatedDraft[] = files.map((f) => {
     const draft = draftFromText(f.path, f.text, { sketch: true });
     if ('reason' in draft) throw new Error(`labelled file ${f.path} was rejected: ${draft.reason}`);
-    return { draft, date: draft.date ?? new Date(0) };
+    return { draft, date: draft.date ?? 0 };
   });
   const storySizes = new Map<number, number>();
   for (const f of files) storySizes.set(f.story, (storySizes.get(f.story) ?? 0) + 1);
