@@ -2,6 +2,7 @@ import type { Site } from '../render/site.js';
 import type { SiteChange } from '../render/site-change.js';
 import { fileForPath } from '../render/urls.js';
 import type { Manifest } from './manifest.js';
+import { ManifestFiles } from './manifest-files.js';
 import { exportKey } from './precompressed.js';
 
 /** Index and OPML last: a reader who follows them finds every feed and page already there. */
@@ -22,33 +23,35 @@ export interface ExportPlan {
 interface PlannedFiles {
   get(file: string): string;
   /** The table once the export is done, `stale` files out of it. */
-  apply(stale: readonly string[]): Record<string, string>;
+  apply(stale: readonly string[]): ManifestFiles;
 }
 
 /** Every path of the site, against the manifest: what the first export of a process does. */
 export function planWhole(site: Site, before: Manifest): ExportPlan {
-  const files: Record<string, string> = Object.create(null) as Record<string, string>;
+  const files = new ManifestFiles();
   const changed: string[] = [];
   const maybeUnchanged: string[] = [];
   let kept = 0; // files of `before` the site still has
   const visit = (sitePath: string) => {
     const file = fileForPath(sitePath);
-    const key = exportKey(site.keyOf(sitePath)!);
-    const old = before.files[file];
-    if (old !== undefined && !Object.hasOwn(files, file)) kept++;
-    files[file] = key;
+    const siteKey = site.keyOf(sitePath)!;
+    const key = exportKey(siteKey);
+    const old = before.files.get(file);
+    if (old !== undefined && !files.has(file)) kept++;
+    const article = site.article(sitePath);
+    if (article) files.setPage(article.id, siteKey);
+    else files.set(file, key);
     (old === key ? maybeUnchanged : changed).push(sitePath);
   };
   for (const sitePath of site.paths()) if (!LAST.has(sitePath)) visit(sitePath);
   for (const sitePath of LAST) visit(sitePath);
-  const beforeFiles = Object.keys(before.files);
   const stale =
-    beforeFiles.length === kept ? [] : beforeFiles.filter((file) => !Object.hasOwn(files, file));
+    before.files.size === kept ? [] : [...before.files.keys()].filter((file) => !files.has(file));
   return {
     changed,
     maybeUnchanged,
     stale,
-    files: { get: (file) => files[file]!, apply: () => files },
+    files: { get: (file) => files.get(file)!, apply: () => files },
     total: changed.length + maybeUnchanged.length,
   };
 }
@@ -59,29 +62,37 @@ export function planWhole(site: Site, before: Manifest): ExportPlan {
  */
 export function planFromChange(site: Site, change: SiteChange, before: Manifest): ExportPlan {
   const keys = new Map<string, string>();
+  // What apply() writes into the table: article pages by id, the other files by path.
+  const pages: [id: string, siteKey: string][] = [];
+  const others: [file: string, key: string][] = [];
   const changed: string[] = [];
   const maybeUnchanged: string[] = [];
   const visit = (sitePath: string) => {
     const file = fileForPath(sitePath);
     if (keys.has(file)) return;
-    const key = exportKey(site.keyOf(sitePath)!);
+    const siteKey = site.keyOf(sitePath)!;
+    const key = exportKey(siteKey);
     keys.set(file, key);
-    (before.files[file] === key ? maybeUnchanged : changed).push(sitePath);
+    const article = site.article(sitePath);
+    if (article) pages.push([article.id, siteKey]);
+    else others.push([file, key]);
+    (before.files.get(file) === key ? maybeUnchanged : changed).push(sitePath);
   };
   for (const sitePath of change.paths) if (!LAST.has(sitePath)) visit(sitePath);
   for (const sitePath of change.paths) if (LAST.has(sitePath)) visit(sitePath);
   const stale = change.gone
     .map(fileForPath)
-    .filter((file) => !keys.has(file) && Object.hasOwn(before.files, file));
+    .filter((file) => !keys.has(file) && before.files.has(file));
   return {
     changed,
     maybeUnchanged,
     stale,
     files: {
-      get: (file) => keys.get(file) ?? before.files[file]!,
+      get: (file) => keys.get(file) ?? before.files.get(file)!,
       apply: (gone) => {
-        for (const [file, key] of keys) before.files[file] = key;
-        for (const file of gone) delete before.files[file];
+        for (const [file, key] of others) before.files.set(file, key);
+        for (const [id, siteKey] of pages) before.files.setPage(id, siteKey);
+        for (const file of gone) before.files.delete(file);
         return before.files;
       },
     },

@@ -10,6 +10,7 @@ import {
   type LogOp,
   type LogPosition,
 } from './journal.js';
+import { ManifestFiles } from './manifest-files.js';
 import { notAnOwnedPath } from './owned-path.js';
 
 /**
@@ -21,7 +22,7 @@ export const MANIFEST_LOG = '.seedfeed-manifest.log';
 
 export interface Manifest {
   readonly version: 1;
-  readonly files: Record<string, string>;
+  readonly files: ManifestFiles;
   /** Where the log on disk stands; undefined: the next save rewrites the snapshot whole. */
   readonly log?: LogPosition;
 }
@@ -39,7 +40,7 @@ const FILES = 'f';
 
 export const emptyManifest = (): Manifest => ({
   version: 1,
-  files: Object.create(null) as Record<string, string>,
+  files: new ManifestFiles(),
 });
 
 /**
@@ -89,7 +90,7 @@ export async function readManifest(outDir: string): Promise<LoadedManifest> {
   for (const [file, key] of Object.entries(record.files)) {
     const why = notOwnedEntry(file, key);
     if (why) return { manifest: emptyManifest(), damaged: `entry ${JSON.stringify(file)}: ${why}` };
-    files[file] = key as string;
+    files.set(file, key as string);
   }
   const generation = typeof record.generation === 'string' ? record.generation : undefined;
   const log = await readLog(path.join(outDir, MANIFEST_LOG), generation);
@@ -97,8 +98,8 @@ export async function readManifest(outDir: string): Promise<LoadedManifest> {
   for (const [table, file, key] of log.ops) {
     const why = table === FILES ? notOwnedEntry(file, key ?? '') : 'not a file entry';
     if (why) return { manifest: emptyManifest(), damaged: `entry ${JSON.stringify(file)}: ${why}` };
-    if (key === undefined) delete files[file];
-    else files[file] = key as string;
+    if (key === undefined) files.delete(file);
+    else files.set(file, key as string);
   }
   const manifest: Manifest = log.position
     ? { version: 1, files, log: log.position }
@@ -120,7 +121,7 @@ function notOwnedEntry(file: string, key: unknown): string | undefined {
 export async function saveManifest(
   outDir: string,
   before: Manifest,
-  files: Record<string, string>,
+  files: ManifestFiles,
   ops: readonly LogOp[],
   live: number,
 ): Promise<Manifest> {
@@ -142,7 +143,8 @@ export function manifestOps(
   removed: readonly string[],
 ): LogOp[] {
   const ops: LogOp[] = [];
-  for (const [file, key] of written) if (before.files[file] !== key) ops.push([FILES, file, key]);
+  for (const [file, key] of written)
+    if (before.files.get(file) !== key) ops.push([FILES, file, key]);
   for (const file of removed) ops.push([FILES, file]);
   return ops;
 }

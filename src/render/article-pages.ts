@@ -13,7 +13,12 @@ const RECENT_PAGES = 500;
 export class ArticlePages {
   private readonly recent = new ResourceLru(RECENT_PAGES, Infinity);
 
-  constructor(private readonly inputs: SiteInputs) {}
+  /** Made once: a key is then one joined string over two shared ones (the export's manifest keeps it). */
+  private readonly keyPrefix: string;
+
+  constructor(private readonly inputs: SiteInputs) {
+    this.keyPrefix = `${inputs.settings}|`;
+  }
 
   /** The article at an `/articles/<id>/` path. */
   at(path: string): Article | undefined {
@@ -23,7 +28,7 @@ export class ArticlePages {
 
   /** What the article's page is rendered from: equal keys, equal bytes. */
   key(article: Article): string {
-    return `${this.inputs.settings}|${this.inputs.prints.print(article.id)}`;
+    return `${this.keyPrefix}${this.inputs.prints.print(article.id)}`;
   }
 
   page(path: string, article: Article, body: string, keep = true): Resource {

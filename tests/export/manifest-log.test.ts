@@ -15,6 +15,7 @@ import {
   readManifest,
   saveManifest,
 } from '../../src/export/manifest.js';
+import { ManifestFiles } from '../../src/export/manifest-files.js';
 import { loadState, STATE_FILE, STATE_LOG } from '../../src/export/state.js';
 import { MANIFEST, writeSite } from '../../src/export/write-site.js';
 import { Pipeline, type Run } from '../../src/pipeline.js';
@@ -137,7 +138,7 @@ describe('a one-file change', () => {
     const loaded = await readManifest(out);
     expect(loaded.damaged).toBeUndefined();
     expect(loaded.torn).toBeUndefined();
-    expect(Object.keys(loaded.manifest.files).sort()).toEqual(
+    expect([...loaded.manifest.files.keys()].sort()).toEqual(
       [...last.site.paths()].map(fileForPath).sort(),
     );
     const state = await loadState(out);
@@ -173,7 +174,7 @@ describe('a one-file change', () => {
     expect(existsSync(path.join(out, MANIFEST_LOG))).toBe(false);
     const reread = await readManifest(out);
     expect(reread.torn).toBeUndefined();
-    expect(reread.manifest.files).toEqual(loaded.manifest.files);
+    expect(reread.manifest.files.toJSON()).toEqual(loaded.manifest.files.toJSON());
   });
 });
 
@@ -233,18 +234,18 @@ describe('a log that cannot be trusted', () => {
     );
     const loaded = await readManifest(out);
     expect(loaded.damaged).toBeUndefined();
-    expect(loaded.manifest.files['rss.xml']).toBeDefined();
+    expect(loaded.manifest.files.get('rss.xml')).toBeDefined();
   });
 });
 
 describe('compaction', () => {
   it('once the log holds more than twice the live entries, the snapshot is rewritten with the same content', async () => {
     const out = await tempDir('seedfeed-compact-');
-    const live = { 'a.html': 'k0', 'b.html': 'k0', 'c.html': 'k0' };
+    const live = ManifestFiles.from({ 'a.html': 'k0', 'b.html': 'k0', 'c.html': 'k0' });
     let manifest = await saveManifest(out, (await readManifest(out)).manifest, live, [], 3);
     const snapshot = await read(out, MANIFEST);
     for (let i = 1; i <= 6; i++) {
-      const files = { ...manifest.files, 'a.html': `k${i}` };
+      const files = ManifestFiles.from([...manifest.files, ['a.html', `k${i}`]]);
       manifest = await saveManifest(
         out,
         manifest,
@@ -254,9 +255,9 @@ describe('compaction', () => {
       );
       expect(await read(out, MANIFEST)).toBe(snapshot);
       expect(lines(await read(out, MANIFEST_LOG))).toHaveLength(1 + i);
-      expect((await readManifest(out)).manifest.files).toEqual(files);
+      expect((await readManifest(out)).manifest.files.toJSON()).toEqual(files.toJSON());
     }
-    const files = { ...manifest.files, 'b.html': 'k7' };
+    const files = ManifestFiles.from([...manifest.files, ['b.html', 'k7']]);
     manifest = await saveManifest(
       out,
       manifest,
@@ -266,6 +267,8 @@ describe('compaction', () => {
     );
     expect(existsSync(path.join(out, MANIFEST_LOG))).toBe(false);
     expect(await read(out, MANIFEST)).not.toBe(snapshot);
-    expect((await readManifest(out)).manifest).toMatchObject({ files, log: { lines: 0 } });
+    const reread = (await readManifest(out)).manifest;
+    expect(reread).toMatchObject({ log: { lines: 0 } });
+    expect(reread.files.toJSON()).toEqual(files.toJSON());
   });
 });

@@ -10,6 +10,7 @@ import { link, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:f
 import path from 'node:path';
 import { writeArticlePages } from '../../src/export/article-pages.js';
 import { isTempName } from '../../src/export/atomic.js';
+import { ManifestFiles } from '../../src/export/manifest-files.js';
 import { LinkInOutputError, OutputDirs } from '../../src/export/real-dirs.js';
 import { commitStaged, EXPORT_MARKER, stageFile } from '../../src/export/staging.js';
 import { writeSite } from '../../src/export/write-site.js';
@@ -122,7 +123,7 @@ describe('writeSite with new directories', () => {
     const out = await tempDir();
     const first = await writeSite(site, out);
     const hold = await tempDir();
-    const article = Object.keys(first.manifest.files).find((f) => f.startsWith('articles/'))!;
+    const article = [...first.manifest.files.keys()].find((f) => f.startsWith('articles/'))!;
     const rewritten = ['rss.xml', article];
     const before = new Map<string, { ino: number; bytes: Buffer }>();
     for (const rel of rewritten) {
@@ -131,8 +132,8 @@ describe('writeSite with new directories', () => {
       await link(file, path.join(hold, rel.replaceAll('/', '_')));
     }
     // The manifest says they changed: written again, the same bytes.
-    const files = { ...first.manifest.files };
-    for (const rel of rewritten) files[rel] = 'changed';
+    const files = ManifestFiles.from(first.manifest.files);
+    for (const rel of rewritten) files.set(rel, 'changed');
     const second = await writeSite(site, out, { previous: { ...first.manifest, files } });
     expect(second.written).toBe(rewritten.length);
     for (const rel of rewritten) {

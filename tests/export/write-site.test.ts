@@ -42,7 +42,7 @@ describe('export of the five samples', () => {
     // all feeds, index, 9 categories × (page + 3 feeds), 1 tag and 3 authors likewise, OPML, 5 articles
     expect(paths).toHaveLength(3 + 1 + 9 * 4 + (1 + 3) * 4 + 1 + 5 + 2); // + stylesheet, favicon
     expect(first).toMatchObject({ written: paths.length, unchanged: 0, removed: 0 });
-    expect(Object.keys(first.manifest.files).sort()).toEqual(
+    expect([...first.manifest.files.keys()].sort()).toEqual(
       paths.map((p) => fileForPath(p)).sort(),
     );
     const expected = paths.map(fileForPath);

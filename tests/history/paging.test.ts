@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { load } from 'cheerio';
+import { ManifestFiles } from '../../src/export/manifest-files.js';
 import { writeSite } from '../../src/export/write-site.js';
 import { fileForPath } from '../../src/render/urls.js';
 import { ARCHIVE_MAX_AGE } from '../../src/render/site.js';
@@ -325,7 +326,10 @@ describe('export', () => {
         await mkdir(path.dirname(path.join(out, file)), { recursive: true });
         await writeFile(path.join(out, file), 'old page');
       }
-      const files = { ...first.manifest.files, ...Object.fromEntries(old.map((f) => [f, 'k'])) };
+      const files = ManifestFiles.from([
+        ...first.manifest.files,
+        ...old.map((f) => [f, 'k'] as const),
+      ]);
       const again = await writeSite(served.site, out, { previous: { ...first.manifest, files } });
       expect(again.removed).toBe(old.length);
       expect(again.written).toBe(0);
