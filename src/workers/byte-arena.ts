@@ -27,8 +27,12 @@ export interface ArenaOptions {
   readonly spillFailed?: (error: Error) => void;
 }
 
-/** Per worker: with two workers, ~128 MB of a cold scan's bodies stay in memory. */
-export const ARENA_MEMORY_BYTES = 64 << 20;
+/**
+ * Per worker: one chunk, the one being filled; each that fills goes to the spool. With 64 MB
+ * (two chunks) a cold scan of 50,000 files peaked at 732 and 743 MB, with 32 at 686 and 631
+ * (serve's VmHWM, two pairs, 2026-12-03, docs/performance.md).
+ */
+export const ARENA_MEMORY_BYTES = 32 << 20;
 const CHUNK_BYTES = 32 << 20;
 
 type Chunk = { readonly bytes: Buffer } | { readonly at: number };
