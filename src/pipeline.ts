@@ -52,9 +52,10 @@ export interface PipelineHooks {
   scanned?(stats: ScanStats): void;
   /**
    * A new Site is made, and is exported next: serve swaps it in here, so that readers do not wait
-   * for the export. `before`: what the outputs were (for WebSub and metrics).
+   * for the export. `before`: what the outputs were (for WebSub and metrics). The export waits
+   * for a promise returned (serve's: the compressed variants readers will ask for first).
    */
-  siteMade?(site: Site, before: Previous | undefined): void;
+  siteMade?(site: Site, before: Previous | undefined): void | Promise<void>;
   exportProgress?(done: number, total: number): void;
   /** The export is written. */
   exported?(): void;
@@ -153,7 +154,7 @@ export class Pipeline {
     );
     this.site = site;
     this.previous = site.resources;
-    hooks.siteMade?.(site, before);
+    await hooks.siteMade?.(site, before);
     let exported: ExportStats | undefined;
     if (this.options.export) {
       const done = await this.export(site, scanner, this.options.export);

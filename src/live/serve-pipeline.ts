@@ -11,8 +11,8 @@ import { intervalSeconds } from './schedule.js';
 export interface ServeRunHooks {
   /** A file was caught mid-write and its last version kept. */
   held(): void;
-  /** The new Site is made; its export follows. */
-  siteMade(site: Site, before: Previous | undefined): void;
+  /** The new Site is made; its export follows (once a promise returned settles). */
+  siteMade(site: Site, before: Previous | undefined): void | Promise<void>;
 }
 
 /**

@@ -90,7 +90,7 @@ export class LiveSite {
         siteMade: (site, before) => {
           this.site = site;
           this.swapped = { at: performance.now(), before };
-          warmChanged(site, before);
+          return warmChanged(site, before);
         },
       },
       options.clock,

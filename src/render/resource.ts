@@ -156,8 +156,8 @@ export class Resource implements Evictable {
    * for: the readers that asked before will ask again as soon as the change is served, and
    * their compression is then started ahead of the export's.
    */
-  warmLike(was: Resource): void {
-    for (const encoding of was.done.keys()) void this.variant(encoding);
+  warmLike(was: Resource): Promise<Encoded>[] {
+    return [...was.done.keys()].map((encoding) => this.variant(encoding));
   }
 
   /** The compressed variant if it is made already (no await on the hot path). */

@@ -45,7 +45,9 @@ const pipeline = new Pipeline({
   parser: pool,
   hooks: {
     scanned: () => (mark.scanned = performance.now()),
-    siteMade: () => (mark.made = performance.now()),
+    siteMade: () => {
+      mark.made = performance.now();
+    },
   },
 });
 
