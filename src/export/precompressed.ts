@@ -40,8 +40,8 @@ async function withEngine<T>(work: () => Promise<T>): Promise<T> {
  * Levels are chosen for cold-build cost (tools/bench/precompress.ts; figures in docs/deployment.md):
  * - feeds, list pages, OPML and archive pages: gzip 6 (GZIP_LEVEL, serve's too: the same bytes)
  *   and brotli 4. gzip 9 makes the same size (±0.1 point) in ~1.6× the time; gzip 9 + brotli 11
- *   (serve's levels once; brotli 6 now, render/resource.ts) took 58× the CPU on the feeds of a 10,000-file corpus (420 KB each)
- *   for brotli output of 5.4% of the feed, not 7.4%.
+ *   (serve's levels once; brotli 6 now, render/resource.ts) took 58× the CPU on the feeds of a
+ *   10,000-file corpus (420 KB each) for brotli output of 5.4% of the feed, not 7.4%.
  *   Brotli 4 beat 5 and came within a point of 7 at a third of its time.
  * - article pages (one per article, 100,000 perhaps): gzip only, written by the parse workers
  *   (with brotli 11, 17 ms a page). A reader asking for br alone gets the page uncompressed, one

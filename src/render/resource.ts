@@ -38,9 +38,8 @@ export class Resource implements Evictable {
    */
   private render: (() => string | Uint8Array) | undefined;
   private budget: DocumentBudget | undefined;
+  /** Made from the bytes held now: an eviction drops both (made again, the body may differ). */
   private readonly encoded = new Map<Encoding, Promise<Encoded>>();
-  /** The bytes each variant in `encoded` is made from (the body may be made again after an eviction). */
-  private readonly encodedFrom = new Map<Encoding, Uint8Array>();
   private readonly done = new Map<Encoding, Encoded>();
 
   constructor(
@@ -120,7 +119,6 @@ export class Resource implements Evictable {
     this.tag ??= strongEtag(this.bytes); // kept: a conditional request needs no bytes
     this.bytes = undefined;
     this.encoded.clear();
-    this.encodedFrom.clear();
     this.done.clear();
   }
 
@@ -138,7 +136,6 @@ export class Resource implements Evictable {
         return encoded;
       });
       this.encoded.set(encoding, pending);
-      this.encodedFrom.set(encoding, source);
     }
     return pending;
   }
@@ -148,7 +145,7 @@ export class Resource implements Evictable {
    * then writes that as its sibling instead of compressing the same bytes again (precompressed.ts).
    */
   startedVariant(encoding: Encoding, body: Uint8Array): Promise<Encoded> | undefined {
-    return this.encodedFrom.get(encoding) === body ? this.encoded.get(encoding) : undefined;
+    return body === this.bytes ? this.encoded.get(encoding) : undefined;
   }
 
   /**

@@ -8,10 +8,10 @@ import {
   type ScannedFile,
   type Stamp,
 } from './scan-records.js';
-
-export { RACY, type CachedResult, type FileResult, type ScannedFile };
 import { walkSeedPaths } from './walk-paths.js';
 import { compareStrings, walkSeeds, type SeedsRoot } from './walk.js';
+
+export { RACY, type CachedResult, type FileResult, type ScannedFile };
 
 export interface ScanOptions {
   readonly seedsDir: string;
