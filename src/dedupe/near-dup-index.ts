@@ -32,7 +32,7 @@ export class NearDupIndex {
   private readonly nodes = new Map<string, Node>();
   private readonly hashOfSlot: (string | undefined)[] = [];
   private readonly freeSlots: number[] = [];
-  private readonly lsh = new LshIndex();
+  private readonly lsh = new LshIndex((slot) => this.signatureOf(this.hashOfSlot[slot]!)!);
   private readonly counts = new BoilerplateCounts();
   /** Signatures computed since the last update (with the current learned boilerplate). */
   private signatures = new Map<string, Signature | undefined>();
