@@ -6,12 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { getHeapSpaceStatistics } from 'node:v8';
 import path from 'node:path';
 import { generateCorpus } from '../../tools/bench/corpus.js';
 import { walkSeeds } from '../../src/scan/walk.js';
 import type { SeedFile } from '../../src/model.js';
 import { ParsePool } from '../../src/workers/pool.js';
-import { collector } from '../../src/workers/heap.js';
+import { collectGarbageSoon, collector } from '../../src/workers/heap.js';
 import { SAMPLES } from '../support/site.js';
 
 const FILES = 320; // above the pool's threshold (300): a big batch
@@ -66,4 +67,20 @@ describe('collector', () => {
     collector()();
     expect(weak.deref()).toBeUndefined();
   });
+});
+
+describe('collectGarbageSoon', () => {
+  const youngMB = () =>
+    getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size / 2 ** 20;
+
+  it('gives back the young generation a burst grew, once the server has idled', async () => {
+    // A scan's allocation burst in small: short-lived objects until the young generation has grown.
+    const kept: object[] = [];
+    for (let round = 0; round < 200 && (round < 20 || youngMB() < 16); round++)
+      kept.push(Array.from({ length: 100_000 }, (_, i) => ({ i, s: `x${i}` }))[round]!);
+    expect(youngMB()).toBeGreaterThanOrEqual(16);
+    collectGarbageSoon(0, 6_000);
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    expect(youngMB()).toBeLessThanOrEqual(4);
+  }, 20_000);
 });
