@@ -49,8 +49,14 @@ export interface Draft {
   readonly summary: string;
   /** sha256 hex of the normalized plain text of the body: the dedupe key. */
   readonly contentHash: string;
-  /** The text's near-duplicate sketch (dedupe/sketch.ts); absent when near-dup detection is off. */
+  /**
+   * The text's near-duplicate sketch (dedupe/sketch.ts), or with `sketchAt` the words shared with
+   * other drafts' sketches that it is in (dedupe/sketch-ref.ts: read it through `sketchOf`);
+   * absent when near-dup detection is off.
+   */
   readonly sketch?: Uint32Array;
+  /** Where the sketch is in `sketch` when that is shared: offset × 2^13 + length, in words. */
+  readonly sketchAt?: number;
   /** Things worth telling the user that did not stop the file from being used. */
   readonly notes: readonly string[];
 }

@@ -1,4 +1,5 @@
 import type { Catalog, DatedDraft, Draft, Notice, Rejection, SeedFile } from '../model.js';
+import { sketchOf } from '../dedupe/sketch-ref.js';
 import type { FileResult, Scan, ScannedFile } from '../scan/scanner.js';
 import { compareStrings } from '../scan/walk.js';
 import { CatalogIndex } from './catalog-index.js';
@@ -82,6 +83,8 @@ export class CatalogBuilder {
     const source = path === result.source && path !== undefined ? path : result.source;
     this.content.put(source, result.contentHtml);
     const { names } = this;
+    const sketch = sketchOf(result);
+    const kept = sketch && this.sketches.keep(sketch);
     // Every field written out, the optional ones too (undefined where absent): an object literal
     // keeps all its fields in the object itself, where a spread of fourteen moved most of them to
     // a second, out-of-object array (~0.1 KB per draft).
@@ -98,7 +101,8 @@ export class CatalogBuilder {
       contentHtml: '',
       summary: result.summary,
       contentHash: result.contentHash,
-      sketch: result.sketch && this.sketches.keep(result.sketch),
+      sketch: kept?.sketch,
+      sketchAt: kept?.sketchAt,
       notes: result.notes.length ? result.notes : names.list(result.notes),
     };
   }

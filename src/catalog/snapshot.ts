@@ -1,3 +1,4 @@
+import { sketchOf } from '../dedupe/sketch-ref.js';
 import type { Draft, Rejection } from '../model.js';
 import { RACY, type CachedResult, type FileResult } from '../scan/scanner.js';
 
@@ -63,7 +64,8 @@ export function decodeEntry(value: unknown): CachedResult | undefined {
 
 function encodeResult(result: FileResult): unknown {
   if ('reason' in result) return { file: result.file, reason: result.reason };
-  const { contentHtml: _body, date, updated, sketch, ...rest } = result;
+  const { contentHtml: _body, date, updated, sketch: _words, sketchAt: _at, ...rest } = result;
+  const sketch = sketchOf(result);
   return {
     ...rest,
     ...(date !== undefined ? { date } : {}),
@@ -106,7 +108,7 @@ function decodeResult(raw: unknown): FileResult | undefined {
     !isOptionalString(r.sketch)
   )
     return undefined;
-  const sketch = r.sketch === undefined ? undefined : sketchOf(r.sketch as string);
+  const sketch = r.sketch === undefined ? undefined : decodeSketch(r.sketch as string);
   if (r.sketch !== undefined && !sketch) return undefined;
   const draft: Draft = {
     source: r.source,
@@ -128,7 +130,7 @@ function decodeResult(raw: unknown): FileResult | undefined {
   return draft;
 }
 
-function sketchOf(base64: string): Uint32Array | undefined {
+function decodeSketch(base64: string): Uint32Array | undefined {
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length % 4 !== 0) return undefined;
   // A copy: the decoded buffer may share a pool with unaligned offsets.

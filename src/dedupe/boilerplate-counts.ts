@@ -1,6 +1,7 @@
 import type { Draft, LearnedLine } from '../model.js';
 import { MIN_ARTICLES, MIN_SHARE, publisherOf } from './learned-boilerplate.js';
 import { paragraphKeys, shortParagraphKeys } from './sketch.js';
+import { sketchOf } from './sketch-ref.js';
 import { U32Counts } from './u32-counts.js';
 
 /**
@@ -37,7 +38,8 @@ export class BoilerplateCounts {
 
   /** Counts a primary in (a draft without a sketch counts for nothing, as in learnBoilerplate). */
   add(hash: string, draft: Draft): void {
-    if (!draft.sketch) return;
+    const sketch = sketchOf(draft);
+    if (!sketch) return;
     const name = publisherOf(draft);
     let p = this.publishers.get(name);
     if (!p) {
@@ -52,7 +54,7 @@ export class BoilerplateCounts {
       this.publishers.set(name, p);
     }
     p.members.set(hash, draft);
-    for (const key of distinctShortKeys(draft.sketch)) {
+    for (const key of distinctShortKeys(sketch)) {
       const n = p.counts.add(key, 1);
       if (n >= MIN_ARTICLES) p.frequent.add(key);
       const example = p.examples.get(key);
@@ -62,11 +64,12 @@ export class BoilerplateCounts {
   }
 
   remove(hash: string, draft: Draft): void {
-    if (!draft.sketch) return;
+    const sketch = sketchOf(draft);
+    if (!sketch) return;
     const name = publisherOf(draft);
     const p = this.publishers.get(name)!;
     p.members.delete(hash);
-    for (const key of distinctShortKeys(draft.sketch)) {
+    for (const key of distinctShortKeys(sketch)) {
       const n = p.counts.add(key, -1);
       if (n < MIN_ARTICLES) p.frequent.delete(key);
       if (p.examples.get(key) === hash) p.examples.delete(key);
@@ -129,7 +132,7 @@ export class BoilerplateCounts {
     const missing = [...p.learned].filter((key) => !p.examples.has(key));
     if (missing.length) {
       for (const [hash, draft] of p.members) {
-        const keys = new Set(shortParagraphKeys(draft.sketch!));
+        const keys = new Set(shortParagraphKeys(sketchOf(draft)!));
         for (const key of missing) {
           const known = p.examples.get(key);
           if (keys.has(key) && (known === undefined || hash < known)) p.examples.set(key, hash);
@@ -140,14 +143,17 @@ export class BoilerplateCounts {
     const placed = [...p.learned].map((key) => {
       const hash = p.examples.get(key)!;
       const draft = p.members.get(hash)!;
-      return { key, hash, draft, at: shortParagraphKeys(draft.sketch!).indexOf(key) };
+      return { key, hash, draft, at: shortParagraphKeys(sketchOf(draft)!).indexOf(key) };
     });
     placed.sort((a, b) => byName(a.hash, b.hash) || a.at - b.at);
     return placed.map(({ key, draft }) => ({
       publisher,
       key: key.toString(16).padStart(8, '0'),
       articles: p.counts.get(key),
-      example: { source: draft.source, paragraph: paragraphKeys(draft.sketch!).indexOf(key) + 1 },
+      example: {
+        source: draft.source,
+        paragraph: paragraphKeys(sketchOf(draft)!).indexOf(key) + 1,
+      },
     }));
   }
 }

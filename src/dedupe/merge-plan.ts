@@ -3,6 +3,7 @@ import { learnBoilerplate, publisherOf, type Learned } from './learned-boilerpla
 import { clusterNearDuplicates, type NearDupStats } from './near-dup.js';
 import { finalSignature, similarity, type Signature } from './signature.js';
 import { paragraphKeys } from './sketch.js';
+import { sketchOf } from './sketch-ref.js';
 
 /**
  * Which exact-copy groups (by content hash) are near-duplicates of each other: boilerplate is
@@ -26,11 +27,12 @@ export function planNearDuplicates(
   const primaries = hashes.map((hash) => groups.get(hash)![0]!.draft);
   const publishers = primaries.map(publisherOf);
   const learned = learnBoilerplate(
-    primaries.map((d, i) => ({ publisher: publishers[i]!, source: d.source, sketch: d.sketch })),
+    primaries.map((d, i) => ({ publisher: publishers[i]!, source: d.source, sketch: sketchOf(d) })),
   );
-  const sigs = primaries.map((d, i) =>
-    d.sketch ? finalSignature(d.sketch, learned.byPublisher.get(publishers[i]!)) : undefined,
-  );
+  const sigs = primaries.map((d, i) => {
+    const sketch = sketchOf(d);
+    return sketch ? finalSignature(sketch, learned.byPublisher.get(publishers[i]!)) : undefined;
+  });
   const { root, stats } = clusterNearDuplicates(sigs, threshold);
   const byRoot = new Map<number, string[]>();
   hashes.forEach((hash, i) => {
@@ -73,13 +75,13 @@ export function mergeNotes(
       return { source: draft.source, reason: 'exact', similarity: 1, ...title };
     const a = signatures?.get(primary.contentHash);
     const b = signatures?.get(draft.contentHash);
+    const mine = sketchOf(primary);
+    const theirs = sketchOf(draft);
     return {
       source: draft.source,
       reason: 'near',
       similarity: a && b ? similarity(a, b) : 0,
-      ...(primary.sketch && draft.sketch
-        ? { diff: paragraphDiff(primary.sketch, draft.sketch) }
-        : {}),
+      ...(mine && theirs ? { diff: paragraphDiff(mine, theirs) } : {}),
       ...title,
     };
   });

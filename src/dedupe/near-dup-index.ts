@@ -4,6 +4,7 @@ import { publisherOf } from './learned-boilerplate.js';
 import { LshIndex } from './lsh-index.js';
 import { finalSignature, similarAtLeast, type Signature } from './signature.js';
 import { shortParagraphKeys } from './sketch.js';
+import { sketchOf } from './sketch-ref.js';
 
 /** Content hashes that are one article; sorted. */
 export interface Cluster {
@@ -56,7 +57,7 @@ export class NearDupIndex {
   signatureOf(hash: string): Signature | undefined {
     if (this.signatures.has(hash)) return this.signatures.get(hash);
     const node = this.nodes.get(hash);
-    const sketch = this.threshold > 0 ? node?.primary.sketch : undefined;
+    const sketch = this.threshold > 0 && node ? sketchOf(node.primary) : undefined;
     const sig = sketch && finalSignature(sketch, this.counts.learnedOf(publisherOf(node!.primary)));
     this.signatures.set(hash, sig);
     return sig;
@@ -114,7 +115,7 @@ export class NearDupIndex {
       const flipped = new Set([...before, ...after].filter((k) => before.has(k) !== after.has(k)));
       for (const [hash, draft] of this.counts.membersOf(publisher)) {
         if (dirty.has(hash)) continue;
-        const sketch = draft.sketch!;
+        const sketch = sketchOf(draft)!;
         if (!shortParagraphKeys(sketch).some((key) => flipped.has(key))) continue;
         if (sameSignature(finalSignature(sketch, before), finalSignature(sketch, after))) continue;
         dirty.set(hash, draft);
@@ -187,7 +188,7 @@ export class NearDupIndex {
 
   /** Takes a node out of the LSH index: its signature is its primary's under `learned`. */
   private unindex(node: Node, learned: ReadonlySet<number> | undefined): void {
-    this.lsh.remove(node.slot, finalSignature(node.primary.sketch!, learned)!);
+    this.lsh.remove(node.slot, finalSignature(sketchOf(node.primary)!, learned)!);
     node.indexed = false;
   }
 

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogBuilder } from '../../src/catalog/builder.js';
 import { mergeCopies } from '../../src/catalog/catalog.js';
+import { sketchOf } from '../../src/dedupe/sketch-ref.js';
 import type { Draft } from '../../src/model.js';
 
 function draft(source: string, categories: string[], tags: string[], author?: string): Draft {
@@ -53,7 +54,7 @@ describe('the drafts a builder keeps', () => {
 });
 
 describe('the sketches a builder keeps', () => {
-  it('are views side by side in shared buffers, with the words as parsed', () => {
+  it('are side by side in one shared buffer, each draft with where its words are in it', () => {
     const builder = new CatalogBuilder({ nearDupThreshold: 0.7 });
     const sketched = (source: string, words: number[]): Draft => ({
       ...draft(source, [], []),
@@ -61,11 +62,24 @@ describe('the sketches a builder keeps', () => {
     });
     const a = sketched('a.md', [1, 2, 3]);
     const b = sketched('b.md', [4, 5]);
-    const [ka, kb] = [a, b].map((d) => (builder.keepBody(d) as Draft).sketch!);
-    expect(ka!.buffer).toBe(kb!.buffer);
-    expect([...ka!]).toEqual([1, 2, 3]);
-    expect([...kb!]).toEqual([4, 5]);
-    expect(ka!.buffer).not.toBe(a.sketch!.buffer);
+    const [ka, kb] = [a, b].map((d) => builder.keepBody(d) as Draft);
+    // No view object per sketch: the drafts hold the chunk itself and a small integer.
+    expect(ka!.sketch).toBe(kb!.sketch);
+    expect(typeof ka!.sketchAt).toBe('number');
+    expect([...sketchOf(ka!)!]).toEqual([1, 2, 3]);
+    expect([...sketchOf(kb!)!]).toEqual([4, 5]);
+    expect(ka!.sketch!.buffer).not.toBe(a.sketch!.buffer);
+    // A kept draft kept again (or read through sketchOf anywhere) gives the same words.
+    expect([...sketchOf(builder.keepBody(kb!) as Draft)!]).toEqual([4, 5]);
+  });
+
+  it('keeps a sketch too long for a chunk as it is', () => {
+    const builder = new CatalogBuilder({ nearDupThreshold: 0.7 });
+    const long = { ...draft('long.md', [], []), sketch: new Uint32Array(5000).fill(7) };
+    const kept = builder.keepBody(long) as Draft;
+    expect(kept.sketch).toBe(long.sketch);
+    expect(kept.sketchAt).toBeUndefined();
+    expect(sketchOf(kept)).toBe(long.sketch);
   });
 });
 

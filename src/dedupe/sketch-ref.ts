@@ -1,0 +1,29 @@
+/**
+ * Where a draft's sketch is: `sketch` alone is the sketch; with `sketchAt`, `sketch` is a chunk of
+ * words shared with other drafts' sketches (catalog/sketch-arena.ts) and `sketchAt` says where in
+ * it, offset × 2^13 + length, a small integer in the draft itself. A view per sketch would be an
+ * object of ~90 bytes on the heap per file; one is made here only while a caller reads it.
+ */
+const LENGTH_SPAN = 2 ** 13;
+/** The longest sketch, and the highest offset, a `sketchAt` can say (in words). */
+export const MAX_SHARED_LENGTH = LENGTH_SPAN - 1;
+export const MAX_SHARED_OFFSET = 2 ** 17 - 1;
+
+export interface SketchRef {
+  readonly sketch?: Uint32Array;
+  readonly sketchAt?: number;
+}
+
+export function sharedAt(offset: number, length: number): number {
+  if (offset > MAX_SHARED_OFFSET || length > MAX_SHARED_LENGTH)
+    throw new RangeError(`a shared sketch at ${offset} of ${length} words`);
+  return offset * LENGTH_SPAN + length;
+}
+
+/** The draft's sketch as its own array (a view into the chunk when it is shared). */
+export function sketchOf(draft: SketchRef): Uint32Array | undefined {
+  const { sketch, sketchAt } = draft;
+  if (sketch === undefined || sketchAt === undefined) return sketch;
+  const offset = Math.floor(sketchAt / LENGTH_SPAN);
+  return sketch.subarray(offset, offset + (sketchAt % LENGTH_SPAN));
+}
