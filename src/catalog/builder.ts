@@ -84,7 +84,7 @@ export class CatalogBuilder {
     this.content.put(source, result.contentHtml);
     const { names } = this;
     const sketch = sketchOf(result);
-    const kept = sketch && this.sketches.keep(sketch);
+    const kept = sketch && this.sketches.keep(sketch, result.contentHash);
     // Every field written out, the optional ones too (undefined where absent): an object literal
     // keeps all its fields in the object itself, where a spread of fourteen moved most of them to
     // a second, out-of-object array (~0.1 KB per draft).
@@ -109,6 +109,7 @@ export class CatalogBuilder {
 
   /** The Catalog of a scan: the last one itself if nothing changed (so everything downstream can tell at a glance). */
   build(scan: Scan): Catalog {
+    this.sketches.forgetCopies();
     if (scan.unchanged && this.last) return this.last;
     const ledger = this.ledger;
     const current =

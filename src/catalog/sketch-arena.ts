@@ -1,4 +1,4 @@
-import { MAX_SHARED_LENGTH, sharedAt, type SketchRef } from '../dedupe/sketch-ref.js';
+import { MAX_SHARED_LENGTH, sharedAt, sketchOf, type SketchRef } from '../dedupe/sketch-ref.js';
 
 /** Words per chunk: ~120 sketches of a typical article (~0.5 KB each). */
 const CHUNK_WORDS = 16 * 1024;
@@ -11,12 +11,31 @@ const MAX_KEPT_WORDS = Math.min(CHUNK_WORDS / 4, MAX_SHARED_LENGTH);
  * cost a ~90-byte object. A draft keeps the chunk itself and where its sketch is in it
  * (dedupe/sketch-ref.ts). A chunk lives as long as any of its sketches; chunks are small, so a
  * corpus mostly rewritten leaves at most 64 KB per survivor, and only until it changes too.
+ *
+ * Exact copies (a tenth of the bench corpora's files) are kept once: until `forgetCopies`, a
+ * sketch given with the content hash of one kept before, and with the same words, is that one.
+ * (Equal hashes do not always mean equal sketches: the hash ignores where paragraphs break.) Only
+ * for a batch: a map of every hash kept for good would cost about what the copies' sketches do.
  */
 export class SketchArena {
   private chunk = new Uint32Array(0);
   private used = 0;
+  private byHash = new Map<string, SketchRef>();
 
-  keep(sketch: Uint32Array): SketchRef {
+  keep(sketch: Uint32Array, contentHash?: string): SketchRef {
+    const known = contentHash === undefined ? undefined : this.byHash.get(contentHash);
+    if (known && sameWords(sketchOf(known)!, sketch)) return known;
+    const kept = this.place(sketch);
+    if (contentHash !== undefined && !known) this.byHash.set(contentHash, kept);
+    return kept;
+  }
+
+  /** Lets the batch's map of content hashes go. */
+  forgetCopies(): void {
+    if (this.byHash.size) this.byHash = new Map();
+  }
+
+  private place(sketch: Uint32Array): SketchRef {
     if (sketch.length > MAX_KEPT_WORDS) return { sketch, sketchAt: undefined };
     if (this.used + sketch.length > this.chunk.length) {
       this.chunk = new Uint32Array(CHUNK_WORDS);
@@ -27,4 +46,10 @@ export class SketchArena {
     this.used += sketch.length;
     return { sketch: this.chunk, sketchAt };
   }
+}
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogBuilder } from '../../src/catalog/builder.js';
 import { mergeCopies } from '../../src/catalog/catalog.js';
+import { SketchArena } from '../../src/catalog/sketch-arena.js';
 import { sketchOf } from '../../src/dedupe/sketch-ref.js';
 import type { Draft } from '../../src/model.js';
 
@@ -71,6 +72,38 @@ describe('the sketches a builder keeps', () => {
     expect(ka!.sketch!.buffer).not.toBe(a.sketch!.buffer);
     // A kept draft kept again (or read through sketchOf anywhere) gives the same words.
     expect([...sketchOf(builder.keepBody(kb!) as Draft)!]).toEqual([4, 5]);
+  });
+
+  it('are kept once for exact copies with the same words', () => {
+    const builder = new CatalogBuilder({ nearDupThreshold: 0.7 });
+    const sketched = (source: string, hash: string, words: number[]): Draft => ({
+      ...draft(source, [], []),
+      contentHash: hash.padEnd(64, '0'),
+      sketch: Uint32Array.from(words),
+    });
+    const keep = (d: Draft) => builder.keepBody(d) as Draft;
+    const a = keep(sketched('a.md', 'x', [1, 2, 3]));
+    const copy = keep(sketched('copy.md', 'x', [1, 2, 3]));
+    // The same hash with paragraphs broken elsewhere: other words, kept apart.
+    const rewrapped = keep(sketched('rewrapped.md', 'x', [1, 2, 4]));
+    const other = keep(sketched('other.md', 'y', [1, 2, 3]));
+    expect([copy.sketch, copy.sketchAt]).toEqual([a.sketch, a.sketchAt]);
+    expect(rewrapped.sketchAt).not.toBe(a.sketchAt);
+    expect(other.sketchAt).not.toBe(a.sketchAt);
+    expect([a, copy, rewrapped, other].map((d) => [...sketchOf(d)!])).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 4],
+      [1, 2, 3],
+    ]);
+  });
+
+  it('forget the batch’s content hashes when told (the builder does at each build)', () => {
+    const arena = new SketchArena();
+    const first = arena.keep(Uint32Array.from([1, 2, 3]), 'x');
+    expect(arena.keep(Uint32Array.from([1, 2, 3]), 'x')).toBe(first);
+    arena.forgetCopies();
+    expect(arena.keep(Uint32Array.from([1, 2, 3]), 'x').sketchAt).not.toBe(first.sketchAt);
   });
 
   it('keeps a sketch too long for a chunk as it is', () => {
