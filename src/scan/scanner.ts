@@ -9,7 +9,7 @@ import {
   type Stamp,
 } from './scan-records.js';
 import { walkSeedPaths } from './walk-paths.js';
-import { compareStrings, walkSeeds, type SeedsRoot } from './walk.js';
+import { walkSeeds, type SeedsRoot } from './walk.js';
 
 export { RACY, type CachedResult, type FileResult, type ScannedFile };
 
@@ -116,8 +116,6 @@ interface Looked {
 export class Scanner {
   /** Parse results by path, as the parser gave them, each also its file as last listed. */
   private readonly cache = new Map<string, FileEntry>();
-  /** The files as the last walk listed them, sorted by path: fileAt finds one by binary search. */
-  private listed: readonly SeedFile[] = [];
   private last: Listing | undefined;
   /** Paths whose entry was set or deleted since takeChanged() last asked. */
   private changedPaths = new Set<string>();
@@ -148,17 +146,12 @@ export class Scanner {
     return changed;
   }
 
-  /** The file at a path as the last walk saw it (to read a body again). */
+  /**
+   * The file at a path as the last scan saw it (to read a body again): its entry's, which a scan
+   * that read the file replaces, and a walk that lists it again renews.
+   */
   fileAt(path: string): SeedFile | undefined {
-    const files = this.listed;
-    let lo = 0;
-    let hi = files.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareStrings(files[mid]!.path, path) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return files[lo]?.path === path ? files[lo] : undefined;
+    return this.cache.get(path)?.file;
   }
 
   /** `reported`: the paths a watcher saw change; without them, the whole tree is walked. */
@@ -237,7 +230,6 @@ export class Scanner {
   private async walkAll(): Promise<Looked> {
     const walked = await walkSeeds(this.options.seedsDir, { extensions: this.options.extensions });
     const present = new Set(walked.files.map((f) => f.path));
-    this.listed = walked.files;
     return {
       checked: walked.files,
       removed: [...this.cache.keys()].filter((path) => !present.has(path)),
@@ -259,7 +251,6 @@ export class Scanner {
     const found = new Set(walked.files.map((f) => f.path));
     const dropped = coveredItems(last.files, covered, (s) => s.file.path);
     const removed = dropped.map((s) => s.file.path).filter((path) => !found.has(path));
-    this.listed = replaceCovered(this.listed, covered, walked.files, (f) => f.path).next;
     return {
       checked: walked.files,
       removed,
