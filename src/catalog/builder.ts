@@ -33,7 +33,8 @@ interface Ledger {
   readonly index: CatalogIndex;
   files: readonly ScannedFile[];
   readonly dated: Map<string, DatedDraft>;
-  readonly noticed: Map<string, readonly Notice[]>;
+  /** A file's notices: one alone (most) as itself, several as an array of their exact length. */
+  readonly noticed: Map<string, Notice | readonly Notice[]>;
   notices: readonly Notice[];
   readonly rejections: Map<string, Rejection>;
   rejectionList: readonly Rejection[];
@@ -184,7 +185,9 @@ export class CatalogBuilder {
       const old = ledger.dated.get(path);
       if (old) removed.push(old);
       ledger.dated.delete(path);
-      noticesGone.push(...(ledger.noticed.get(path) ?? []));
+      const noticed = ledger.noticed.get(path);
+      if (Array.isArray(noticed)) noticesGone.push(...(noticed as readonly Notice[]));
+      else if (noticed) noticesGone.push(noticed as Notice);
       ledger.noticed.delete(path);
       const rejection = ledger.rejections.get(path);
       if (rejection) rejectionsGone.push(rejection);
@@ -196,12 +199,13 @@ export class CatalogBuilder {
         rejectionsCame.push(result);
         return;
       }
-      const notices = result.notes.map((note) => ({ file: file.path, note }));
+      let notices: readonly Notice[] = result.notes.map((note) => ({ file: file.path, note }));
       let date = result.date;
       if (date === undefined) {
         date = fallbackDate(this.memory, file, result.contentHash);
         dated.add(result.contentHash);
-        notices.push({
+        // concat, not push: the array stays its exact length (a push grows it to 17 slots).
+        notices = notices.concat({
           file: file.path,
           note: `no usable date; using the file's first-seen modification time ${new Date(date).toISOString()}`,
         });
@@ -213,7 +217,8 @@ export class CatalogBuilder {
       };
       ledger.dated.set(file.path, d);
       added.push(d);
-      if (notices.length) ledger.noticed.set(file.path, notices);
+      if (notices.length)
+        ledger.noticed.set(file.path, notices.length === 1 ? notices[0]! : notices);
       noticesCame.push(...notices);
     };
 

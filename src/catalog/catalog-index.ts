@@ -8,10 +8,11 @@ import {
   type GuidMemory,
   type MergeMemo,
 } from './catalog.js';
+import { CopyGroups } from './copy-groups.js';
 import { NameIndex } from './name-index.js';
 import { authorsOf, tagsOf } from './groups.js';
 import { LayeredMap } from './layered-map.js';
-import { applySortedWith, insertSorted, removeSorted } from './sorted.js';
+import { applySortedWith } from './sorted.js';
 
 /** What buildCatalog derives from the drafts, as CatalogIndex keeps it. */
 export interface IndexedCatalog {
@@ -47,7 +48,7 @@ const nearOf = (article: Article) =>
  * holds while guids are unique, which the builder checks (`unique`), rebuilding otherwise.
  */
 export class CatalogIndex {
-  private readonly groups = new Map<string, DatedDraft[]>();
+  private readonly groups = new CopyGroups();
   private readonly nearDup: NearDupIndex;
   private readonly merged = new Map<Cluster, Article>();
   private readonly guids = new Map<string, number>();
@@ -90,23 +91,17 @@ export class CatalogIndex {
   ): IndexedCatalog {
     const touched = new Set<string>();
     for (const d of removed) {
-      const hash = d.draft.contentHash;
-      const group = this.groups.get(hash)!;
-      removeSorted(group, d, byDateThenSource);
-      if (group.length === 0) this.groups.delete(hash);
-      touched.add(hash);
+      this.groups.remove(d);
+      touched.add(d.draft.contentHash);
     }
     for (const d of added) {
-      const hash = d.draft.contentHash;
-      const group = this.groups.get(hash);
-      if (group) insertSorted(group, d, byDateThenSource);
-      else this.groups.set(hash, [d]);
-      touched.add(hash);
+      this.groups.add(d);
+      touched.add(d.draft.contentHash);
     }
     this.drafts += added.length - removed.length;
 
     const primaries = new Map<string, Draft | undefined>();
-    for (const hash of touched) primaries.set(hash, this.groups.get(hash)?.[0]!.draft);
+    for (const hash of touched) primaries.set(hash, this.groups.first(hash)?.draft);
     const clusters = this.nearDup.update(primaries);
     // Clusters whose hashes stayed but whose copies changed are merged again too.
     const again = new Set(clusters.added);

@@ -47,6 +47,25 @@ export function removeSorted<T>(list: T[], item: T, compare: (a: T, b: T) => num
   return at >= 0;
 }
 
+/** `list` with `item` where insertSorted puts it, as a new array of its exact length. */
+export function insertedSorted<T>(
+  list: readonly T[],
+  item: T,
+  compare: (a: T, b: T) => number,
+): T[] {
+  return list.toSpliced(insertionPoint(list, item, compare), 0, item);
+}
+
+/** `list` without this very item, as a new array of its exact length; `list` if it is not there. */
+export function removedSorted<T>(
+  list: readonly T[],
+  item: T,
+  compare: (a: T, b: T) => number,
+): readonly T[] {
+  const at = indexOfSorted(list, item, compare);
+  return at >= 0 ? list.toSpliced(at, 1) : list;
+}
+
 /** Past this many changes, one sort costs less than moving the list once per change. */
 const SORT_AFTER = 64;
 
