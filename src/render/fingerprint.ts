@@ -34,7 +34,8 @@ export class FingerprintMemo {
     return entry;
   }
 
-  private shared(context: string): string {
+  /** The memo's one copy of a context string (the same object for every article that has it). */
+  shared(context: string): string {
     const known = this.contexts.get(context);
     if (known !== undefined) return known;
     // Contexts of settings and categories long gone are not kept for ever.
@@ -74,10 +75,16 @@ function fingerprint(article: Article, slugs: ReadonlyMap<string, string>): stri
 /**
  * The fingerprints of one Site's articles, each worked out when first asked for: a Site made
  * after a one-file change asks only for the articles of what it renders again (and the export
- * only for the pages that changed), not for all of them.
+ * only for the pages that changed), not for all of them. Each is kept by the memo's stamp of its
+ * article, not in a table of this Site's own (a Map of one entry per article: ~1.8 MB at 45,000).
  */
 export class ArticlePrints {
-  private readonly prints = new Map<string, string>();
+  /**
+   * Each context by the categories list it is made from: articles share their lists (see
+   * catalog/shared-names.ts), so this holds a few thousand entries, and a print asked for again
+   * costs two lookups and no string.
+   */
+  private readonly contexts = new Map<readonly string[], string>();
 
   constructor(
     private readonly byId: ReadonlyMap<string, Article>,
@@ -87,15 +94,19 @@ export class ArticlePrints {
   ) {}
 
   print(id: string): string | undefined {
-    let print = this.prints.get(id);
-    if (print !== undefined) return print;
     const a = this.byId.get(id);
-    if (!a) return undefined;
-    // What else shapes the article's outputs: the settings, and the slugs of its own categories.
-    const context = `${this.settings}|${a.categories.map((c) => this.slugs.get(c)).join('\0')}`;
-    print = this.memo.stamp(a, this.slugs, context).print;
-    this.prints.set(id, print);
-    return print;
+    return a && this.memo.stamp(a, this.slugs, this.contextOf(a.categories)).print;
+  }
+
+  /** What else shapes an article's outputs: the settings, and the slugs of its own categories. */
+  private contextOf(categories: readonly string[]): string {
+    let context = this.contexts.get(categories);
+    if (context === undefined) {
+      const slugs = categories.map((c) => this.slugs.get(c)).join('\0');
+      context = this.memo.shared(`${this.settings}|${slugs}`);
+      this.contexts.set(categories, context);
+    }
+    return context;
   }
 
   /** The fingerprints of a list of articles, in order: part of the key of whatever lists them. */
