@@ -50,7 +50,6 @@ const nearOf = (article: Article) =>
 export class CatalogIndex {
   private readonly groups = new CopyGroups();
   private readonly nearDup: NearDupIndex;
-  private readonly merged = new Map<Cluster, Article>();
   private readonly guids = new Map<string, number>();
   private readonly categoryIndex = new NameIndex((a) => a.categories, false);
   private readonly tagIndex = new NameIndex(tagsOf);
@@ -76,7 +75,7 @@ export class CatalogIndex {
   /** Whether the hash is an article's own (its primary's). */
   isPrimary(hash: string): boolean {
     const cluster = this.nearDup.clusterOf(hash);
-    return cluster !== undefined && this.merged.get(cluster)?.contentHash === hash;
+    return cluster?.article?.contentHash === hash;
   }
 
   /** The date of the copies with this hash that had none of their own (all have the same). */
@@ -115,9 +114,9 @@ export class CatalogIndex {
 
     const before: Article[] = [];
     for (const cluster of clusters.removed) {
-      const old = this.merged.get(cluster);
+      const old = cluster.article;
       if (!old) continue;
-      this.merged.delete(cluster);
+      cluster.article = undefined;
       this.nearDuplicates -= nearOf(old);
       this.release(old.guid);
       before.push(old);
@@ -178,7 +177,7 @@ export class CatalogIndex {
           ? new Map(cluster.hashes.map((hash) => [hash, this.nearDup.signatureOf(hash)]))
           : undefined;
       const { article } = mergeCluster(copies, guid, signatures, this.memo);
-      this.merged.set(cluster, article);
+      cluster.article = article;
       this.nearDuplicates += nearOf(article);
       return article;
     });

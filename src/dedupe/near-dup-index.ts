@@ -1,4 +1,4 @@
-import type { Draft, LearnedLine } from '../model.js';
+import type { Article, Draft, LearnedLine } from '../model.js';
 import { BoilerplateCounts } from './boilerplate-counts.js';
 import { publisherOf } from './learned-boilerplate.js';
 import { LshIndex } from './lsh-index.js';
@@ -9,6 +9,11 @@ import { sketchOf } from './sketch-ref.js';
 /** Content hashes that are one article; sorted. */
 export interface Cluster {
   readonly hashes: readonly string[];
+  /**
+   * The catalog's Article of it, set by the catalog (catalog/catalog-index.ts): kept here rather
+   * than in a Map by cluster, one entry per article (~1.8 MB at 45,000).
+   */
+  article: Article | undefined;
 }
 
 interface Node {
@@ -179,7 +184,8 @@ export class NearDupIndex {
     }
     const added: Cluster[] = [];
     for (const hashes of byRoot.values()) {
-      const cluster: Cluster = { hashes: hashes.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
+      const sorted = hashes.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const cluster: Cluster = { hashes: sorted, article: undefined };
       for (const hash of hashes) this.nodes.get(hash)!.cluster = cluster;
       added.push(cluster);
     }
