@@ -16,13 +16,6 @@ export interface Cluster {
   article: Article | undefined;
 }
 
-interface Node {
-  readonly slot: number;
-  primary: Draft;
-  indexed: boolean;
-  cluster?: Cluster;
-}
-
 const sameSignature = (a: Signature | undefined, b: Signature | undefined) =>
   a === b || (a !== undefined && b !== undefined && a.every((v, i) => v === b[i]));
 
@@ -33,10 +26,17 @@ const sameSignature = (a: Signature | undefined, b: Signature | undefined) =>
  * clusterNearDuplicates finds (pairs sharing a band and similar enough), whatever the order of
  * changes. When learned boilerplate changes, the publisher's articles whose signature it changes
  * are treated as changed too.
+ *
+ * A node is a slot (a small integer, the LSH index's member) and its fields are arrays by slot:
+ * an object per node was 56 bytes of heap per article, the arrays' elements are 17.
  */
 export class NearDupIndex {
-  private readonly nodes = new Map<string, Node>();
+  private readonly slots = new Map<string, number>();
   private readonly hashOfSlot: (string | undefined)[] = [];
+  private readonly primaryOfSlot: (Draft | undefined)[] = [];
+  private readonly clusterOfSlot: (Cluster | undefined)[] = [];
+  /** 1 where the slot's signature is in the LSH index (a primary with nothing to compare is not). */
+  private indexed = new Uint8Array(64);
   private readonly freeSlots: number[] = [];
   private readonly lsh = new LshIndex((slot) => this.signatureOf(this.hashOfSlot[slot]!)!);
   private readonly counts = new BoilerplateCounts();
@@ -46,7 +46,8 @@ export class NearDupIndex {
   constructor(private readonly threshold: number) {}
 
   clusterOf(hash: string): Cluster | undefined {
-    return this.nodes.get(hash)?.cluster;
+    const slot = this.slots.get(hash);
+    return slot === undefined ? undefined : this.clusterOfSlot[slot];
   }
 
   get boilerplate(): readonly LearnedLine[] {
@@ -61,9 +62,10 @@ export class NearDupIndex {
   /** The similarity signature of a hash's primary, without its publisher's learned boilerplate. */
   signatureOf(hash: string): Signature | undefined {
     if (this.signatures.has(hash)) return this.signatures.get(hash);
-    const node = this.nodes.get(hash);
-    const sketch = this.threshold > 0 && node ? sketchOf(node.primary) : undefined;
-    const sig = sketch && finalSignature(sketch, this.counts.learnedOf(publisherOf(node!.primary)));
+    const slot = this.slots.get(hash);
+    const primary = slot === undefined ? undefined : this.primaryOfSlot[slot];
+    const sketch = this.threshold > 0 && primary ? sketchOf(primary) : undefined;
+    const sig = sketch && finalSignature(sketch, this.counts.learnedOf(publisherOf(primary!)));
     this.signatures.set(hash, sig);
     return sig;
   }
@@ -81,34 +83,31 @@ export class NearDupIndex {
     const dirty = new Map<string, Draft | undefined>();
     const affected = new Set<Cluster>();
     for (const [hash, primary] of primaries) {
-      const node = this.nodes.get(hash);
-      if (node?.primary === primary) continue;
+      const slot = this.slots.get(hash);
+      const old = slot === undefined ? undefined : this.primaryOfSlot[slot]!;
+      if (old === primary) continue;
       dirty.set(hash, primary);
-      if (node) {
-        affected.add(node.cluster!);
+      if (old) {
+        affected.add(this.clusterOfSlot[slot!]!);
         // Out of the LSH index under the learned boilerplate it went in with (settled below).
-        if (node.indexed) this.unindex(node, this.counts.learnedOf(publisherOf(node.primary)));
-        if (near) this.counts.remove(hash, node.primary);
+        if (this.indexed[slot!]) this.unindex(slot!, this.counts.learnedOf(publisherOf(old)));
+        if (near) this.counts.remove(hash, old);
       }
       if (primary && near) this.counts.add(hash, primary);
     }
     if (near) this.relearned(dirty, affected);
 
     for (const [hash, primary] of dirty) {
-      let node = this.nodes.get(hash);
+      let slot = this.slots.get(hash);
       if (!primary) {
-        if (node) this.release(hash, node.slot);
+        if (slot !== undefined) this.release(hash, slot);
         continue;
       }
-      if (!node)
-        this.nodes.set(
-          hash,
-          (node = { slot: this.slot(hash), primary, indexed: false, cluster: undefined }),
-        );
-      node.primary = primary;
+      if (slot === undefined) slot = this.slot(hash);
+      this.primaryOfSlot[slot] = primary;
       const sig = this.signatureOf(hash);
-      node.indexed = sig !== undefined;
-      if (sig) this.lsh.add(node.slot, sig);
+      this.indexed[slot] = sig === undefined ? 0 : 1;
+      if (sig) this.lsh.add(slot, sig);
     }
     return this.recluster(dirty, affected);
   }
@@ -124,9 +123,9 @@ export class NearDupIndex {
         if (!shortParagraphKeys(sketch).some((key) => flipped.has(key))) continue;
         if (sameSignature(finalSignature(sketch, before), finalSignature(sketch, after))) continue;
         dirty.set(hash, draft);
-        const node = this.nodes.get(hash)!;
-        affected.add(node.cluster!);
-        if (node.indexed) this.unindex(node, before);
+        const slot = this.slots.get(hash)!;
+        affected.add(this.clusterOfSlot[slot]!);
+        if (this.indexed[slot]) this.unindex(slot, before);
       }
     }
   }
@@ -149,7 +148,7 @@ export class NearDupIndex {
     };
     const explore: string[] = [];
     const involve = (hash: string) => {
-      if (parent.has(hash) || !this.nodes.has(hash)) return;
+      if (parent.has(hash) || !this.slots.has(hash)) return;
       parent.set(hash, hash);
       explore.push(hash);
     };
@@ -158,16 +157,16 @@ export class NearDupIndex {
 
     const removed = new Set(affected);
     for (const hash of explore) {
-      const node = this.nodes.get(hash)!;
-      if (!node.indexed) continue;
+      const own = this.slots.get(hash)!;
+      if (!this.indexed[own]) continue;
       const sig = this.signatureOf(hash)!;
-      this.lsh.forEachCandidate(node.slot, sig, (slot) => {
+      this.lsh.forEachCandidate(own, sig, (slot) => {
         const other = this.hashOfSlot[slot]!;
         if (find(other) === find(hash)) return;
         if (!similarAtLeast(sig, this.signatureOf(other)!, this.threshold)) return;
         if (!parent.has(other)) {
           // A cluster no change touched: its own links are as they were, so it joins whole.
-          const cluster = this.nodes.get(other)!.cluster!;
+          const cluster = this.clusterOfSlot[slot]!;
           removed.add(cluster);
           for (const member of cluster.hashes) parent.set(member, cluster.hashes[0]!);
         }
@@ -186,27 +185,40 @@ export class NearDupIndex {
     for (const hashes of byRoot.values()) {
       const sorted = hashes.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       const cluster: Cluster = { hashes: sorted, article: undefined };
-      for (const hash of hashes) this.nodes.get(hash)!.cluster = cluster;
+      for (const hash of hashes) this.clusterOfSlot[this.slots.get(hash)!] = cluster;
       added.push(cluster);
     }
     return { removed, added };
   }
 
   /** Takes a node out of the LSH index: its signature is its primary's under `learned`. */
-  private unindex(node: Node, learned: ReadonlySet<number> | undefined): void {
-    this.lsh.remove(node.slot, finalSignature(sketchOf(node.primary)!, learned)!);
-    node.indexed = false;
+  private unindex(slot: number, learned: ReadonlySet<number> | undefined): void {
+    this.lsh.remove(slot, finalSignature(sketchOf(this.primaryOfSlot[slot]!)!, learned)!);
+    this.indexed[slot] = 0;
   }
 
+  /** A slot for a new node, in the arrays by slot, with no primary or cluster yet. */
   private slot(hash: string): number {
     const slot = this.freeSlots.pop() ?? this.hashOfSlot.length;
+    this.slots.set(hash, slot);
     this.hashOfSlot[slot] = hash;
+    this.primaryOfSlot[slot] = undefined;
+    this.clusterOfSlot[slot] = undefined;
+    if (slot >= this.indexed.length) {
+      const indexed = new Uint8Array(this.indexed.length * 2);
+      indexed.set(this.indexed);
+      this.indexed = indexed;
+    }
+    this.indexed[slot] = 0;
     return slot;
   }
 
   private release(hash: string, slot: number): void {
-    this.nodes.delete(hash);
+    this.slots.delete(hash);
     this.hashOfSlot[slot] = undefined;
+    this.primaryOfSlot[slot] = undefined;
+    this.clusterOfSlot[slot] = undefined;
+    this.indexed[slot] = 0;
     this.freeSlots.push(slot);
   }
 }
