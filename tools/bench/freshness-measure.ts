@@ -111,6 +111,8 @@ export async function measureFreshness(
       const ms = await changes.make(kind);
       if (ms === undefined) missed[kind]++;
       else latencies[kind].push(ms);
+      // A scan's log line comes after its export, later than the change is served.
+      await quiet(first.origin);
       const scans = first.scans.slice(scansSoFar).map(describeScan).join(', ');
       log(
         `    ${kind}: ${ms === undefined ? 'not served' : `${ms.toFixed(0)} ms`} (scans: ${scans})`,
