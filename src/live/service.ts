@@ -58,6 +58,8 @@ export class LiveSite {
   private site: Site | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** Why the scans asked for during a running one were asked for: the follow-up's reason. */
+  private readonly againReasons = new Set<string>();
   /**
    * What the next scan looks at: the paths the watcher reported since the last scan started, or
    * the whole tree, as any other trigger asks (and as a scan nothing asked for does).
@@ -141,6 +143,7 @@ export class LiveSite {
           note: 'a scan is running; one more will follow it',
         });
       this.again = true;
+      this.againReasons.add(reason);
       // The running loop sees `again` before it ends, so its promise covers the follow-up scan.
       return this.running;
     }
@@ -161,7 +164,10 @@ export class LiveSite {
             o.scanned?.({ ok: last.ok, durationMs: last.stats.durationMs, at: last.at });
         // A watcher follows a directory, not a path: a replaced seeds directory is watched anew.
         await this.watcher?.follow();
-        why = 'changes during the previous scan';
+        // As the triggers that asked gave it ('schedule', 'file change', …): a scheduled walk
+        // queued behind a one-file scan is logged as the schedule's, not as a file's.
+        why = [...this.againReasons].join(', ') || 'changes during the previous scan';
+        this.againReasons.clear();
       } while (this.again && !this.stopped);
     } finally {
       // Cleared in the same synchronous step as the last check of `again`: no trigger falls between.

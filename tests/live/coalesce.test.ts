@@ -14,6 +14,7 @@ import {
   get,
   get200,
   health,
+  recordingLogger,
   rssItems,
   seedText,
   sleep,
@@ -109,6 +110,26 @@ describe('single-flight scans', () => {
     expect(live.scans).toBe(2);
     expect(counts.calls).toBe(2);
     expect(counts.maxRunning).toBe(1);
+  });
+
+  it('the follow-up scan is logged with the reasons of the triggers that asked for it', async () => {
+    const dirs = await sandbox.makeDirs();
+    await writeSeed(dirs.seeds, 'a.md', A);
+    const { logger, events } = recordingLogger();
+    const { live } = await sandbox.start(dirs, {}, { logger });
+    await live.trigger('start');
+    const gate = new Gate();
+    instrumentScans(new Map([[1, gate]]));
+
+    const running = live.trigger('file change', new Set(['a.md']));
+    await gate.reached;
+    const queued = [live.trigger('schedule'), live.trigger('schedule')];
+    gate.open();
+    await Promise.all([running, ...queued]);
+    const reasons = events.filter((e) => e.event === 'scan').map((e) => e.fields.reason);
+    // A scheduled whole walk queued behind a one-file scan is the schedule's, as benches and
+    // operators count them.
+    expect(reasons).toEqual(['start', 'file change', 'schedule']);
   });
 
   it('a trigger during a scan resolves only after a scan that started after it: a change made meanwhile is served', async () => {
