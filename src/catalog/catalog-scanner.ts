@@ -103,7 +103,18 @@ export class CatalogScanner {
 
   /** Before the first scan: the files as a snapshot recorded them (see Scanner.restore). */
   restore(entries: Iterable<readonly [string, CachedResult]>): void {
-    this.scanner.restore(entries);
+    this.scanner.restore(this.compacted(entries));
+  }
+
+  /**
+   * A snapshot's parses held as a scan's are: the sketch in the builder's arena, names and lists
+   * shared, the walk's path string as the source (a decoded draft has copies of its own of each).
+   */
+  private *compacted(
+    entries: Iterable<readonly [string, CachedResult]>,
+  ): Iterable<readonly [string, CachedResult]> {
+    for (const [path, cached] of entries)
+      yield [path, { ...cached, result: this.builder.keepBody(cached.result, path) }];
   }
 
   /** Each file's stamp, digest and parse as of the last scan, for the snapshot. */
