@@ -15,7 +15,9 @@ import type { CachedResult } from '../../src/scan/scanner.js';
 
 const OPTIONS = { extensions: ['.md'], maxFileBytes: 1 << 20 };
 const body = (topic: string) =>
-  Array.from({ length: 6 }, (_, i) => `<p>${topic}的第${i + 1}段：田间管理与灌溉安排。</p>`).join('\n');
+  Array.from({ length: 6 }, (_, i) => `<p>${topic}的第${i + 1}段：田间管理与灌溉安排。</p>`).join(
+    '\n',
+  );
 const post = (title: string, topic: string) =>
   `---\ntitle: ${title}\nauthor: 李明\ncategories: [农业, 新闻]\ntags: [灌溉]\ndate: 2024-01-01\n---\n${body(topic)}\n`;
 
