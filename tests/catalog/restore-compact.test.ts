@@ -54,7 +54,11 @@ describe('a snapshot restored into the catalog scanner', () => {
     const restored = new Map(
       [...scanner.entries()].map(([p, e]) => [path.basename(p), e.result as Draft]),
     );
-    const [a, b, copy] = ['a.md', 'b.md', 'copy-of-a.md'].map((f) => restored.get(f)!);
+    const [a, b, copy] = ['a.md', 'b.md', 'copy-of-a.md'].map((f) => restored.get(f)!) as [
+      Draft,
+      Draft,
+      Draft,
+    ];
     expect(a.categories).toEqual(['农业', '新闻']);
     expect(b.categories).toBe(a.categories);
     expect(b.tags).toBe(a.tags);
