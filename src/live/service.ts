@@ -16,6 +16,9 @@ import { treeWatcher, type SeedsWatcher, type WatcherFactory } from './watcher.j
 import { healthReport, scanLogFields, type LastScan } from './scan-report.js';
 import { intervalSeconds, scheduleRescans } from './schedule.js';
 
+/** From this many export files written, a scan's garbage is collected when it ends (workers/heap.ts). */
+const BIG_EXPORT = 300;
+
 export interface LiveOptions {
   readonly config: Config;
   readonly logger: Logger;
@@ -156,8 +159,8 @@ export class LiveSite {
     try {
       do {
         this.again = false;
-        await this.scanOnce(why);
-        this.pool.afterScan();
+        const written = await this.scanOnce(why);
+        this.pool.afterScan(this.scans === 1 || written >= BIG_EXPORT);
         const last = this.lastScan;
         if (last)
           for (const o of this.options.observers ?? [])
@@ -175,7 +178,8 @@ export class LiveSite {
     }
   }
 
-  private async scanOnce(reason: string): Promise<void> {
+  /** The number of export files the scan wrote. */
+  private async scanOnce(reason: string): Promise<number> {
     const { config, logger } = this.options;
     const clock = this.options.clock ?? (() => new Date());
     this.scans++;
@@ -194,7 +198,7 @@ export class LiveSite {
       this.lastScan = this.lastGood = { at: clock(), stats: total, ok: true };
       if (run.outcome === 'unchanged') {
         logger.info('scan', scanLogFields(reason, catalog, total.durationMs));
-        return;
+        return 0;
       }
       logger.info('scan', {
         ...scanLogFields(reason, catalog, total.durationMs, {
@@ -207,6 +211,7 @@ export class LiveSite {
         // Readers had the new Site from then on; the export took the rest of duration_ms.
         swap_ms: Math.round(swap()!.at - started),
       });
+      return run.exported!.written;
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       this.lastScan = {
@@ -225,6 +230,7 @@ export class LiveSite {
               ? 'last good result'
               : 'nothing yet',
       });
+      return 0;
     } finally {
       // After the export, not at the swap: a subscriber told of a change may fetch the export.
       const swapped = swap();

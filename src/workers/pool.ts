@@ -191,10 +191,12 @@ export class ParsePool {
 
   /**
    * Called when a scan is over (its Site swapped in, its state saved): if it ended a big batch's
-   * workers, the main thread's heap is collected now that the scan's garbage is dead (heap.ts).
+   * workers, or was big without them (`bigScan`: a restart's first scan decodes its snapshot, a
+   * whole export written again renders every page), the main thread's heap is collected now that
+   * the scan's garbage is dead (heap.ts).
    */
-  afterScan(): void {
-    if (!this.collectDue) return;
+  afterScan(bigScan = false): void {
+    if (!this.collectDue && !bigScan) return;
     this.collectDue = false;
     this.collectGarbage();
   }

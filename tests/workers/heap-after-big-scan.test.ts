@@ -14,6 +14,7 @@ import type { SeedFile } from '../../src/model.js';
 import { ParsePool } from '../../src/workers/pool.js';
 import { collectGarbageSoon, collector } from '../../src/workers/heap.js';
 import { SAMPLES } from '../support/site.js';
+import { Sandbox, liveConfig, writeSeed } from '../live/harness.js';
 
 const FILES = 320; // above the pool's threshold (300): a big batch
 let temp: string;
@@ -52,10 +53,34 @@ describe('the parse pool after a scan', () => {
       await pool.release();
       pool.afterScan();
       expect(collected).toBe(1);
+      // A scan big without a big batch (a whole export written again): its caller says so.
+      pool.afterScan(true);
+      expect(collected).toBe(2);
     } finally {
       await pool.close();
     }
   }, 60_000);
+});
+
+describe('a service after a scan', () => {
+  it('has the main heap collected after its first scan (a restart decodes a snapshot), not after a one-file change', async () => {
+    const sandbox = new Sandbox();
+    let collected = 0;
+    try {
+      const dirs = await sandbox.makeDirs();
+      await writeSeed(dirs.seeds, 'a.md', { title: 'Spring planting', day: 1, body: 'Sown.' });
+      const pool = new ParsePool({ size: 1, collectGarbage: () => collected++ });
+      const live = sandbox.live(liveConfig(dirs), { pool });
+      await live.trigger('start');
+      expect(collected).toBe(1);
+      await writeSeed(dirs.seeds, 'b.md', { title: 'River report', day: 2, body: 'High.' });
+      await live.trigger('file change');
+      expect(live.current()!.catalog.articles).toHaveLength(2);
+      expect(collected).toBe(1);
+    } finally {
+      await sandbox.cleanup();
+    }
+  }, 30_000);
 });
 
 describe('collector', () => {
