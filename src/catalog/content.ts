@@ -43,26 +43,32 @@ export class ContentStore implements ContentSource {
     const held = missing.filter((a) => this.remote?.holds(a.bodySource)).map((a) => a.bodySource);
     if (held.length && this.remote)
       for (const [source, html] of await this.remote.bodies(held)) this.put(source, html);
-    await Promise.all(missing.map((a) => this.require(a)));
+    const found = await Promise.all(missing.map((a) => this.find(a)));
+    found.forEach((html, i) => html !== undefined && this.put(missing[i]!.bodySource, html));
   }
 
+  /**
+   * One body, for a page: kept only if it already was. The page made from it has its own bounded
+   * cache; kept here, every page asked for (a crawler's walk, a restart's export written again)
+   * would hold its body until the next scan: at 100,000 files ~0.8 GB.
+   */
   async require(article: Needs): Promise<string> {
+    // The file changed or vanished since the scan; the rescan that follows will catch up.
+    return (await this.find(article)) ?? `<p>${escapeHtml(article.summary)}</p>`;
+  }
+
+  /** The article's body as its scan parsed it, or undefined if its file no longer has it. */
+  private async find(article: Needs): Promise<string | undefined> {
     const have = this.html.get(article.bodySource);
     if (have !== undefined) return have;
     if (this.remote?.holds(article.bodySource)) {
       const html = (await this.remote.bodies([article.bodySource])).get(article.bodySource);
-      if (html !== undefined) {
-        this.put(article.bodySource, html);
-        return html;
-      }
+      if (html !== undefined) return html;
     }
     const draft = await this.reload(article.bodySource);
-    if (draft && 'contentHtml' in draft && draft.contentHash === article.contentHash) {
-      this.put(draft.source, draft.contentHtml);
-      return draft.contentHtml;
-    }
-    // The file changed or vanished since the scan; the rescan that follows will catch up.
-    return `<p>${escapeHtml(article.summary)}</p>`;
+    return draft && 'contentHtml' in draft && draft.contentHash === article.contentHash
+      ? draft.contentHtml
+      : undefined;
   }
 
   /** Forgets every body but those of the named source files. */
