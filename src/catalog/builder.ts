@@ -1,21 +1,14 @@
-import type { Catalog, DatedDraft, Draft, Notice, Rejection, SeedFile } from '../model.js';
+import type { Catalog, Draft, Rejection } from '../model.js';
 import { sketchOf } from '../dedupe/sketch-ref.js';
-import type { FileResult, Scan, ScannedFile } from '../scan/scanner.js';
-import { compareStrings } from '../scan/walk.js';
+import type { Scan } from '../scan/scanner.js';
 import { CatalogIndex } from './catalog-index.js';
+import { isDraft, Ledger } from './ledger.js';
 import type { MergeMemo } from './catalog.js';
 import { ContentStore, type RemoteBodies } from './content.js';
-import {
-  emptyMemory,
-  fallbackDate,
-  rememberCatalog,
-  rememberDelta,
-  type Memory,
-} from './memory.js';
-import { diffFiles, type FileChange } from './scan-delta.js';
+import { emptyMemory, rememberCatalog, rememberDelta, type Memory } from './memory.js';
+import { diffFiles } from './scan-delta.js';
 import { SharedNames } from './shared-names.js';
 import { SketchArena } from './sketch-arena.js';
-import { applySorted } from './sorted.js';
 
 export interface CatalogBuilderOptions {
   /** Merge near-duplicates whose estimated similarity reaches this (0: exact copies only). */
@@ -27,26 +20,6 @@ export interface CatalogBuilderOptions {
   /** Bodies the parse workers hold. */
   readonly remote?: RemoteBodies;
 }
-
-/** What the builder keeps between scans to build the next Catalog from the change alone. */
-interface Ledger {
-  readonly index: CatalogIndex;
-  files: readonly ScannedFile[];
-  readonly dated: Map<string, DatedDraft>;
-  /** A file's notices: one alone (most) as itself, several as an array of their exact length. */
-  readonly noticed: Map<string, Notice | readonly Notice[]>;
-  notices: readonly Notice[];
-  readonly rejections: Map<string, Rejection>;
-  rejectionList: readonly Rejection[];
-  refused: readonly Rejection[];
-  /** The memory maps this ledger keeps in step; anything else and the next build starts afresh. */
-  guids?: Memory['guids'];
-  firstSeen?: Memory['firstSeen'];
-}
-
-const byFile = (a: { file: string }, b: { file: string }) => compareStrings(a.file, b.file);
-const isDraft = (result: FileResult | undefined): result is Draft =>
-  result !== undefined && !('reason' in result);
 
 /**
  * Scan after scan, the Catalog: dates for files without one, guids readers already know, the
@@ -113,12 +86,9 @@ export class CatalogBuilder {
     this.sketches.forgetCopies();
     if (scan.unchanged && this.last) return this.last;
     const ledger = this.ledger;
-    const current =
-      ledger !== undefined &&
-      ledger.index.unique &&
-      ledger.guids === this.memory.guids &&
-      ledger.firstSeen === this.memory.firstSeen;
-    const catalog = current ? this.update(ledger, scan) : this.rebuild(scan);
+    const catalog = ledger?.keepsStepWith(this.memory)
+      ? this.update(ledger, scan)
+      : this.rebuild(scan);
     this.last = catalog;
     return catalog;
   }
@@ -132,18 +102,15 @@ export class CatalogBuilder {
   }
 
   private rebuild(scan: Scan): Catalog {
-    const ledger: Ledger = {
-      index: new CatalogIndex(this.options.nearDupThreshold, this.memo),
-      files: [],
-      dated: new Map(),
-      noticed: new Map(),
-      notices: [],
-      rejections: new Map(),
-      rejectionList: [],
-      refused: [],
-    };
+    const ledger = new Ledger(new CatalogIndex(this.options.nearDupThreshold, this.memo));
     this.ledger = ledger;
-    const catalog = this.apply(ledger, scan, diffFiles([], scan.files), false).catalog;
+    const catalog = ledger.apply(
+      scan,
+      diffFiles([], scan.files),
+      false,
+      this.memory,
+      this.content,
+    ).catalog;
     rememberCatalog(this.memory, catalog);
     ledger.guids = this.memory.guids;
     ledger.firstSeen = this.memory.firstSeen;
@@ -162,128 +129,12 @@ export class CatalogBuilder {
         !this.memory.firstSeen.byHash.has(after.contentHash) &&
         ledger.index.undatedDate(after.contentHash) !== undefined,
     );
-    const { catalog, change } = this.apply(ledger, scan, changes, redate);
+    const { catalog, change } = ledger.apply(scan, changes, redate, this.memory, this.content);
     if (!ledger.index.unique) return this.rebuild(scan);
     rememberDelta(this.memory, change);
     const last = this.last;
     return last
       ? { ...catalog, change: { base: new WeakRef(last), gone: change.gone, came: change.came } }
       : catalog;
-  }
-
-  private apply(ledger: Ledger, scan: Scan, changes: readonly FileChange[], redate: boolean) {
-    const removed: DatedDraft[] = [];
-    const added: DatedDraft[] = [];
-    const noticesGone: Notice[] = [];
-    const noticesCame: Notice[] = [];
-    const rejectionsGone: Rejection[] = [];
-    const rejectionsCame: Rejection[] = [];
-    const paths = new Set<string>();
-    const dated = new Set<string>();
-
-    const forget = (path: string) => {
-      const old = ledger.dated.get(path);
-      if (old) removed.push(old);
-      ledger.dated.delete(path);
-      const noticed = ledger.noticed.get(path);
-      if (Array.isArray(noticed)) noticesGone.push(...(noticed as readonly Notice[]));
-      else if (noticed) noticesGone.push(noticed as Notice);
-      ledger.noticed.delete(path);
-      const rejection = ledger.rejections.get(path);
-      if (rejection) rejectionsGone.push(rejection);
-      ledger.rejections.delete(path);
-    };
-    const settle = (file: SeedFile, result: FileResult, modified: number | undefined) => {
-      if (!isDraft(result)) {
-        ledger.rejections.set(file.path, result);
-        rejectionsCame.push(result);
-        return;
-      }
-      let notices: readonly Notice[] = result.notes.map((note) => ({ file: file.path, note }));
-      let date = result.date;
-      if (date === undefined) {
-        date = fallbackDate(this.memory, file, result.contentHash);
-        dated.add(result.contentHash);
-        // concat, not push: the array stays its exact length (a push grows it to 17 slots).
-        notices = notices.concat({
-          file: file.path,
-          note: `no usable date; using the file's first-seen modification time ${new Date(date).toISOString()}`,
-        });
-      }
-      const d = {
-        draft: result,
-        date,
-        modified: modified ?? Math.floor(file.mtimeMs / 1000) * 1000,
-      };
-      ledger.dated.set(file.path, d);
-      added.push(d);
-      if (notices.length)
-        ledger.noticed.set(file.path, notices.length === 1 ? notices[0]! : notices);
-      noticesCame.push(...notices);
-    };
-
-    if (redate) {
-      const changed = new Set(changes.map((c) => c.path));
-      for (const c of changes) if (!c.after) forget(c.path);
-      for (const { file, result, modified } of scan.files) {
-        if (!changed.has(file.path)) {
-          if (!isDraft(result) || result.date !== undefined) continue;
-          const date = fallbackDate(this.memory, file, result.contentHash);
-          dated.add(result.contentHash);
-          if (date === ledger.dated.get(file.path)!.date) continue;
-        }
-        forget(file.path);
-        settle(file, result, modified);
-      }
-    } else {
-      for (const { path, file, after, modified } of changes) {
-        forget(path);
-        if (after) settle(file!, after, modified);
-      }
-    }
-    for (const c of changes) paths.add(c.path);
-    for (const r of [...ledger.refused, ...scan.refused]) paths.add(r.file);
-
-    ledger.files = scan.files;
-    ledger.notices = applySorted(ledger.notices, noticesGone, noticesCame, byFile);
-    ledger.rejectionList = applySorted(
-      ledger.rejectionList,
-      rejectionsGone,
-      rejectionsCame,
-      byFile,
-    );
-    ledger.refused = scan.refused;
-    const rejected = scan.refused.length
-      ? [...scan.refused, ...ledger.rejectionList].sort(byFile)
-      : ledger.rejectionList;
-
-    const indexed = ledger.index.apply(removed, added, this.memory.guids);
-    const refused = new Set(scan.refused.map((r) => r.file));
-    const catalog: Catalog = {
-      content: this.content,
-      articles: indexed.articles,
-      articleIds: indexed.articleIds,
-      byId: indexed.byId,
-      categories: indexed.categories,
-      tags: indexed.tags,
-      authors: indexed.authors,
-      rejected,
-      notices: ledger.notices,
-      files: scan.files.length + scan.refused.length,
-      duplicates: indexed.duplicates,
-      nearDuplicates: indexed.nearDuplicates,
-      boilerplate: indexed.boilerplate,
-    };
-    const change = {
-      gone: indexed.gone,
-      came: indexed.came,
-      paths,
-      dated,
-      isDraft: (path: string) => ledger.dated.has(path),
-      isRejected: (path: string) => ledger.rejections.has(path) || refused.has(path),
-      isPrimary: (hash: string) => ledger.index.isPrimary(hash),
-      undatedDate: (hash: string) => ledger.index.undatedDate(hash),
-    };
-    return { catalog, change };
   }
 }
