@@ -1,31 +1,47 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.js';
 
+/** node-cron's message for a tick skipped because the last run has not ended. */
+const OVERLAP = /overlap/i;
+
 /**
  * Runs `rescan` on the cron schedule, with node-cron's messages in our log. The task waits for
  * the promise `rescan` returns (noOverlap): a scan that outlasts the interval skips the ticks
- * it overlaps, and says so.
+ * it overlaps, and says so once (a first scan of 100,000 files spans a few minutes: one warning,
+ * not two a minute). node-cron's own line for each skipped tick is a debug line.
  */
 export function scheduleRescans(
   expression: string,
   logger: Logger,
   rescan: () => Promise<void>,
 ): ScheduledTask {
-  const task = cron.schedule(expression, rescan, {
+  let overrunTold = false;
+  const run = async () => {
+    try {
+      await rescan();
+    } finally {
+      overrunTold = false;
+    }
+  };
+  const task = cron.schedule(expression, run, {
     name: 'seedfeed-rescan',
     noOverlap: true,
     logger: {
       info: (m) => logger.debug('cron', { message: m }),
-      warn: (m) => logger.warn('cron', { message: m }),
+      warn: (m) =>
+        OVERLAP.test(m)
+          ? logger.debug('cron', { message: m })
+          : logger.warn('cron', { message: m }),
       error: (m) => logger.error('cron', { message: String(m) }),
       debug: (m) => logger.debug('cron', { message: String(m) }),
     },
   });
-  task.on('execution:overlap', () =>
-    logger.warn('scan_overran', {
-      note: 'a scan outlasted the schedule interval; the next starts after it',
-    }),
-  );
+  task.on('execution:overlap', () => {
+    const note = 'a scan outlasted the schedule interval; the next starts after it';
+    if (overrunTold) return logger.debug('scan_overran', { note });
+    overrunTold = true;
+    logger.warn('scan_overran', { note });
+  });
   return task;
 }
 
