@@ -86,9 +86,7 @@ export class CatalogBuilder {
     this.sketches.forgetCopies();
     if (scan.unchanged && this.last) return this.last;
     const ledger = this.ledger;
-    const catalog = ledger?.keepsStepWith(this.memory)
-      ? this.update(ledger, scan)
-      : this.rebuild(scan);
+    const catalog = ledger?.current ? this.update(ledger, scan) : this.rebuild(scan);
     this.last = catalog;
     return catalog;
   }
@@ -102,15 +100,13 @@ export class CatalogBuilder {
   }
 
   private rebuild(scan: Scan): Catalog {
-    const ledger = new Ledger(new CatalogIndex(this.options.nearDupThreshold, this.memo));
-    this.ledger = ledger;
-    const catalog = ledger.apply(
-      scan,
-      diffFiles([], scan.files),
-      false,
+    const ledger = new Ledger(
+      new CatalogIndex(this.options.nearDupThreshold, this.memo),
       this.memory,
       this.content,
-    ).catalog;
+    );
+    this.ledger = ledger;
+    const catalog = ledger.apply(scan, diffFiles([], scan.files), false).catalog;
     rememberCatalog(this.memory, catalog);
     ledger.guids = this.memory.guids;
     ledger.firstSeen = this.memory.firstSeen;
@@ -129,7 +125,7 @@ export class CatalogBuilder {
         !this.memory.firstSeen.byHash.has(after.contentHash) &&
         ledger.index.undatedDate(after.contentHash) !== undefined,
     );
-    const { catalog, change } = ledger.apply(scan, changes, redate, this.memory, this.content);
+    const { catalog, change } = ledger.apply(scan, changes, redate);
     if (!ledger.index.unique) return this.rebuild(scan);
     rememberDelta(this.memory, change);
     const last = this.last;

@@ -29,10 +29,15 @@ export class Ledger {
   guids?: Memory['guids'];
   firstSeen?: Memory['firstSeen'];
 
-  constructor(readonly index: CatalogIndex) {}
+  constructor(
+    readonly index: CatalogIndex,
+    private readonly memory: Memory,
+    private readonly content: ContentStore,
+  ) {}
 
-  /** Whether the next build can start from this ledger: its guids unique, the memory its own. */
-  keepsStepWith(memory: Memory): boolean {
+  /** Whether the next build can start from this ledger: its guids unique, the memory's maps its own. */
+  get current(): boolean {
+    const { memory } = this;
     return this.index.unique && this.guids === memory.guids && this.firstSeen === memory.firstSeen;
   }
 
@@ -40,13 +45,8 @@ export class Ledger {
    * Takes in a scan's changed files (every file, `redate`: a copy's fallback date moved) and
    * gives the Catalog they make with the rest, and what changed for the memory and the Site.
    */
-  apply(
-    scan: Scan,
-    changes: readonly FileChange[],
-    redate: boolean,
-    memory: Memory,
-    content: ContentStore,
-  ) {
+  apply(scan: Scan, changes: readonly FileChange[], redate: boolean) {
+    const { memory, content } = this;
     const removed: DatedDraft[] = [];
     const added: DatedDraft[] = [];
     const noticesGone: Notice[] = [];
