@@ -15,6 +15,8 @@ export const ARCHIVE_MAX_AGE = 86_400;
 /** RFC 5005 archive pages, rendered on demand and kept in the Site's cache of variants. */
 export class ArchivePages {
   private lastSpec?: { readonly group: SiteGroup; readonly page: string; readonly spec: FeedSpec };
+  /** The last page's fingerprints, asked for again by its other two formats (see spec()). */
+  private lastPrints?: { readonly ids: readonly string[]; readonly prints: string };
 
   constructor(
     private readonly inputs: SiteInputs,
@@ -29,8 +31,14 @@ export class ArchivePages {
     const n = layout.index.get(archivePage)!;
     const neighbours = `${layout.pages[n - 1]?.label ?? ''}|${layout.pages[n + 1]?.label ?? ''}`;
     return shortHash(
-      `${this.inputs.settings}|archive|${format}|${group.kind}|${group.name}|${path}|${neighbours}|${this.inputs.prints.printsOf(ids)}`,
+      `${this.inputs.settings}|archive|${format}|${group.kind}|${group.name}|${path}|${neighbours}|${this.printsOf(ids)}`,
     );
+  }
+
+  private printsOf(ids: readonly string[]): string {
+    if (this.lastPrints?.ids !== ids)
+      this.lastPrints = { ids, prints: this.inputs.prints.printsOf(ids) };
+    return this.lastPrints.prints;
   }
 
   /** `keep`: false for a page rendered once to be written (the export), which the cache would only crowd. */
