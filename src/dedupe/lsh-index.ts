@@ -72,9 +72,14 @@ export class LshIndex {
 
   /**
    * Every other member that shares a band with `slot`, added with `sig` (a member sharing
-   * several, once per band).
+   * several, once per band), of those `wanted` (asked first: it spares the band's check).
    */
-  forEachCandidate(slot: number, sig: Signature, visit: (other: number) => void): void {
+  forEachCandidate(
+    slot: number,
+    sig: Signature,
+    wanted: (other: number) => boolean,
+    visit: (other: number) => void,
+  ): void {
     for (let band = 0; band < BANDS; band++) {
       const b = this.settled(band);
       const hash = bandHash(sig, band);
@@ -86,7 +91,8 @@ export class LshIndex {
         const entry = b.entries[at]!;
         if (entry >>> SLOT_BITS !== tag) break;
         const other = entry & (SLOTS - 1);
-        if (other !== slot && bandHash(this.signatureOf(other), band) === hash) visit(other);
+        if (other !== slot && wanted(other) && bandHash(this.signatureOf(other), band) === hash)
+          visit(other);
       }
     }
   }

@@ -44,7 +44,12 @@ function arrayBuffers(): number {
 
 const candidates = (index: LshIndex, slot: number, sig: Signature) => {
   const found: number[] = [];
-  index.forEachCandidate(slot, sig, (other) => found.push(other));
+  index.forEachCandidate(
+    slot,
+    sig,
+    () => true,
+    (other) => found.push(other),
+  );
   return found.sort((a, b) => a - b);
 };
 
@@ -54,6 +59,28 @@ function indexOf(sigs: Signature[]): LshIndex {
 }
 
 describe('the LSH index', () => {
+  it('asks whether a member is wanted before checking its band, and leaves out the unwanted', () => {
+    const a = randomSignature(1);
+    const b = sharing(randomSignature(2), a, 3);
+    const c = sharing(randomSignature(3), a, 5);
+    const sigs = [a, b, c];
+    const checked: number[] = [];
+    const index = new LshIndex((slot) => (checked.push(slot), sigs[slot]!));
+    sigs.forEach((sig, slot) => index.add(slot, sig));
+    const asked: number[] = [];
+    const found: number[] = [];
+    index.forEachCandidate(
+      0,
+      a,
+      (other) => (asked.push(other), other !== 1),
+      (other) => found.push(other),
+    );
+    expect(found).toEqual([2]);
+    expect(asked.sort()).toEqual([1, 2]);
+    // b's signature was never fetched for the check: only c's.
+    expect(checked).toEqual([2]);
+  });
+
   it('finds the members that share a band, and forgets one removed by its signature', () => {
     const sigs: Signature[] = [];
     const index = indexOf(sigs);
