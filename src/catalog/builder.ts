@@ -82,11 +82,11 @@ export class CatalogBuilder {
   }
 
   /** The Catalog of a scan: the last one itself if nothing changed (so everything downstream can tell at a glance). */
-  build(scan: Scan): Catalog {
+  async build(scan: Scan): Promise<Catalog> {
     this.sketches.forgetCopies();
     if (scan.unchanged && this.last) return this.last;
     const ledger = this.ledger;
-    const catalog = ledger?.current ? this.update(ledger, scan) : this.rebuild(scan);
+    const catalog = ledger?.current ? await this.update(ledger, scan) : await this.rebuild(scan);
     this.last = catalog;
     return catalog;
   }
@@ -99,21 +99,21 @@ export class CatalogBuilder {
     this.content.retain(sources);
   }
 
-  private rebuild(scan: Scan): Catalog {
+  private async rebuild(scan: Scan): Promise<Catalog> {
     const ledger = new Ledger(
       new CatalogIndex(this.options.nearDupThreshold, this.memo),
       this.memory,
       this.content,
     );
     this.ledger = ledger;
-    const catalog = ledger.apply(scan, diffFiles([], scan.files), false).catalog;
+    const { catalog } = await ledger.apply(scan, diffFiles([], scan.files), false);
     rememberCatalog(this.memory, catalog);
     ledger.guids = this.memory.guids;
     ledger.firstSeen = this.memory.firstSeen;
     return catalog;
   }
 
-  private update(ledger: Ledger, scan: Scan): Catalog {
+  private async update(ledger: Ledger, scan: Scan): Promise<Catalog> {
     // A copy with no date of its own takes the date first seen for its text, which other
     // unchanged copies may have set: then every file is dated again, in walk order, as a full
     // build does.
@@ -125,7 +125,7 @@ export class CatalogBuilder {
         !this.memory.firstSeen.byHash.has(after.contentHash) &&
         ledger.index.undatedDate(after.contentHash) !== undefined,
     );
-    const { catalog, change } = ledger.apply(scan, changes, redate);
+    const { catalog, change } = await ledger.apply(scan, changes, redate);
     if (!ledger.index.unique) return this.rebuild(scan);
     rememberDelta(this.memory, change);
     const last = this.last;

@@ -1,4 +1,5 @@
 import { NearDupIndex, type Cluster } from '../dedupe/near-dup-index.js';
+import { Slices } from '../dedupe/slices.js';
 import type { Article, Category, DatedDraft, Draft, LearnedLine } from '../model.js';
 import {
   byDateThenSource,
@@ -83,11 +84,13 @@ export class CatalogIndex {
     return this.groups.get(hash)?.find((c) => c.draft.date === undefined)?.date;
   }
 
-  apply(
+  /** Gives the event loop a turn now and then in a big change (dedupe/slices.ts). */
+  async apply(
     removed: readonly DatedDraft[],
     added: readonly DatedDraft[],
     memory: GuidMemory,
-  ): IndexedCatalog {
+  ): Promise<IndexedCatalog> {
+    const slices = new Slices();
     const touched = new Set<string>();
     for (const d of removed) {
       this.groups.remove(d);
@@ -101,7 +104,7 @@ export class CatalogIndex {
 
     const primaries = new Map<string, Draft | undefined>();
     for (const hash of touched) primaries.set(hash, this.groups.first(hash)?.draft);
-    const clusters = this.nearDup.update(primaries);
+    const clusters = await this.nearDup.update(primaries, slices);
     // Clusters whose hashes stayed but whose copies changed are merged again too.
     const again = new Set(clusters.added);
     for (const hash of touched) {
@@ -121,9 +124,10 @@ export class CatalogIndex {
       this.release(old.guid);
       before.push(old);
     }
-    const after = this.mergeAll(
+    const after = await this.mergeAll(
       [...again].sort((a, b) => (a.hashes[0]! < b.hashes[0]! ? -1 : 1)),
       memory,
+      slices,
     );
 
     this.nearDup.forgetSignatures();
@@ -151,7 +155,11 @@ export class CatalogIndex {
   }
 
   /** Guids in buildCatalog's two rounds, for these clusters (in order of their smallest hash). */
-  private mergeAll(clusters: readonly Cluster[], memory: GuidMemory): Article[] {
+  private async mergeAll(
+    clusters: readonly Cluster[],
+    memory: GuidMemory,
+    slices: Slices,
+  ): Promise<Article[]> {
     const copiesOf = clusters.map((cluster) =>
       cluster.hashes.length === 1
         ? this.groups.get(cluster.hashes[0]!)!
@@ -164,7 +172,9 @@ export class CatalogIndex {
       return own;
     });
     const usedGuids = { has: (guid: string) => this.guids.has(guid) };
-    return clusters.map((cluster, i) => {
+    const articles: Article[] = [];
+    for (const [i, cluster] of clusters.entries()) {
+      if (slices.due()) await slices.pause();
       const copies = copiesOf[i]!;
       let guid = guids[i];
       if (guid === undefined) {
@@ -179,8 +189,9 @@ export class CatalogIndex {
       const { article } = mergeCluster(copies, guid, signatures, this.memo);
       cluster.article = article;
       this.nearDuplicates += nearOf(article);
-      return article;
-    });
+      articles.push(article);
+    }
+    return articles;
   }
 
   private take(guid: string): void {

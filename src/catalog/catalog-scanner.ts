@@ -74,7 +74,7 @@ export class CatalogScanner {
   async scan(reported?: Iterable<string>): Promise<CatalogScan> {
     const started = performance.now();
     const scan = await this.scanner.scan(reported);
-    const catalog = this.builder.build(scan);
+    const catalog = await this.builder.build(scan);
     // Nothing changed: the last catalog still is the answer (the same object).
     if (scan.unchanged)
       return {

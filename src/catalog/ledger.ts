@@ -45,7 +45,7 @@ export class Ledger {
    * Takes in a scan's changed files (every file, `redate`: a copy's fallback date moved) and
    * gives the Catalog they make with the rest, and what changed for the memory and the Site.
    */
-  apply(scan: Scan, changes: readonly FileChange[], redate: boolean) {
+  async apply(scan: Scan, changes: readonly FileChange[], redate: boolean) {
     const { memory, content } = this;
     const removed: DatedDraft[] = [];
     const added: DatedDraft[] = [];
@@ -126,7 +126,7 @@ export class Ledger {
       ? [...scan.refused, ...this.rejectionList].sort(byFile)
       : this.rejectionList;
 
-    const indexed = this.index.apply(removed, added, memory.guids);
+    const indexed = await this.index.apply(removed, added, memory.guids);
     const refused = new Set(scan.refused.map((r) => r.file));
     const catalog: Catalog = {
       content,

@@ -5,6 +5,7 @@ import { LshIndex } from './lsh-index.js';
 import { finalSignature, similarAtLeast, type Signature } from './signature.js';
 import { shortParagraphKeys } from './sketch.js';
 import { sketchOf } from './sketch-ref.js';
+import { Slices } from './slices.js';
 
 /** Content hashes that are one article; sorted. */
 export interface Cluster {
@@ -86,15 +87,19 @@ export class NearDupIndex {
    * New primaries by content hash (undefined: the hash is gone). Returns the clusters that no
    * longer exist and the ones that replace them.
    */
-  update(primaries: ReadonlyMap<string, Draft | undefined>): {
+  async update(
+    primaries: ReadonlyMap<string, Draft | undefined>,
+    slices = new Slices(),
+  ): Promise<{
     removed: Set<Cluster>;
     added: Cluster[];
-  } {
+  }> {
     this.forgetSignatures();
     const near = this.threshold > 0;
     const dirty = new Map<string, Draft | undefined>();
     const affected = new Set<Cluster>();
     for (const [hash, primary] of primaries) {
+      if (slices.due()) await slices.pause();
       const slot = this.slots.get(hash);
       const old = slot === undefined ? undefined : this.primaryOfSlot[slot]!;
       if (old === primary) continue;
@@ -110,6 +115,7 @@ export class NearDupIndex {
     if (near) this.relearned(dirty, affected);
 
     for (const [hash, primary] of dirty) {
+      if (slices.due()) await slices.pause();
       let slot = this.slots.get(hash);
       if (!primary) {
         if (slot !== undefined) this.release(hash, slot);
@@ -121,7 +127,7 @@ export class NearDupIndex {
       this.indexed[slot] = sig === undefined ? 0 : 1;
       if (sig) this.lsh.add(slot, sig);
     }
-    return this.recluster(dirty, affected);
+    return this.recluster(dirty, affected, slices);
   }
 
   /** Publishers whose learned lines changed: their articles whose signature changed are dirty. */
@@ -142,10 +148,11 @@ export class NearDupIndex {
     }
   }
 
-  private recluster(
+  private async recluster(
     dirty: ReadonlyMap<string, Draft | undefined>,
     affected: Set<Cluster>,
-  ): { removed: Set<Cluster>; added: Cluster[] } {
+    slices: Slices,
+  ): Promise<{ removed: Set<Cluster>; added: Cluster[] }> {
     const parent = new Map<string, string>();
     const find = (hash: string): string => {
       let root = hash;
@@ -172,6 +179,7 @@ export class NearDupIndex {
     const explored = new Set<number>();
     const unexplored = (slot: number) => !explored.has(slot);
     for (const hash of explore) {
+      if (slices.due()) await slices.pause();
       const own = this.slots.get(hash)!;
       if (!this.indexed[own]) continue;
       explored.add(own);

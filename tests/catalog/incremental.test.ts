@@ -225,7 +225,11 @@ function expectSame(delta: Catalog, full: Catalog, deltaMemory: Memory, fullMemo
       );
 }
 
-function run(initial: readonly Story[], ops: readonly Op[], threshold: number): void {
+async function run(
+  initial: readonly Story[],
+  ops: readonly Op[],
+  threshold: number,
+): Promise<void> {
   const seeds = new FakeSeeds();
   for (const story of initial) seeds.write(seeds.newPath(), story);
   const builder = new CatalogBuilder({ nearDupThreshold: threshold });
@@ -234,16 +238,16 @@ function run(initial: readonly Story[], ops: readonly Op[], threshold: number): 
   for (const op of [undefined, ...ops]) {
     if (op) seeds.apply(op);
     const scan = seeds.scan();
-    const delta = builder.build(scan);
+    const delta = await builder.build(scan);
     const full = fullCatalogBuild(fullMemory, memo, scan, threshold);
     expectSame(delta, full, builder.memory, fullMemory);
   }
 }
 
 describe('the catalog built by delta', () => {
-  it('equals the full build after every step of random changes (near-duplicates on)', () => {
-    fc.assert(
-      fc.property(
+  it('equals the full build after every step of random changes (near-duplicates on)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(storyArb, { maxLength: 40 }),
         fc.array(opArb, { maxLength: 50 }),
         (initial, ops) => run(initial, ops, THRESHOLD),
@@ -252,9 +256,9 @@ describe('the catalog built by delta', () => {
     );
   });
 
-  it('equals the full build when a scan brings many files at once (indexes sorted whole)', () => {
-    fc.assert(
-      fc.property(
+  it('equals the full build when a scan brings many files at once (indexes sorted whole)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(storyArb, { minLength: 100, maxLength: 150 }),
         fc.array(opArb, { maxLength: 20 }),
         (initial, ops) => run(initial, ops, THRESHOLD),
@@ -263,7 +267,7 @@ describe('the catalog built by delta', () => {
     );
   });
 
-  it('equals the full build when two articles come to share a guid (then it builds afresh)', () => {
+  it('equals the full build when two articles come to share a guid (then it builds afresh)', async () => {
     // An edited article keeps its guid, the hash guid of its old text; that text coming back as
     // another file is given the same guid again.
     const story = (n: number): Story => ({
@@ -275,7 +279,7 @@ describe('the catalog built by delta', () => {
       tag: n,
     });
     for (const threshold of [THRESHOLD, 0])
-      run(
+      await run(
         [story(0), story(20)],
         [
           { kind: 'edit', pick: 0, story: story(10), sentence: 0 },
@@ -288,11 +292,11 @@ describe('the catalog built by delta', () => {
       );
   });
 
-  it('equals the full build in the case CI found (seed 309188058): copies of one undated text, a near copy, an edit', () => {
+  it('equals the full build in the case CI found (seed 309188058): copies of one undated text, a near copy, an edit', async () => {
     const undated = UNDATED;
     const dated: Story = { ...undated, sentences: [0, 7, 0, 6, 0, 1, 0, 0, 0], dated: true };
     const edited: Story = { ...undated, sentences: [0, 0, 0, 22, 0, 7, 2, 26, 17] };
-    run(
+    await run(
       [undated, undated, dated, undated, undated, undated],
       [
         { kind: 'near', pick: 1508164242, story: undated, sentence: 1 },
@@ -303,9 +307,9 @@ describe('the catalog built by delta', () => {
     );
   });
 
-  it('equals the full build when one of two undated copies is touched (seed -1133021825)', () => {
+  it('equals the full build when one of two undated copies is touched (seed -1133021825)', async () => {
     const undated = UNDATED;
-    run(
+    await run(
       [],
       [
         { kind: 'add', story: undated },
@@ -316,11 +320,11 @@ describe('the catalog built by delta', () => {
     );
   });
 
-  it('equals the full build when a copy that is not the primary gets other categories and tags', () => {
+  it('equals the full build when a copy that is not the primary gets other categories and tags', async () => {
     // The same body and title: the article's hash, guid and merge notes stay, its names do not.
     const story: Story = { ...UNDATED, dated: true, day: 3, tag: 1 };
     for (const threshold of [THRESHOLD, 0])
-      run(
+      await run(
         [story, story],
         [
           { kind: 'retag', pick: 1 },
@@ -330,9 +334,9 @@ describe('the catalog built by delta', () => {
       );
   });
 
-  it('equals the full build with near-duplicate detection off', () => {
-    fc.assert(
-      fc.property(
+  it('equals the full build with near-duplicate detection off', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(storyArb, { maxLength: 20 }),
         fc.array(opArb, { maxLength: 30 }),
         (initial, ops) => run(initial, ops, 0),
