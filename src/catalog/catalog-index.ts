@@ -1,5 +1,5 @@
 import { NearDupIndex, type Cluster } from '../dedupe/near-dup-index.js';
-import { Slices } from '../dedupe/slices.js';
+import { Slices } from '../slices.js';
 import type { Article, Category, DatedDraft, Draft, LearnedLine } from '../model.js';
 import {
   byDateThenSource,

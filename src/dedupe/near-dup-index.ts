@@ -5,7 +5,7 @@ import { LshIndex } from './lsh-index.js';
 import { finalSignature, similarAtLeast, type Signature } from './signature.js';
 import { shortParagraphKeys } from './sketch.js';
 import { sketchOf } from './sketch-ref.js';
-import { Slices } from './slices.js';
+import { Slices } from '../slices.js';
 
 /** Content hashes that are one article; sorted. */
 export interface Cluster {

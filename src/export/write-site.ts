@@ -113,7 +113,7 @@ export async function writeSite(
   let plan =
     !verify && options.previous && site.change
       ? planFromChange(site, site.change, before)
-      : planWhole(site, before);
+      : await planWhole(site, before);
   let { changed, maybeUnchanged, stale } = plan;
 
   // What the manifest would have removed is checked before anything is written: an entry on the
@@ -128,7 +128,7 @@ export async function writeSite(
       ),
     );
     before = emptyManifest();
-    plan = planWhole(site, before);
+    plan = await planWhole(site, before);
     ({ changed, maybeUnchanged, stale } = plan);
     break;
   }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { draftFromText } from '../../src/catalog/draft-file.js';
 import { DEFAULT_NEAR_DUP_THRESHOLD } from '../../src/dedupe/defaults.js';
 import { NearDupIndex } from '../../src/dedupe/near-dup-index.js';
-import { Slices } from '../../src/dedupe/slices.js';
+import { Slices } from '../../src/slices.js';
 import type { Draft } from '../../src/model.js';
 
 /** Forty CJK characters, different for each n. */
