@@ -84,7 +84,7 @@ export class CatalogIndex {
     return this.groups.get(hash)?.find((c) => c.draft.date === undefined)?.date;
   }
 
-  /** Gives the event loop a turn now and then in a big change (dedupe/slices.ts). */
+  /** Gives the event loop a turn now and then in a big change (src/slices.ts). */
   async apply(
     removed: readonly DatedDraft[],
     added: readonly DatedDraft[],

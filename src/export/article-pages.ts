@@ -51,7 +51,7 @@ export interface PlacedPages {
  * parent is new to this export (OutputDirs: `articles/` on a cold export): the page's own
  * directory is then new too, and the worker writes the page there under its own name. The pages
  * share a few parents, each asked for once; a page is placed by one string per page (a promise
- * and four paths per page were ~300 MB of garbage at 100,000 pages, alive until all settled).
+ * and five paths per page were ~300 MB of garbage at 100,000 pages, alive until all settled).
  */
 export async function placePages(
   dirs: OutputDirs,
@@ -64,6 +64,7 @@ export async function placePages(
   for (const { file } of pages) placeOf.set(parentOf(file), '');
   await Promise.all(
     [...placeOf.keys()].map(async (rel) => {
+      // As a page's own path gives it (dirname twice): normalized, no trailing separator.
       const parent = path.dirname(path.dirname(path.join(outDir, rel, 'd', 'f')));
       const at = await dirs.ensure(parent);
       placeOf.set(rel, at === parent ? rel : path.relative(outDir, at).split(path.sep).join('/'));
