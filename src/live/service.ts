@@ -85,6 +85,7 @@ export class LiveSite {
     const { config, logger } = options;
     const pool = options.pool ?? new ParsePool();
     pool.onWarning = (note) => logger.warn('parse_worker', { note });
+    pool.onWarmedUp = (ms) => logger.debug('parse_worker_warmed', { ms: Math.round(ms) });
     this.pool = pool;
     this.pipeline = servePipeline(
       config,

@@ -26,6 +26,8 @@ const SMALL_CHUNK = 8;
  * back, so that a one-file rescan costs a message, not a worker's start-up.
  */
 const BIG_BATCH = 300;
+/** The warm-up parse's file is one of the batch's small ones: a few milliseconds, once compiled. */
+const WARM_UP_BYTES = 64 * 1024;
 /** …or from this many bytes: a few large files are worth every core, and their bodies stay out of the main thread. */
 const BIG_BATCH_BYTES = 64 * 1024 * 1024;
 
@@ -90,6 +92,16 @@ export class ParsePool {
   private readonly collectGarbage: () => void;
   private readonly held: HeldSetup | undefined;
 
+  /**
+   * A small file of the last big batch, parsed once by the fresh worker `release` starts: its
+   * first parse compiles the parser (94 ms for a one-file change after a cold scan of 10,000
+   * files, against 3–14 ms for the next ones), which is then off the first change's path.
+   */
+  private warmUp: { file: SeedFile; maxFileBytes: number; options: ParseOptions } | undefined;
+
+  /** Told how long the fresh worker's warm-up parse took (ms). */
+  onWarmedUp?: (ms: number) => void;
+
   /** Called as chunks of a big parse come back (files done, files in the batch). */
   onProgress?: (done: number, total: number) => void;
   /** Told what a worker wants logged (its bodies stay in memory: the spool file failed). */
@@ -126,6 +138,8 @@ export class ParsePool {
     if (big) {
       this.wanted = this.size;
       this.bigSinceRelease = true;
+      const file = files.find((f) => f.size <= WARM_UP_BYTES);
+      this.warmUp = file && { file, maxFileBytes, options };
     }
     return this.run(files, maxFileBytes, options, {
       known,
@@ -187,6 +201,17 @@ export class ParsePool {
     if (this.slots.length === 0) this.spawn();
     this.pump();
     this.collectDue = true;
+    const warmUp = this.warmUp;
+    this.warmUp = undefined;
+    if (warmUp) {
+      const started = performance.now();
+      const { file, maxFileBytes, options } = warmUp;
+      // Its result is not needed, nor is its failure (the file may be gone by now).
+      void this.run([file], maxFileBytes, options, { keep: false, chunk: 1 }).then(
+        () => this.onWarmedUp?.(performance.now() - started),
+        () => undefined,
+      );
+    }
   }
 
   /**
