@@ -75,7 +75,11 @@ export async function placePages(
   for (const page of pages) {
     const rel = parentOf(page.file);
     const at = placeOf.get(rel)!;
-    const placed = at === rel ? page : { ...page, file: joined(at, page.file.slice(rel.length)) };
+    // Staged: its own `<dir>/<file>` under its parent's place.
+    const placed =
+      at === rel
+        ? page
+        : { ...page, file: `${at}/${rel ? page.file.slice(rel.length + 1) : page.file}` };
     (inStagedDir(placed.file) ? unseen : seen).push(placed);
   }
   return { unseen, seen };
@@ -87,10 +91,6 @@ function parentOf(file: string): string {
   const dir = last < 0 ? -1 : file.lastIndexOf('/', last - 1);
   return dir < 0 ? '' : file.slice(0, dir);
 }
-
-/** `rest` after `at`, both relative: `rest` starts with its separator unless `at` was ''. */
-const joined = (at: string, rest: string) =>
-  at === '' ? rest : rest.startsWith('/') ? `${at}${rest}` : `${at}/${rest}`;
 
 /** A relative path through a staged directory (one with a temporary name: atomic.ts). */
 function inStagedDir(rel: string): boolean {
