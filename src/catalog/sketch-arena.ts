@@ -1,7 +1,14 @@
 import { MAX_SHARED_LENGTH, sharedAt, sketchOf, type SketchRef } from '../dedupe/sketch-ref.js';
 
-/** Words per chunk: ~120 sketches of a typical article (~0.5 KB each). */
-const CHUNK_WORDS = 16 * 1024;
+/**
+ * Words per chunk: 256 KB, ~500 sketches of a typical article (~0.5 KB each). Above glibc's mmap
+ * threshold (128 KB, fixed by bin/seedfeed), so each chunk is mapped on its own: chunks live as
+ * long as the catalog, and in the allocator's arena they would sit between the scan's short-lived
+ * blocks (worker messages, read buffers, zlib's state) and keep their free space from being
+ * given back. At 64 KB, 15 s after the first scan of 100,000 files the arena held 178 MB for
+ * 58 MB in use (docs/performance.md, "Where the memory goes").
+ */
+const CHUNK_WORDS = 64 * 1024;
 const MAX_KEPT_WORDS = Math.min(CHUNK_WORDS / 4, MAX_SHARED_LENGTH);
 
 /**
@@ -10,7 +17,7 @@ const MAX_KEPT_WORDS = Math.min(CHUNK_WORDS / 4, MAX_SHARED_LENGTH);
  * and the allocator's block cost ~0.3 KB beside ~0.5 KB of data; a view into a shared one still
  * cost a ~90-byte object. A draft keeps the chunk itself and where its sketch is in it
  * (dedupe/sketch-ref.ts). A chunk lives as long as any of its sketches; chunks are small, so a
- * corpus mostly rewritten leaves at most 64 KB per survivor, and only until it changes too.
+ * corpus mostly rewritten leaves at most 256 KB per survivor, and only until it changes too.
  *
  * Exact copies (a tenth of the bench corpora's files) are kept once: until `forgetCopies`, a
  * sketch given with the content hash of one kept before, and with the same words, is that one.

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CatalogBuilder } from '../../src/catalog/builder.js';
 import { mergeCopies } from '../../src/catalog/catalog.js';
 import { SketchArena } from '../../src/catalog/sketch-arena.js';
-import { sketchOf } from '../../src/dedupe/sketch-ref.js';
+import { MAX_SHARED_LENGTH, sketchOf } from '../../src/dedupe/sketch-ref.js';
 import type { Draft } from '../../src/model.js';
 
 function draft(source: string, categories: string[], tags: string[], author?: string): Draft {
@@ -106,9 +106,19 @@ describe('the sketches a builder keeps', () => {
     expect(arena.keep(Uint32Array.from([1, 2, 3]), 'x').sketchAt).not.toBe(first.sketchAt);
   });
 
+  it('shares chunks larger than glibc’s mmap threshold (128 KB), so none lives in its arena', () => {
+    const arena = new SketchArena();
+    const kept = arena.keep(Uint32Array.from([1, 2, 3]));
+    expect(kept.sketch!.byteLength).toBeGreaterThan(128 * 1024);
+    expect(arena.keep(Uint32Array.from([4, 5])).sketch).toBe(kept.sketch);
+  });
+
   it('keeps a sketch too long for a chunk as it is', () => {
     const builder = new CatalogBuilder({ nearDupThreshold: 0.7 });
-    const long = { ...draft('long.md', [], []), sketch: new Uint32Array(5000).fill(7) };
+    const long = {
+      ...draft('long.md', [], []),
+      sketch: new Uint32Array(MAX_SHARED_LENGTH + 1).fill(7),
+    };
     const kept = builder.keepBody(long) as Draft;
     expect(kept.sketch).toBe(long.sketch);
     expect(kept.sketchAt).toBeUndefined();
