@@ -8,59 +8,21 @@ import type {
 } from '../catalog/draft-file.js';
 import type { PageJob, PageSettings } from '../export/article-pages.js';
 import type { SeedFile } from '../model.js';
+import { batchShape } from './batch-shape.js';
 import { BodyHolders } from './body-holders.js';
+import {
+  DEADLINE_BASE_MS,
+  DEADLINE_PER_MB_MS,
+  WORKER_MEMORY_MB,
+  type PoolOptions,
+} from './pool-options.js';
 import { describeEnding, rejectionReason, type Ending } from './endings.js';
 import { collectGarbageSoon } from './heap.js';
-import type { WorkerFaults } from './faults.js';
 import { afterWorkerEnded, fail, settle, tasksOf, type Job, type Task } from './parse-tasks.js';
+import type { WorkerFaults } from './faults.js';
 import type { HeldSetup, WorkerResponse } from './protocol.js';
 import { Watchdog } from './watchdog.js';
 import { WorkerSlot } from './worker-slot.js';
-
-/** Files per request in a big batch: few messages, and a chunk to re-send is small when a worker ends. */
-const CHUNK = 48;
-const SMALL_CHUNK = 8;
-/**
- * From this many files a batch is parsed by one worker per core, which keep the bodies (the main
- * thread asks for those the feeds need). Below it, one warm worker parses and sends the bodies
- * back, so that a one-file rescan costs a message, not a worker's start-up.
- */
-const BIG_BATCH = 300;
-/** The warm-up parse's file is one of the batch's small ones: a few milliseconds, once compiled. */
-const WARM_UP_BYTES = 64 * 1024;
-/** …or from this many bytes: a few large files are worth every core, and their bodies stay out of the main thread. */
-const BIG_BATCH_BYTES = 64 * 1024 * 1024;
-
-/**
- * The longest one file may take to parse: DEADLINE_BASE_MS, plus DEADLINE_PER_MB_MS for each MB.
- * Measured on 2 shared cores, 5 MB legitimate articles: Markdown tables or nested lists 9–12 s
- * alone and 16–19 s while other work ran, crawled HTML 1–5 s; 100 KB parses in well under 1 s. The
- * defaults leave a machine three times slower room for the largest legitimate file (60 s at 5 MB),
- * and end a small file that spins after about 10 s.
- */
-export const DEADLINE_BASE_MS = 10_000;
-export const DEADLINE_PER_MB_MS = 10_000;
-/**
- * Heap (V8 old generation) of each parse worker, in MB. The largest legitimate files need most: a
- * 5 MB Markdown table or nested list failed at 512 MB and parsed at 768 MB; a list nested 1,000
- * levels deep needed 457 MB (it needs little now). Twice the largest need measured.
- */
-export const WORKER_MEMORY_MB = 1536;
-
-export interface PoolOptions {
-  /** Workers for a big batch; one per core by default. */
-  readonly size?: number;
-  /** Deadline of a file: base + per MB of its size (see DEADLINE_BASE_MS). */
-  readonly deadline?: { readonly baseMs: number; readonly perMbMs: number };
-  /** Heap limit of each worker in MB (WORKER_MEMORY_MB). */
-  readonly memoryMb?: number;
-  /** Test-only misbehaviour of the workers (faults.ts); never set from configuration. */
-  readonly faults?: WorkerFaults;
-  /** What collects the main heap after a big scan (heap.ts); tests watch it. */
-  readonly collectGarbage?: () => void;
-  /** Where the workers keep the bodies they hold (byte-arena.ts): memory budget, spool directory. */
-  readonly held?: HeldSetup;
-}
 
 type Slot = WorkerSlot<Task>;
 
@@ -132,19 +94,16 @@ export class ParsePool {
   /** The workers hash each file's bytes as they read them, and parse only those whose digest is not the known one. */
   readonly reparseBatch: ReparseBatch = (files, known, maxFileBytes, options = {}) => {
     for (const file of files) this.holders.drop(file.path);
-    const big =
-      files.length >= BIG_BATCH ||
-      files.reduce((sum, file) => sum + file.size, 0) >= BIG_BATCH_BYTES;
+    const { big, chunk, warmUp } = batchShape(files);
     if (big) {
       this.wanted = this.size;
       this.bigSinceRelease = true;
-      const file = files.find((f) => f.size <= WARM_UP_BYTES);
-      this.warmUp = file && { file, maxFileBytes, options };
+      this.warmUp = warmUp && { file: warmUp, maxFileBytes, options };
     }
     return this.run(files, maxFileBytes, options, {
       known,
       keep: big,
-      chunk: big ? CHUNK : SMALL_CHUNK,
+      chunk,
       progress: big ? this.onProgress : undefined,
     });
   };

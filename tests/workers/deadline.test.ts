@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CatalogScanner } from '../../src/catalog/catalog-scanner.js';
-import { ParsePool, type PoolOptions } from '../../src/workers/pool.js';
+import type { PoolOptions } from '../../src/workers/pool-options.js';
+import { ParsePool } from '../../src/workers/pool.js';
 import type { Catalog } from '../../src/model.js';
 import { makeTempDir, scanConfig } from '../support/seeds.js';
 

@@ -4,7 +4,8 @@
  * holds up no request; it is rejected at its deadline and the rest of the site is served.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ParsePool, type PoolOptions } from '../../src/workers/pool.js';
+import type { PoolOptions } from '../../src/workers/pool-options.js';
+import { ParsePool } from '../../src/workers/pool.js';
 import { Sandbox, get, get200, writeSeed } from '../live/harness.js';
 
 const sandbox = new Sandbox();

@@ -4,12 +4,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ParsePool } from '../../src/workers/pool.js';
 import {
   DEADLINE_BASE_MS,
   DEADLINE_PER_MB_MS,
-  ParsePool,
   WORKER_MEMORY_MB,
-} from '../../src/workers/pool.js';
+} from '../../src/workers/pool-options.js';
 import type { SeedFile } from '../../src/model.js';
 import { serveArgv } from '../shared/serve-command.js';
 import { parseToolArgs, usageError } from '../shared/args.js';
