@@ -8,6 +8,7 @@ import { assembleService } from '../live/assemble.js';
 import { LiveSite } from '../live/service.js';
 import { bufferedStderr, createLogger } from '../log.js';
 import { accessLog } from '../http/access-log.js';
+import { boundHeapGrowth } from '../workers/heap.js';
 import { handleSignals } from './signals.js';
 
 const MAX_AGE_CAP_SECONDS = 300;
@@ -19,6 +20,7 @@ export async function runServe(config: Config, io: Io): Promise<number> {
     io.err(`seedfeed: ${refused}\n`);
     return 2;
   }
+  boundHeapGrowth();
   const pretty =
     config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stderr.isTTY === true);
   const logger = createLogger({
