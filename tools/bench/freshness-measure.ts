@@ -39,6 +39,8 @@ export interface FreshnessResult {
   /** The first scan as the service logs it. */
   readonly firstScanMs: number;
   readonly afterFirstScan: Memory;
+  /** SETTLED_MS after the "serving" line: the full collection serve makes after a big scan is done. */
+  readonly settled: Memory;
   readonly afterChanges: Memory;
   readonly latencies: Readonly<Record<Kind, readonly number[]>>;
   /** Changes not served within two minutes. */
@@ -64,6 +66,8 @@ export interface FreshnessResult {
 const describeScan = (s: ScanEvent) =>
   `${s.reason}, ${s.changed} changed, ${s.removed} removed, ${s.duration_ms} ms`;
 const FIRST_SCAN_LIMIT_MS = 30 * 60_000;
+/** After a big scan serve collects its heap 0.1 s later and its young generation 6 s later (workers/heap.ts). */
+const SETTLED_MS = 10_000;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function started(service: ServiceProcess): Promise<void> {
@@ -97,6 +101,10 @@ export async function measureFreshness(
   const afterFirstScan = memoryOf(first.child.pid!);
   const health = JSON.parse((await get(`${first.origin}/healthz`)).text) as { articles: number };
   const firstScanMs = first.scans[0]?.duration_ms ?? NaN;
+  await new Promise((resolve) =>
+    setTimeout(resolve, SETTLED_MS - (performance.now() - first.startedAt - firstServedMs)),
+  );
+  const settled = memoryOf(first.child.pid!);
 
   log(`  ${options.changes} × new, edit, delete …`);
   const changes = new Changes(tree, first.origin, sentences);
@@ -150,6 +158,7 @@ export async function measureFreshness(
     firstServedMs,
     firstScanMs,
     afterFirstScan,
+    settled,
     afterChanges,
     latencies,
     missed,
