@@ -54,11 +54,19 @@ export interface Draft {
    * other drafts' sketches that it is in (dedupe/sketch-ref.ts: read it through `sketchOf`);
    * absent when near-dup detection is off.
    */
-  readonly sketch?: Uint32Array;
+  readonly sketch?: Uint32Array | SharedWords;
   /** Where the sketch is in `sketch` when that is shared: offset × 2^13 + length, in words. */
   readonly sketchAt?: number;
   /** Things worth telling the user that did not stop the file from being used. */
   readonly notes: readonly string[];
+}
+
+/**
+ * Words that many drafts' sketches share (catalog/sketch-arena.ts), in memory or in a spool file:
+ * `words` gives `length` of them from `offset`, a view while they are in memory, else a copy.
+ */
+export interface SharedWords {
+  words(offset: number, length: number): Uint32Array;
 }
 
 /** A parsed file with its date settled (its own, or the fallback ingest chose). */

@@ -8,6 +8,7 @@ import {
   type CatalogScanOptions,
 } from './catalog/catalog-scanner.js';
 import type { Parser } from './catalog/draft-file.js';
+import type { SketchSpill } from './catalog/sketch-arena.js';
 import { emptyMemory } from './catalog/memory.js';
 import {
   loadCatalogSnapshot,
@@ -63,6 +64,8 @@ export interface PipelineHooks {
   exportWarning?(warning: string): void;
   /** Given, a state file that cannot be saved is told here and the run goes on (serve); absent, the run fails. */
   stateNotSaved?(error: Error): void;
+  /** The near-duplicate sketches could not go to their spool: they stay in memory, and the next run tries again. */
+  sketchesNotSpilled?(error: Error): void;
 }
 
 export interface PipelineOptions {
@@ -74,6 +77,11 @@ export interface PipelineOptions {
   /** The build time of each Site. */
   readonly clock?: () => Date;
   readonly hooks?: PipelineHooks;
+  /**
+   * Where the near-duplicate sketches go after each built run (workers/spool.ts for
+   * serve, a process that lives with its catalog); without it they stay in memory.
+   */
+  readonly sketchSpill?: SketchSpill;
 }
 
 export type Run =
@@ -161,6 +169,11 @@ export class Pipeline {
       if ('outcome' in done) return done;
       exported = done.exported;
     }
+    try {
+      scanner.spillSketches();
+    } catch (error) {
+      hooks.sketchesNotSpilled?.(error as Error);
+    }
     return { outcome: 'built', site, stats, before, exported };
   }
 
@@ -183,7 +196,7 @@ export class Pipeline {
       memory = state.memory;
     }
     this.resolveRestored(new Map()); // without a state file: nothing (a second call does nothing)
-    this.scanner = new CatalogScanner(settings, memory, parser);
+    this.scanner = new CatalogScanner(settings, memory, parser, this.options.sketchSpill);
     if (target?.state) {
       const snapshot = await loadCatalogSnapshot(target.outDir, settings);
       if (snapshot.ignored) hooks.snapshotIgnored?.(snapshot.ignored);

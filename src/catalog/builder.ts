@@ -8,7 +8,7 @@ import { ContentStore, type RemoteBodies } from './content.js';
 import { emptyMemory, rememberCatalog, rememberDelta, type Memory } from './memory.js';
 import { diffFiles } from './scan-delta.js';
 import { SharedNames } from './shared-names.js';
-import { SketchArena } from './sketch-arena.js';
+import { SketchArena, type SketchSpill } from './sketch-arena.js';
 
 export interface CatalogBuilderOptions {
   /** Merge near-duplicates whose estimated similarity reaches this (0: exact copies only). */
@@ -19,6 +19,8 @@ export interface CatalogBuilderOptions {
   readonly reload?: (source: string) => Promise<Draft | Rejection | undefined>;
   /** Bodies the parse workers hold. */
   readonly remote?: RemoteBodies;
+  /** Where the sketches' filled chunks go on `spillSketches` (without it they stay in memory). */
+  readonly sketchSpill?: SketchSpill;
 }
 
 /**
@@ -37,13 +39,14 @@ export class CatalogBuilder {
   readonly content: ContentStore;
   private readonly memo: MergeMemo = new WeakMap();
   private readonly names = new SharedNames();
-  private readonly sketches = new SketchArena();
+  private readonly sketches: SketchArena;
   private last: Catalog | undefined;
   private ledger: Ledger | undefined;
 
   constructor(private readonly options: CatalogBuilderOptions) {
     this.memory = options.memory ?? emptyMemory();
     this.content = new ContentStore(options.reload, options.remote);
+    this.sketches = new SketchArena(options.sketchSpill);
   }
 
   /**
@@ -97,6 +100,11 @@ export class CatalogBuilder {
    */
   retainContent(sources: ReadonlySet<string>): void {
     this.content.retain(sources);
+  }
+
+  /** The sketches' filled chunks to the spool (see SketchArena.spill); throws if it cannot be written. */
+  spillSketches(): void {
+    this.sketches.spillFilled();
   }
 
   private async rebuild(scan: Scan): Promise<Catalog> {

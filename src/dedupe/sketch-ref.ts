@@ -1,3 +1,5 @@
+import type { SharedWords } from '../model.js';
+
 /**
  * Where a draft's sketch is: `sketch` alone is the sketch; with `sketchAt`, `sketch` is a chunk of
  * words shared with other drafts' sketches (catalog/sketch-arena.ts) and `sketchAt` says where in
@@ -10,7 +12,7 @@ export const MAX_SHARED_LENGTH = LENGTH_SPAN - 1;
 export const MAX_SHARED_OFFSET = 2 ** 17 - 1;
 
 export interface SketchRef {
-  readonly sketch?: Uint32Array;
+  readonly sketch?: Uint32Array | SharedWords;
   readonly sketchAt?: number;
 }
 
@@ -20,10 +22,10 @@ export function sharedAt(offset: number, length: number): number {
   return offset * LENGTH_SPAN + length;
 }
 
-/** The draft's sketch as its own array (a view into the chunk when it is shared). */
+/** The draft's sketch as its own array (a view into the chunk while that is in memory). */
 export function sketchOf(draft: SketchRef): Uint32Array | undefined {
   const { sketch, sketchAt } = draft;
-  if (sketch === undefined || sketchAt === undefined) return sketch;
-  const offset = Math.floor(sketchAt / LENGTH_SPAN);
-  return sketch.subarray(offset, offset + (sketchAt % LENGTH_SPAN));
+  if (sketch === undefined || sketch instanceof Uint32Array) return sketch;
+  if (sketchAt === undefined) throw new TypeError('shared sketch words without their place');
+  return sketch.words(Math.floor(sketchAt / LENGTH_SPAN), sketchAt % LENGTH_SPAN);
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { Pipeline } from '../pipeline.js';
 import type { Previous, Site } from '../render/site.js';
 import type { ParsePool } from '../workers/pool.js';
+import { Spool } from '../workers/spool.js';
 import { intervalSeconds } from './schedule.js';
 
 /** What the service itself does at two moments of a run. */
@@ -30,6 +31,8 @@ export function servePipeline(
     settings: config,
     parser: pool,
     clock,
+    // The sketches are read only where a change looks for near-duplicates: the page cache keeps them.
+    sketchSpill: { open: () => Spool.open() },
     // Workers hold the bodies of what they parsed until their pages are written; releasing them
     // afterwards hands their heaps back after a big scan (one warm worker stays for rescans).
     export: {
@@ -64,6 +67,11 @@ export function servePipeline(
       },
       siteMade: (site, before) => service.siteMade(site, before),
       exportWarning: (warning) => logger.warn('export_warning', { warning }),
+      sketchesNotSpilled: (error) =>
+        logger.warn('sketches_not_spilled', {
+          error: error.message,
+          note: 'the near-duplicate sketches stay in memory; the next scan tries again',
+        }),
       stateNotSaved: (error) =>
         logger.warn('state_not_saved', {
           file: STATE_FILE,

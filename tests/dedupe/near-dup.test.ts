@@ -13,6 +13,7 @@ import { generateLabelledSet } from '../../tools/near-dup-eval/labelled-set.js';
 import { clusterNearDuplicates } from '../../src/dedupe/near-dup.js';
 import { finalSignature, similarAtLeast, similarity } from '../../src/dedupe/signature.js';
 import { buildCatalog } from '../../src/catalog/catalog.js';
+import { sketchOf } from '../../src/dedupe/sketch-ref.js';
 import type { Catalog, DatedDraft, Draft } from '../../src/model.js';
 import { draftFromText } from '../../src/catalog/draft-file.js';
 import { formatScanSummary, scanReport } from '../../src/commands/report.js';
@@ -289,8 +290,8 @@ describe('different stories stay apart', () => {
     expect(catalog.articles).toHaveLength(2);
     expect(catalog.nearDuplicates).toBe(0);
     const s = similarity(
-      finalSignature(first.draft.sketch!)!,
-      finalSignature(second.draft.sketch!)!,
+      finalSignature(sketchOf(first.draft)!)!,
+      finalSignature(sketchOf(second.draft)!)!,
     );
     expect(s).toBeLessThan(DEFAULT_NEAR_DUP_THRESHOLD);
     expect(s).toBeGreaterThan(0.1); // they do share a lot
@@ -321,7 +322,7 @@ describe('different stories stay apart', () => {
       for (const y of drafts)
         if (x !== y)
           expect(
-            similarity(finalSignature(x.draft.sketch!)!, finalSignature(y.draft.sketch!)!),
+            similarity(finalSignature(sketchOf(x.draft)!)!, finalSignature(sketchOf(y.draft)!)!),
           ).toBeLessThan(0.2);
   });
 });
@@ -370,7 +371,7 @@ describe('determinism and the off switch', () => {
   });
 
   it('compares only the candidate pairs LSH finds, with the same verdict as the full estimate', () => {
-    const sigs = drafts.map((d) => finalSignature(d.draft.sketch!)!);
+    const sigs = drafts.map((d) => finalSignature(sketchOf(d.draft)!)!);
     const { root, stats } = clusterNearDuplicates(sigs, DEFAULT_NEAR_DUP_THRESHOLD);
     const allPairs = (sigs.length * (sigs.length - 1)) / 2;
     expect(stats.candidates).toBeLessThan(allPairs / 10);

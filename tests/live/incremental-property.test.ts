@@ -33,6 +33,7 @@ import fc from 'fast-check';
 import { Pipeline, type PipelineSettings } from '../../src/pipeline.js';
 import type { Site } from '../../src/render/site.js';
 import { sentencesFrom } from '../../tools/bench/corpus.js';
+import { Spool } from '../../src/workers/spool.js';
 import { cachedParser } from '../support/cached-parser.js';
 import { SeedTree, type Op } from '../support/seed-tree.js';
 import { seedTreeSteps } from '../support/seed-tree-ops.js';
@@ -52,6 +53,15 @@ const STARTED = Date.UTC(2026, 0, 1);
 const SHRINK_FOR_MS = 90_000;
 
 const steps = seedTreeSteps(4, MAX_STEPS);
+/** ~16 sketches a chunk (a sketch is ~130 words); at most 512 words each are spilled. */
+const SPILL_CHUNK_WORDS = 2048;
+
+const spools: Spool[] = [];
+function openSpool(): Spool {
+  const spool = Spool.open();
+  spools.push(spool);
+  return spool;
+}
 
 async function built(pipeline: Pipeline): Promise<Site> {
   const run = await pipeline.run();
@@ -74,7 +84,14 @@ async function followSteps(tree: SeedTree, plan: readonly (readonly Op[])[]): Pr
     limit: 10,
     archivePageSize: 5,
   };
-  const live = new Pipeline({ settings, clock: () => new Date(now) });
+  // Its sketches go to a spool file after every run, in chunks small enough that a few hundred
+  // files fill many and edits leave dead ones to rewrite: near-duplicates found among spilled
+  // sketches must merge as a cold build (all in memory) merges them.
+  const live = new Pipeline({
+    settings,
+    clock: () => new Date(now),
+    sketchSpill: { open: openSpool, chunkWords: SPILL_CHUNK_WORDS, slackBytes: 0 },
+  });
   const parser = cachedParser();
   const served = new Set((await built(live)).catalog.articles.map((a) => a.guid));
   const log: string[] = [];
@@ -106,7 +123,10 @@ describe('an incremental Site serves what a cold build of the same directory ser
     sentences = await sentencesFrom(SAMPLES);
     temp = await makeTempDir('seedfeed-incremental-');
   });
-  afterAll(() => temp.remove());
+  afterAll(async () => {
+    for (const spool of spools) spool.close();
+    await temp.remove();
+  });
 
   it(
     'after every step of random adds, edits, deletes, renames and copies',
@@ -127,6 +147,8 @@ describe('an incremental Site serves what a cold build of the same directory ser
       );
       // A time limit reached before every run was made passes fast-check: not here.
       expect(runs).toBeGreaterThanOrEqual(RUNS);
+      // Every run filled chunks and spilled them (59 sketches were read back from spools when written).
+      expect(spools.length).toBeGreaterThanOrEqual(RUNS);
     },
     SHRINK_FOR_MS + 60_000,
   );
