@@ -102,7 +102,7 @@ export class CatalogBuilder {
     this.content.retain(sources);
   }
 
-  /** The sketches' filled chunks to the spool (see SketchArena.spill); throws if it cannot be written. */
+  /** The sketches' filled chunks to the spool (see SketchArena.spillFilled); throws if it cannot be written. */
   spillSketches(): void {
     this.sketches.spillFilled();
   }

@@ -71,7 +71,7 @@ class SketchChunk implements SharedWords {
  * where its sketch is in it (dedupe/sketch-ref.ts).
  *
  * Sketches are read only when near-duplicates are looked for among the drafts a change touches,
- * and when learned boilerplate changes: after each export (`spill`), the chunks filled so far go
+ * and when learned boilerplate changes: after each run (`spillFilled`), the chunks filled so far go
  * to a spool file, the page cache's to keep rather than the process's (~50 MB of RSS at 100,000
  * articles). A chunk lives as long as any of its sketches, in memory or in the spool; once the
  * spool's dead chunks outweigh its live ones (and take 64 MB), it is rewritten with only those.
@@ -119,8 +119,8 @@ export class SketchArena {
 
   /**
    * Moves the filled chunks to the spool (the one being filled stays), and rewrites the spool
-   * when most of it is dead (and at least `slackBytes` are). Throws if the spool cannot be opened or written: the chunks that
-   * were not moved stay in memory, and the next call tries again.
+   * when most of it is dead (and at least `slackBytes` are). Throws if the spool cannot be opened
+   * or written: the chunks not moved stay in memory, and the next call tries again.
    */
   spillFilled(): void {
     if (!this.spill || this.filled.length === 0) return;
