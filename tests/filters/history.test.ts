@@ -135,11 +135,13 @@ describe('caching and self links', () => {
     expect(caseDefault.filterKey).toBe(query('filterout_title=y1&filter=x1').filterKey);
   });
 
-  it('the W3C engine finds the self link of a filtered feed where it was fetched', async () => {
-    if (!existsSync(JUDGE)) return;
+  it('the W3C engine finds the self link of a filtered feed where it was fetched', async (ctx) => {
+    if (!existsSync(JUDGE)) return ctx.skip();
     const url = `${base}/atom.xml?${q1}&utm_source=judge`; // as a reader's link may carry
     // The judge fetches from this process's server: run it without blocking the event loop.
     const out = await judge(url);
+    // The judge is there but its W3C engine is not set up yet (judge/setup not run): nothing to ask.
+    if (/^WARN\s+w3c\s.*not found/m.test(out)) return ctx.skip();
     expect(out, url).not.toMatch(/SelfDoesntMatchLocation/);
     expect(out, url).toMatch(/^PASS\s+w3c/m);
   }, 60_000);
