@@ -27,6 +27,8 @@ export function servePipeline(
   service: ServeRunHooks,
   clock?: () => Date,
 ): Pipeline {
+  // Every run tries the spool again: an unwritable TMPDIR is said once, not at every change.
+  let spillError: string | undefined;
   return new Pipeline({
     settings: config,
     parser: pool,
@@ -67,11 +69,14 @@ export function servePipeline(
       },
       siteMade: (site, before) => service.siteMade(site, before),
       exportWarning: (warning) => logger.warn('export_warning', { warning }),
-      sketchesNotSpilled: (error) =>
+      sketchesNotSpilled: (error) => {
+        if (error.message === spillError) return;
+        spillError = error.message;
         logger.warn('sketches_not_spilled', {
           error: error.message,
-          note: 'the near-duplicate sketches stay in memory; the next scan tries again',
-        }),
+          note: 'the near-duplicate sketches stay in memory (set TMPDIR to a writable directory); each scan tries again',
+        });
+      },
       stateNotSaved: (error) =>
         logger.warn('state_not_saved', {
           file: STATE_FILE,
