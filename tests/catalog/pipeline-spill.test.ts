@@ -27,6 +27,7 @@ beforeAll(async () => {
     maxFileBytes: 1 << 20,
     baseUrl: BASE_URL,
     siteTitle: SITE_TITLE,
+    limit: 50,
   };
 });
 afterAll(() => temp.remove());
