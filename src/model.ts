@@ -46,7 +46,13 @@ export interface Draft {
   readonly tags: readonly string[];
   readonly image?: string;
   readonly contentHtml: string;
-  readonly summary: string;
+  /**
+   * The summary, or with `summaryAt` the words shared with other summaries that it is in: a parse
+   * gives a string, the catalog keeps it in shared words (read it through catalog/summary-ref.ts's
+   * `summaryOf`).
+   */
+  readonly summary: string | SharedWords;
+  readonly summaryAt?: number;
   /** sha256 hex of the normalized plain text of the body: the dedupe key. */
   readonly contentHash: string;
   /**
@@ -62,7 +68,7 @@ export interface Draft {
 }
 
 /**
- * Words that many drafts' sketches share (catalog/sketch-arena.ts), in memory or in a spool file:
+ * Words that many drafts' sketches or summaries share (catalog/word-arena.ts), in memory or in a spool file:
  * `words` gives `length` of them from `offset`, a view while they are in memory, else a copy.
  */
 export interface SharedWords {
@@ -97,8 +103,12 @@ export interface Article {
   readonly categories: readonly string[];
   readonly tags: readonly string[];
   readonly image?: string;
-  /** The body is not here: it lives in Catalog.content, by contentHash (see ingest/content.ts). */
-  readonly summary: string;
+  /**
+   * The body is not here: it lives in Catalog.content, by contentHash (see ingest/content.ts). The
+   * summary is its draft's, read through `summaryOf` (catalog/summary-ref.ts).
+   */
+  readonly summary: string | SharedWords;
+  readonly summaryAt?: number;
   /** Relative paths of every file that produced this article, sorted. */
   readonly sources: readonly string[];
   /** The source whose body (and title, date) the article shows: the dedupe winner. */
@@ -156,10 +166,12 @@ export interface ContentSource {
   /** The sanitized HTML of a source file's body, if it is in memory. */
   get(source: string): string | undefined;
   /** An article's sanitized HTML, reading its body's source file again if needed. */
-  require(article: Pick<Article, 'bodySource' | 'contentHash' | 'summary'>): Promise<string>;
+  require(
+    article: Pick<Article, 'bodySource' | 'contentHash' | 'summary' | 'summaryAt'>,
+  ): Promise<string>;
   /** Brings many articles' bodies into memory at once. */
   requireMany(
-    articles: ReadonlyArray<Pick<Article, 'bodySource' | 'contentHash' | 'summary'>>,
+    articles: ReadonlyArray<Pick<Article, 'bodySource' | 'contentHash' | 'summary' | 'summaryAt'>>,
   ): Promise<void>;
 }
 

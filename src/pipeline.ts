@@ -8,7 +8,7 @@ import {
   type CatalogScanOptions,
 } from './catalog/catalog-scanner.js';
 import type { Parser } from './catalog/draft-file.js';
-import type { SketchSpill } from './catalog/sketch-arena.js';
+import type { WordSpill } from './catalog/word-arena.js';
 import { emptyMemory } from './catalog/memory.js';
 import {
   loadCatalogSnapshot,
@@ -65,7 +65,7 @@ export interface PipelineHooks {
   /** Given, a state file that cannot be saved is told here and the run goes on (serve); absent, the run fails. */
   stateNotSaved?(error: Error): void;
   /** The near-duplicate sketches could not go to their spool: they stay in memory, and the next run tries again. */
-  sketchesNotSpilled?(error: Error): void;
+  wordsNotSpilled?(error: Error): void;
 }
 
 export interface PipelineOptions {
@@ -81,7 +81,7 @@ export interface PipelineOptions {
    * Where the near-duplicate sketches go after each built run (workers/spool.ts for
    * serve, a process that lives with its catalog); without it they stay in memory.
    */
-  readonly sketchSpill?: SketchSpill;
+  readonly wordSpill?: WordSpill;
 }
 
 export type Run =
@@ -170,9 +170,9 @@ export class Pipeline {
       exported = done.exported;
     }
     try {
-      scanner.spillSketches();
+      scanner.spillWords();
     } catch (error) {
-      hooks.sketchesNotSpilled?.(error as Error);
+      hooks.wordsNotSpilled?.(error as Error);
     }
     return { outcome: 'built', site, stats, before, exported };
   }
@@ -196,7 +196,7 @@ export class Pipeline {
       memory = state.memory;
     }
     this.resolveRestored(new Map()); // without a state file: nothing (a second call does nothing)
-    this.scanner = new CatalogScanner(settings, memory, parser, this.options.sketchSpill);
+    this.scanner = new CatalogScanner(settings, memory, parser, this.options.wordSpill);
     if (target?.state) {
       const snapshot = await loadCatalogSnapshot(target.outDir, settings);
       if (snapshot.ignored) hooks.snapshotIgnored?.(snapshot.ignored);

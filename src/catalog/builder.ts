@@ -1,4 +1,4 @@
-import type { Catalog, Draft, Rejection } from '../model.js';
+import type { Catalog, Draft, Rejection, SharedWords } from '../model.js';
 import { sketchOf } from '../dedupe/sketch-ref.js';
 import type { Scan } from '../scan/scanner.js';
 import { CatalogIndex } from './catalog-index.js';
@@ -8,7 +8,8 @@ import { ContentStore, type RemoteBodies } from './content.js';
 import { emptyMemory, rememberCatalog, rememberDelta, type Memory } from './memory.js';
 import { diffFiles } from './scan-delta.js';
 import { SharedNames } from './shared-names.js';
-import { SketchArena, type SketchSpill } from './sketch-arena.js';
+import { summaryWords, type SummaryRef } from './summary-ref.js';
+import { WordArena, type WordSpill } from './word-arena.js';
 
 export interface CatalogBuilderOptions {
   /** Merge near-duplicates whose estimated similarity reaches this (0: exact copies only). */
@@ -19,8 +20,11 @@ export interface CatalogBuilderOptions {
   readonly reload?: (source: string) => Promise<Draft | Rejection | undefined>;
   /** Bodies the parse workers hold. */
   readonly remote?: RemoteBodies;
-  /** Where the sketches' filled chunks go on `spillSketches` (without it they stay in memory). */
-  readonly sketchSpill?: SketchSpill;
+  /**
+   * Where the sketches' and the summaries' filled chunks go on `spillWords`. Without it the sketches
+   * stay in memory, and the summaries stay strings.
+   */
+  readonly wordSpill?: WordSpill;
 }
 
 /**
@@ -39,14 +43,17 @@ export class CatalogBuilder {
   readonly content: ContentStore;
   private readonly memo: MergeMemo = new WeakMap();
   private readonly names = new SharedNames();
-  private readonly sketches: SketchArena;
+  private readonly sketches: WordArena;
+  /** Only where chunks can be spilled: in memory, words take what the strings did. */
+  private readonly summaries: WordArena | undefined;
   private last: Catalog | undefined;
   private ledger: Ledger | undefined;
 
   constructor(private readonly options: CatalogBuilderOptions) {
     this.memory = options.memory ?? emptyMemory();
     this.content = new ContentStore(options.reload, options.remote);
-    this.sketches = new SketchArena(options.sketchSpill);
+    this.sketches = new WordArena(options.wordSpill);
+    this.summaries = options.wordSpill && new WordArena(options.wordSpill);
   }
 
   /**
@@ -62,6 +69,7 @@ export class CatalogBuilder {
     const { names } = this;
     const sketch = sketchOf(result);
     const kept = sketch && this.sketches.keep(sketch, result.contentHash);
+    const summary = this.keepSummary(result);
     // Every field written out, the optional ones too (undefined where absent): an object literal
     // keeps all its fields in the object itself, where a spread of fourteen moved most of them to
     // a second, out-of-object array (~0.1 KB per draft).
@@ -76,7 +84,8 @@ export class CatalogBuilder {
       tags: names.list(result.tags),
       image: result.image,
       contentHtml: '',
-      summary: result.summary,
+      summary: summary.summary,
+      summaryAt: summary.summaryAt,
       contentHash: result.contentHash,
       sketch: kept?.sketch,
       sketchAt: kept?.sketchAt,
@@ -84,9 +93,21 @@ export class CatalogBuilder {
     };
   }
 
+  /** The summary in the arena of summaries, if there is one; one too long for a shared place stays a string. */
+  private keepSummary(result: Draft): SummaryRef {
+    const { summary } = result;
+    if (typeof summary !== 'string' || !this.summaries) return result;
+    const words = summaryWords(summary);
+    const kept = words && this.summaries.keep(words, result.contentHash);
+    return kept?.sketchAt === undefined
+      ? { summary }
+      : { summary: kept.sketch as SharedWords, summaryAt: kept.sketchAt };
+  }
+
   /** The Catalog of a scan: the last one itself if nothing changed (so everything downstream can tell at a glance). */
   async build(scan: Scan): Promise<Catalog> {
     this.sketches.forgetCopies();
+    this.summaries?.forgetCopies();
     if (scan.unchanged && this.last) return this.last;
     const ledger = this.ledger;
     const catalog = ledger?.current ? await this.update(ledger, scan) : await this.rebuild(scan);
@@ -102,9 +123,19 @@ export class CatalogBuilder {
     this.content.retain(sources);
   }
 
-  /** The sketches' filled chunks to the spool (see SketchArena.spillFilled); throws if it cannot be written. */
-  spillSketches(): void {
-    this.sketches.spillFilled();
+  /**
+   * The sketches' and the summaries' filled chunks to their spools (see WordArena.spillFilled);
+   * throws if either cannot be written, having tried both.
+   */
+  spillWords(): void {
+    let failure: unknown;
+    for (const arena of [this.sketches, this.summaries])
+      try {
+        arena?.spillFilled();
+      } catch (error) {
+        failure ??= error;
+      }
+    if (failure !== undefined) throw failure;
   }
 
   private async rebuild(scan: Scan): Promise<Catalog> {

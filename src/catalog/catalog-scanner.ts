@@ -10,7 +10,7 @@ import {
   type Reparse,
 } from './draft-file.js';
 import { emptyMemory, type Memory } from './memory.js';
-import type { SketchSpill } from './sketch-arena.js';
+import type { WordSpill } from './word-arena.js';
 
 export interface CatalogScanOptions extends ScanOptions {
   readonly maxFileBytes: number;
@@ -36,7 +36,7 @@ export class CatalogScanner {
     options: CatalogScanOptions,
     memory: Memory = emptyMemory(),
     parser: Parser = { parseBatch: parseOnThisThread, reparseBatch: reparseOnThisThread },
-    sketchSpill?: SketchSpill,
+    wordSpill?: WordSpill,
   ) {
     const nearDupThreshold = options.nearDupThreshold ?? DEFAULT_NEAR_DUP_THRESHOLD;
     const parseOne = parser.parseOne ? parser.parseOne.bind(parser) : parseFile;
@@ -48,7 +48,7 @@ export class CatalogScanner {
       const file = this.scanner.fileAt(source);
       return file && parseOne(file, options.maxFileBytes);
     };
-    this.builder = new CatalogBuilder({ nearDupThreshold, memory, reload, remote, sketchSpill });
+    this.builder = new CatalogBuilder({ nearDupThreshold, memory, reload, remote, wordSpill });
     // Bodies go to the content store as they arrive; the scanner caches the rest of each draft.
     const parseOptions = { sketch: nearDupThreshold > 0 };
     this.scanner = new Scanner(options, async (files, known) => {
@@ -135,7 +135,7 @@ export class CatalogScanner {
   }
 
   /** The near-duplicate sketches kept so far to the spool; throws if it cannot be written. */
-  spillSketches(): void {
-    this.builder.spillSketches();
+  spillWords(): void {
+    this.builder.spillWords();
   }
 }

@@ -69,6 +69,7 @@ export function mergeCopies(copies: readonly DatedDraft[], guid: string): Articl
     tags: union(ordered.map((c) => c.draft.tags)),
     image: first('image'),
     summary: winner.draft.summary,
+    summaryAt: winner.draft.summaryAt,
     sources: ordered.map((c) => c.draft.source).sort(compareStrings),
     bodySource: winner.draft.source,
     contentHash: winner.draft.contentHash,

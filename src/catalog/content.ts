@@ -1,5 +1,6 @@
 import type { Article, ContentSource, Draft, Rejection } from '../model.js';
 import { escapeHtml } from '../parse/text.js';
+import { summaryOf } from './summary-ref.js';
 
 export type Reload = (source: string) => Promise<Draft | Rejection | undefined>;
 
@@ -9,7 +10,7 @@ export interface RemoteBodies {
   bodies(sources: readonly string[]): Promise<Map<string, string>>;
 }
 
-type Needs = Pick<Article, 'bodySource' | 'contentHash' | 'summary'>;
+type Needs = Pick<Article, 'bodySource' | 'contentHash' | 'summary' | 'summaryAt'>;
 
 export class ContentStore implements ContentSource {
   private readonly html = new Map<string, string>();
@@ -54,7 +55,7 @@ export class ContentStore implements ContentSource {
    */
   async require(article: Needs): Promise<string> {
     // The file changed or vanished since the scan; the rescan that follows will catch up.
-    return (await this.find(article)) ?? `<p>${escapeHtml(article.summary)}</p>`;
+    return (await this.find(article)) ?? `<p>${escapeHtml(summaryOf(article))}</p>`;
   }
 
   /** The article's body as its scan parsed it, or undefined if its file no longer has it. */

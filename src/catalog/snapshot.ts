@@ -1,4 +1,5 @@
 import { sketchOf } from '../dedupe/sketch-ref.js';
+import { summaryOf } from './summary-ref.js';
 import type { Draft, Rejection } from '../model.js';
 import { RACY, type CachedResult, type FileResult } from '../scan/scanner.js';
 
@@ -64,10 +65,20 @@ export function decodeEntry(value: unknown): CachedResult | undefined {
 
 function encodeResult(result: FileResult): unknown {
   if ('reason' in result) return { file: result.file, reason: result.reason };
-  const { contentHtml: _body, date, updated, sketch: _words, sketchAt: _at, ...rest } = result;
+  const {
+    contentHtml: _body,
+    date,
+    updated,
+    sketch: _words,
+    sketchAt: _at,
+    summaryAt: _summaryAt,
+    ...rest
+  } = result;
   const sketch = sketchOf(result);
   return {
     ...rest,
+    // Where the spread put it (the bytes of the format): the text, not the words it is kept in.
+    summary: summaryOf(result),
     ...(date !== undefined ? { date } : {}),
     ...(updated !== undefined ? { updated } : {}),
     ...(sketch

@@ -1,4 +1,5 @@
 import type { Catalog, MergeNote } from '../model.js';
+import { summaryOf } from '../catalog/summary-ref.js';
 
 /** The `scan --json` contract: every file seen appears once, in one article's sources or in rejected. */
 export function scanReport(catalog: Catalog) {
@@ -15,7 +16,7 @@ export function scanReport(catalog: Catalog) {
       tags: a.tags,
       link: a.link ?? null,
       image: a.image ?? null,
-      summary: a.summary,
+      summary: summaryOf(a),
       sources: a.sources,
       /** The source that gives title and body, and why every other source was merged into it. */
       primary: a.bodySource,

@@ -2,7 +2,7 @@ import type { SharedWords } from '../model.js';
 
 /**
  * Where a draft's sketch is: `sketch` alone is the sketch; with `sketchAt`, `sketch` is a chunk of
- * words shared with other drafts' sketches (catalog/sketch-arena.ts) and `sketchAt` says where in
+ * words shared with other drafts' sketches (catalog/word-arena.ts) and `sketchAt` says where in
  * it, offset × 2^13 + length, a small integer in the draft itself. A view per sketch would be an
  * object of ~90 bytes on the heap per file; one is made here only while a caller reads it.
  */
@@ -27,5 +27,15 @@ export function sketchOf(draft: SketchRef): Uint32Array | undefined {
   const { sketch, sketchAt } = draft;
   if (sketch === undefined || sketch instanceof Uint32Array) return sketch;
   if (sketchAt === undefined) throw new TypeError('shared sketch words without their place');
-  return sketch.words(Math.floor(sketchAt / LENGTH_SPAN), sketchAt % LENGTH_SPAN);
+  return sharedWords(sketch, sketchAt);
+}
+
+/** The offset and length that `sharedAt` made `at` of. */
+export function sharedPlace(at: number): [offset: number, length: number] {
+  return [Math.floor(at / LENGTH_SPAN), at % LENGTH_SPAN];
+}
+
+/** The words at `at` (as `sharedAt` gave it) in shared words. */
+export function sharedWords(words: SharedWords, at: number): Uint32Array {
+  return words.words(...sharedPlace(at));
 }

@@ -34,7 +34,7 @@ export function servePipeline(
     parser: pool,
     clock,
     // The sketches are read only where a change looks for near-duplicates: the page cache keeps them.
-    sketchSpill: { open: () => Spool.open() },
+    wordSpill: { open: () => Spool.open() },
     // Workers hold the bodies of what they parsed until their pages are written; releasing them
     // afterwards hands their heaps back after a big scan (one warm worker stays for rescans).
     export: {
@@ -69,12 +69,12 @@ export function servePipeline(
       },
       siteMade: (site, before) => service.siteMade(site, before),
       exportWarning: (warning) => logger.warn('export_warning', { warning }),
-      sketchesNotSpilled: (error) => {
+      wordsNotSpilled: (error) => {
         if (error.message === spillError) return;
         spillError = error.message;
-        logger.warn('sketches_not_spilled', {
+        logger.warn('words_not_spilled', {
           error: error.message,
-          note: 'the near-duplicate sketches stay in memory (set TMPDIR to a writable directory); each scan tries again',
+          note: 'the near-duplicate sketches and the summaries stay in memory (set TMPDIR to a writable directory); each scan tries again',
         });
       },
       stateNotSaved: (error) =>

@@ -2,6 +2,7 @@ import type { Article } from '../model.js';
 import { escapeHtml, stripXmlIllegal } from '../parse/text.js';
 import type { Urls } from './urls.js';
 import { paths, type FeedFormat } from './urls.js';
+import { summaryOf } from '../catalog/summary-ref.js';
 
 /** One feed, format-independent: what RSS, Atom and JSON Feed are each rendered from. */
 export interface FeedSpec {
@@ -67,7 +68,7 @@ function feedBody(article: Article, contentHtml: string, urls: Urls): string {
   if (contentHtml.length <= FEED_BODY_LIMIT) return contentHtml;
   const page = escapeHtml(urls.absolute(paths.article(article.id)));
   const size = Math.round(contentHtml.length / 1024).toLocaleString('en');
-  return `<p>${escapeHtml(article.summary)}</p>\n<p><a href="${page}">Read the whole article (${size} KB) on its page.</a></p>`;
+  return `<p>${escapeHtml(summaryOf(article))}</p>\n<p><a href="${page}">Read the whole article (${size} KB) on its page.</a></p>`;
 }
 
 /** An item's text fields with everything XML 1.0 forbids removed: hostile input never breaks a feed. */
@@ -91,7 +92,7 @@ export function toFeedItem(
       return { name: clean(name), slug, url: urls.category(slug) };
     }),
     image: article.image,
-    summary: clean(article.summary),
+    summary: clean(summaryOf(article)),
     contentHtml: clean(feedBody(article, contentHtml, urls)),
   };
 }

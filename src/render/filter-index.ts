@@ -1,3 +1,4 @@
+import { summaryOf } from '../catalog/summary-ref.js';
 import type { Article } from '../model.js';
 import type { FeedQuery, Field, Pattern } from './filters.js';
 
@@ -34,6 +35,11 @@ class Haystack {
   constructor(size: number) {
     this.start = new Int32Array(size);
     this.end = new Int32Array(size);
+  }
+
+  /** Article i's text (valid once its chunk is closed): a slice of the chunk, not a copy. */
+  text(i: number): string {
+    return this.chunks[i >> CHUNK_SHIFT]!.slice(this.start[i], this.end[i]);
   }
 
   add(i: number, text: string): void {
@@ -75,16 +81,16 @@ class FieldText {
 
 /**
  * The fields filters look at over every article of a catalog (a position per article): the texts
- * for regular expressions, haystacks for substring tests, dates in a typed array.
+ * for regular expressions (a summary as a slice of its haystack: the catalog keeps summaries out
+ * of the heap, catalog/summary-ref.ts), haystacks for substring tests, dates in a typed array.
  */
 export class FilterIndex {
   private readonly position = Array.from(
     { length: POSITION_SHARDS },
     () => new Map<string, number>(),
   );
-  readonly texts: Record<TextField, Array<string | readonly string[]>> = {
+  readonly texts: Record<Exclude<TextField, 'description'>, Array<string | readonly string[]>> = {
     title: [],
-    description: [],
     author: [],
     category: [],
   };
@@ -134,11 +140,10 @@ export class FilterIndex {
     this.ids.push(a.id);
     const author = a.author ?? '';
     this.texts.title.push(a.title);
-    this.texts.description.push(a.summary);
     this.texts.author.push(author);
     this.texts.category.push(a.categories);
     this.haystacks.title.add(i, a.title);
-    this.haystacks.description.add(i, a.summary);
+    this.haystacks.description.add(i, summaryOf(a));
     this.haystacks.author.add(i, author);
     this.haystacks.category.add(i, a.categories.join(SEPARATOR));
     this.times[i] = a.date;
@@ -205,6 +210,10 @@ function fieldTest(index: FilterIndex, pattern: Pattern, ignoreCase: boolean): T
     if (field === 'category') {
       const categories = index.texts.category as Array<readonly string[]>;
       return (i) => categories[i]!.some(has);
+    }
+    if (field === 'description') {
+      const description = index.haystacks.description.plain;
+      return (i) => has(description.text(i));
     }
     const texts = index.texts[field] as string[];
     // An article without an author matches no author pattern ('' stands for none).

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../model.js';
+import { summaryOf } from '../catalog/summary-ref.js';
 
 /** Bump when templates change, so exports and restored validators are not reused across versions. */
 export const RENDERER_VERSION = 5;
@@ -62,7 +63,7 @@ function fingerprint(article: Article, slugs: ReadonlyMap<string, string>): stri
         article.modified,
         article.author,
         article.image,
-        article.summary,
+        summaryOf(article),
         article.categories.map((c) => [c, slugs.get(c)]),
         article.tags,
         article.sources,

@@ -1,4 +1,5 @@
 import type { Article } from '../model.js';
+import { summaryOf } from '../catalog/summary-ref.js';
 
 const SCRIPTS: Array<[RegExp, string]> = [
   [/[\u3040-\u30ff]/u, 'ja'],
@@ -13,7 +14,7 @@ const SCRIPTS: Array<[RegExp, string]> = [
 export function detectLanguage(articles: readonly Article[]): string {
   const votes = new Map<string, number>();
   for (const article of articles.slice(0, 500)) {
-    const sample = `${article.title} ${article.summary.slice(0, 80)}`;
+    const sample = `${article.title} ${summaryOf(article).slice(0, 80)}`;
     const lang = SCRIPTS.find(([re]) => re.test(sample))?.[1] ?? 'en';
     votes.set(lang, (votes.get(lang) ?? 0) + 1);
   }

@@ -1,3 +1,4 @@
+import { eachSummary } from '../catalog/summary-ref.js';
 import type { Article } from '../model.js';
 
 /** Most words in one query, and most results listed: a search costs one pass over the catalog. */
@@ -19,7 +20,9 @@ export function normalizeQuery(q: string): string {
 
 /**
  * Articles (newest first) whose title or summary contains every word of the query, ignoring case:
- * plain substring tests, so no input can make a search slow beyond one pass over the catalog.
+ * plain substring tests, so no input can make a search slow beyond one pass over the catalog. The
+ * summaries are read in the order they are kept (catalog/summary-ref.ts), the results kept in the
+ * catalog's.
  */
 export function searchArticles(
   articles: readonly Article[],
@@ -30,13 +33,16 @@ export function searchArticles(
   const results: Article[] = [];
   let total = 0;
   if (terms.length === 0) return { results, total };
-  for (const article of articles) {
-    const title = article.title.toLowerCase();
-    const summary = article.summary.toLowerCase();
-    if (terms.every((t) => title.includes(t) || summary.includes(t))) {
-      total++;
-      if (results.length < max) results.push(article);
-    }
+  const found = new Uint8Array(articles.length);
+  eachSummary(articles, (i, summary) => {
+    const title = articles[i]!.title.toLowerCase();
+    const lower = summary.toLowerCase();
+    if (terms.every((t) => title.includes(t) || lower.includes(t))) found[i] = 1;
+  });
+  for (let i = 0; i < articles.length; i++) {
+    if (found[i] === 0) continue;
+    total++;
+    if (results.length < max) results.push(articles[i]!);
   }
   return { results, total };
 }

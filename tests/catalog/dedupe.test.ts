@@ -17,6 +17,7 @@ import {
   parseFixture,
   scanDir,
 } from '../support/seeds.js';
+import { summaryOf } from '../../src/catalog/summary-ref.js';
 
 const COPIES = ['dup-hexo.md', 'dup-jekyll.md', 'dup-rewrapped.md'] as const;
 const JEKYLL_HTML =
@@ -65,7 +66,7 @@ describe('a scan of the fixtures merges the copies', () => {
     expect(a.title).toBe('湘潭：中小企业数字化诊断全覆盖');
     expect(new Date(a.date).toISOString()).toBe('2022-03-01T01:00:00.000Z');
     expect(catalog.content.get(a.bodySource)).toBe(JEKYLL_HTML);
-    expect(a.summary).toBe(
+    expect(summaryOf(a)).toBe(
       '湘潭市推动中小企业“上云用数赋智”，今年已有1200家企业完成数字化诊断。 湘潭经开区建成工业互联网平台，接入设备超过3万台。',
     );
     // A later-dated copy is a re-crawl, not an edit: updated stays the winner's own.

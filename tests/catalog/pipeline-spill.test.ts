@@ -1,12 +1,13 @@
 /**
- * The pipeline spills the near-duplicate sketches after each built run (serve's, through
- * `sketchSpill`): a spool that cannot be opened is told to the hook, the run still serves, and
+ * The pipeline spills the near-duplicate sketches and the summaries after each built run (serve's, through
+ * `wordSpill`): a spool that cannot be opened is told to the hook, the run still serves, and
  * the next run tries again; near-duplicates then still merge against spilled sketches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { WordSpool } from '../../src/catalog/sketch-arena.js';
+import { summaryOf } from '../../src/catalog/summary-ref.js';
+import type { WordSpool } from '../../src/catalog/word-arena.js';
 import { Pipeline, type PipelineSettings } from '../../src/pipeline.js';
 import { Spool } from '../../src/workers/spool.js';
 import { articleText } from '../support/small-corpus.js';
@@ -32,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => temp.remove());
 
-describe('a pipeline with a sketch spool', () => {
+describe('a pipeline with spools for sketches and summaries', () => {
   it('tells a spool it cannot open, serves anyway, and spills at the next run', async () => {
     const failures: string[] = [];
     const opened: Spool[] = [];
@@ -40,7 +41,7 @@ describe('a pipeline with a sketch spool', () => {
     let reads = 0;
     const pipeline = new Pipeline({
       settings,
-      sketchSpill: {
+      wordSpill: {
         open: (): WordSpool => {
           if (refuse) throw new Error('EACCES: permission denied, mkdtemp');
           const spool = Spool.open();
@@ -57,7 +58,7 @@ describe('a pipeline with a sketch spool', () => {
         // A sketch is 67 words here: the 40 articles fill one chunk of 2,048 and start another.
         chunkWords: 2048,
       },
-      hooks: { sketchesNotSpilled: (error) => failures.push(error.message) },
+      hooks: { wordsNotSpilled: (error) => failures.push(error.message) },
     });
     try {
       const first = await pipeline.run();
@@ -70,7 +71,7 @@ describe('a pipeline with a sketch spool', () => {
       refuse = false;
       await writeFile(path.join(temp.dir, '100.md'), articleText(100));
       expect((await pipeline.run({ paths: ['100.md'] })).outcome).toBe('built');
-      expect(opened).toHaveLength(1);
+      expect(opened).toHaveLength(2); // the sketches' spool and the summaries'
       expect(failures).toHaveLength(1);
 
       // A near-copy of article 7 (a sentence more) must merge with it, whose sketch the
@@ -83,6 +84,17 @@ describe('a pipeline with a sketch spool', () => {
       expect(merged?.sources).toEqual(['007.md', 'copy-of-7.md']);
       expect(third.site.catalog.nearDuplicates).toBe(1);
       expect(reads).toBeGreaterThan(0);
+
+      // Every summary, spilled or not, reads back as a pipeline that keeps all in memory has it.
+      const cold = await new Pipeline({ settings }).run();
+      if (cold.outcome !== 'built') throw new Error(cold.outcome);
+      const shared = third.site.catalog.articles.filter((a) => typeof a.summary !== 'string');
+      expect(shared).toHaveLength(third.site.catalog.articles.length);
+      const readsBefore = reads;
+      expect(new Map(third.site.catalog.articles.map((a) => [a.guid, summaryOf(a)]))).toEqual(
+        new Map(cold.site.catalog.articles.map((a) => [a.guid, summaryOf(a)])),
+      );
+      expect(reads).toBeGreaterThan(readsBefore);
     } finally {
       for (const spool of opened) spool.close();
     }

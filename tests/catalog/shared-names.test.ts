@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogBuilder } from '../../src/catalog/builder.js';
 import { mergeCopies } from '../../src/catalog/catalog.js';
-import { SketchArena } from '../../src/catalog/sketch-arena.js';
+import { WordArena } from '../../src/catalog/word-arena.js';
 import { MAX_SHARED_LENGTH, sketchOf } from '../../src/dedupe/sketch-ref.js';
 import type { Draft } from '../../src/model.js';
 
@@ -45,7 +45,8 @@ describe('the drafts a builder keeps', () => {
       [kb, b],
       [kc, c],
     ] as const) {
-      expect(kept).toEqual({ ...parsed, contentHtml: '' });
+      // Without a spool the summary stays the string it was (summary-ref.test.ts: with one).
+      expect(kept).toEqual({ ...parsed, contentHtml: '', summaryAt: undefined });
       expect(builder.content.get(parsed.source)).toBe(parsed.contentHtml);
     }
     expect(kc.author).toBeUndefined();
@@ -99,7 +100,7 @@ describe('the sketches a builder keeps', () => {
   });
 
   it('forget the batch’s content hashes when told (the builder does at each build)', () => {
-    const arena = new SketchArena();
+    const arena = new WordArena();
     const first = arena.keep(Uint32Array.from([1, 2, 3]), 'x');
     expect(arena.keep(Uint32Array.from([1, 2, 3]), 'x')).toBe(first);
     arena.forgetCopies();
@@ -107,7 +108,7 @@ describe('the sketches a builder keeps', () => {
   });
 
   it('shares chunks larger than glibc’s mmap threshold (128 KB), so none lives in its arena', () => {
-    const arena = new SketchArena();
+    const arena = new WordArena();
     const kept = arena.keep(Uint32Array.from([1, 2, 3]));
     expect(sketchOf(kept)!.buffer.byteLength).toBeGreaterThan(128 * 1024);
     expect(arena.keep(Uint32Array.from([4, 5])).sketch).toBe(kept.sketch);

@@ -8,6 +8,7 @@ import type { Article } from '../../src/model.js';
 import { FilterIndex, selectIds, selectNow } from '../../src/render/filter-index.js';
 import { parseFeedQuery, type FeedQuery } from '../../src/render/filters.js';
 import { distinctText, seedDir, serveDir } from '../support/articles.js';
+import { summaryOf } from '../../src/catalog/summary-ref.js';
 
 const WORDS = ['Apple', 'banana', 'İstanbul', 'cherry', 'ΣΟΦΙΑ', '数字', '经济', 'date'];
 const N = 9000; // three chunks of the index (4,096 articles each)
@@ -40,11 +41,11 @@ function reference(search: string, positions: readonly number[]): string[] {
       : (text: string) => p.re.test(text);
     switch (p.field) {
       case 'text':
-        return test(a.title) || test(a.summary);
+        return test(a.title) || test(summaryOf(a));
       case 'title':
         return test(a.title);
       case 'description':
-        return test(a.summary);
+        return test(summaryOf(a));
       case 'author':
         return a.author !== undefined && test(a.author);
       case 'category':

@@ -19,6 +19,7 @@ import { scanConfig } from '../support/seeds.js';
 import { expectAllWellFormed, listFiles, makeSite, makeTempDir } from '../support/site.js';
 import { EXPECTED, NORMAL, NORMAL_TITLE, writeHostileSeeds } from './corpus.js';
 import { findExecutable } from './executable.js';
+import { summaryOf } from '../../src/catalog/summary-ref.js';
 
 /**
  * What XML 1.0 forbids (lone surrogates included: the `u` flag sees them). U+FFFD is legal, and
@@ -113,7 +114,7 @@ describe('the rest of the scan is unaffected', () => {
     });
     expect(new Date(normal.date).toISOString()).toBe('2024-03-01T08:00:00.000Z');
     expect(normal.sources).toHaveLength(6);
-    expect(normal.summary).toBe(
+    expect(summaryOf(normal)).toBe(
       'This is the normal article. It has two paragraphs. Nothing hostile lives here, and every copy of it dedupes into it.',
     );
     const page = outputs.get(`/articles/${normal.id}/`)!.text;

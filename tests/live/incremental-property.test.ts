@@ -90,7 +90,7 @@ async function followSteps(tree: SeedTree, plan: readonly (readonly Op[])[]): Pr
   const live = new Pipeline({
     settings,
     clock: () => new Date(now),
-    sketchSpill: { open: openSpool, chunkWords: SPILL_CHUNK_WORDS, slackBytes: 0 },
+    wordSpill: { open: openSpool, chunkWords: SPILL_CHUNK_WORDS, slackBytes: 0 },
   });
   const parser = cachedParser();
   const served = new Set((await built(live)).catalog.articles.map((a) => a.guid));

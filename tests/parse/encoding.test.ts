@@ -15,6 +15,7 @@ import {
   parseFixture,
   scanDir,
 } from '../support/seeds.js';
+import { summaryOf } from '../../src/catalog/summary-ref.js';
 
 const GBK_TITLE = '郴州推进有色金属产业数字化';
 
@@ -174,7 +175,7 @@ describe('a scan of the fixtures', () => {
     for (const a of catalog.articles) {
       for (const text of [
         a.title,
-        a.summary,
+        summaryOf(a),
         catalog.content.get(a.bodySource) ?? '',
         a.author ?? '',
         ...a.categories,

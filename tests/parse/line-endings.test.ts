@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { detectShape, normalizeNewlines, parseSeed } from '../../src/parse/index.js';
 import { expectDraft, fixtureBytes, fixturePath, parseFixture } from '../support/seeds.js';
+import { summaryOf } from '../../src/catalog/summary-ref.js';
 
 const CASES = [
   {
@@ -78,7 +79,7 @@ describe.each(CASES)('$file', (c) => {
   it('keeps the front matter out of the body, and no CR in it', async () => {
     const d = expectDraft(await parseFixture(c.file));
     expect(d.contentHtml).toBe(c.contentHtml);
-    expect(d.summary).not.toMatch(/---|title:|date:|\r|\uFEFF/);
+    expect(summaryOf(d)).not.toMatch(/---|title:|date:|\r|\uFEFF/);
   });
 
   it('gives the same result when parseSeed gets the raw text (BOM and CRs included)', async () => {

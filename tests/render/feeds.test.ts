@@ -22,6 +22,7 @@ import {
   scanCatalog,
   xml,
 } from '../support/site.js';
+import { summaryOf } from '../../src/catalog/summary-ref.js';
 
 const CATEGORY_URL = (slug: string) => `${BASE_URL}/categories/${encodeURIComponent(slug)}/`;
 const QTT_HEADIMG =
@@ -124,7 +125,7 @@ describe('RSS 2.0', () => {
       // description is the plain-text summary, HTML-escaped inside CDATA
       const description = item.children('description').text();
       expect(description.length).toBeGreaterThan(20);
-      expect(description).toContain(article.summary.slice(0, 20));
+      expect(description).toContain(summaryOf(article).slice(0, 20));
       const content = item.children('content\\:encoded').text();
       expect(content).toContain('<p>');
       expect(content).not.toContain('<script');
@@ -255,7 +256,7 @@ describe('Atom 1.0', () => {
       expect(entry.children('updated').text()).toBe(new Date(article.updated).toISOString());
       expect(entry.children('published').text()).toBe(new Date(article.date).toISOString());
       expect(entry.children('summary').attr('type')).toBe('html');
-      expect(entry.children('summary').text()).toContain(article.summary.slice(0, 20));
+      expect(entry.children('summary').text()).toContain(summaryOf(article).slice(0, 20));
       expect(entry.children('content').attr('type')).toBe('html');
       expect(entry.children('content').text()).toContain('<p>');
     }
@@ -356,7 +357,7 @@ describe('JSON Feed 1.1', () => {
       expect(item.id).toBe(article.guid);
       expect(item.url).toBe(expectedLink(article));
       expect(item.content_html).toContain('<p>');
-      expect(item.summary).toBe(article.summary);
+      expect(item.summary).toBe(summaryOf(article));
       expect(item.date_published).toBe(new Date(article.date).toISOString());
       expect(item.date_modified).toBe(new Date(article.updated).toISOString());
       expect(item.tags).toEqual(article.categories);

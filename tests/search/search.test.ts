@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load } from 'cheerio';
 import { SAMPLES, siteFor } from '../support/site.js';
+import { summaryOf } from '../../src/catalog/summary-ref.js';
 
 let built: Awaited<ReturnType<typeof siteFor>>;
 beforeAll(async () => {
@@ -41,7 +42,7 @@ describe('search', () => {
     const found = await results('数字化');
     expect(found.titles).toEqual(
       built.catalog.articles
-        .filter((a) => a.title.includes('数字化') || a.summary.includes('数字化'))
+        .filter((a) => a.title.includes('数字化') || summaryOf(a).includes('数字化'))
         .map((a) => a.title),
     );
     expect(found.titles).toEqual(expect.arrayContaining(expected));
@@ -49,7 +50,7 @@ describe('search', () => {
     expect((await results('湖南 数字化')).titles).toEqual(
       built.catalog.articles
         .filter((a) =>
-          ['湖南', '数字化'].every((w) => a.title.includes(w) || a.summary.includes(w)),
+          ['湖南', '数字化'].every((w) => a.title.includes(w) || summaryOf(a).includes(w)),
         )
         .map((a) => a.title),
     );

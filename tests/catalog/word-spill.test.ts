@@ -1,52 +1,22 @@
 /**
  * The near-duplicate sketches a long-lived process keeps go to a spool file once their chunk is
- * full (catalog/sketch-arena.ts): every kept sketch still reads the same words, a spool that
+ * full (catalog/word-arena.ts): every kept sketch still reads the same words, a spool that
  * fails keeps them in memory, and a spool mostly of dead chunks is rewritten with the live ones.
  */
 import { describe, expect, it } from 'vitest';
-import { SketchArena, type WordSpool } from '../../src/catalog/sketch-arena.js';
+import { WordArena } from '../../src/catalog/word-arena.js';
 import { sketchOf, type SketchRef } from '../../src/dedupe/sketch-ref.js';
 import { collector } from '../../src/workers/heap.js';
 import { Spool } from '../../src/workers/spool.js';
-
-/** A spool in memory that counts what it is asked. */
-class MemorySpool implements WordSpool {
-  bytes = new Uint8Array(0);
-  appends = 0;
-  closed = false;
-  failNext = false;
-
-  append(bytes: Uint8Array): number {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('ENOSPC: no space left on device');
-    }
-    const at = this.bytes.length;
-    const grown = new Uint8Array(at + bytes.length);
-    grown.set(this.bytes);
-    grown.set(bytes, at);
-    this.bytes = grown;
-    this.appends++;
-    return at;
-  }
-
-  view(at: number, length: number): Uint8Array {
-    if (this.closed) throw new Error('spool closed');
-    return this.bytes.subarray(at, at + length);
-  }
-
-  close(): void {
-    this.closed = true;
-  }
-}
+import { MemorySpool } from '../support/memory-spool.js';
 
 const CHUNK_WORDS = 64;
 /** Sketches of 10 words: six fill a chunk of 64, the seventh starts the next. */
 const sketch = (n: number) => Uint32Array.from({ length: 10 }, (_, i) => n * 100 + i);
 const words = (ref: SketchRef) => [...sketchOf(ref)!];
 
-function arenaWith(spools: MemorySpool[], slackBytes = 1 << 20): SketchArena {
-  return new SketchArena({
+function arenaWith(spools: MemorySpool[], slackBytes = 1 << 20): WordArena {
+  return new WordArena({
     open: () => {
       const spool = new MemorySpool();
       spools.push(spool);
@@ -120,7 +90,7 @@ describe('sketches spilled to a spool', () => {
 
   it('keep their words in a real spool file (workers/spool.ts), read back in any order', () => {
     const opened: Spool[] = [];
-    const arena = new SketchArena({
+    const arena = new WordArena({
       open: () => {
         const spool = Spool.open();
         opened.push(spool);
@@ -139,7 +109,7 @@ describe('sketches spilled to a spool', () => {
   });
 
   it('are never spilled without a spool', () => {
-    const arena = new SketchArena();
+    const arena = new WordArena();
     const kept = Array.from({ length: 20 }, (_, n) => arena.keep(sketch(n)));
     arena.spillFilled();
     expect(arena.spoolBytes()).toEqual({ total: 0, live: 0 });

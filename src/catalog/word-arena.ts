@@ -14,7 +14,7 @@ const CHUNK_WORDS = 64 * 1024;
 const SPOOL_SLACK_BYTES = 64 << 20;
 
 /** Where filled chunks go, and in what sizes (smaller in tests, so that a few files fill chunks). */
-export interface SketchSpill {
+export interface WordSpill {
   /** A new spool: an unlinked temporary file (workers/spool.ts), opened at the edge. */
   readonly open: () => WordSpool;
   readonly chunkWords?: number;
@@ -34,7 +34,7 @@ export interface WordSpool {
  * where it is in the spool, read back a sketch at a time. The drafts hold the chunk object, so
  * that a spill or a compaction of the spool moves words without touching them.
  */
-class SketchChunk implements SharedWords {
+class WordChunk implements SharedWords {
   private place: { spool: WordSpool; at: number } | undefined;
 
   constructor(
@@ -65,7 +65,9 @@ class SketchChunk implements SharedWords {
 }
 
 /**
- * Near-duplicate sketches copied side by side into shared chunks. A sketch that comes from a
+ * Words copied side by side into shared chunks: the near-duplicate sketches, and in another
+ * arena the summaries (catalog/summary-ref.ts). What follows says sketches; summaries are kept,
+ * read and spilled the same way, and read by the feeds, the archives and search. A sketch that comes from a
  * parse worker (or a snapshot) has an ArrayBuffer of its own: its JS object, its backing store
  * and the allocator's block cost ~0.3 KB beside ~0.5 KB of data. A draft keeps the chunk and
  * where its sketch is in it (dedupe/sketch-ref.ts).
@@ -81,16 +83,16 @@ class SketchChunk implements SharedWords {
  * (Equal hashes do not always mean equal sketches: the hash ignores where paragraphs break.) Only
  * for a batch: a map of every hash kept for good would cost about what the copies' sketches do.
  */
-export class SketchArena {
-  private chunk: SketchChunk | undefined;
+export class WordArena {
+  private chunk: WordChunk | undefined;
   private data = new Uint32Array(0);
   private used = 0;
   private byHash = new Map<string, SketchRef>();
   /** Filled chunks not yet spilled. */
-  private filled: SketchChunk[] = [];
+  private filled: WordChunk[] = [];
   private spool: WordSpool | undefined;
   /** The chunks in the spool, and how many it holds, dead ones included. */
-  private spooled: WeakRef<SketchChunk>[] = [];
+  private spooled: WeakRef<WordChunk>[] = [];
   private spoolChunks = 0;
 
   private readonly chunkWords: number;
@@ -98,7 +100,7 @@ export class SketchArena {
   private readonly slackBytes: number;
 
   /** Without `spill`, every chunk stays in memory. */
-  constructor(private readonly spill?: SketchSpill) {
+  constructor(private readonly spill?: WordSpill) {
     this.chunkWords = spill?.chunkWords ?? CHUNK_WORDS;
     this.maxKeptWords = Math.min(this.chunkWords / 4, MAX_SHARED_LENGTH);
     this.slackBytes = spill?.slackBytes ?? SPOOL_SLACK_BYTES;
@@ -168,7 +170,7 @@ export class SketchArena {
     if (!this.chunk || this.used + sketch.length > this.data.length) {
       if (this.chunk) this.filled.push(this.chunk);
       this.data = new Uint32Array(this.chunkWords);
-      this.chunk = new SketchChunk(this.data, this.chunkWords);
+      this.chunk = new WordChunk(this.data, this.chunkWords);
       this.used = 0;
     }
     this.data.set(sketch, this.used);
