@@ -28,6 +28,8 @@ export interface PoolOptions {
   readonly faults?: WorkerFaults;
   /** What collects the main heap after a big scan (heap.ts); tests watch it. */
   readonly collectGarbage?: () => void;
+  /** What gives back the young generation after any other scan, once idle (heap.ts); tests watch it. */
+  readonly shrinkYoungGeneration?: () => void;
   /** Where the workers keep the bodies they hold (byte-arena.ts): memory budget, spool directory. */
   readonly held?: HeldSetup;
 }

@@ -17,7 +17,7 @@ import {
   type PoolOptions,
 } from './pool-options.js';
 import { describeEnding, rejectionReason, type Ending } from './endings.js';
-import { collectGarbageSoon } from './heap.js';
+import { collectGarbageSoon, shrinkYoungGenerationSoon } from './heap.js';
 import { afterWorkerEnded, fail, settle, tasksOf, type Job, type Task } from './parse-tasks.js';
 import type { WorkerFaults } from './faults.js';
 import type { HeldSetup, WorkerResponse } from './protocol.js';
@@ -52,6 +52,7 @@ export class ParsePool {
   private readonly memoryMb: number;
   private readonly faults: WorkerFaults | undefined;
   private readonly collectGarbage: () => void;
+  private readonly shrinkYoungGeneration: () => void;
   private readonly held: HeldSetup | undefined;
 
   /**
@@ -75,6 +76,7 @@ export class ParsePool {
     this.memoryMb = options.memoryMb ?? WORKER_MEMORY_MB;
     this.faults = options.faults;
     this.collectGarbage = options.collectGarbage ?? collectGarbageSoon;
+    this.shrinkYoungGeneration = options.shrinkYoungGeneration ?? shrinkYoungGenerationSoon;
     this.held = options.held;
     this.watchdog = new Watchdog(Math.min(1_000, Math.max(20, this.deadline.baseMs / 20)), {
       slots: () => this.slots,
@@ -177,10 +179,11 @@ export class ParsePool {
    * Called when a scan is over (its Site swapped in, its state saved): if it ended a big batch's
    * workers, or was big without them (`bigScan`: a restart's first scan decodes its snapshot, a
    * whole export written again renders every page), the main thread's heap is collected now that
-   * the scan's garbage is dead (heap.ts).
+   * the scan's garbage is dead (heap.ts). After any other scan, only the young generation is
+   * collected once the server idles, so that a scheduled walk does not leave it grown.
    */
   afterScan(bigScan = false): void {
-    if (!this.collectDue && !bigScan) return;
+    if (!this.collectDue && !bigScan) return this.shrinkYoungGeneration();
     this.collectDue = false;
     this.collectGarbage();
   }
