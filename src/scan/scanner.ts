@@ -228,7 +228,10 @@ export class Scanner {
   }
 
   private async walkAll(): Promise<Looked> {
-    const walked = await walkSeeds(this.options.seedsDir, { extensions: this.options.extensions });
+    const walked = await walkSeeds(this.options.seedsDir, {
+      extensions: this.options.extensions,
+      reuse: (path) => this.cache.get(path)?.file,
+    });
     const present = new Set(walked.files.map((f) => f.path));
     return {
       checked: walked.files,

@@ -1,6 +1,7 @@
 /**
  * The scanner keeps one object per file: its cache entry is the file as the last scan listed it,
- * and its stamp is the last walk's SeedFile. (A later walk's SeedFile was listed while the one
+ * and its stamp is the last walk's SeedFile, the very object an earlier walk made while the file
+ * stays the same (walk.ts's `reuse`). (A later walk's SeedFile was listed while the one
  * read stayed as the stamp: two per file from the first rescan on, issue 14.)
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -33,11 +34,22 @@ describe('the scanner after a rescan', () => {
     const again = await scanner.scan();
     expect(again.changed).toBe(1);
     for (const [i, listed] of again.files.slice(0, 2).entries()) {
-      expect(listed.file).not.toBe(firstWalk[i]); // a new walk, new SeedFiles
+      // The same file found again: the walk lists the SeedFile it had, and its own dies young.
+      expect(listed.file).toBe(firstWalk[i]);
       const entry = scanner.entries().get(listed.file.path)!;
       expect(entry.stamp).toBe(listed.file);
       expect(entry).toBe(listed);
       expect(listed.result).toBe(first.files[i]!.result);
     }
+
+    // A file touched (another mtime) is a new SeedFile, listed with the rest walked again.
+    utimesSync(path.join(temp.dir, 'a.md'), new Date('2024-02-01'), new Date('2024-02-01'));
+    writeFileSync(path.join(temp.dir, 'd.md'), '---\ntitle: d\n---\nbody\n');
+    const third = await scanner.scan();
+    const [a, b] = third.files;
+    expect(a!.file).not.toBe(firstWalk[0]);
+    expect(a!.file).toMatchObject({ path: 'a.md', mtimeMs: Date.parse('2024-02-01') });
+    expect(scanner.entries().get('a.md')!.stamp).toBe(a!.file);
+    expect(b!.file).toBe(firstWalk[1]);
   });
 });
