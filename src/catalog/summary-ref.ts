@@ -16,8 +16,9 @@ export interface SummaryRef {
 /** The summary as words, or undefined when it is too long for a shared place (it stays a string). */
 export function summaryWords(summary: string): Uint32Array | undefined {
   const units = summary.length;
-  const words = new Uint32Array(1 + ((units + 1) >> 1));
-  if (words.length > MAX_SHARED_LENGTH) return undefined;
+  const length = 1 + ((units + 1) >> 1);
+  if (length > MAX_SHARED_LENGTH) return undefined;
+  const words = new Uint32Array(length);
   words[0] = units;
   const view = new Uint16Array(words.buffer, 4, units);
   for (let i = 0; i < units; i++) view[i] = summary.charCodeAt(i);
