@@ -64,7 +64,7 @@ export interface PipelineHooks {
   exportWarning?(warning: string): void;
   /** Given, a state file that cannot be saved is told here and the run goes on (serve); absent, the run fails. */
   stateNotSaved?(error: Error): void;
-  /** The near-duplicate sketches could not go to their spool: they stay in memory, and the next run tries again. */
+  /** The sketches or summaries could not go to their spool: they stay in memory, and the next run tries again. */
   wordsNotSpilled?(error: Error): void;
 }
 
@@ -78,8 +78,8 @@ export interface PipelineOptions {
   readonly clock?: () => Date;
   readonly hooks?: PipelineHooks;
   /**
-   * Where the near-duplicate sketches go after each built run (workers/spool.ts for
-   * serve, a process that lives with its catalog); without it they stay in memory.
+   * Where the near-duplicate sketches and the summaries go after each built run (workers/spool.ts
+   * for serve, a process that lives with its catalog); without it they stay in memory.
    */
   readonly wordSpill?: WordSpill;
 }

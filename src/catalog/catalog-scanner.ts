@@ -134,7 +134,7 @@ export class CatalogScanner {
     this.builder.retainContent(sources);
   }
 
-  /** The near-duplicate sketches kept so far to the spool; throws if it cannot be written. */
+  /** The sketches and summaries kept so far to their spools; throws if either cannot be written. */
   spillWords(): void {
     this.builder.spillWords();
   }

@@ -33,7 +33,8 @@ export function servePipeline(
     settings: config,
     parser: pool,
     clock,
-    // The sketches are read only where a change looks for near-duplicates: the page cache keeps them.
+    // Sketches are read only where a change looks for near-duplicates, summaries where a feed, an
+    // archive or a search shows them: the page cache keeps them.
     wordSpill: { open: () => Spool.open() },
     // Workers hold the bodies of what they parsed until their pages are written; releasing them
     // afterwards hands their heaps back after a big scan (one warm worker stays for rescans).
