@@ -23,6 +23,8 @@ export interface Config {
   readonly watch: boolean;
   /** One log line per HTTP request. */
   readonly accessLog: boolean;
+  /** Precompressed .gz and .br siblings of feeds, lists and archive pages in the export. */
+  readonly precompress: boolean;
   readonly siteTitle: string;
   /** Feed language; `undefined` means derived from the articles' script. */
   readonly language?: string;
@@ -195,6 +197,15 @@ export const OPTIONS: readonly Option[] = [
     help: 'log one line per request (serve)',
   },
   {
+    key: 'precompress',
+    flag: 'precompress',
+    env: 'SEEDFEED_PRECOMPRESS',
+    type: 'boolean',
+    // Off by default: static hosts and CDNs compress themselves (docs/deployment.md).
+    default: 'false',
+    help: "write .gz and .br siblings of feeds, lists and archives into the export, for nginx's gzip_static",
+  },
+  {
     key: 'nearDupThreshold',
     flag: 'near-dup-threshold',
     env: 'SEEDFEED_NEAR_DUP_THRESHOLD',
@@ -308,6 +319,9 @@ export function loadConfig(
   const watch = parseBoolean(get('watch')) ?? fail('watch', get('watch'), 'is not true or false');
   const accessLog =
     parseBoolean(get('accessLog')) ?? fail('access-log', get('accessLog'), 'is not true or false');
+  const precompress =
+    parseBoolean(get('precompress')) ??
+    fail('precompress', get('precompress'), 'is not true or false');
   const logLevel = String(get('logLevel'));
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     fail('log-level', logLevel, 'is not one of debug, info, warn, error');
@@ -379,6 +393,7 @@ export function loadConfig(
     cron,
     watch,
     accessLog,
+    precompress,
     siteTitle: cleanLine(str('siteTitle')!) || 'seedfeed',
     language,
     icon,

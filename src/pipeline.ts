@@ -39,6 +39,8 @@ export interface ExportTarget {
   readonly release?: () => Promise<void>;
   /** serve's Cache-Control, for the nginx and static-host files written into the export. */
   readonly deploy?: DeployOptions;
+  /** Write .gz and .br siblings of feeds, lists and archive pages (--precompress). */
+  readonly precompress?: boolean;
 }
 
 /** What a caller hears of during a run, in this order. */
@@ -237,6 +239,7 @@ export class Pipeline {
         previous: this.manifest,
         deploy: target.deploy,
         deployMemo: this.deployMemo,
+        precompress: target.precompress,
       });
       exported = await (target.release ? writing.finally(target.release) : writing);
     } catch (error) {

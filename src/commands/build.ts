@@ -33,6 +33,7 @@ export async function runBuild(
       pageWriter: pool,
       // The Cache-Control serve would send (live/assemble.ts), for the export's nginx and static-host files.
       deploy: { maxAge: Math.min(intervalSeconds(config.cron), 300) },
+      precompress: config.precompress,
     },
     hooks: {
       stateDamaged: (reason) =>

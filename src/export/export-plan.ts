@@ -3,7 +3,7 @@ import type { SiteChange } from '../render/site-change.js';
 import { fileForPath } from '../render/urls.js';
 import type { Manifest } from './manifest.js';
 import { ManifestFiles } from './manifest-files.js';
-import { exportKey } from './precompressed.js';
+import { exportKey, hasSiblings } from './precompressed.js';
 import { Slices } from '../slices.js';
 
 /** Index and OPML last: a reader who follows them finds every feed and page already there. */
@@ -32,7 +32,11 @@ interface PlannedFiles {
  * works out every article's fingerprint (3 s at 100,000 articles), so it gives the event loop a
  * turn every slice.
  */
-export async function planWhole(site: Site, before: Manifest): Promise<ExportPlan> {
+export async function planWhole(
+  site: Site,
+  before: Manifest,
+  precompress: boolean,
+): Promise<ExportPlan> {
   const slices = new Slices();
   const files = new ManifestFiles();
   const changed: string[] = [];
@@ -41,10 +45,10 @@ export async function planWhole(site: Site, before: Manifest): Promise<ExportPla
   const visit = (sitePath: string) => {
     const file = fileForPath(sitePath);
     const siteKey = site.keyOf(sitePath)!;
-    const key = exportKey(siteKey);
+    const article = site.article(sitePath);
+    const key = exportKey(siteKey, hasSiblings(article ? 'article' : 'other', precompress));
     const old = before.files.get(file);
     if (old !== undefined && !files.has(file)) kept++;
-    const article = site.article(sitePath);
     if (article) files.setPage(article.id, siteKey);
     else files.set(file, key);
     (old === key ? maybeUnchanged : changed).push(sitePath);
@@ -69,7 +73,12 @@ export async function planWhole(site: Site, before: Manifest): Promise<ExportPla
  * Only the paths the Site's change names, against the manifest of the export of the Site it was
  * made from. The manifest's table is updated in place, once the export is done.
  */
-export function planFromChange(site: Site, change: SiteChange, before: Manifest): ExportPlan {
+export function planFromChange(
+  site: Site,
+  change: SiteChange,
+  before: Manifest,
+  precompress: boolean,
+): ExportPlan {
   const keys = new Map<string, string>();
   // What apply() writes into the table: article pages by id, the other files by path.
   const pages: [id: string, siteKey: string][] = [];
@@ -80,9 +89,9 @@ export function planFromChange(site: Site, change: SiteChange, before: Manifest)
     const file = fileForPath(sitePath);
     if (keys.has(file)) return;
     const siteKey = site.keyOf(sitePath)!;
-    const key = exportKey(siteKey);
-    keys.set(file, key);
     const article = site.article(sitePath);
+    const key = exportKey(siteKey, hasSiblings(article ? 'article' : 'other', precompress));
+    keys.set(file, key);
     if (article) pages.push([article.id, siteKey]);
     else others.push([file, key]);
     (before.files.get(file) === key ? maybeUnchanged : changed).push(sitePath);

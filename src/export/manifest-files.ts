@@ -1,5 +1,8 @@
 import { exportKey } from './precompressed.js';
 
+/** An article page's export key: it never has siblings (precompressed.ts). */
+const pageKey = (siteKey: string) => exportKey(siteKey, false);
+
 const PAGE = /^articles\/([0-9a-z]+)\/index\.html$/;
 const pageFile = (id: string) => `articles/${id}/index.html`;
 
@@ -8,12 +11,12 @@ const pageFile = (id: string) => `articles/${id}/index.html`;
  * article page, so at 100,000 articles a plain object of them cost ~16 MB (a dictionary's
  * property table, a path string per file, a key of three joined strings per page). An article
  * page written by this process is kept under its article's id (the Article's own string) with
- * the Site's key of it (the export key without its standard suffix, exportKey), and its path and
+ * the Site's key of it (the export key without its suffix, pageKey), and its path and
  * key are made again when asked for. Every other entry — feeds, lists, and pages as read from
  * the file on disk — is kept as it is.
  */
 export class ManifestFiles implements Iterable<[file: string, key: string]> {
-  /** Article id → the Site's key of its page: the file is pageFile(id), its key exportKey(it). */
+  /** Article id → the Site's key of its page: the file is pageFile(id), its key pageKey(it). */
   private readonly pages = new Map<string, string>();
   private readonly others = new Map<string, string>();
 
@@ -31,7 +34,7 @@ export class ManifestFiles implements Iterable<[file: string, key: string]> {
   get(file: string): string | undefined {
     const id = PAGE.exec(file)?.[1];
     const siteKey = id === undefined ? undefined : this.pages.get(id);
-    return siteKey === undefined ? this.others.get(file) : exportKey(siteKey);
+    return siteKey === undefined ? this.others.get(file) : pageKey(siteKey);
   }
 
   has(file: string): boolean {
@@ -45,7 +48,7 @@ export class ManifestFiles implements Iterable<[file: string, key: string]> {
     this.others.set(file, key);
   }
 
-  /** The article `id`'s page, with the key exportKey(siteKey). */
+  /** The article `id`'s page, with the key pageKey(siteKey). */
   setPage(id: string, siteKey: string): void {
     this.pages.set(id, siteKey);
     if (this.others.size) this.others.delete(pageFile(id));
@@ -64,7 +67,7 @@ export class ManifestFiles implements Iterable<[file: string, key: string]> {
 
   *[Symbol.iterator](): IterableIterator<[file: string, key: string]> {
     yield* this.others;
-    for (const [id, siteKey] of this.pages) yield [pageFile(id), exportKey(siteKey)];
+    for (const [id, siteKey] of this.pages) yield [pageFile(id), pageKey(siteKey)];
   }
 
   /** As a plain object (what the snapshot on disk holds). */

@@ -1,3 +1,4 @@
+import { GZIP_LEVEL } from '../render/resource.js';
 import { encodePath } from '../render/urls.js';
 import {
   cacheControl,
@@ -6,6 +7,7 @@ import {
   FEED_CORS_HEADERS,
   FEED_PREFLIGHT_HEADERS,
   HTML_SECURITY_HEADERS,
+  MIN_COMPRESS_BYTES,
   NOT_FOUND_FILE,
   NOT_FOUND_HEADERS,
 } from './response-policy.js';
@@ -92,9 +94,13 @@ export function nginxServerConf(inputs: NginxInputs): string {
     'etag on;',
     // serve answers If-Modified-Since at or after Last-Modified with 304, as RFC 9110 says.
     'if_modified_since before;',
-    // Only the precompressed siblings, as serve sends them; none made on the fly.
-    'gzip off;',
+    // A document's precompressed sibling where it has one (--precompress: feeds, lists and
+    // archive pages), else gzip made on the fly at serve's level, from serve's threshold on.
+    'gzip on;',
     'gzip_static on;',
+    `gzip_comp_level ${GZIP_LEVEL};`,
+    `gzip_min_length ${MIN_COMPRESS_BYTES};`,
+    'gzip_types *;',
     'gzip_vary off;',
     'gzip_proxied any;',
     'brotli_static on;',

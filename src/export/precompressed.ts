@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip, gzipSync } from 'node:zlib';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import { GZIP_LEVEL } from '../render/resource.js';
 import { MIN_COMPRESS_BYTES } from './response-policy.js';
 
@@ -34,28 +34,23 @@ async function withEngine<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * Precompressed siblings of exported documents (`rss.xml.gz`, `rss.xml.br`) for servers that
- * send them as they are (nginx gzip_static and brotli_static): the same documents serve
- * compresses, those of MIN_COMPRESS_BYTES and more.
+ * send them as they are (nginx gzip_static and brotli_static), written only with `--precompress`:
+ * static hosts and CDNs compress at their edge (and would publish the siblings as files), and the
+ * nginx configuration the export carries compresses on the fly what has no sibling.
+ *
+ * Only feeds, list pages, OPML and archive pages get siblings: a few large documents that every
+ * poller fetches again and again. Article pages never do: one per article, 10 KB each, read by
+ * people now and then, while their gzip was a fifth of a cold build's CPU and every sibling one
+ * more file to write (docs/performance.md, "Cold build against Hugo", 2026-12-04 late).
  *
  * Levels are chosen for cold-build cost (tools/bench/precompress.ts; figures in docs/deployment.md):
- * - feeds, list pages, OPML and archive pages: gzip 6 (GZIP_LEVEL, serve's too: the same bytes)
- *   and brotli 4. gzip 9 makes the same size (±0.1 point) in ~1.6× the time; gzip 9 + brotli 11
- *   (serve's levels once; brotli 6 now, render/resource.ts) took 58× the CPU on the feeds of a
- *   10,000-file corpus (420 KB each) for brotli output of 5.4% of the feed, not 7.4%.
- *   Brotli 4 beat 5 and came within a point of 7 at a third of its time.
- * - article pages (one per article, 100,000 perhaps): gzip only, written by the parse workers
- *   (with brotli 11, 17 ms a page). A reader asking for br alone gets the page uncompressed, one
- *   asking for gzip and br (every browser and reader) gets gzip. ARTICLE_GZIP_LEVEL says which.
+ * gzip 6 (GZIP_LEVEL, serve's too: the same bytes) and brotli 4. gzip 9 makes the same size
+ * (±0.1 point) in ~1.6× the time; gzip 9 + brotli 11 (serve's levels once; brotli 6 now,
+ * render/resource.ts) took 58× the CPU on the feeds of a 10,000-file corpus (420 KB each) for
+ * brotli output of 5.4% of the feed, not 7.4%. Brotli 4 beat 5 and came within a point of 7 at a
+ * third of its time.
  */
 export const SIBLING_SUFFIXES = ['.gz', '.br'] as const;
-
-/**
- * gzip 3 for the article pages' siblings: the pages of the 10,000-file corpus (10 KB each) took
- * 0.79x the CPU of gzip 6 for 1.8% more bytes (49.6% of the page, not 48.7%); gzip 1 took 0.74x
- * for 3.4% more, gzip 4 0.91x for 0.5% (docs/performance.md, "Cold build against Hugo",
- * 2026-12-03). This compression was a fifth of a cold build's CPU, one call per article.
- */
-export const ARTICLE_GZIP_LEVEL = 3;
 
 export interface Sibling {
   readonly file: string;
@@ -63,6 +58,11 @@ export interface Sibling {
 }
 
 export type DocumentKind = 'article' | 'other';
+
+/** Whether a document of `kind` gets siblings in an export with or without --precompress. */
+export function hasSiblings(kind: DocumentKind, precompress: boolean): boolean {
+  return precompress && kind === 'other';
+}
 
 /**
  * `startedGzip`: the served resource's gzip variant of these very bytes, if a reader's request
@@ -72,16 +72,11 @@ export type DocumentKind = 'article' | 'other';
 export async function compressedSiblings(
   file: string,
   body: Uint8Array,
-  kind: DocumentKind,
   startedGzip?: Promise<Uint8Array>,
 ): Promise<Sibling[]> {
   if (body.length < MIN_COMPRESS_BYTES) return [];
-  const level = kind === 'article' ? ARTICLE_GZIP_LEVEL : GZIP_LEVEL;
-  const gzipped =
-    (kind === 'other' ? startedGzip : undefined) ?? withEngine(() => gzipAsync(body, { level }));
-  if (kind === 'article') return [{ file: `${file}.gz`, data: await gzipped }];
   const [gz, br] = await Promise.all([
-    gzipped,
+    startedGzip ?? withEngine(() => gzipAsync(body, { level: GZIP_LEVEL })),
     withEngine(() =>
       brotliAsync(body, {
         params: {
@@ -98,15 +93,9 @@ export async function compressedSiblings(
   ];
 }
 
-/** The article page's sibling, in a worker thread (where blocking costs nobody anything). */
-export function articleSiblingsSync(file: string, body: Uint8Array): Sibling[] {
-  if (body.length < MIN_COMPRESS_BYTES) return [];
-  return [{ file: `${file}.gz`, data: gzipSync(body, { level: ARTICLE_GZIP_LEVEL }) }];
-}
-
 /**
  * The siblings `file` may have had that `written` does not replace: to be removed. An article
- * page never has a .br, so no removal is tried for one (a syscall saved per page written).
+ * page never had a .br (only a .gz, until 2026-12-04), so no removal of one is tried.
  */
 export function obsoleteSiblings(
   file: string,
@@ -125,9 +114,12 @@ export function siblingEntries(files: readonly string[]): string[] {
 }
 
 /**
- * The manifest key of an exported document: the Site's key and the sibling format. Exports
- * written before siblings existed hold other keys, so their documents are all written once more.
+ * The manifest key of an exported document: the Site's key and whether it has siblings (`+z1`)
+ * or not (`+z0`). A document written with other siblings than it should now have (before
+ * siblings existed, with --precompress turned on or off, an article page with the .gz every page
+ * had until 2026-12-04) holds another key, so it is written once more, and what it no longer has
+ * removed.
  */
-export function exportKey(siteKey: string): string {
-  return `${siteKey}+z1`;
+export function exportKey(siteKey: string, siblings: boolean): string {
+  return `${siteKey}+z${siblings ? 1 : 0}`;
 }

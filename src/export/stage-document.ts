@@ -13,11 +13,10 @@ import path from 'node:path';
 import { tempPathFor } from './atomic.js';
 import { freshMtimeSync, stampTemps } from './fresh-mtime.js';
 import {
-  articleSiblingsSync,
   compressedSiblings,
+  hasSiblings,
   obsoleteSiblings,
   type DocumentKind,
-  type Sibling,
 } from './precompressed.js';
 import {
   ensureRealDirSync,
@@ -47,9 +46,12 @@ export async function stageDocument(
   body: Uint8Array,
   kind: DocumentKind,
   dirs: OutputDirs,
+  precompress: boolean,
   startedGzip?: Promise<Uint8Array>,
 ): Promise<StagedDocument> {
-  const siblings = await compressedSiblings(file, body, kind, startedGzip);
+  const siblings = hasSiblings(kind, precompress)
+    ? await compressedSiblings(file, body, startedGzip)
+    : [];
   const staged: Staged[] = [];
   try {
     for (const s of siblings) staged.push(await stageFile(s.file, s.data, dirs));
@@ -79,8 +81,8 @@ export function discardDocuments(docs: readonly StagedDocument[]): Promise<void>
 
 /**
  * The synchronous twin for article pages written by the parse workers: `file` is a real path
- * below the output directory, its directories are checked for links through `madeDirs`. Written
- * under their own names where no reader can see them yet, the page and its sibling:
+ * below the output directory, its directories are checked for links through `madeDirs`. A page
+ * has no sibling (precompressed.ts); it is written under its own name where no reader can see it yet:
  * - with `inNewDir`, in a directory this export staged (OutputDirs: `articles/` on a cold export);
  * - when the page's directory is new, in a directory made beside it under a temporary name,
  *   renamed into place at once.
@@ -93,39 +95,32 @@ export function writeArticleDocumentSync(
   inNewDir = false,
 ): void {
   const dir = path.dirname(file);
-  const siblings = articleSiblingsSync(file, body);
-  const docs = [...siblings, { file, data: body }];
   if (inNewDir) {
     makeStagedDirSync(dir, madeDirs);
-    writeNewFilesSync(docs);
-  } else if (realDirExistsSync(dir, madeDirs) || !writeNewDirSync(dir, docs)) {
+    writeNewFileSync(file, body);
+  } else if (realDirExistsSync(dir, madeDirs) || !writeNewDirSync(dir, file, body)) {
     ensureRealDirSync(dir, madeDirs);
-    replaceFilesSync(file, siblings, docs);
+    replaceFileSync(file, body);
   }
 }
 
-/** Files nothing is at yet, each created exclusively, with one fresh mtime. */
-function writeNewFilesSync(docs: readonly Sibling[]): void {
-  const t = freshMtimeSync(undefined);
-  const written: string[] = [];
+/** A file nothing is at yet, created exclusively, with a fresh mtime. */
+function writeNewFileSync(file: string, data: Uint8Array): void {
+  const fd = openSync(file, 'wx');
   try {
-    for (const d of docs) {
-      const fd = openSync(d.file, 'wx');
-      written.push(d.file);
-      writeDatedSync(fd, d.data, t);
-    }
+    writeDatedSync(fd, data, freshMtimeSync(undefined));
   } catch (error) {
-    for (const f of written) rmSync(f, { force: true });
+    rmSync(file, { force: true });
     throw error;
   }
 }
 
-/** The files of a new `dir`, made under a temporary name and renamed into place; false if `dir` appeared meanwhile. */
-function writeNewDirSync(dir: string, docs: readonly Sibling[]): boolean {
+/** `file` of a new `dir`, made under a temporary name and renamed into place; false if `dir` appeared meanwhile. */
+function writeNewDirSync(dir: string, file: string, data: Uint8Array): boolean {
   const temp = tempPathFor(dir);
   mkdirSync(temp); // beside `dir`, in a parent just checked: a real directory
   try {
-    writeNewFilesSync(docs.map((d) => ({ ...d, file: path.join(temp, path.basename(d.file)) })));
+    writeNewFileSync(path.join(temp, path.basename(file)), data);
     renameSync(temp, dir);
     return true;
   } catch (error) {
@@ -136,21 +131,21 @@ function writeNewDirSync(dir: string, docs: readonly Sibling[]): boolean {
   }
 }
 
-function replaceFilesSync(file: string, siblings: readonly Sibling[], docs: readonly Sibling[]) {
-  const writes = docs.map((d) => ({ ...d, temp: tempPathFor(d.file) }));
-  const t = freshMtimeSync(file);
+/** `file` written beside its name and renamed over it; the .gz an older export gave it removed. */
+function replaceFileSync(file: string, data: Uint8Array): void {
+  const temp = tempPathFor(file);
   try {
-    for (const w of writes) writeDatedSync(openSync(w.temp, 'wx'), w.data, t);
-    for (const f of obsoleteSiblings(file, siblings, 'article')) {
+    writeDatedSync(openSync(temp, 'wx'), data, freshMtimeSync(file));
+    for (const f of obsoleteSiblings(file, [], 'article')) {
       try {
         unlinkSync(f);
       } catch (error) {
         ignoreMissing(error);
       }
     }
-    for (const w of writes) renameSync(w.temp, w.file);
+    renameSync(temp, file);
   } catch (error) {
-    for (const w of writes) rmSync(w.temp, { force: true });
+    rmSync(temp, { force: true });
     throw error;
   }
 }

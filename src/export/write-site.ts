@@ -72,6 +72,8 @@ export interface WriteOptions {
   readonly deploy?: DeployOptions;
   /** What the last export of this process made them from (ExportStats.deployMemo). */
   readonly deployMemo?: DeployMemo;
+  /** Write .gz and .br siblings of feeds, lists and archive pages (precompressed.ts). */
+  readonly precompress?: boolean;
 }
 
 export async function writeSite(
@@ -80,6 +82,7 @@ export async function writeSite(
   options: WriteOptions = {},
 ): Promise<ExportStats> {
   const { onProgress, pageWriter } = options;
+  const precompress = options.precompress ?? false;
   let verify = options.verify ?? true;
   // --out is the operator's choice, a link perhaps: followed once, here. Everything below is then
   // addressed by its real path, and a link met below it is never written or deleted through.
@@ -112,8 +115,8 @@ export async function writeSite(
   // first, or after a damaged manifest, looks at every path.
   let plan =
     !verify && options.previous && site.change
-      ? planFromChange(site, site.change, before)
-      : await planWhole(site, before);
+      ? planFromChange(site, site.change, before, precompress)
+      : await planWhole(site, before, precompress);
   let { changed, maybeUnchanged, stale } = plan;
 
   // What the manifest would have removed is checked before anything is written: an entry on the
@@ -128,7 +131,7 @@ export async function writeSite(
       ),
     );
     before = emptyManifest();
-    plan = await planWhole(site, before);
+    plan = await planWhole(site, before, precompress);
     ({ changed, maybeUnchanged, stale } = plan);
     break;
   }
@@ -187,7 +190,8 @@ export async function writeSite(
           const kind = site.article(p) ? 'article' : 'other';
           const body = resource.body;
           const served = resource.startedVariant('gzip', body)?.then((v) => v.body);
-          return stageDocument(path.join(out, fileForPath(p)), body, kind, dirs, served);
+          const file = path.join(out, fileForPath(p));
+          return stageDocument(file, body, kind, dirs, precompress, served);
         })();
         // Handled below (allSettled); marked now, as the loop's next turn comes first.
         staged.catch(() => undefined);

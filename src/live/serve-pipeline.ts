@@ -45,6 +45,7 @@ export function servePipeline(
       release: () => pool.release(),
       // The Cache-Control serve sends (assemble.ts), for the export's nginx and static-host files.
       deploy: { maxAge: Math.min(intervalSeconds(config.cron), 300) },
+      precompress: config.precompress,
     },
     hooks: {
       stateDamaged: (reason) =>

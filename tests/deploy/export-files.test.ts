@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { cp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { nextMtimeSeconds } from '../../src/export/fresh-mtime.js';
 import { writeSite } from '../../src/export/write-site.js';
 import { makeSite, makeTempDir, SAMPLE, SAMPLES, scanCatalog } from '../support/site.js';
@@ -45,7 +45,9 @@ describe('export files for servers that validate by mtime and size', () => {
       const seeds = path.join(dir, 'seeds');
       const out = path.join(dir, 'out');
       await cp(SAMPLES, seeds, { recursive: true });
-      await writeSite(await makeSite(await scanCatalog(seeds)), out);
+      const write = async () =>
+        writeSite(await makeSite(await scanCatalog(seeds)), out, { precompress: true });
+      await write();
       const first = await snapshot(out);
 
       for (const [rel, { bytes, mtimeMs }] of first) {
@@ -59,11 +61,13 @@ describe('export files for servers that validate by mtime and size', () => {
       }
       const documents = [...first.keys()].filter((f) => /(\.xml|\.json|index\.html)$/.test(f));
       for (const doc of documents)
-        expect(first.has(`${doc}.gz`), doc).toBe(first.get(doc)!.bytes.length >= 512);
+        expect(first.has(`${doc}.gz`), doc).toBe(
+          !doc.startsWith('articles/') && first.get(doc)!.bytes.length >= 512,
+        );
       expect(first.has('rss.xml.br')).toBe(true);
 
       // An export with nothing changed touches nothing.
-      await writeSite(await makeSite(await scanCatalog(seeds)), out);
+      await write();
       const again = await snapshot(out);
       expect([...again].filter(([f, s]) => first.get(f)?.mtimeMs !== s.mtimeMs)).toEqual([]);
 
@@ -72,7 +76,7 @@ describe('export files for servers that validate by mtime and size', () => {
       for (const rel of first.keys()) await utimes(path.join(out, rel), second, second);
       const pinned = await snapshot(out);
       await bumpDigit(path.join(seeds, SAMPLE.s002.file));
-      await writeSite(await makeSite(await scanCatalog(seeds)), out);
+      await write();
       const after = await snapshot(out);
 
       const changed = [...after.keys()].filter(
@@ -90,20 +94,56 @@ describe('export files for servers that validate by mtime and size', () => {
       }
 
       // A document that goes takes its siblings with it.
-      const article = [...after.keys()].find(
-        (f) => f.startsWith('articles/') && f.endsWith('.gz'),
-      )!;
       await rm(path.join(seeds, SAMPLE.s000.file));
       await rm(path.join(seeds, SAMPLE.s001.file));
       await rm(path.join(seeds, SAMPLE.s002.file));
       await rm(path.join(seeds, SAMPLE.s003.file));
-      await writeSite(await makeSite(await scanCatalog(seeds)), out);
+      await write();
       const last = await snapshot(out);
-      const orphans = [...last.keys()].filter(
-        (f) => /\.(gz|br)$/.test(f) && !last.has(f.replace(/\.(gz|br)$/, '')),
+      const siblingOfGone = (f: string) =>
+        /\.(gz|br)$/.test(f) && !last.has(f.replace(/\.(gz|br)$/, ''));
+      expect([...after.keys()].filter(siblingOfGone).length).toBeGreaterThan(0);
+      expect([...last.keys()].filter(siblingOfGone)).toEqual([]);
+    } finally {
+      await remove();
+    }
+  }, 60_000);
+
+  it('writes siblings only with precompress; turning it on or off rewrites what must change, and an old page .gz goes', async () => {
+    const { dir, remove } = await makeTempDir('seedfeed-deploy-files-');
+    try {
+      const seeds = path.join(dir, 'seeds');
+      const out = path.join(dir, 'out');
+      await cp(SAMPLES, seeds, { recursive: true });
+      const site = await makeSite(await scanCatalog(seeds));
+      const siblings = async () =>
+        [...(await snapshot(out)).keys()].filter((f) => /\.(gz|br)$/.test(f)).sort();
+
+      const plain = await writeSite(site, out);
+      expect(await siblings()).toEqual([]);
+
+      const on = await writeSite(site, out, { precompress: true });
+      const made = await siblings();
+      expect(made).toContain('rss.xml.gz');
+      expect(made).toContain('rss.xml.br');
+      expect(made.filter((f) => f.startsWith('articles/'))).toEqual([]);
+      // Only the documents that gained siblings were written again: not one article page.
+      expect(on.written).toBe(made.length / 2);
+      expect(on.written).toBeLessThan(plain.written);
+
+      // A page .gz as exports before 2026-12-04 wrote them goes when its page is written again.
+      const page = [...(await snapshot(out)).keys()].find((f) => f.startsWith('articles/'))!;
+      await writeFile(path.join(out, `${page}.gz`), gzipSync(await readFile(path.join(out, page))));
+      await writeFile(
+        path.join(out, '.seedfeed-manifest.json'),
+        (await readFile(path.join(out, '.seedfeed-manifest.json'), 'utf8')).replaceAll(
+          '+z0',
+          '+z1',
+        ),
       );
-      expect(orphans).toEqual([]);
-      if (!last.has(article.slice(0, -3))) expect(last.has(article)).toBe(false);
+      const off = await writeSite(site, out);
+      expect(await siblings()).toEqual([]);
+      expect(off.written).toBe(plain.written);
     } finally {
       await remove();
     }

@@ -26,7 +26,8 @@ async function exportDigests(seedsDir: string): Promise<Digests> {
   const { dir: out, remove } = await makeTempDir('seedfeed-identity-');
   try {
     const site = await makeSite(await scanCatalog(seedsDir));
-    await writeSite(site, out);
+    // With the siblings (--precompress): their bytes are guarded too.
+    await writeSite(site, out, { precompress: true });
     const digests: Digests = {};
     for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || NOT_SITE.has(entry.name)) continue;

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { articleSiblingsSync, compressedSiblings } from '../../src/export/precompressed.js';
+import { compressedSiblings, exportKey, hasSiblings } from '../../src/export/precompressed.js';
 import { Resource } from '../../src/render/resource.js';
 
 /** Counts the engines compressing at once (every gzip and brotliCompress call of the module). */
@@ -44,7 +44,7 @@ describe('compressed siblings of feeds and pages', () => {
   it('compresses many documents asked for at once with one engine per core at most', async () => {
     const bodies = Array.from({ length: 40 }, (_, n) => feed(n));
     const siblings = await Promise.all(
-      bodies.map((body, n) => compressedSiblings(`/out/f${n}.xml`, body, 'other')),
+      bodies.map((body, n) => compressedSiblings(`/out/f${n}.xml`, body)),
     );
     expect(engines.most).toBeGreaterThan(1);
     expect(engines.most).toBeLessThanOrEqual(Math.max(2, availableParallelism()));
@@ -55,23 +55,21 @@ describe('compressed siblings of feeds and pages', () => {
     });
   });
 
-  it('gives an article page a gzip sibling only, and a small document none', async () => {
-    const page = await compressedSiblings('/out/a/index.html', feed(1), 'article');
-    expect(page.map((s) => s.file)).toEqual(['/out/a/index.html.gz']);
-    expect(gunzipSync(page[0]!.data)).toEqual(Buffer.from(feed(1)));
-    expect(await compressedSiblings('/out/s.xml', new Uint8Array(100), 'other')).toEqual([]);
+  it('gives siblings to feeds, lists and archives with precompress only, never to an article page', async () => {
+    expect(hasSiblings('other', true)).toBe(true);
+    expect(hasSiblings('other', false)).toBe(false);
+    expect(hasSiblings('article', true)).toBe(false);
+    expect(hasSiblings('article', false)).toBe(false);
+    // A document whose siblings come or go has another key: it is written again.
+    expect(exportKey('k', true)).not.toBe(exportKey('k', false));
+    expect(await compressedSiblings('/out/s.xml', new Uint8Array(100))).toEqual([]);
   });
 
-  it('compresses a page at gzip 3, the same bytes in a worker as on the main thread', async () => {
+  it('compresses feeds at gzip 6 and brotli 4', async () => {
     const body = feed(7);
-    const [inWorker] = articleSiblingsSync('/out/a/index.html', body);
-    const [onMain] = await compressedSiblings('/out/a/index.html', body, 'article');
-    expect(Buffer.from(inWorker!.data)).toEqual(gzipSync(body, { level: 3 }));
-    expect(Buffer.from(onMain!.data)).toEqual(Buffer.from(inWorker!.data));
-    expect(gunzipSync(inWorker!.data)).toEqual(Buffer.from(body));
-    // Feeds and lists stay at gzip 6: a few large documents, read by every reader.
-    const [gz] = await compressedSiblings('/out/f.xml', body, 'other');
+    const [gz, br] = await compressedSiblings('/out/f.xml', body);
     expect(Buffer.from(gz!.data)).toEqual(gzipSync(body, { level: 6 }));
+    expect(brotliDecompressSync(br!.data)).toEqual(Buffer.from(body));
   });
 
   it('writes the gzip variant a reader had started as the sibling: the same bytes, compressed once', async () => {
@@ -80,12 +78,12 @@ describe('compressed siblings of feeds and pages', () => {
     const served = await resource.variant('gzip');
     expect(engines.gzips).toBe(1);
     const started = resource.startedVariant('gzip', resource.body)!.then((v) => v.body);
-    const [gz, br] = await compressedSiblings('/out/rss.xml', resource.body, 'other', started);
+    const [gz, br] = await compressedSiblings('/out/rss.xml', resource.body, started);
     expect(engines.gzips).toBe(1);
     expect(gz!.data).toBe(served.body);
     expect(br!.file).toBe('/out/rss.xml.br');
     // Made on its own it is the very same bytes: serve and the export compress at one level.
-    const [alone] = await compressedSiblings('/out/rss.xml', body, 'other');
+    const [alone] = await compressedSiblings('/out/rss.xml', body);
     expect(Buffer.from(alone!.data)).toEqual(Buffer.from(served.body));
   });
 

@@ -1,6 +1,7 @@
 /**
- * What precompressing an export costs, per kind of document: the levels the export uses
- * (src/export/precompressed.ts) against serve's (gzip 9, brotli 11), on the documents of an
+ * What precompressing an export costs, per kind of document: the levels the export uses with
+ * --precompress (src/export/precompressed.ts; article pages get no sibling since 2026-12-04, and
+ * are measured at those levels too) against serve's (gzip 9, brotli 11), on the documents of an
  * existing export, in alternating rounds (A B A B) since the machine is shared. Prints CPU ms per
  * document (best round), the whole export's CPU seconds at that rate, and each sibling's bytes
  * as a share of the document's.
@@ -11,7 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { articleSiblingsSync, compressedSiblings } from '../../src/export/precompressed.js';
+import { compressedSiblings } from '../../src/export/precompressed.js';
 
 const { values } = parseArgs({
   options: {
@@ -52,10 +53,8 @@ const serveLevels = (body: Uint8Array) => [
     },
   }),
 ];
-const exportLevels = async (body: Uint8Array, kind: Kind) =>
-  kind === 'article'
-    ? articleSiblingsSync('x', body).map((s) => s.data)
-    : (await compressedSiblings('x', body, 'other')).map((s) => s.data);
+const exportLevels = async (body: Uint8Array) =>
+  (await compressedSiblings('x', body)).map((s) => s.data);
 
 /** CPU ms per document (all threads: zlib's pool too) and the bytes of each sibling (gz, br). */
 async function timed(bodies: Buffer[], run: (b: Buffer) => Promise<Uint8Array[]> | Uint8Array[]) {
@@ -80,7 +79,7 @@ for (const [kind, files] of byKind) {
   let aBytes = [0, 0];
   let bBytes = [0, 0];
   for (let r = 0; r < rounds; r++) {
-    const x = await timed(bodies, (body) => exportLevels(body, kind));
+    const x = await timed(bodies, (body) => exportLevels(body));
     const y = await timed(bodies, serveLevels);
     a.push(x.ms);
     b.push(y.ms);
