@@ -8,8 +8,8 @@ import { launcherDefaults } from '../shared/serve-command.js';
 /**
  * Cold builds timed as separate processes, in alternating rounds (A B H A B H …) so that load
  * from other work on the machine falls on every contender alike: `seedfeed build` of this
- * checkout, optionally of another (`before`, a checkout with dist/ built), and Hugo building the
- * same outputs. GNU time reports each process's wall, user and system time and peak RSS.
+ * checkout, optionally of another (`before`, a checkout with dist/ built) and of this one with
+ * `--precompress` (siblings Hugo does not write), and Hugo building the same outputs. GNU time reports each process's wall, user and system time and peak RSS.
  */
 
 export interface Timing {
@@ -75,6 +75,8 @@ export function coldRounds(opts: {
   work: string;
   checkout: string;
   before?: string;
+  /** Also this checkout's build with --precompress. */
+  precompress?: boolean;
   hugo: boolean;
   rounds: number;
 }): Contender[] {
@@ -89,6 +91,13 @@ export function coldRounds(opts: {
   }
   const out = path.join(opts.work, 'out-seedfeed');
   add('seedfeed', out, seedfeedBuild(opts.checkout, opts.seeds, out));
+  if (opts.precompress) {
+    const out = path.join(opts.work, 'out-precompress');
+    add('seedfeed --precompress', out, [
+      ...seedfeedBuild(opts.checkout, opts.seeds, out),
+      '--precompress',
+    ]);
+  }
   if (opts.hugo) {
     const hugoOut = path.join(opts.work, 'out-hugo');
     add('hugo', hugoOut, hugoCommand(hugoSite, hugoOut));

@@ -28,6 +28,10 @@ const OPTIONS = {
     help: 'another checkout (dist/ built) whose cold build runs in the same rounds',
   },
   rounds: { type: 'string', value: 'N', default: '3', help: 'alternating cold-build rounds' },
+  'with-precompress': {
+    type: 'boolean',
+    help: 'a cold-build contender with --precompress too (.gz and .br siblings of feeds and lists)',
+  },
   'cold-only': {
     type: 'boolean',
     help: 'only the cold-build table (seedfeed [before] vs Hugo), no rescan, HTTP or freshness rows',
@@ -179,6 +183,7 @@ async function coldTable(size: number): Promise<string> {
     work: path.join(work, `cold-${size}`),
     checkout: root,
     before: args.before && path.resolve(args.before),
+    precompress: args['with-precompress'],
     hugo,
     rounds: Number(args.rounds),
   });
