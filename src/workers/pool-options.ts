@@ -1,3 +1,4 @@
+import type { ReadAhead } from './read-ahead.js';
 import type { WorkerFaults } from './faults.js';
 import type { HeldSetup } from './protocol.js';
 
@@ -32,4 +33,6 @@ export interface PoolOptions {
   readonly shrinkYoungGeneration?: () => void;
   /** Where the workers keep the bodies they hold (byte-arena.ts): memory budget, spool directory. */
   readonly held?: HeldSetup;
+  /** What has a big batch's files read into the page cache as they are sent (read-ahead.ts); tests watch it. */
+  readonly readAhead?: Pick<ReadAhead, 'files' | 'end'>;
 }

@@ -9,6 +9,7 @@ import type {
 import type { PageJob, PageSettings } from '../export/article-pages.js';
 import type { SeedFile } from '../model.js';
 import { batchShape } from './batch-shape.js';
+import { ReadAhead } from './read-ahead.js';
 import { BodyHolders } from './body-holders.js';
 import {
   DEADLINE_BASE_MS,
@@ -53,6 +54,7 @@ export class ParsePool {
   private readonly faults: WorkerFaults | undefined;
   private readonly collectGarbage: () => void;
   private readonly shrinkYoungGeneration: () => void;
+  private readonly readAhead: Pick<ReadAhead, 'files' | 'end'>;
   private readonly held: HeldSetup | undefined;
 
   /**
@@ -77,6 +79,7 @@ export class ParsePool {
     this.faults = options.faults;
     this.collectGarbage = options.collectGarbage ?? collectGarbageSoon;
     this.shrinkYoungGeneration = options.shrinkYoungGeneration ?? shrinkYoungGenerationSoon;
+    this.readAhead = options.readAhead ?? new ReadAhead();
     this.held = options.held;
     this.watchdog = new Watchdog(Math.min(1_000, Math.max(20, this.deadline.baseMs / 20)), {
       slots: () => this.slots,
@@ -105,6 +108,7 @@ export class ParsePool {
     return this.run(files, maxFileBytes, options, {
       known,
       keep: big,
+      readAhead: big,
       chunk,
       progress: big ? this.onProgress : undefined,
     });
@@ -116,7 +120,7 @@ export class ParsePool {
       [file],
       maxFileBytes,
       {},
-      { keep: false, chunk: 1, first: true },
+      { keep: false, readAhead: false, chunk: 1, first: true },
     );
     return parsed!.result!;
   }
@@ -156,6 +160,7 @@ export class ParsePool {
   async release(): Promise<void> {
     if (!this.bigSinceRelease) return this.forget();
     this.bigSinceRelease = false;
+    this.readAhead.end();
     this.wanted = 1;
     // A body a page is waiting for may be in a worker's hands: it goes to the new worker.
     await this.endAll((task) => this.queue.push(task));
@@ -168,7 +173,11 @@ export class ParsePool {
       const started = performance.now();
       const { file, maxFileBytes, options } = warmUp;
       // Its result is not needed, nor is its failure (the file may be gone by now).
-      void this.run([file], maxFileBytes, options, { keep: false, chunk: 1 }).then(
+      void this.run([file], maxFileBytes, options, {
+        keep: false,
+        readAhead: false,
+        chunk: 1,
+      }).then(
         () => this.onWarmedUp?.(performance.now() - started),
         () => undefined,
       );
@@ -193,6 +202,7 @@ export class ParsePool {
     const closed = new Error('parse pool closed');
     for (const task of this.queue) fail(task.job, closed);
     this.queue = [];
+    this.readAhead.end();
     await this.endAll((task) => fail(task.job, closed));
   }
 
@@ -203,6 +213,7 @@ export class ParsePool {
     how: {
       known?: readonly (string | undefined)[];
       keep: boolean;
+      readAhead: boolean;
       chunk: number;
       progress?: (done: number, total: number) => void;
       first?: boolean;
@@ -215,6 +226,7 @@ export class ParsePool {
         known: how.known,
         left: files.length,
         keep: how.keep,
+        readAhead: how.readAhead,
         maxFileBytes,
         options,
         resolve,
@@ -248,6 +260,8 @@ export class ParsePool {
         },
         task,
       );
+      // Read into the cache while the worker parses what it had before (two requests in hand).
+      if (job.readAhead) this.readAhead.files(task.files);
     }
     this.watchdog.review();
   }
