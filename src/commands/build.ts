@@ -22,6 +22,8 @@ export async function runBuild(
   const parsing = progressReporter(isTty, io.err, 'parsing');
   const progress = progressReporter(isTty, io.err, 'writing');
   const pool = new ParsePool();
+  // A build parses every file unless the snapshot in --out is current: start the workers now.
+  pool.prestart();
   pool.onProgress = parsing.update;
   pool.onWarning = (warning) => io.err(`seedfeed: warning: ${warning}\n`);
   const pipeline = new Pipeline({

@@ -8,6 +8,8 @@ import { formatScanSummary, scanReport } from './report.js';
 export async function runScan(config: Config, json: boolean, io: Io): Promise<number> {
   let result;
   const pool = new ParsePool();
+  // A scan parses every file: start the workers while the tree is walked.
+  pool.prestart();
   try {
     result = await new CatalogScanner(config, undefined, pool).scan();
   } catch (error) {
