@@ -4,6 +4,7 @@ import { publisherOf } from './learned-boilerplate.js';
 import { LshIndex } from './lsh-index.js';
 import { finalSignature, similarAtLeast, type Signature } from './signature.js';
 import { shortParagraphKeys } from './sketch.js';
+import { SlotUnionFind } from './slot-union-find.js';
 import { sketchOf } from './sketch-ref.js';
 import { Slices } from '../slices.js';
 
@@ -38,6 +39,8 @@ export class NearDupIndex {
   private readonly clusterOfSlot: (Cluster | undefined)[] = [];
   /** 1 where the slot's signature is in the LSH index (a primary with nothing to compare is not). */
   private indexed = new Uint8Array(64);
+  /** recluster's sets of slots, kept between calls. */
+  private readonly sets = new SlotUnionFind();
   private readonly freeSlots: number[] = [];
   private readonly lsh = new LshIndex((slot) => this.signatureAt(slot)!);
   private readonly counts = new BoilerplateCounts();
@@ -149,30 +152,25 @@ export class NearDupIndex {
     affected: Set<Cluster>,
     slices: Slices,
   ): Promise<{ removed: Set<Cluster>; added: Cluster[] }> {
-    // By slot, in arrays over every slot: a cold build of 100,000 asks millions of times (Maps
-    // of slots took ~2 s of its main thread's 9 s alone after the parse); a one-file change
-    // pays ~0.1 ms for arrays that large. -1: not involved.
-    const parent = new Int32Array(this.hashOfSlot.length).fill(-1);
-    const involved: number[] = [];
-    const find = (slot: number): number => {
-      let root = slot;
-      for (let up = parent[root]!; up !== root; up = parent[root]!) root = up;
-      return root;
-    };
-    const union = (a: number, b: number) => {
-      const ra = find(a);
-      const rb = find(b);
-      if (ra !== rb) parent[rb] = ra;
-    };
-    const join = (slot: number, root: number) => {
-      if (parent[slot] === -1) involved.push(slot);
-      parent[slot] = root;
-    };
+    try {
+      return await this.regroup(dirty, affected, slices);
+    } finally {
+      this.sets.clear();
+    }
+  }
+
+  /** The clusters the changed slots now form, worked out in `sets` (recluster clears it). */
+  private async regroup(
+    dirty: ReadonlyMap<string, Draft | undefined>,
+    affected: Set<Cluster>,
+    slices: Slices,
+  ): Promise<{ removed: Set<Cluster>; added: Cluster[] }> {
+    const { sets } = this;
     const explore: number[] = [];
     const involve = (hash: string) => {
       const slot = this.slots.get(hash);
-      if (slot === undefined || parent[slot] !== -1) return;
-      join(slot, slot);
+      if (slot === undefined || sets.has(slot)) return;
+      sets.join(slot, slot);
       explore.push(slot);
     };
     for (const cluster of affected) for (const hash of cluster.hashes) involve(hash);
@@ -180,30 +178,29 @@ export class NearDupIndex {
 
     const removed = new Set(affected);
     // Sharing a band is symmetric: a candidate explored before this one met it then.
-    const explored = new Uint8Array(this.hashOfSlot.length);
-    const unexplored = (slot: number) => explored[slot] === 0;
+    const unexplored = (slot: number) => !sets.marked(slot);
     for (const own of explore) {
       if (slices.due()) await slices.pause();
       if (!this.indexed[own]) continue;
-      explored[own] = 1;
+      sets.mark(own);
       const sig = this.signatureAt(own)!;
       this.lsh.forEachCandidate(own, sig, unexplored, (other) => {
-        if (parent[other] !== -1 && find(other) === find(own)) return;
+        if (sets.has(other) && sets.find(other) === sets.find(own)) return;
         if (!similarAtLeast(sig, this.signatureAt(other)!, this.threshold)) return;
-        if (parent[other] === -1) {
+        if (!sets.has(other)) {
           // A cluster no change touched: its own links are as they were, so it joins whole.
           const cluster = this.clusterOfSlot[other]!;
           removed.add(cluster);
           const root = this.slots.get(cluster.hashes[0]!)!;
-          for (const member of cluster.hashes) join(this.slots.get(member)!, root);
+          for (const member of cluster.hashes) sets.join(this.slots.get(member)!, root);
         }
-        union(own, other);
+        sets.union(own, other);
       });
     }
 
     const byRoot = new Map<number, string[]>();
-    for (const slot of involved) {
-      const root = find(slot);
+    for (const slot of sets.members) {
+      const root = sets.find(slot);
       const hash = this.hashOfSlot[slot]!;
       const list = byRoot.get(root);
       if (list) list.push(hash);
@@ -234,9 +231,11 @@ export class NearDupIndex {
     this.clusterOfSlot[slot] = undefined;
     this.signatures[slot] = undefined;
     if (slot >= this.indexed.length) {
-      const indexed = new Uint8Array(this.indexed.length * 2);
+      const size = this.indexed.length * 2;
+      const indexed = new Uint8Array(size);
       indexed.set(this.indexed);
       this.indexed = indexed;
+      this.sets.grow(size);
     }
     this.indexed[slot] = 0;
     return slot;

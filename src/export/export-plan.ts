@@ -44,9 +44,7 @@ export async function planWhole(
   let kept = 0; // files of `before` the site still has
   const visit = (sitePath: string) => {
     const file = fileForPath(sitePath);
-    const siteKey = site.keyOf(sitePath)!;
-    const article = site.article(sitePath);
-    const key = exportKey(siteKey, hasSiblings(article ? 'article' : 'other', precompress));
+    const { siteKey, article, key } = keysOf(site, sitePath, precompress);
     const old = before.files.get(file);
     if (old !== undefined && !files.has(file)) kept++;
     if (article) files.setPage(article.id, siteKey);
@@ -88,9 +86,7 @@ export function planFromChange(
   const visit = (sitePath: string) => {
     const file = fileForPath(sitePath);
     if (keys.has(file)) return;
-    const siteKey = site.keyOf(sitePath)!;
-    const article = site.article(sitePath);
-    const key = exportKey(siteKey, hasSiblings(article ? 'article' : 'other', precompress));
+    const { siteKey, article, key } = keysOf(site, sitePath, precompress);
     keys.set(file, key);
     if (article) pages.push([article.id, siteKey]);
     else others.push([file, key]);
@@ -116,4 +112,12 @@ export function planFromChange(
     },
     total: site.size,
   };
+}
+
+/** A path's Site key, its article (an article page's), and its export key. */
+function keysOf(site: Site, sitePath: string, precompress: boolean) {
+  const siteKey = site.keyOf(sitePath)!;
+  const article = site.article(sitePath);
+  const key = exportKey(siteKey, hasSiblings(article ? 'article' : 'other', precompress));
+  return { siteKey, article, key };
 }

@@ -12,8 +12,6 @@ export interface Job {
   left: number;
   /** Whether the workers keep the bodies (a big batch) or send them back. */
   readonly keep: boolean;
-  /** Whether its files are read into the page cache as they are sent (a big batch). */
-  readonly readAhead: boolean;
   readonly maxFileBytes: number;
   readonly options: ParseOptions;
   readonly resolve: (results: Reparse[]) => void;

@@ -123,7 +123,6 @@ export class ParsePool {
     return this.run(files, maxFileBytes, options, {
       known,
       keep: big,
-      readAhead: big,
       chunk,
       progress: big ? this.onProgress : undefined,
     });
@@ -135,7 +134,7 @@ export class ParsePool {
       [file],
       maxFileBytes,
       {},
-      { keep: false, readAhead: false, chunk: 1, first: true },
+      { keep: false, chunk: 1, first: true },
     );
     return parsed!.result!;
   }
@@ -188,11 +187,7 @@ export class ParsePool {
       const started = performance.now();
       const { file, maxFileBytes, options } = warmUp;
       // Its result is not needed, nor is its failure (the file may be gone by now).
-      void this.run([file], maxFileBytes, options, {
-        keep: false,
-        readAhead: false,
-        chunk: 1,
-      }).then(
+      void this.run([file], maxFileBytes, options, { keep: false, chunk: 1 }).then(
         () => this.onWarmedUp?.(performance.now() - started),
         () => undefined,
       );
@@ -228,7 +223,6 @@ export class ParsePool {
     how: {
       known?: readonly (string | undefined)[];
       keep: boolean;
-      readAhead: boolean;
       chunk: number;
       progress?: (done: number, total: number) => void;
       first?: boolean;
@@ -241,7 +235,6 @@ export class ParsePool {
         known: how.known,
         left: files.length,
         keep: how.keep,
-        readAhead: how.readAhead,
         maxFileBytes,
         options,
         resolve,
@@ -275,8 +268,9 @@ export class ParsePool {
         },
         task,
       );
-      // Read into the cache while the worker parses what it had before (two requests in hand).
-      if (job.readAhead) this.readAhead.files(task.files);
+      // A big batch's files (its workers keep their bodies) are read into the cache while the
+      // worker parses what it had before (two requests in hand).
+      if (job.keep) this.readAhead.files(task.files);
     }
     this.watchdog.review();
   }
