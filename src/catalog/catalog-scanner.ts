@@ -52,15 +52,15 @@ export class CatalogScanner {
     // Bodies go to the content store as they arrive; the scanner caches the rest of each draft.
     const parseOptions = { sketch: nearDupThreshold > 0 };
     this.scanner = new Scanner(options, async (files, known) => {
-      const parsed: Reparse[] = parser.reparseBatch
-        ? await parser.reparseBatch(files, known, options.maxFileBytes, parseOptions)
-        : (await parser.parseBatch(files, options.maxFileBytes, parseOptions)).map((result) => ({
-            result,
-          }));
-      return parsed.map(({ result, digest }, i) => ({
+      // Each body goes to the content store, and each sketch to its arena, as its parse arrives.
+      const take = ({ result, digest }: Reparse, i: number): Reparse => ({
         result: result && this.builder.keepBody(result, files[i]!.path),
         digest,
-      }));
+      });
+      if (parser.reparseBatch)
+        return parser.reparseBatch(files, known, options.maxFileBytes, parseOptions, take);
+      const parsed = await parser.parseBatch(files, options.maxFileBytes, parseOptions);
+      return parsed.map((result, i) => take({ result }, i));
     });
   }
 

@@ -39,7 +39,15 @@ export type ReparseBatch = (
   known: readonly (string | undefined)[],
   maxFileBytes: number,
   options?: ParseOptions,
+  take?: TakeReparse,
 ) => Promise<Reparse[]>;
+
+/**
+ * What the caller keeps of file `index`'s Reparse, called as each one arrives: the batch's results
+ * are what it returns. A big scan's raw drafts then die young, one at a time, instead of all
+ * living until the last file is parsed (100,000 sketches, each its own block in the allocator).
+ */
+export type TakeReparse = (parsed: Reparse, index: number) => Reparse;
 
 /**
  * How files get parsed: on this thread (a library default, for tests and one-off tools), or by a
@@ -109,7 +117,13 @@ const READ_AHEAD = 16;
  * Parses on the calling thread, reading a few files ahead so that parsing never waits on the
  * disk, and yielding to the event loop between files so requests keep being answered.
  */
-export const reparseOnThisThread: ReparseBatch = async (files, known, maxFileBytes, options) => {
+export const reparseOnThisThread: ReparseBatch = async (
+  files,
+  known,
+  maxFileBytes,
+  options,
+  take = (parsed) => parsed,
+) => {
   const out: Reparse[] = [];
   const reads = files.map(() => undefined as Promise<Uint8Array | Rejection> | undefined);
   const readAt = (i: number) => (reads[i] ??= readSeedBytes(files[i]!, maxFileBytes));
@@ -117,7 +131,7 @@ export const reparseOnThisThread: ReparseBatch = async (files, known, maxFileByt
     for (let j = i; j < Math.min(i + READ_AHEAD, files.length); j++) readAt(j);
     const bytes = await readAt(i);
     reads[i] = undefined;
-    out.push(reparseBytes(files[i]!, bytes, known[i], options));
+    out.push(take(reparseBytes(files[i]!, bytes, known[i], options), i));
     if (i % 8 === 7) await yieldToEventLoop();
   }
   return out;

@@ -1,4 +1,4 @@
-import type { ParseOptions, Reparse } from '../catalog/draft-file.js';
+import type { ParseOptions, Reparse, TakeReparse } from '../catalog/draft-file.js';
 import type { SeedFile } from '../model.js';
 
 /** A request whose worker ended before it started any file is sent again at most this often. */
@@ -17,6 +17,8 @@ export interface Job {
   readonly resolve: (results: Reparse[]) => void;
   readonly reject: (error: Error) => void;
   readonly progress?: (done: number, total: number) => void;
+  /** What is kept of each result as it settles (see TakeReparse). */
+  readonly take?: TakeReparse;
   settled: boolean;
 }
 
@@ -41,7 +43,7 @@ export function tasksOf(job: Job, files: readonly SeedFile[], chunk: number): Ta
 
 export function settle(job: Job, at: number, result: Reparse): void {
   if (job.settled || job.results[at] !== undefined) return;
-  job.results[at] = result;
+  job.results[at] = job.take ? job.take(result, at) : result;
   job.left--;
   if (job.left === 0) {
     job.settled = true;

@@ -5,6 +5,7 @@ import type {
   ParseResult,
   Reparse,
   ReparseBatch,
+  TakeReparse,
 } from '../catalog/draft-file.js';
 import type { PageJob, PageSettings } from '../export/article-pages.js';
 import type { SeedFile } from '../model.js';
@@ -112,7 +113,7 @@ export class ParsePool {
     (await this.reparseBatch(files, [], maxFileBytes, options)).map((r) => r.result!);
 
   /** The workers hash each file's bytes as they read them, and parse only those whose digest is not the known one. */
-  readonly reparseBatch: ReparseBatch = (files, known, maxFileBytes, options = {}) => {
+  readonly reparseBatch: ReparseBatch = (files, known, maxFileBytes, options = {}, take) => {
     for (const file of files) this.holders.drop(file.path);
     const { big, chunk, warmUp } = batchShape(files);
     if (big) {
@@ -125,6 +126,7 @@ export class ParsePool {
       keep: big,
       chunk,
       progress: big ? this.onProgress : undefined,
+      take,
     });
   };
 
@@ -226,6 +228,7 @@ export class ParsePool {
       chunk: number;
       progress?: (done: number, total: number) => void;
       first?: boolean;
+      take?: TakeReparse;
     },
   ): Promise<Reparse[]> {
     if (files.length === 0) return Promise.resolve([]);
@@ -240,6 +243,7 @@ export class ParsePool {
         resolve,
         reject,
         progress: how.progress,
+        take: how.take,
         settled: false,
       };
       const tasks = tasksOf(job, files, how.chunk);
