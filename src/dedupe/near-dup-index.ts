@@ -3,7 +3,8 @@ import { BoilerplateCounts } from './boilerplate-counts.js';
 import { publisherOf } from './learned-boilerplate.js';
 import { LshIndex } from './lsh-index.js';
 import { finalSignature, similarAtLeast, type Signature } from './signature.js';
-import { shortParagraphKeys } from './sketch.js';
+import { K, shortParagraphKeys } from './sketch.js';
+import { SignatureSlab } from './signature-slab.js';
 import { SlotUnionFind } from './slot-union-find.js';
 import { sketchOf } from './sketch-ref.js';
 import { Slices } from '../slices.js';
@@ -47,6 +48,9 @@ export class NearDupIndex {
   /** Signatures computed since the last update (current learned boilerplate), by slot; null: none. */
   private signatures: (Signature | null | undefined)[] = [];
   private readonly signed: number[] = [];
+  /** Where those signatures are; one is computed in `unkept` first, and kept if there is one. */
+  private readonly slab = new SignatureSlab();
+  private readonly unkept = new Uint16Array(K);
 
   constructor(private readonly threshold: number) {}
 
@@ -63,6 +67,7 @@ export class NearDupIndex {
   forgetSignatures(): void {
     for (const slot of this.signed) this.signatures[slot] = undefined;
     this.signed.length = 0;
+    this.slab.clear();
   }
 
   /** The similarity signature of a hash's primary, without its publisher's learned boilerplate. */
@@ -76,7 +81,9 @@ export class NearDupIndex {
     if (known !== undefined) return known ?? undefined;
     const primary = this.primaryOfSlot[slot];
     const sketch = this.threshold > 0 && primary ? sketchOf(primary) : undefined;
-    const sig = sketch && finalSignature(sketch, this.counts.learnedOf(publisherOf(primary!)));
+    const learned = sketch && this.counts.learnedOf(publisherOf(primary!));
+    const computed = sketch && finalSignature(sketch, learned, this.unkept);
+    const sig = computed && this.slab.keep(computed);
     this.signatures[slot] = sig ?? null;
     this.signed.push(slot);
     return sig;

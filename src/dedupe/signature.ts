@@ -9,6 +9,8 @@ export type Signature = Uint16Array;
 
 /** The lowest whole value per bin of the kept short paragraphs' hashes (scratch, reused). */
 const lowest = new Uint32Array(K);
+/** The bins before densifying (scratch, reused). */
+const bins = new Uint16Array(K);
 const NONE = 0xffffffff;
 
 /**
@@ -19,8 +21,10 @@ const NONE = 0xffffffff;
 export function finalSignature(
   sketch: Uint32Array,
   ignored?: ReadonlySet<number>,
+  /** Where to write it (a new array without it). */
+  into?: Signature,
 ): Signature | undefined {
-  const sig = new Uint16Array(K);
+  const sig = bins;
   for (let w = 0; w < SIGNATURE_WORDS; w++) {
     sig[2 * w] = sketch[w]! & 0xffff;
     sig[2 * w + 1] = sketch[w]! >>> 16;
@@ -42,14 +46,15 @@ export function finalSignature(
   // Every kept hash beat the long text's minimum in its bin: the lowest one is the bin's value.
   for (let bin = 0; bin < K; bin++)
     if (lowest[bin] !== NONE) sig[bin] = bBit(lowest[bin]! >>> LOG2_K);
-  return densify(sig);
+  return densify(sig, into);
 }
 
-function densify(sig: Signature): Signature | undefined {
+function densify(sig: Signature, into?: Signature): Signature | undefined {
   let filled = -1;
   for (let bin = 0; bin < K; bin++) if (sig[bin] !== EMPTY16) filled = bin;
   if (filled === -1) return undefined;
-  const out = sig.slice();
+  const out = into ?? new Uint16Array(K);
+  out.set(sig);
   for (let bin = 0; bin < K; bin++) {
     if (sig[bin] !== EMPTY16) continue;
     let distance = 1;
