@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { compareStrings } from '../scan/walk.js';
 
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 const MAX_SLUG_LENGTH = 60;
 
-const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
+const shortHash = (text: string) => hash('sha256', text, 'hex').slice(0, 8);
 
 /**
  * A human-readable slug that is safe as one URL path segment and as a file name on every OS:

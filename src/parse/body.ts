@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sanitizeArticle } from './sanitize.js';
 import { readWritten } from './sanitized-reader.js';
 import { stripXmlIllegal } from './text.js';
@@ -41,5 +41,5 @@ function dropped(sources: readonly string[], kept: ReadonlySet<string>): Set<str
  * copies that differ in markup, front matter, indentation or line breaks hash alike.
  */
 export function contentHash(text: string): string {
-  return createHash('sha256').update(text.normalize('NFC').replace(/\s+/gu, '')).digest('hex');
+  return hash('sha256', text.normalize('NFC').replace(/\s+/gu, ''), 'hex');
 }

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Article } from '../model.js';
 import { summaryOf } from '../catalog/summary-ref.js';
 
 /** Bump when templates change, so exports and restored validators are not reused across versions. */
 export const RENDERER_VERSION = 5;
 
-export const shortHash = (text: string) => createHash('sha1').update(text).digest('base64url');
+export const shortHash = (text: string) => hash('sha1', text, 'base64url');
 
 /** An article's fingerprint in one rendering context. */
 interface Stamp {
@@ -50,27 +50,27 @@ const MOST_CONTEXTS = 10_000;
 
 /** Everything that shapes an article's appearance in a feed, a list or its page, as one short string. */
 function fingerprint(article: Article, slugs: ReadonlyMap<string, string>): string {
-  return createHash('sha1')
-    .update(
-      JSON.stringify([
-        article.guid,
-        article.contentHash,
-        article.title,
-        article.link,
-        article.date,
-        article.updated,
-        // Its Last-Modified's source: equal keys then mean equal dates too (site-resources.ts).
-        article.modified,
-        article.author,
-        article.image,
-        summaryOf(article),
-        article.categories.map((c) => [c, slugs.get(c)]),
-        article.tags,
-        article.sources,
-        article.bodySource,
-      ]),
-    )
-    .digest('base64url');
+  return hash(
+    'sha1',
+    JSON.stringify([
+      article.guid,
+      article.contentHash,
+      article.title,
+      article.link,
+      article.date,
+      article.updated,
+      // Its Last-Modified's source: equal keys then mean equal dates too (site-resources.ts).
+      article.modified,
+      article.author,
+      article.image,
+      summaryOf(article),
+      article.categories.map((c) => [c, slugs.get(c)]),
+      article.tags,
+      article.sources,
+      article.bodySource,
+    ]),
+    'base64url',
+  );
 }
 
 /**

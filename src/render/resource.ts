@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { DocumentBudget, Evictable } from './document-budget.js';
@@ -18,7 +18,7 @@ const encoder = new TextEncoder();
 
 /** Entity tags name the bytes: a strong tag from sha256, one per encoding (RFC 9110 §8.8.3). */
 export function strongEtag(body: Uint8Array, suffix = ''): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}${suffix}"`;
+  return `"${hash('sha256', body, 'base64url').slice(0, 27)}${suffix}"`;
 }
 
 /**
