@@ -157,11 +157,18 @@ export class LiveSite {
 
   private async loop(reason: string): Promise<void> {
     let why = reason;
+    let big = false;
     try {
       do {
         this.again = false;
         const written = await this.scanOnce(why);
-        this.pool.afterScan(this.scans === 1 || written >= BIG_EXPORT);
+        big ||= this.scans === 1 || written >= BIG_EXPORT;
+        // A scan that follows at once (the schedule's walk, queued behind a first scan of 100,000
+        // files) leaves garbage of its own: the collection waits for it, and takes both.
+        if (!this.again || this.stopped) {
+          this.pool.afterScan(big);
+          big = false;
+        }
         const last = this.lastScan;
         if (last)
           for (const o of this.options.observers ?? [])

@@ -19,6 +19,7 @@ import {
   shrinkYoungGenerationSoon,
 } from '../../src/workers/heap.js';
 import { SAMPLES } from '../support/site.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { Sandbox, liveConfig, writeSeed } from '../live/harness.js';
 
 const FILES = 320; // above the pool's threshold (300): a big batch
@@ -117,6 +118,30 @@ describe('a service after a scan', () => {
       await live.trigger('file change');
       expect(live.current()!.catalog.articles).toHaveLength(2);
       expect(collected).toBe(1);
+    } finally {
+      await sandbox.cleanup();
+    }
+  }, 30_000);
+
+  it('collects once after a scan queued behind its first one, not between them', async () => {
+    const sandbox = new Sandbox();
+    let scans = 0;
+    const countingScans: Logger = {
+      ...silentLogger,
+      info: (event) => void (event === 'scan' && scans++),
+      child: () => countingScans,
+    };
+    const collectedAfter: number[] = [];
+    try {
+      const dirs = await sandbox.makeDirs();
+      await writeSeed(dirs.seeds, 'a.md', { title: 'Spring planting', day: 1, body: 'Sown.' });
+      const pool = new ParsePool({ size: 1, collectGarbage: () => collectedAfter.push(scans) });
+      const live = sandbox.live(liveConfig(dirs), { pool, logger: countingScans });
+      const first = live.trigger('start');
+      const queued = live.trigger('schedule'); // the first scan is running: this one follows it
+      await Promise.all([first, queued]);
+      expect(scans).toBe(2);
+      expect(collectedAfter).toEqual([2]);
     } finally {
       await sandbox.cleanup();
     }
