@@ -43,7 +43,14 @@ export function tasksOf(job: Job, files: readonly SeedFile[], chunk: number): Ta
 
 export function settle(job: Job, at: number, result: Reparse): void {
   if (job.settled || job.results[at] !== undefined) return;
-  job.results[at] = job.take ? job.take(result, at) : result;
+  let kept = result;
+  try {
+    if (job.take) kept = job.take(result, at);
+  } catch (error) {
+    // Thrown in a worker's message handler, it would end the process: the batch fails instead.
+    return fail(job, error instanceof Error ? error : new Error(String(error)));
+  }
+  job.results[at] = kept;
   job.left--;
   if (job.left === 0) {
     job.settled = true;

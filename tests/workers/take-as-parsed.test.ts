@@ -82,6 +82,26 @@ describe('a batch keeps what `take` makes of each parse, as it arrives', () => {
     expect(seen.map((s) => s.title).sort()).toEqual(files.map((_, i) => `Post number ${i}`));
   });
 
+  it('in the pool: a take that throws fails its batch, and the next batch is parsed', async () => {
+    const files = await seedFiles(320);
+    const pool = new ParsePool({ size: 2 });
+    pools.push(pool);
+    const take = (parsed: Reparse, index: number): Reparse => {
+      if (index === 100) throw new Error('no room for file 100');
+      return parsed;
+    };
+
+    await expect(pool.reparseBatch(files, [], MAX_BYTES, {}, take)).rejects.toThrow(
+      'no room for file 100',
+    );
+    const again = await pool.reparseBatch(files.slice(0, 3), [], MAX_BYTES, {});
+    expect(again.map((r) => r.result && 'title' in r.result && r.result.title)).toEqual([
+      'Post number 0',
+      'Post number 1',
+      'Post number 2',
+    ]);
+  });
+
   it('on this thread: taken in order, one file at a time', async () => {
     const files = await seedFiles(20);
     let parsedSoFar = 0;
