@@ -1,6 +1,7 @@
 import { access, lstat, mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { placePages, type PageJob, type PageSettings } from './article-pages.js';
+import { ArchiveItems } from '../render/archive-items.js';
 import type { Site } from '../render/site.js';
 import { fileForPath } from '../render/urls.js';
 import {
@@ -153,13 +154,16 @@ export async function writeSite(
   progress(unchanged);
 
   const remote: PageJob[] = [];
-  const local: string[] = [];
+  let local: string[] = [];
   for (const sitePath of changed) {
     const article = site.article(sitePath);
     if (article && pageWriter?.holds(article.bodySource))
       remote.push({ file: fileForPath(sitePath), article });
     else local.push(sitePath);
   }
+  local = site.inRenderingOrder(local);
+  // Each archived article's items are made once for all the archive pages it is on.
+  const archiveItems = new ArchiveItems();
   // Everything is written under temporary names first and renamed into place only once all of it
   // is on disk: a full disk or a refused write leaves the previous feeds and pages as they were.
   const staged: StagedDocument[] = [];
@@ -185,7 +189,7 @@ export async function writeSite(
       for (const p of batch) {
         await nextTurn();
         const staged = (async () => {
-          const resource = (await site.load(p, false))!;
+          const resource = (await site.load(p, false, archiveItems))!;
           writtenMaxAge.set(p, resource.maxAge);
           const kind = site.article(p) ? 'article' : 'other';
           const body = resource.body;

@@ -1,5 +1,7 @@
 import type { ResourceLru } from './byte-lru.js';
-import type { FeedSpec } from './feed-model.js';
+import type { Article } from '../model.js';
+import { archiveFrame, type ArchiveItems } from './archive-items.js';
+import { itemAuthor, toFeedItem, type FeedItem, type FeedSpec } from './feed-model.js';
 import { feedSpec, historyLinks, renderFeed } from './feed-specs.js';
 import type { ArchivePage, FeedRoutes } from './feed-routes.js';
 import { shortHash } from './fingerprint.js';
@@ -41,24 +43,53 @@ export class ArchivePages {
     return this.lastPrints.prints;
   }
 
-  /** `keep`: false for a page rendered once to be written (the export), which the cache would only crowd. */
-  resource(path: string, page: ArchivePage, keep = true): Resource {
+  /**
+   * `keep`: false for a page rendered once to be written (the export), which the cache would only
+   * crowd. `items`: the export's items of pages rendered before, made once for all the pages
+   * an article is on (ArchiveItems); the bytes are the same either way.
+   */
+  resource(path: string, page: ArchivePage, keep = true, items?: ArchiveItems): Resource {
     const key = this.key(path, page);
     const cached = this.cache.get(path);
     if (cached && cached.key === key) return cached;
     const ids = this.routes.archiveIds(page);
-    const spec = this.spec(page, ids);
-    const lastModified = newestChange(ids.map((id) => this.inputs.catalog.byId.get(id)!));
+    const articles = ids.map((id) => this.inputs.catalog.byId.get(id)!);
     const maxAge = this.routes.isFull(page) ? ARCHIVE_MAX_AGE : undefined;
     const resource = new Resource(
       path,
       CONTENT_TYPES[page.format],
-      renderFeed(page.format, spec, true),
-      lastModified,
+      items?.page(page.format, this.frame(page, articles), ids, this.itemOf) ??
+        renderFeed(page.format, this.spec(page, ids), true),
+      newestChange(articles),
       key,
       maxAge,
     );
     return keep ? this.cache.set(path, resource) : resource;
+  }
+
+  private readonly itemOf = (id: string): FeedItem => {
+    const { catalog, slugs, urls } = this.inputs;
+    return toFeedItem(catalog.byId.get(id)!, '', slugs, urls);
+  };
+
+  /** What comes before and after the items of a page (archiveFrame). */
+  private frame(page: ArchivePage, articles: readonly Article[]): readonly [string, string] {
+    const authored = articles.every((a) => itemAuthor(a));
+    return archiveFrame(page.format, this.frameSpec(page, articles), authored);
+  }
+
+  /** The spec of a page but its items. */
+  private frameSpec(page: ArchivePage, articles: readonly Article[]): FeedSpec {
+    const spec = feedSpec(
+      this.inputs,
+      page.group,
+      [],
+      page.archivePage,
+      historyLinks(this.inputs.urls, page.group, page.layout, page.archivePage),
+    );
+    let newest = 0;
+    for (const a of articles) newest = Math.max(newest, a.updated, a.date);
+    return { ...spec, updated: new Date(newest) };
   }
 
   /**

@@ -28,7 +28,7 @@ const safe = (text: string) => markupSafeText(text, esc);
 const I2 = ' '.repeat(8);
 const I3 = ' '.repeat(12);
 
-function rssItem(item: FeedItem): string {
+export function rssItem(item: FeedItem): string {
   const lines = [
     `<title>${safe(item.title)}</title>`,
     `<link>${esc(item.url)}</link>`,
@@ -70,7 +70,7 @@ export function renderRssArchive(spec: FeedSpec): string {
   return addRssHistory(xml, spec.history);
 }
 
-function atomEntry(item: FeedItem): string {
+export function atomEntry(item: FeedItem): string {
   const lines = [
     `<title type="text">${esc(item.title)}</title>`,
     `<id>${esc(item.guid)}</id>`,

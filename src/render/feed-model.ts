@@ -71,6 +71,11 @@ function feedBody(article: Article, contentHtml: string, urls: Urls): string {
   return `<p>${escapeHtml(summaryOf(article))}</p>\n<p><a href="${page}">Read the whole article (${size} KB) on its page.</a></p>`;
 }
 
+/** The author a feed item names, if any: cleaned like every text field. */
+export function itemAuthor(article: Article): string | undefined {
+  return article.author === undefined ? undefined : stripXmlIllegal(article.author);
+}
+
 /** An item's text fields with everything XML 1.0 forbids removed: hostile input never breaks a feed. */
 export function toFeedItem(
   article: Article,
@@ -86,7 +91,7 @@ export function toFeedItem(
     externalUrl: article.link,
     published: article.date,
     updated: article.updated,
-    author: article.author === undefined ? undefined : clean(article.author),
+    author: itemAuthor(article),
     categories: article.categories.map((name) => {
       const slug = slugs.get(name)!;
       return { name: clean(name), slug, url: urls.category(slug) };

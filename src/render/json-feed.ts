@@ -1,4 +1,4 @@
-import type { FeedSpec } from './feed-model.js';
+import type { FeedItem, FeedSpec } from './feed-model.js';
 import { jsonHistory } from './history-links.js';
 import { imageMediaType } from './media-type.js';
 
@@ -17,24 +17,29 @@ export function renderJsonFeed(spec: FeedSpec): string {
     ...(spec.icon ? { icon: spec.icon, favicon: spec.icon } : {}),
     language: spec.language,
     ...jsonHistory(spec.history),
-    items: spec.items.map((item) => ({
-      id: item.guid,
-      url: item.url,
-      ...(item.externalUrl ? { external_url: item.externalUrl } : {}),
-      title: item.title,
-      // An archived item has no body (contentHtml ''): its summary is its text.
-      ...(item.contentHtml
-        ? { content_html: item.contentHtml, summary: item.summary }
-        : { content_text: item.summary }),
-      ...(item.image ? { image: item.image } : {}),
-      date_published: new Date(item.published).toISOString(),
-      date_modified: new Date(item.updated).toISOString(),
-      ...(item.author ? { authors: [{ name: item.author }] } : {}),
-      tags: item.categories.map((c) => c.name),
-      ...(item.image
-        ? { attachments: [{ url: item.image, mime_type: imageMediaType(item.image) }] }
-        : {}),
-    })),
+    items: spec.items.map(jsonItem),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** One item of a JSON Feed document, as JSON.stringify is given it. */
+export function jsonItem(item: FeedItem): Record<string, unknown> {
+  return {
+    id: item.guid,
+    url: item.url,
+    ...(item.externalUrl ? { external_url: item.externalUrl } : {}),
+    title: item.title,
+    // An archived item has no body (contentHtml ''): its summary is its text.
+    ...(item.contentHtml
+      ? { content_html: item.contentHtml, summary: item.summary }
+      : { content_text: item.summary }),
+    ...(item.image ? { image: item.image } : {}),
+    date_published: new Date(item.published).toISOString(),
+    date_modified: new Date(item.updated).toISOString(),
+    ...(item.author ? { authors: [{ name: item.author }] } : {}),
+    tags: item.categories.map((c) => c.name),
+    ...(item.image
+      ? { attachments: [{ url: item.image, mime_type: imageMediaType(item.image) }] }
+      : {}),
+  };
 }

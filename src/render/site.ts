@@ -1,4 +1,5 @@
 import type { Article, Catalog } from '../model.js';
+import type { ArchiveItems } from './archive-items.js';
 import { ArchivePages } from './archive-pages.js';
 import { ArticlePages } from './article-pages.js';
 import { DocumentBudget } from './document-budget.js';
@@ -183,11 +184,11 @@ export class Site {
    * pages whose body is in memory. `load()` is the complete lookup. `keep`: false when the page
    * is rendered once to be written (the export): it is not kept in the Site's caches.
    */
-  get(path: string, keep = true): Resource | undefined {
+  get(path: string, keep = true, archiveItems?: ArchiveItems): Resource | undefined {
     const eager = this.resources.get(path);
     if (eager) return eager;
     const archive = this.routes.archiveAt(path);
-    if (archive) return this.archives.resource(path, archive, keep);
+    if (archive) return this.archives.resource(path, archive, keep, archiveItems);
     const article = this.articles.at(path);
     const body = article && this.catalog.content.get(article.bodySource);
     return article && body !== undefined
@@ -195,15 +196,42 @@ export class Site {
       : undefined;
   }
 
-  /** The response at `path`, reading an article's body from its source file if needed. */
-  async load(path: string, keep = true): Promise<Resource | undefined> {
-    const ready = this.get(path, keep);
+  /**
+   * The response at `path`, reading an article's body from its source file if needed.
+   * `archiveItems`: an export's, shared by the archive pages it renders (ArchiveItems).
+   */
+  async load(
+    path: string,
+    keep = true,
+    archiveItems?: ArchiveItems,
+  ): Promise<Resource | undefined> {
+    const ready = this.get(path, keep, archiveItems);
     if (ready) return ready;
     const article = this.articles.at(path);
     return (
       article &&
       this.articles.page(path, article, await this.catalog.content.require(article), keep)
     );
+  }
+
+  /**
+   * `paths` in the order an export best renders them: archive pages last, newest period first
+   * across all groups, so that an article's archived items are asked for again while its
+   * ArchiveItems are still held. The formats of one page stay together.
+   */
+  inRenderingOrder(paths: readonly string[]): string[] {
+    const others: string[] = [];
+    const archived: Array<{ readonly path: string; readonly time: number }> = [];
+    for (const path of paths) {
+      const page = this.routes.archiveAt(path);
+      if (!page) others.push(path);
+      else {
+        const newest = this.routes.archiveIds(page)[0];
+        archived.push({ path, time: newest ? this.catalog.byId.get(newest)!.date : 0 });
+      }
+    }
+    archived.sort((a, b) => b.time - a.time); // stable: a page's formats keep their order
+    return others.concat(archived.map((a) => a.path));
   }
 
   /** What an article page needs besides the article (for rendering pages in a worker). */

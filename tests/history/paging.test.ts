@@ -317,6 +317,29 @@ describe('export', () => {
     }
   });
 
+  it('renders archive pages last, newest period first across groups, a page’s formats together', () => {
+    const { site } = served;
+    const all = [...site.paths()];
+    const ordered = site.inRenderingOrder(all);
+    expect([...ordered].sort()).toEqual([...all].sort());
+    const firstArchive = ordered.findIndex((p) => p.includes('/archive/'));
+    const archived = ordered.slice(firstArchive);
+    expect(archived.every((p) => p.includes('/archive/'))).toBe(true);
+    // Years never go up along the walk, and every group's page of a year is met within that year.
+    const years = archived.map((p) => Number(labelOf(`https://x${p}`).slice(0, 4)));
+    expect(years).toEqual([...years].sort((a, b) => b - a));
+    expect(new Set(archived.slice(0, 4 * 3).map((p) => p.split('/archive/')[0]))).toHaveLength(4);
+    for (let i = 0; i < archived.length; i += 3) {
+      const page = archived[i]!.slice(0, archived[i]!.lastIndexOf('/'));
+      expect(archived.slice(i, i + 3).map((p) => p.slice(p.lastIndexOf('/') + 1))).toEqual([
+        'rss.xml',
+        'atom.xml',
+        'feed.json',
+      ]);
+      expect(archived.slice(i, i + 3).every((p) => p.startsWith(`${page}/`))).toBe(true);
+    }
+  });
+
   it('removes the numbered pages an earlier version exported (archive/<n>/ disappears cleanly)', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'seedfeed-history-out-'));
     try {
