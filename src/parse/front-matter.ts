@@ -68,10 +68,14 @@ export function readFrontMatter(text: string): FrontMatter {
   const rest = start.slice(fence[0].length - 1);
   if (!CLOSING_FENCE.test(rest) && !rest.startsWith('\n---'))
     return { kind: 'error', reason: 'front matter has no closing --- line' };
+  // gray-matter ends the block at the first "\n---" after the opening line. It is given the
+  // block alone: given the whole file, it encodes all of it to a Buffer and looks it up as a key
+  // of its cache, options or not. The body is cut here as gray-matter cuts it.
+  const close = start.indexOf('\n---', fence[0].length - 1) + '\n---'.length;
 
-  let parsed: { data: unknown; content: string };
+  let parsed: { data: unknown };
   try {
-    parsed = matter(start, MATTER_OPTIONS);
+    parsed = matter(start.slice(0, close), MATTER_OPTIONS);
   } catch (error) {
     const skippedLines = text.slice(0, text.length - start.length).split('\n').length - 1;
     return {
@@ -86,7 +90,15 @@ export function readFrontMatter(text: string): FrontMatter {
   const proto = Object.getPrototypeOf(data);
   if (proto !== Object.prototype && proto !== null)
     return { kind: 'error', reason: 'front matter is not a mapping of keys to values' };
-  return { kind: 'data', data: data as Record<string, unknown>, body: parsed.content };
+  return { kind: 'data', data: data as Record<string, unknown>, body: bodyAfter(start, close) };
+}
+
+/** What gray-matter gives as `content`: the rest after the closing fence, less one line break. */
+function bodyAfter(text: string, close: number): string {
+  let at = close;
+  if (text[at] === '\r') at++;
+  if (text[at] === '\n') at++;
+  return text.slice(at);
 }
 
 function describeYamlError(error: unknown, skippedLines: number): string {
