@@ -26,8 +26,17 @@ export class ArchivePages {
     private readonly cache: ResourceLru,
   ) {}
 
+  /** Keys worked out already (an export plans every page's, then renders it): a Site's never change. */
+  private readonly keys = new Map<string, string>();
+
   /** What the page at `path` is rendered from: equal keys, equal bytes. */
   key(path: string, page: ArchivePage): string {
+    let key = this.keys.get(path);
+    if (key === undefined) this.keys.set(path, (key = this.keyOf(path, page)));
+    return key;
+  }
+
+  private keyOf(path: string, page: ArchivePage): string {
     const ids = this.routes.archiveIds(page);
     const { group, format, archivePage, layout } = page;
     const n = layout.index.get(archivePage)!;

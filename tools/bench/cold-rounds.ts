@@ -79,27 +79,30 @@ export function coldRounds(opts: {
   precompress?: boolean;
   hugo: boolean;
   rounds: number;
+  /** Where the outputs are written (default `work`): on a tmpfs, no disk's costs in either. */
+  outRoot?: string;
 }): Contender[] {
   const hugoSite = path.join(opts.work, 'hugo-site');
   if (opts.hugo) prepareHugoSite(opts.seeds, hugoSite);
+  const outRoot = opts.outRoot ?? opts.work;
   const runs: Array<{ contender: Contender; argv: string[]; out: string }> = [];
   const add = (name: string, out: string, argv: string[]) =>
     runs.push({ contender: { name, timings: [] }, argv, out });
   if (opts.before) {
-    const out = path.join(opts.work, 'out-before');
+    const out = path.join(outRoot, 'out-before');
     add('seedfeed before', out, seedfeedBuild(opts.before, opts.seeds, out));
   }
-  const out = path.join(opts.work, 'out-seedfeed');
+  const out = path.join(outRoot, 'out-seedfeed');
   add('seedfeed', out, seedfeedBuild(opts.checkout, opts.seeds, out));
   if (opts.precompress) {
-    const out = path.join(opts.work, 'out-precompress');
+    const out = path.join(outRoot, 'out-precompress');
     add('seedfeed --precompress', out, [
       ...seedfeedBuild(opts.checkout, opts.seeds, out),
       '--precompress',
     ]);
   }
   if (opts.hugo) {
-    const hugoOut = path.join(opts.work, 'out-hugo');
+    const hugoOut = path.join(outRoot, 'out-hugo');
     add('hugo', hugoOut, hugoCommand(hugoSite, hugoOut));
   }
   for (let round = 0; round < opts.rounds; round++) {

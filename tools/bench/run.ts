@@ -28,6 +28,11 @@ const OPTIONS = {
     help: 'another checkout (dist/ built) whose cold build runs in the same rounds',
   },
   rounds: { type: 'string', value: 'N', default: '3', help: 'alternating cold-build rounds' },
+  'out-root': {
+    type: 'string',
+    value: 'DIR',
+    help: 'where the cold builds write (default .bench/cold-N); a tmpfs (/dev/shm) takes the disk out of both',
+  },
   'with-precompress': {
     type: 'boolean',
     help: 'a cold-build contender with --precompress too (.gz and .br siblings of feeds and lists)',
@@ -178,23 +183,26 @@ async function buildRows(size: number): Promise<void> {
 async function coldTable(size: number): Promise<string> {
   const seeds = await corpus(size);
   const hugo = !args['skip-hugo'] && hugoVersion() !== undefined;
+  const outRoot = args['out-root'] && path.resolve(args['out-root'], `cold-${size}`);
   const contenders = coldRounds({
     seeds,
     work: path.join(work, `cold-${size}`),
+    outRoot,
     checkout: root,
     before: args.before && path.resolve(args.before),
     precompress: args['with-precompress'],
     hugo,
     rounds: Number(args.rounds),
   });
-  const articles = readdirSync(path.join(work, `cold-${size}`, 'out-seedfeed', 'articles')).length;
+  const outs = outRoot ?? path.join(work, `cold-${size}`);
+  const articles = readdirSync(path.join(outs, 'out-seedfeed', 'articles')).length;
   const base = contenders.find((c) => c.name === 'hugo');
   const m = (c: Contender, f: (t: Contender['timings'][number]) => number) =>
     median(c.timings.map(f));
   const wall = (c: Contender) => m(c, (t) => t.wallS);
   const cpu = (c: Contender) => m(c, (t) => t.userS + t.sysS);
   const lines = [
-    `cold build, ${size.toLocaleString('en')} files (${articles.toLocaleString('en')} articles), ${args.rounds} alternating rounds, medians${hugo ? `; ${hugoVersion()} builds the same outputs` : ''}`,
+    `cold build, ${size.toLocaleString('en')} files (${articles.toLocaleString('en')} articles), ${args.rounds} alternating rounds, medians${hugo ? `; ${hugoVersion()} builds the same outputs` : ''}; written under ${outs}`,
     '| contender | wall (each round) | user | sys | peak RSS | output, per article | wall ÷ hugo | CPU ÷ hugo |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
