@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { writeChunkedAtomic } from './chunked-write.js';
 
 /**
  * A record kept in two files: a JSON snapshot, rewritten whole only now and then, and an
@@ -142,16 +144,17 @@ export async function appendLog(
 }
 
 /**
- * Replaces the snapshot with `text` (holding `generation`) and drops the log it supersedes.
- * Returns the position of the new, empty log.
+ * Replaces the snapshot with the text of `pieces` (holding `generation`: jsonPieces) and drops
+ * the log it supersedes. Returns the position of the new, empty log.
  */
 export async function rewriteSnapshot(
   snapshot: string,
   log: string,
   generation: string,
-  text: string,
+  pieces: Iterable<string>,
 ): Promise<LogPosition> {
-  await writeFileAtomic(snapshot, text);
+  await mkdir(path.dirname(snapshot), { recursive: true });
+  await writeChunkedAtomic(snapshot, pieces);
   // Best effort: a log left behind names the old generation and is ignored.
   await rm(log, { force: true }).catch(() => undefined);
   return { generation, lines: 0, bytes: 0 };

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { JsonEntries, jsonPieces } from './json-pieces.js';
 import {
   appendLog,
   newGeneration,
@@ -131,7 +132,7 @@ export async function saveManifest(
     if (log) return { version: 1, files, log };
   }
   const generation = newGeneration();
-  const text = `${JSON.stringify({ version: 1, generation, files })}\n`;
+  const text = jsonPieces({ version: 1, generation, files: new JsonEntries(files) });
   const log = await rewriteSnapshot(path.join(outDir, MANIFEST), logFile, generation, text);
   return { version: 1, files, log };
 }

@@ -12,6 +12,7 @@ import {
   type LogOp,
 } from './journal.js';
 import { SavedState, type Tables } from './saved-state.js';
+import { JsonEntries, jsonPieces } from './json-pieces.js';
 
 export { SavedState };
 
@@ -111,7 +112,7 @@ export async function saveState(
       : await appendLog(logFile, saved.log!, ops);
     if (!log) {
       const generation = newGeneration();
-      const text = `${JSON.stringify(snapshotOf(saved.tables, generation))}\n`;
+      const text = jsonPieces(snapshotOf(saved.tables, generation));
       log = await rewriteSnapshot(path.join(outDir, STATE_FILE), logFile, generation, text);
     }
     saved.log = log;
@@ -123,15 +124,18 @@ export async function saveState(
   return saved;
 }
 
-function snapshotOf(t: Tables, generation: string): StateFile {
-  const validators: StateFile['validators'] = {};
-  for (const [p, [key, etag, ms]] of t.v)
-    validators[p] = { key, etag, lastModified: new Date(ms).toISOString() };
+/** The state file's shape, its tables written entry by entry (jsonPieces). */
+function snapshotOf(t: Tables, generation: string) {
   return {
     version: 1,
     generation,
-    guids: { byHash: Object.fromEntries(t.gh), byPath: Object.fromEntries(t.gp) },
-    firstSeen: { byHash: Object.fromEntries(t.fh), byPath: Object.fromEntries(t.fp) },
-    validators,
-  };
+    guids: { byHash: new JsonEntries(t.gh), byPath: new JsonEntries(t.gp) },
+    firstSeen: { byHash: new JsonEntries(t.fh), byPath: new JsonEntries(t.fp) },
+    validators: new JsonEntries(validatorEntries(t.v)),
+  } satisfies Record<keyof StateFile, unknown>;
+}
+
+function* validatorEntries(v: Tables['v']): Generator<[string, StateFile['validators'][string]]> {
+  for (const [p, [key, etag, ms]] of v)
+    yield [p, { key, etag, lastModified: new Date(ms).toISOString() }];
 }
