@@ -115,6 +115,20 @@ export class FeedRoutes {
     return page.layout.index.get(page.archivePage)! < page.layout.pages.length - 1;
   }
 
+  /** `paths`, archive pages last, by their newest article, newest first (Site.inRenderingOrder). */
+  inRenderingOrder(paths: readonly string[]): string[] {
+    const others: string[] = [];
+    const archived: Array<{ readonly path: string; readonly time: number }> = [];
+    for (const path of paths) {
+      const page = this.archiveAt(path);
+      const newest = page && this.archiveIds(page)[0];
+      if (!page) others.push(path);
+      else archived.push({ path, time: newest === undefined ? 0 : this.timeOf(newest) });
+    }
+    archived.sort((a, b) => b.time - a.time); // stable: a page's formats keep their order
+    return others.concat(archived.map((a) => a.path));
+  }
+
   /** Every archive page's path, group by group, in a stable order. */
   *archivePaths(): Iterable<string> {
     for (const group of this.groups.values()) {

@@ -220,18 +220,7 @@ export class Site {
    * ArchiveItems are still held. The formats of one page stay together.
    */
   inRenderingOrder(paths: readonly string[]): string[] {
-    const others: string[] = [];
-    const archived: Array<{ readonly path: string; readonly time: number }> = [];
-    for (const path of paths) {
-      const page = this.routes.archiveAt(path);
-      if (!page) others.push(path);
-      else {
-        const newest = this.routes.archiveIds(page)[0];
-        archived.push({ path, time: newest ? this.catalog.byId.get(newest)!.date : 0 });
-      }
-    }
-    archived.sort((a, b) => b.time - a.time); // stable: a page's formats keep their order
-    return others.concat(archived.map((a) => a.path));
+    return this.routes.inRenderingOrder(paths);
   }
 
   /** What an article page needs besides the article (for rendering pages in a worker). */
