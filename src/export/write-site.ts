@@ -1,7 +1,7 @@
 import { access, lstat, mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { placePages, type PageJob, type PageSettings } from './article-pages.js';
-import { ArchiveItems } from '../render/archive-items.js';
+import { ArchiveItems, archiveRingBytes } from '../render/archive-items.js';
 import type { Site } from '../render/site.js';
 import { fileForPath } from '../render/urls.js';
 import {
@@ -163,7 +163,7 @@ export async function writeSite(
   }
   local = site.inRenderingOrder(local);
   // Each archived article's items are made once for all the archive pages it is on.
-  const archiveItems = new ArchiveItems();
+  const archiveItems = new ArchiveItems(archiveRingBytes(local.length));
   // Everything is written under temporary names first and renamed into place only once all of it
   // is on disk: a full disk or a refused write leaves the previous feeds and pages as they were.
   const staged: StagedDocument[] = [];

@@ -10,6 +10,14 @@ import type { FeedFormat } from './urls.js';
  */
 export const ARCHIVE_ITEM_BYTES = 24 << 20;
 
+/**
+ * The ring for an export of `documents` documents: what a cold build needs, but no 24 MB for the
+ * few archive pages a change re-renders (32 KB a document: a page's hundred items fit in it).
+ */
+export function archiveRingBytes(documents: number): number {
+  return Math.min(ARCHIVE_ITEM_BYTES, Math.max(256 << 10, documents * (32 << 10)));
+}
+
 /** An archived item as it appears in a page of `format`: the same on every page it is on. */
 export function archiveItemText(format: FeedFormat, item: FeedItem): string {
   if (format === 'rss') return rssItem(item);
@@ -71,7 +79,8 @@ interface Held {
  * items written last.
  */
 export class ArchiveItems {
-  private readonly ring: Buffer;
+  /** Allocated with the first item: an export may render no archive page at all. */
+  private ringBuffer: Buffer | undefined;
   /** Bytes written so far: the ring holds the last `ring.length` of them. */
   private written = 0;
   private readonly held = new Map<string, Held>();
@@ -82,8 +91,15 @@ export class ArchiveItems {
   /** The oldest item in the ring the page being made uses. */
   private oldest = 0;
 
-  constructor(ringBytes = ARCHIVE_ITEM_BYTES) {
-    this.ring = Buffer.allocUnsafeSlow(ringBytes);
+  constructor(private readonly ringBytes = ARCHIVE_ITEM_BYTES) {}
+
+  private get ring(): Buffer {
+    return (this.ringBuffer ??= Buffer.allocUnsafeSlow(this.ringBytes));
+  }
+
+  /** Bytes of the ring allocated so far (0 until an item is written). */
+  get reserved(): number {
+    return this.ringBuffer?.length ?? 0;
   }
 
   /**

@@ -3,7 +3,12 @@
  * byte what renderFeed writes for the whole page, in every format, whatever the ring still holds.
  */
 import { describe, expect, it } from 'vitest';
-import { archiveFrame, ArchiveItems } from '../../src/render/archive-items.js';
+import {
+  ARCHIVE_ITEM_BYTES,
+  archiveFrame,
+  ArchiveItems,
+  archiveRingBytes,
+} from '../../src/render/archive-items.js';
 import type { FeedItem, FeedSpec } from '../../src/render/feed-model.js';
 import { renderFeed } from '../../src/render/feed-specs.js';
 import type { FeedFormat } from '../../src/render/urls.js';
@@ -130,5 +135,22 @@ describe('archive pages from items rendered once', () => {
       );
       expect(page!.toString('utf8')).toBe(renderFeed(format, bare, true));
     }
+  });
+
+  it('allocates its ring with the first item, sized to the export', () => {
+    const items = new ArchiveItems(archiveRingBytes(3));
+    expect(items.reserved).toBe(0);
+    const list = [itemFor(1, true), itemFor(2, true)];
+    const spec = specOf(list);
+    const page = items.page(
+      'atom',
+      archiveFrame('atom', spec, true),
+      list.map((i) => i.guid),
+      (id) => list.find((i) => i.guid === id)!,
+    );
+    expect(page!.toString('utf8')).toBe(renderFeed('atom', spec, true));
+    expect(items.reserved).toBe(256 << 10);
+    expect(archiveRingBytes(100)).toBe(100 * (32 << 10));
+    expect(archiveRingBytes(100_000)).toBe(ARCHIVE_ITEM_BYTES);
   });
 });
