@@ -17,6 +17,11 @@ export const ARCHIVE_MAX_AGE = 86_400;
 /** RFC 5005 archive pages, rendered on demand and kept in the Site's cache of variants. */
 export class ArchivePages {
   private lastSpec?: { readonly group: SiteGroup; readonly page: string; readonly spec: FeedSpec };
+  private lastFrameSpec?: {
+    readonly group: SiteGroup;
+    readonly page: string;
+    readonly spec: FeedSpec;
+  };
   /** The last page's fingerprints, asked for again by its other two formats (see spec()). */
   private lastPrints?: { readonly ids: readonly string[]; readonly prints: string };
 
@@ -87,8 +92,10 @@ export class ArchivePages {
     return archiveFrame(page.format, this.frameSpec(page, articles), authored);
   }
 
-  /** The spec of a page but its items. */
+  /** The spec of a page but its items; the last one is kept for the page's other formats. */
   private frameSpec(page: ArchivePage, articles: readonly Article[]): FeedSpec {
+    const last = this.lastFrameSpec;
+    if (last && last.group === page.group && last.page === page.archivePage) return last.spec;
     const spec = feedSpec(
       this.inputs,
       page.group,
@@ -98,7 +105,9 @@ export class ArchivePages {
     );
     let newest = 0;
     for (const a of articles) newest = Math.max(newest, a.updated, a.date);
-    return { ...spec, updated: new Date(newest) };
+    const framed = { ...spec, updated: new Date(newest) };
+    this.lastFrameSpec = { group: page.group, page: page.archivePage, spec: framed };
+    return framed;
   }
 
   /**
