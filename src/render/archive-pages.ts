@@ -16,12 +16,9 @@ export const ARCHIVE_MAX_AGE = 86_400;
 
 /** RFC 5005 archive pages, rendered on demand and kept in the Site's cache of variants. */
 export class ArchivePages {
-  private lastSpec?: { readonly group: SiteGroup; readonly page: string; readonly spec: FeedSpec };
-  private lastFrameSpec?: {
-    readonly group: SiteGroup;
-    readonly page: string;
-    readonly spec: FeedSpec;
-  };
+  /** The last page's spec, and its frame's: a page's three formats are asked for in a row. */
+  private readonly specs = new LastOfPage<FeedSpec>();
+  private readonly frameSpecs = new LastOfPage<FeedSpec>();
   /** The last page's fingerprints, asked for again by its other two formats (see spec()). */
   private lastPrints?: { readonly ids: readonly string[]; readonly prints: string };
 
@@ -92,22 +89,13 @@ export class ArchivePages {
     return archiveFrame(page.format, this.frameSpec(page, articles), authored);
   }
 
-  /** The spec of a page but its items; the last one is kept for the page's other formats. */
+  /** The spec of a page but its items, dated by them as a whole spec would be. */
   private frameSpec(page: ArchivePage, articles: readonly Article[]): FeedSpec {
-    const last = this.lastFrameSpec;
-    if (last && last.group === page.group && last.page === page.archivePage) return last.spec;
-    const spec = feedSpec(
-      this.inputs,
-      page.group,
-      [],
-      page.archivePage,
-      historyLinks(this.inputs.urls, page.group, page.layout, page.archivePage),
-    );
-    let newest = 0;
-    for (const a of articles) newest = Math.max(newest, a.updated, a.date);
-    const framed = { ...spec, updated: new Date(newest) };
-    this.lastFrameSpec = { group: page.group, page: page.archivePage, spec: framed };
-    return framed;
+    return this.frameSpecs.get(page, () => {
+      let newest = 0;
+      for (const a of articles) newest = Math.max(newest, a.updated, a.date);
+      return { ...this.pageSpec(page, []), updated: new Date(newest) };
+    });
   }
 
   /**
@@ -115,16 +103,25 @@ export class ArchivePages {
    * (the export walks every page's formats in a row), so the last spec is kept.
    */
   private spec(page: ArchivePage, ids: readonly string[]): FeedSpec {
-    const last = this.lastSpec;
-    if (last && last.group === page.group && last.page === page.archivePage) return last.spec;
-    const spec = feedSpec(
-      this.inputs,
-      page.group,
-      ids,
-      page.archivePage,
-      historyLinks(this.inputs.urls, page.group, page.layout, page.archivePage),
-    );
-    this.lastSpec = { group: page.group, page: page.archivePage, spec };
-    return spec;
+    return this.specs.get(page, () => this.pageSpec(page, ids));
+  }
+
+  private pageSpec(page: ArchivePage, ids: readonly string[]): FeedSpec {
+    const { group, layout, archivePage } = page;
+    const history = historyLinks(this.inputs.urls, group, layout, archivePage);
+    return feedSpec(this.inputs, group, ids, archivePage, history);
+  }
+}
+
+/** The last value made for an archive page (the same for each of its formats). */
+class LastOfPage<T> {
+  private last?: { readonly group: SiteGroup; readonly page: string; readonly value: T };
+
+  get(page: ArchivePage, make: () => T): T {
+    const last = this.last;
+    if (last && last.group === page.group && last.page === page.archivePage) return last.value;
+    const value = make();
+    this.last = { group: page.group, page: page.archivePage, value };
+    return value;
   }
 }
