@@ -4,7 +4,7 @@
  */
 const LAYERS = [
   ['model', '^src/model\\.ts$'],
-  ['base', '^src/(net/|log\\.ts$|slices\\.ts$)'],
+  ['base', '^src/(net/|log\\.ts$|slices\\.ts$|utf8\\.ts$)'],
   ['scan', '^src/scan/'],
   ['parse', '^src/parse/'],
   ['dedupe', '^src/dedupe/'],

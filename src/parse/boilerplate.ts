@@ -30,16 +30,37 @@ const LINE_RULES: readonly RegExp[] = [
 export const RELATED_HEADING =
   /^(?:推荐阅读|相关阅读|延伸阅读|相关文章|相关新闻|热门推荐|更多精彩|related(?: articles| posts)?|read more)\s*[:：]?$/iu;
 
+/** The characters `\s` matches: line terminators and Unicode's spaces. */
+function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 /**
  * More than MAX_LINE characters that are not whitespace: a line longer than MAX_LINE however its
  * whitespace is collapsed. Settled within the first MAX_LINE + 1 of them, where collapsing reads the
  * whole text: the sanitizer asks this of every block, and a block holding the article is all of it.
  */
-const LONGER_THAN_A_LINE = new RegExp(`^\\s*(?:\\S\\s*){${MAX_LINE + 1}}`);
+function longerThanALine(text: string): boolean {
+  let seen = 0;
+  for (let i = 0; i < text.length; i++)
+    if (!isSpace(text.charCodeAt(i)) && ++seen > MAX_LINE) return true;
+  return false;
+}
 
 /** True when a whole block's text is one of the furniture lines the rules name. */
 export function isBoilerplateLine(text: string): boolean {
-  if (LONGER_THAN_A_LINE.test(text)) return false;
+  if (longerThanALine(text)) return false;
   const line = text.replace(/[\s\u3000]+/gu, ' ').trim();
   if (line === '' || line.length > MAX_LINE) return false;
   return LINE_RULES.some((rule) => rule.test(line));

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Rejection, SeedFile } from '../model.js';
+import { decodeUtf8 } from '../utf8.js';
 import { seedPath } from './seed-path.js';
 import {
   notRegular,
@@ -46,9 +47,7 @@ export function decodeSeed(bytes: Uint8Array): Decoded {
     return binary;
   // isUtf8 is simdutf in C++: validating first and then decoding is ~2× faster than a fatal TextDecoder.
   if (isUtf8(bytes)) {
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '');
+    const text = decodeUtf8(bytes).replace(/^\uFEFF/, '');
     if (nuls.length === 0) return { text };
     // A crawler's glitch in a text file: the article is kept, the bytes dropped and reported.
     return { text: text.replaceAll('\0', ''), note: strayNulsNote(nuls) };

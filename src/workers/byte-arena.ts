@@ -1,3 +1,4 @@
+import { decodeUtf8 } from '../utf8.js';
 import { Spool } from './spool.js';
 
 /**
@@ -67,7 +68,7 @@ export class ByteArena {
   }
 
   get(ref: ArenaRef): string {
-    return this.bytes(ref).toString('utf8');
+    return decodeUtf8(this.bytes(ref));
   }
 
   /**

@@ -207,7 +207,8 @@ describe('furniture line: collapsed, then longer than 80 characters or matched b
   };
   it('decides alike on texts around 80 characters', () => {
     const text = textOf(
-      ['责任编辑：', '编辑', 'a', '张', ' ', '\u3000', '\n', '\u00a0', '😀', '\uD83D'],
+      // prettier-ignore
+      ['责任编辑：', '编辑', 'a', '张', ' ', '\u3000', '\n', '\u00a0', '😀', '\uD83D', '\t', '\v', '\u1680', '\u2009', '\u2028', '\u202f', '\ufeff', '\u200b'],
       90,
     );
     fc.assert(
