@@ -56,7 +56,7 @@ export function bBit(value: number): number {
  * By code ranges — a per-paragraph `\p{L}\p{N}` regex with NFKC cost as much as the rest of
  * the sketch together.
  */
-function fold(c: number): number {
+export function fold(c: number): number {
   if (c < 0x80) {
     if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) return c;
     return c >= 0x41 && c <= 0x5a ? c + 0x20 : 0;
@@ -98,40 +98,46 @@ const BASE = 0x01000193;
 /** BASE^(SHINGLE-1) mod 2^32, to take the outgoing character out of the rolling hash. */
 const BASE_OUT = Array.from({ length: SHINGLE - 1 }).reduce<number>((p) => Math.imul(p, BASE), 1);
 
-/**
- * Lowers `sig` to the minimum per bin over the shingles of `codes`: a polynomial rolling hash
- * over each window of SHINGLE code units, finalized, split into bin (low bits) and value.
- */
-function addShingles(sig: Uint32Array, codes: Uint16Array, from: number, to: number): void {
-  const width = Math.min(SHINGLE, to - from);
-  let h = 0;
-  for (let i = from; i < from + width; i++) h = (Math.imul(h, BASE) + codes[i]!) | 0;
-  for (let i = from + width; ; i++) {
-    const x = fmix32(h ^ 0x9747b28c);
-    const bin = x & (K - 1);
-    const value = x >>> LOG2_K;
-    if (value < sig[bin]!) sig[bin] = value;
-    if (i >= to) break;
-    h = (Math.imul(h - Math.imul(codes[i - SHINGLE]!, BASE_OUT), BASE) + codes[i]!) | 0;
+/** No floor: every shingle may lower its bin. */
+const NO_FLOOR = new Uint32Array(K).fill(0xffffffff);
+
+/** fold() of every UTF-16 code unit, made once: a table look-up instead of a dozen branches a character. */
+let foldTable: Uint16Array | undefined;
+function foldTableOf(): Uint16Array {
+  if (!foldTable) {
+    foldTable = new Uint16Array(0x10000);
+    for (let c = 0; c < 0x10000; c++) foldTable[c] = fold(c);
   }
+  return foldTable;
 }
 
 /** The sketch of a body's plain text (one paragraph per line). */
 export function sketchText(text: string): Uint32Array {
-  // The whole text folded once; paragraph p is codes[starts[p], starts[p + 1]).
+  const folds = foldTableOf();
+  // The whole text folded once; paragraph p is codes[starts[p], starts[p + 1]), its key keys[p]
+  // (key32 of its codes, worked out as they are made).
   const codes = new Uint16Array(text.length);
   const starts: number[] = [];
+  const keys: number[] = [];
   let n = 0;
   let start = 0;
+  let key = 0x811c9dc5;
   for (let i = 0; i <= text.length; i++) {
     const c = i === text.length ? 10 : text.charCodeAt(i);
     if (c === 10) {
-      if (n > start) starts.push(start);
+      if (n > start) {
+        starts.push(start);
+        keys.push(fmix32(key));
+      }
       start = n;
+      key = 0x811c9dc5;
       continue;
     }
-    const folded = fold(c);
-    if (folded !== 0) codes[n++] = folded;
+    const folded = folds[c]!;
+    if (folded !== 0) {
+      codes[n++] = folded;
+      key = Math.imul(key ^ folded, 0x01000193);
+    }
   }
   starts.push(n);
   const count = starts.length - 1;
@@ -148,19 +154,26 @@ export function sketchText(text: string): Uint32Array {
   }
   const comparable = n >= MIN_COMPARABLE_TEXT;
   const sig = new Uint32Array(K).fill(EMPTY);
-  if (comparable && longLength > 0) addShingles(sig, long, 0, longLength);
+  const lowered: number[] = [];
+  if (comparable && longLength > 0) addShingles(sig, lowered, NO_FLOOR, long, 0, longLength);
 
   const shorts: number[] = [];
   const hashes: number[] = [];
-  const own = new Uint32Array(K);
+  // A short paragraph's own minimum in each bin where it beats the long text; EMPTY elsewhere.
+  const own = new Uint32Array(K).fill(EMPTY);
+  lowered.length = 0;
   for (let p = 0; p < count; p++) {
     if (!isShort(p)) continue;
     const before = hashes.length;
+    // Not comparable: an all-empty signature, and finalSignature gives undefined.
     if (comparable) {
-      // Not comparable: an all-empty signature, and finalSignature gives undefined.
-      own.fill(EMPTY);
-      addShingles(own, codes, starts[p]!, starts[p + 1]!);
-      for (let bin = 0; bin < K; bin++) if (own[bin]! < sig[bin]!) hashes.push(own[bin]! * K + bin);
+      addShingles(own, lowered, sig, codes, starts[p]!, starts[p + 1]!);
+      sortSmall(lowered);
+      for (const bin of lowered) {
+        hashes.push(own[bin]! * K + bin);
+        own[bin] = EMPTY;
+      }
+      lowered.length = 0;
     }
     shorts.push(p * 256 + hashes.length - before);
   }
@@ -173,10 +186,50 @@ export function sketchText(text: string): Uint32Array {
   }
   out[SIGNATURE_WORDS] = count;
   out[SIGNATURE_WORDS + 1] = shorts.length;
-  for (let p = 0; p < count; p++) out[KEYS_AT + p] = key32(codes, starts[p]!, starts[p + 1]!);
+  out.set(keys, KEYS_AT);
   out.set(shorts, KEYS_AT + count);
   out.set(hashes, KEYS_AT + count + shorts.length);
   return out;
+}
+
+/**
+ * Lowers `sig` to the minimum per bin over the shingles of codes[from, to) that are below `floor`
+ * there: a polynomial rolling hash over each window of SHINGLE code units, finalized, split into
+ * bin (low bits) and value. Each bin first lowered from EMPTY is added to `lowered`, so that a short
+ * paragraph costs its shingles, not a pass over every bin.
+ */
+function addShingles(
+  sig: Uint32Array,
+  lowered: number[],
+  floor: Uint32Array,
+  codes: Uint16Array,
+  from: number,
+  to: number,
+): void {
+  const width = Math.min(SHINGLE, to - from);
+  let h = 0;
+  for (let i = from; i < from + width; i++) h = (Math.imul(h, BASE) + codes[i]!) | 0;
+  for (let i = from + width; ; i++) {
+    const x = fmix32(h ^ 0x9747b28c);
+    const bin = x & (K - 1);
+    const value = x >>> LOG2_K;
+    if (value < floor[bin]! && value < sig[bin]!) {
+      if (sig[bin] === EMPTY) lowered.push(bin);
+      sig[bin] = value;
+    }
+    if (i >= to) break;
+    h = (Math.imul(h - Math.imul(codes[i - SHINGLE]!, BASE_OUT), BASE) + codes[i]!) | 0;
+  }
+}
+
+/** Sorts a few numbers in place: a short paragraph lowers a handful of bins. */
+function sortSmall(values: number[]): void {
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i]!;
+    let j = i - 1;
+    for (; j >= 0 && values[j]! > v; j--) values[j + 1] = values[j]!;
+    values[j + 1] = v;
+  }
 }
 
 /** Every paragraph's key, in order. */
