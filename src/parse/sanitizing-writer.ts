@@ -46,9 +46,9 @@ interface Frame {
 
 const withScheme = (url: string | undefined) => (url?.startsWith('//') ? `https:${url}` : url);
 
-/** Text as HTML: `&`, `<` and `>` escaped, and `"` in an attribute value. */
-const escapeText = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const ESCAPED: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+/** Text as HTML: `&`, `<` and `>` escaped, and `"` in an attribute value. Most text has none of them. */
+const escapeText = (s: string) => (/[&<>]/.test(s) ? s.replace(/[&<>]/g, (c) => ESCAPED[c]!) : s);
 const escapeValue = (s: string) => escapeText(s).replace(/"/g, '&quot;');
 
 /** Attributes as the allowlist's tags get them before checking: links and images made absolute. */
