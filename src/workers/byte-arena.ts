@@ -29,12 +29,16 @@ export interface ArenaOptions {
 }
 
 /**
- * Per worker: one chunk, the one being filled; each that fills goes to the spool. With 64 MB
- * (two chunks) a cold scan of 50,000 files peaked at 732 and 743 MB, with 32 at 686 and 631
- * (serve's VmHWM, two pairs, 2026-12-03, docs/performance.md).
+ * Per worker. With 64 MB a cold scan of 50,000 files peaked at 732 and 743 MB, with 32 at 686 and
+ * 631 (serve's VmHWM, two pairs, 2026-12-03, docs/performance.md).
  */
 export const ARENA_MEMORY_BYTES = 32 << 20;
-const CHUNK_BYTES = 32 << 20;
+/**
+ * A quarter of the budget: two chunks stay, one is filled while the last one filled is written.
+ * One chunk of 32 MB, written while the worker waited, took ~0.3 s once this disk had fallen
+ * behind: 6.2 s of the two workers' parse at 100,000 files.
+ */
+const CHUNK_BYTES = 8 << 20;
 
 type Chunk = { readonly bytes: Buffer } | { readonly at: number };
 
@@ -43,7 +47,15 @@ export class ByteArena {
   /** The chunk being filled (always the last, always in memory), and how much of it is. */
   private open: Buffer | undefined;
   private used = 0;
+  /** Bytes of the buffers the arena holds: its chunks in memory, the one being written, the spare. */
   private inMemory = 0;
+  /** A chunk's buffer once its bytes are in the spool, for the next chunk. */
+  private spare: Buffer | undefined;
+  /** The write to the spool running now, if any (its chunk stays readable in memory until it ends). */
+  private writing: Promise<void> | undefined;
+  /** Counts clear()s: a write that ends after one belongs to chunks that are gone. */
+  private generation = 0;
+  private closing: Promise<void> | undefined;
   private spool: Spool | undefined;
   private spillable = true;
   private readonly memoryBytes: number;
@@ -86,39 +98,100 @@ export class ByteArena {
     return this.chunks.filter((chunk) => 'at' in chunk).length;
   }
 
+  /** Settles when no write to the spool is running and a spool let go by clear() is closed (for tests). */
+  async written(): Promise<void> {
+    while (this.writing) await this.writing;
+    await this.closing;
+  }
+
   clear(): void {
     this.chunks = [];
     this.open = undefined;
     this.used = 0;
     this.inMemory = 0;
-    this.spool?.close();
+    this.spare = undefined;
+    this.writing = undefined;
+    this.generation++;
+    this.closing = this.spool?.close();
     this.spool = undefined;
     this.spillable = true;
   }
 
   private startChunk(length: number): void {
     const size = Math.max(this.chunkBytes, length);
-    const freed = this.open && this.inMemory + size > this.memoryBytes ? this.spill() : undefined;
-    this.open = freed && freed.length >= size ? freed : Buffer.allocUnsafeSlow(size);
-    this.inMemory += this.open.length;
-    this.chunks.push({ bytes: this.open });
+    // The full chunk goes to the spool when keeping it would leave no room for the next one and
+    // for a chunk being written.
+    if (this.open && this.inMemory + 2 * size > this.memoryBytes) {
+      const freed = this.spill();
+      if (freed) this.keepSpare(freed);
+    }
+    let buffer = this.takeSpare(size);
+    if (!buffer) {
+      buffer = Buffer.allocUnsafeSlow(size);
+      this.inMemory += size;
+    }
+    this.open = buffer;
+    this.chunks.push({ bytes: buffer });
     this.used = 0;
   }
 
-  /** Moves the open (full) chunk to the spool; returns its memory, now free, or nothing if it stays. */
+  /** One spare at most: a second is let go. */
+  private keepSpare(buffer: Buffer): void {
+    if (this.spare) this.inMemory -= this.spare.length;
+    this.spare = buffer;
+  }
+
+  private takeSpare(size: number): Buffer | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (!spare || spare.length >= size) return spare;
+    this.inMemory -= spare.length;
+    return undefined;
+  }
+
+  /**
+   * Moves the open (full) chunk to the spool. Written in the background, its buffer becomes the
+   * spare once the bytes are there; if a write is still running, this one waits for the disk and
+   * the buffer is returned at once. Nothing is returned when the chunk stays in memory.
+   */
   private spill(): Buffer | undefined {
     if (!this.spillable) return undefined;
     const full = this.open!;
+    const index = this.chunks.length - 1;
     try {
       this.spool ??= this.openSpool();
-      const at = this.spool.append(full.subarray(0, this.used));
-      this.chunks[this.chunks.length - 1] = { at };
+      if (this.writing) {
+        this.chunks[index] = { at: this.spool.append(full.subarray(0, this.used)) };
+        return full;
+      }
+      this.writeInBackground(this.spool, full, index);
+      return undefined;
     } catch (error) {
       this.spillable = false;
       this.spillFailed(error as Error);
       return undefined;
     }
-    this.inMemory -= full.length;
-    return full;
+  }
+
+  private writeInBackground(spool: Spool, full: Buffer, index: number): void {
+    const generation = this.generation;
+    const { at, written } = spool.appendLater(full.subarray(0, this.used));
+    const ended = written.then(
+      () => {
+        if (generation !== this.generation) return;
+        this.chunks[index] = { at };
+        this.keepSpare(full);
+      },
+      (error: Error) => {
+        if (generation !== this.generation) return;
+        // The chunk stays in memory, and so do the ones after it.
+        this.spillable = false;
+        this.spillFailed(error);
+      },
+    );
+    this.writing = ended;
+    void ended.then(() => {
+      if (this.writing === ended) this.writing = undefined;
+    });
   }
 }

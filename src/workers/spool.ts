@@ -12,6 +12,8 @@ const READ_AHEAD = 1 << 20;
  */
 export class Spool {
   private size = 0;
+  /** The write appendLater started, while it runs: where its bytes go, and when it ends. */
+  private writing: { readonly at: number; readonly end: Promise<unknown> } | undefined;
   /** The last bytes read, with the bytes after them: pages are written in the order their bodies were spooled. */
   private window = Buffer.alloc(0);
   private windowAt = 0;
@@ -48,6 +50,30 @@ export class Spool {
   }
 
   /**
+   * Appends `bytes` without waiting for the disk: `at` is where they go, and `written` settles
+   * once they are there (or rejects, having kept nothing readable: a full disk…). A disk that has
+   * fallen behind the page cache takes ~0.3 s for 32 MB, during which the caller goes on. One
+   * such write at a time (append() may run meanwhile); `bytes` must not change until it settles,
+   * and what it writes is not read before.
+   */
+  appendLater(bytes: Uint8Array): { at: number; written: Promise<void> } {
+    if (this.writing) throw new Error('a spool write is already running');
+    const fd = this.descriptor();
+    const at = this.size;
+    this.size += bytes.length;
+    const written = writeAll(fd, bytes, at);
+    const end = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writing = { at, end };
+    void end.then(() => {
+      if (this.writing?.end === end) this.writing = undefined;
+    });
+    return { at, written };
+  }
+
+  /**
    * The `length` bytes at `at`: a view valid until the next call. A read that follows on from the
    * last one reads ahead, so a run of small reads in order costs one system call per READ_AHEAD.
    */
@@ -57,7 +83,9 @@ export class Spool {
     const inWindow = at >= this.windowAt && end <= this.windowAt + this.windowLength;
     if (!inWindow) {
       const following = at === this.windowAt + this.windowLength;
-      const want = following ? Math.min(Math.max(length, READ_AHEAD), this.size - at) : length;
+      const want = following
+        ? Math.min(Math.max(length, READ_AHEAD), this.readableEnd(at) - at)
+        : length;
       if (this.window.length < want) this.window = Buffer.allocUnsafeSlow(want);
       this.windowAt = at;
       this.windowLength = 0; // what is in the window now is unknown until the read succeeds
@@ -68,13 +96,23 @@ export class Spool {
     return this.window.subarray(from, from + length);
   }
 
-  close(): void {
+  /** Settles once the descriptor is closed: at once, or when a write still running ends. */
+  close(): Promise<void> {
     this.window = Buffer.alloc(0);
     this.windowLength = 0;
-    if (this.fd === undefined) return;
+    if (this.fd === undefined) return Promise.resolve();
     const fd = this.fd;
     this.fd = undefined;
+    // A write still running keeps the descriptor: closed under it, the number could go to the next
+    // file opened and the write land there.
+    if (this.writing) return this.writing.end.then(() => fs.closeSync(fd));
     fs.closeSync(fd);
+    return Promise.resolve();
+  }
+
+  /** How far a read from `at` may run ahead: not into the bytes of a write still running. */
+  private readableEnd(at: number): number {
+    return this.writing && at < this.writing.at ? this.writing.at : this.size;
   }
 
   private readInto(into: Uint8Array, at: number, length: number): void {
@@ -90,4 +128,17 @@ export class Spool {
     if (this.fd === undefined) throw new Error('spool closed');
     return this.fd;
   }
+}
+
+/** All of `bytes` written at `at`, through the thread pool. */
+function writeAll(fd: number, bytes: Uint8Array, at: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const from = (done: number): void => {
+      if (done === bytes.length) return resolve();
+      fs.write(fd, bytes, done, bytes.length - done, at + done, (error, n) =>
+        error ? reject(error) : from(done + n),
+      );
+    };
+    from(0);
+  });
 }

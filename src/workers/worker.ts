@@ -73,7 +73,7 @@ function handle(request: WorkerRequest): WorkerResponse {
   }
 }
 
-parentPort?.on('message', (request: WorkerRequest) => {
+function answer(request: WorkerRequest): void {
   try {
     parentPort!.postMessage(handle(request));
   } catch (error) {
@@ -82,4 +82,19 @@ parentPort?.on('message', (request: WorkerRequest) => {
       error: (error as Error).message,
     } satisfies WorkerResponse);
   }
+}
+
+/**
+ * Requests are answered one per turn of the event loop. A port hands over every message queued
+ * at once, and the pool queues several: answered as they came, a cold scan's requests would run
+ * back to back, and the end of a chunk's write to the spool (byte-arena.ts) would not be heard
+ * of until the scan was over.
+ */
+const queued: WorkerRequest[] = [];
+function answerNext(): void {
+  answer(queued.shift()!);
+  if (queued.length > 0) setImmediate(answerNext);
+}
+parentPort?.on('message', (request: WorkerRequest) => {
+  if (queued.push(request) === 1) setImmediate(answerNext);
 });

@@ -54,7 +54,7 @@ describe('a byte arena past its memory budget', () => {
     for (let i = 0; i < kept.length; i += 7) expect(arena.get(kept[i]![0])).toBe(kept[i]![1]);
   });
 
-  it('keeps its spool where no one else can reach it, and lets go of it on clear()', () => {
+  it('keeps its spool where no one else can reach it, and lets go of it on clear()', async () => {
     const arena = new ByteArena({
       memoryBytes: 0,
       chunkBytes: 64,
@@ -70,12 +70,14 @@ describe('a byte arena past its memory budget', () => {
     expect(statSync(link).nlink).toBe(0);
 
     arena.clear();
+    await arena.written(); // a write still running when clear() came keeps the file open until it ends
     expect(openFilesIn(dir)).toEqual([]);
     // Used again after clear(): a new spool, the same bytes.
     const again = fill(arena, 5);
     for (const [ref, body] of again) expect(arena.get(ref)).toBe(body);
     expect(openFilesIn(dir)).toHaveLength(1);
     arena.clear();
+    await arena.written();
     expect(openFilesIn(dir)).toEqual([]);
     expect(kept.length).toBe(again.length);
   });
@@ -91,6 +93,88 @@ describe('a byte arena past its memory budget', () => {
     for (const [ref, body] of fill(arena, 100)) expect(arena.get(ref)).toBe(body);
     expect(opened).toBe(0);
     expect(arena.spilled).toBe(0);
+  });
+});
+
+describe('a chunk written in the background', () => {
+  /** A spool whose background writes end only after `release()`: a disk that has fallen behind. */
+  function slowSpool() {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const spool = Spool.open(dir);
+    const appendLater = spool.appendLater.bind(spool);
+    spool.appendLater = (bytes) => {
+      const { at, written } = appendLater(bytes);
+      return { at, written: written.then(() => gate) };
+    };
+    return { spool, release };
+  }
+
+  it('is read from memory while it is written, and from the spool after', async () => {
+    const slow = slowSpool();
+    const arena = new ByteArena({ memoryBytes: 256, chunkBytes: 64, openSpool: () => slow.spool });
+    const kept = fill(arena, 12);
+    // One chunk went in the background and is still being written; the others that filled
+    // meanwhile were written at once.
+    const duringWrite = arena.spilled;
+    expect(duringWrite).toBeGreaterThan(0);
+    for (const [ref, body] of kept) expect(arena.get(ref)).toBe(body);
+    slow.release();
+    await arena.written();
+    expect(arena.spilled).toBe(duringWrite + 1);
+    for (const [ref, body] of [...kept].reverse()) expect(arena.get(ref)).toBe(body);
+    // Its buffer holds the next chunk now: what it held is read from the spool.
+    const more = fill(arena, 12);
+    await arena.written();
+    for (const [ref, body] of [...kept, ...more]) expect(arena.get(ref)).toBe(body);
+  });
+
+  it('lets the arena go on without waiting for the disk', async () => {
+    const slow = slowSpool();
+    const arena = new ByteArena({ memoryBytes: 0, chunkBytes: 64, openSpool: () => slow.spool });
+    const kept = fill(arena, 3); // returns although no background write has ended
+    expect(kept.every(([ref, body]) => arena.get(ref) === body)).toBe(true);
+    slow.release();
+    await arena.written();
+  });
+
+  it('that fails keeps its chunk in memory, says so once, and spills nothing more', async () => {
+    const failures: Error[] = [];
+    const spool = Spool.open(dir);
+    spool.appendLater = (bytes) => ({
+      at: 0,
+      written: Promise.reject(
+        Object.assign(new Error(`ENOSPC: no space left on device (${bytes.length} B)`), {
+          code: 'ENOSPC',
+        }),
+      ),
+    });
+    const arena = new ByteArena({
+      memoryBytes: 0,
+      chunkBytes: 64,
+      openSpool: () => spool,
+      spillFailed: (error) => failures.push(error),
+    });
+    const kept = fill(arena, 1);
+    await arena.written();
+    const spilled = arena.spilled; // chunks that filled during the write went at once
+    const more = fill(arena, 3);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.message).toMatch(/ENOSPC/);
+    expect(arena.spilled).toBe(spilled);
+    for (const [ref, body] of [...kept, ...more]) expect(arena.get(ref)).toBe(body);
+  });
+
+  it('is not read ahead into by the spool before it is there', () => {
+    const spool = Spool.open(dir);
+    const first = Buffer.from('a'.repeat(100));
+    expect(spool.append(first)).toBe(0);
+    const { at } = spool.appendLater(Buffer.from('b'.repeat(100)));
+    expect(at).toBe(100);
+    // A run of reads in order reads ahead, but not into bytes still being written.
+    expect(spool.view(0, 10).toString()).toBe('a'.repeat(10));
+    expect(spool.view(10, 90).toString()).toBe('a'.repeat(90));
+    return spool.close();
   });
 });
 
