@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { parseToolArgs, usageError } from '../shared/args.js';
+import { filesUnder } from '../shared/files.js';
+import { median } from './cold-rounds.js';
 
 const OPTIONS = {
   before: {
@@ -39,13 +41,6 @@ async function parserOf(checkout: string): Promise<ParseSeedWithText> {
   return ((await import(module)) as { parseSeedWithText: ParseSeedWithText }).parseSeedWithText;
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
-}
-
 /** CPU milliseconds (user + sys) of one pass over every file. */
 function cpuOfPass(parse: ParseSeedWithText, files: ReadonlyArray<[string, string]>): number {
   const start = process.cpuUsage();
@@ -53,8 +48,6 @@ function cpuOfPass(parse: ParseSeedWithText, files: ReadonlyArray<[string, strin
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 const files = filesUnder(path.resolve(root, args.corpus)).map((file): [string, string] => [
   file,

@@ -1,8 +1,9 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseToolArgs, usageError } from '../shared/args.js';
+import { filesUnder } from '../shared/files.js';
+import { median } from './cold-rounds.js';
 
 const OPTIONS = {
   corpus: {
@@ -37,10 +38,7 @@ if (!counts.every((n) => Number.isInteger(n) && n >= 1))
   usageError(TOOL, OPTIONS, '--threads takes whole numbers from 1, comma-separated');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = path.resolve(root, args.corpus);
-const all = readdirSync(dir, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile())
-  .map((entry) => path.join(entry.parentPath, entry.name))
-  .sort();
+const all = filesUnder(dir);
 const files = args.files === undefined ? all : all.slice(0, Number(args.files));
 
 // Plain JavaScript, so that the worker needs no TypeScript loader.
@@ -88,7 +86,6 @@ for (let round = 1; round <= rounds; round++) {
     );
   }
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const first = counts[0]!;
 const baseWall = median(results.get(first)!.map((r) => r.wallMs));
 console.log(`${files.length} files, medians:`);

@@ -1,9 +1,11 @@
 import { hash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseToolArgs, usageError } from '../shared/args.js';
+import { filesUnder } from '../shared/files.js';
+import { median } from './cold-rounds.js';
 
 const OPTIONS = {
   corpus: {
@@ -71,14 +73,10 @@ const { reparseBytes } = (await import(
 )) as { reparseBytes: ReparseBytes };
 
 const dir = path.resolve(root, args.corpus);
-const files = readdirSync(dir, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile())
-  .map((entry) => path.join(entry.parentPath, entry.name))
-  .sort()
-  .map((absPath) => ({
-    file: { path: path.relative(dir, absPath), absPath, size: 0, mtimeMs: 0, ino: 0 },
-    bytes: readFileSync(absPath),
-  }));
+const files = filesUnder(dir).map((absPath) => ({
+  file: { path: path.relative(dir, absPath), absPath, size: 0, mtimeMs: 0, ino: 0 },
+  bytes: readFileSync(absPath),
+}));
 
 const contenders = [
   { name: 'floor', run: (f: (typeof files)[number]) => floor(f.bytes) },
@@ -99,7 +97,6 @@ for (let round = 1; round <= rounds; round++) {
     console.log(`round ${round} ${name.padEnd(8)} ${us.toFixed(0).padStart(5)} µs a file (CPU)`);
   }
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const floorUs = median(times.get('floor')!);
 const seedfeedUs = median(times.get('seedfeed')!);
 console.log(
