@@ -77,10 +77,13 @@ export function fold(c: number): number {
   return c;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const fnv = (h: number, code: number) => Math.imul(h ^ code, 0x01000193);
+
 /** FNV-1a over folded code units, then a murmur3 finalizer: a fixed, seedless 32-bit key. */
 export function key32(codes: Uint16Array, from = 0, to = codes.length): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ codes[i]!, 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = from; i < to; i++) h = fnv(h, codes[i]!);
   return fmix32(h);
 }
 
@@ -115,13 +118,13 @@ function foldTableOf(): Uint16Array {
 export function sketchText(text: string): Uint32Array {
   const folds = foldTableOf();
   // The whole text folded once; paragraph p is codes[starts[p], starts[p + 1]), its key keys[p]
-  // (key32 of its codes, worked out as they are made).
+  // (key32 of its codes, made as they are).
   const codes = new Uint16Array(text.length);
   const starts: number[] = [];
   const keys: number[] = [];
   let n = 0;
   let start = 0;
-  let key = 0x811c9dc5;
+  let key = FNV_OFFSET;
   for (let i = 0; i <= text.length; i++) {
     const c = i === text.length ? 10 : text.charCodeAt(i);
     if (c === 10) {
@@ -130,13 +133,13 @@ export function sketchText(text: string): Uint32Array {
         keys.push(fmix32(key));
       }
       start = n;
-      key = 0x811c9dc5;
+      key = FNV_OFFSET;
       continue;
     }
     const folded = folds[c]!;
     if (folded !== 0) {
       codes[n++] = folded;
-      key = Math.imul(key ^ folded, 0x01000193);
+      key = fnv(key, folded);
     }
   }
   starts.push(n);

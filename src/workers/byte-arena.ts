@@ -176,22 +176,20 @@ export class ByteArena {
   private writeInBackground(spool: Spool, full: Buffer, index: number): void {
     const generation = this.generation;
     const { at, written } = spool.appendLater(full.subarray(0, this.used));
-    const ended = written.then(
+    this.writing = written.then(
       () => {
         if (generation !== this.generation) return;
+        this.writing = undefined;
         this.chunks[index] = { at };
         this.keepSpare(full);
       },
       (error: Error) => {
         if (generation !== this.generation) return;
+        this.writing = undefined;
         // The chunk stays in memory, and so do the ones after it.
         this.spillable = false;
         this.spillFailed(error);
       },
     );
-    this.writing = ended;
-    void ended.then(() => {
-      if (this.writing === ended) this.writing = undefined;
-    });
   }
 }

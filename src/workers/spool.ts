@@ -62,14 +62,8 @@ export class Spool {
     const at = this.size;
     this.size += bytes.length;
     const written = writeAll(fd, bytes, at);
-    const end = written.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.writing = { at, end };
-    void end.then(() => {
-      if (this.writing?.end === end) this.writing = undefined;
-    });
+    const ended = () => void (this.writing = undefined);
+    this.writing = { at, end: written.then(ended, ended) };
     return { at, written };
   }
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { parseToolArgs, usageError } from '../shared/args.js';
-import { filesUnder } from '../shared/files.js';
+import { parseToolArgs, usageError, wholeNumber } from '../shared/args.js';
+import { filesUnder, IN_MEMORY_CORPUS } from '../shared/files.js';
 import { median } from './cold-rounds.js';
 
 const OPTIONS = {
@@ -12,12 +12,7 @@ const OPTIONS = {
     value: 'DIR',
     help: 'the checkout to compare against (dist/ built)',
   },
-  corpus: {
-    type: 'string',
-    value: 'DIR',
-    default: '.bench/corpus-10000',
-    help: 'the seed files, all read into memory first',
-  },
+  corpus: IN_MEMORY_CORPUS,
   rounds: { type: 'string', value: 'N', default: '3', help: 'alternating rounds' },
 } as const;
 const TOOL = {
@@ -29,9 +24,7 @@ const TOOL = {
 };
 const args = parseToolArgs(TOOL, OPTIONS);
 if (!args.before) usageError(TOOL, OPTIONS, '--before is required');
-const rounds = Number(args.rounds);
-if (!(Number.isInteger(rounds) && rounds >= 1))
-  usageError(TOOL, OPTIONS, '--rounds must be a whole number from 1');
+const rounds = wholeNumber(TOOL, OPTIONS, 'rounds', args.rounds);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 type ParseSeedWithText = (file: string, text: string) => unknown;

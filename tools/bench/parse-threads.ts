@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { parseToolArgs, usageError } from '../shared/args.js';
+import { parseToolArgs, wholeNumber, wholeNumbers } from '../shared/args.js';
 import { filesUnder } from '../shared/files.js';
 import { median } from './cold-rounds.js';
 
@@ -30,16 +30,13 @@ const TOOL = {
     'workers started included, in alternating rounds. Not a test.',
 };
 const args = parseToolArgs(TOOL, OPTIONS);
-const rounds = Number(args.rounds);
-const counts = args.threads.split(',').map(Number);
-if (!(Number.isInteger(rounds) && rounds >= 1))
-  usageError(TOOL, OPTIONS, '--rounds must be a whole number from 1');
-if (!counts.every((n) => Number.isInteger(n) && n >= 1))
-  usageError(TOOL, OPTIONS, '--threads takes whole numbers from 1, comma-separated');
+const rounds = wholeNumber(TOOL, OPTIONS, 'rounds', args.rounds);
+const counts = wholeNumbers(TOOL, OPTIONS, 'threads', args.threads);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = path.resolve(root, args.corpus);
 const all = filesUnder(dir);
-const files = args.files === undefined ? all : all.slice(0, Number(args.files));
+const files =
+  args.files === undefined ? all : all.slice(0, wholeNumber(TOOL, OPTIONS, 'files', args.files));
 
 // Plain JavaScript, so that the worker needs no TypeScript loader.
 const WORKER = `

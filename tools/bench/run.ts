@@ -10,7 +10,7 @@ import { cachedCorpus } from './corpus-cache.js';
 import { FRESHNESS_OPTIONS, freshnessReport } from './freshness.js';
 import { coldRounds, median, type Contender } from './cold-rounds.js';
 import { hugoVersion } from './hugo.js';
-import { parseToolArgs, usageError } from '../shared/args.js';
+import { parseToolArgs, wholeNumber, wholeNumbers } from '../shared/args.js';
 import { tsxNodeArgs } from '../shared/tsx.js';
 
 const OPTIONS = {
@@ -54,13 +54,9 @@ const TOOL = {
     'stands next to a baseline measured in the same run. Not a test: nothing here passes or fails.',
 };
 const args = parseToolArgs(TOOL, OPTIONS);
-const sizes = args.sizes.split(',').map(Number);
-if (!sizes.every((n) => Number.isInteger(n) && n > 0))
-  usageError(TOOL, OPTIONS, '--sizes must be whole numbers from 1, comma-separated');
-if (!(Number.isInteger(Number(args.rounds)) && Number(args.rounds) >= 1))
-  usageError(TOOL, OPTIONS, '--rounds must be a whole number from 1');
-if (!(Number.isInteger(Number(args.changes)) && Number(args.changes) >= 1))
-  usageError(TOOL, OPTIONS, '--changes must be a whole number from 1');
+const sizes = wholeNumbers(TOOL, OPTIONS, 'sizes', args.sizes);
+wholeNumber(TOOL, OPTIONS, 'rounds', args.rounds);
+wholeNumber(TOOL, OPTIONS, 'changes', args.changes);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const work = path.join(root, '.bench');
 const run = promisify(execFile);

@@ -3,17 +3,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseToolArgs, usageError } from '../shared/args.js';
-import { filesUnder } from '../shared/files.js';
+import { parseToolArgs, wholeNumber } from '../shared/args.js';
+import { filesUnder, IN_MEMORY_CORPUS } from '../shared/files.js';
 import { median } from './cold-rounds.js';
 
 const OPTIONS = {
-  corpus: {
-    type: 'string',
-    value: 'DIR',
-    default: '.bench/corpus-10000',
-    help: 'the seed files, all read into memory first',
-  },
+  corpus: IN_MEMORY_CORPUS,
   rounds: { type: 'string', value: 'N', default: '3', help: 'alternating rounds' },
 } as const;
 const TOOL = {
@@ -26,9 +21,7 @@ const TOOL = {
     'rounds, as CPU time. Not a test.',
 };
 const args = parseToolArgs(TOOL, OPTIONS);
-const rounds = Number(args.rounds);
-if (!(Number.isInteger(rounds) && rounds >= 1))
-  usageError(TOOL, OPTIONS, '--rounds must be a whole number from 1');
+const rounds = wholeNumber(TOOL, OPTIONS, 'rounds', args.rounds);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const require = createRequire(path.join(root, 'package.json'));

@@ -87,3 +87,22 @@ export function parseToolArgs<O extends ToolOptions>(
   for (const [name, o] of Object.entries(options)) if (o.type === 'boolean') values[name] ??= false;
   return values as ToolValues<O>;
 }
+
+/** An option's value as a whole number from 1, or a usage error naming the option. */
+export function wholeNumber(tool: Tool, options: ToolOptions, name: string, value: string): number {
+  return wholeNumbers(tool, options, name, value, 'must be a whole number from 1')[0]!;
+}
+
+/** An option's comma-separated values as whole numbers from 1, or a usage error naming the option. */
+export function wholeNumbers(
+  tool: Tool,
+  options: ToolOptions,
+  name: string,
+  value: string,
+  rule = 'must be whole numbers from 1, comma-separated',
+): number[] {
+  const numbers = value.split(',').map(Number);
+  if (!numbers.every((n) => Number.isInteger(n) && n >= 1))
+    usageError(tool, options, `--${name} ${rule}`);
+  return numbers;
+}

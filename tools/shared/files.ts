@@ -8,3 +8,11 @@ export function filesUnder(dir: string): string[] {
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
 }
+
+/** The corpus option of the tools that read every file into memory before timing. */
+export const IN_MEMORY_CORPUS = {
+  type: 'string',
+  value: 'DIR',
+  default: '.bench/corpus-10000',
+  help: 'the seed files, all read into memory first',
+} as const;
