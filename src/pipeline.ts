@@ -35,7 +35,10 @@ export interface ExportTarget {
   readonly state: boolean;
   /** Renders and writes the pages of articles whose bodies it holds (the ParsePool). */
   readonly pageWriter?: PageWriter;
-  /** After each export, written or failed (the ParsePool hands its workers' heaps back). */
+  /**
+   * After each export's pages are written, or once it fails (the ParsePool hands its workers'
+   * heaps back): the rest of the export needs none of the bodies they held.
+   */
   readonly release?: () => Promise<void>;
   /** serve's Cache-Control, for the nginx and static-host files written into the export. */
   readonly deploy?: DeployOptions;
@@ -232,7 +235,11 @@ export class Pipeline {
     const { hooks = {} } = this.options;
     let exported: ExportStats;
     try {
+      // Once, as soon as the workers' pages are written, or when the export ends without that.
+      let released: Promise<void> | undefined;
+      const release = target.release && (() => (released ??= target.release!()));
       const writing = writeSite(site, target.outDir, {
+        afterPages: release,
         verify: !this.exportedOnce,
         onProgress: hooks.exportProgress,
         pageWriter: target.pageWriter,
@@ -241,7 +248,7 @@ export class Pipeline {
         deployMemo: this.deployMemo,
         precompress: target.precompress,
       });
-      exported = await (target.release ? writing.finally(target.release) : writing);
+      exported = await (release ? writing.finally(release) : writing);
     } catch (error) {
       // What the directory holds is no longer known: the next export compares every path.
       this.exportOwed = true;

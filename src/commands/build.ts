@@ -33,6 +33,9 @@ export async function runBuild(
       outDir: config.outDir,
       state: true,
       pageWriter: pool,
+      // Nothing after the pages needs the workers: their heaps (~150 MB at 100,000 files) go
+      // before the main thread's own peak, rendering the archives and saving the state.
+      release: () => pool.close(),
       // The Cache-Control serve would send (live/assemble.ts), for the export's nginx and static-host files.
       deploy: { maxAge: Math.min(intervalSeconds(config.cron), 300) },
       precompress: config.precompress,

@@ -75,6 +75,11 @@ export interface WriteOptions {
   readonly deployMemo?: DeployMemo;
   /** Write .gz and .br siblings of feeds, lists and archive pages (precompressed.ts). */
   readonly precompress?: boolean;
+  /**
+   * Called once the page writer has written every page it gets in this export, while the rest
+   * may still be rendered: what it holds for them can go now rather than after the export.
+   */
+  readonly afterPages?: () => Promise<void>;
 }
 
 export async function writeSite(
@@ -170,6 +175,12 @@ export async function writeSite(
   const writtenMaxAge = new Map<string, number | undefined>();
   const dirs = new OutputDirs(out);
   const settings = site.pageSettings();
+  let pagesDone = false;
+  const afterPages = async () => {
+    if (pagesDone) return;
+    pagesDone = true;
+    await options.afterPages?.();
+  };
   const writePages = async (pages: readonly PageJob[]) => {
     // The workers render these from the bodies they hold: byte for byte what load() would give.
     for (let i = 0; i < pages.length && pageWriter; i += 4096) {
@@ -213,10 +224,14 @@ export async function writeSite(
     const pages = await placePages(dirs, out, pageWriter?.inWritingOrder?.(remote) ?? remote);
     // Pages in staged directories are written by the workers while this thread renders and
     // stages the rest (a cold build's two phases overlap); both are settled before any cleanup.
-    const settled = await Promise.allSettled([writePages(pages.unseen), stageLocal()]);
+    const settled = await Promise.allSettled([
+      writePages(pages.unseen).then(() => (pages.seen.length ? undefined : afterPages())),
+      stageLocal(),
+    ]);
     for (const r of settled) if (r.status === 'rejected') throw r.reason;
     // Those replaced where readers look only once all else is staged: a failure leaves them be.
     await writePages(pages.seen);
+    await afterPages();
   } catch (error) {
     await discardDocuments(staged);
     await dirs.discard();

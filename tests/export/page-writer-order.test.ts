@@ -5,14 +5,22 @@
  * written only once every other document is staged, so a failure before leaves them as they were.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeArticlePages, type PageJob } from '../../src/export/article-pages.js';
 import { MANIFEST } from '../../src/export/manifest.js';
 import { writeSite, type PageWriter } from '../../src/export/write-site.js';
+import { Pipeline } from '../../src/pipeline.js';
 import type { Site } from '../../src/render/site.js';
 import { fileForPath } from '../../src/render/urls.js';
-import { listFiles, SAMPLES, siteFor, tempDirsRemovedAfterAll } from '../support/site.js';
+import {
+  BASE_URL,
+  listFiles,
+  SAMPLES,
+  SITE_TITLE,
+  siteFor,
+  tempDirsRemovedAfterAll,
+} from '../support/site.js';
 
 const tempDir = tempDirsRemovedAfterAll('seedfeed-page-order-');
 
@@ -95,5 +103,75 @@ describe('article pages written by the workers', () => {
     );
     expect(events).toEqual([]);
     expect((await stat(path.join(out, page))).ino).toBe(before.ino);
+  });
+
+  it('says when the writer is done with its pages, before the other documents are all staged', async () => {
+    const out = await tempDir();
+    const events: string[] = [];
+    const writer = recordingWriter(events);
+    const documents = [...site.paths()].filter((p) => !site.article(p));
+    const last = documents.find((p) => p !== '/' && p !== '/opml.xml')!;
+    let pagesDone!: () => void;
+    const released = new Promise<void>((resolve) => (pagesDone = resolve));
+    const waiting = withLoad(async (p, load) => {
+      // This document waits for the writer to be let go: before, it never was.
+      if (p === last)
+        await Promise.race([
+          released,
+          new Promise((_, reject) =>
+            setTimeout(() => reject(new Error('let go only after every document')), 3000),
+          ),
+        ]);
+      events.push('document');
+      return load();
+    });
+    await writeSite(waiting, out, {
+      pageWriter: writer,
+      afterPages: async () => {
+        events.push('after pages');
+        pagesDone();
+      },
+    });
+    const at = events.indexOf('after pages');
+    expect(events.filter((e) => e === 'after pages')).toHaveLength(1);
+    expect(at).toBeGreaterThan(events.indexOf(`pages ${site.size - documents.length}`));
+    expect(at).toBeLessThan(events.lastIndexOf('document'));
+  });
+
+  it('when pages are replaced, says so only once they are written', async () => {
+    const out = await tempDir();
+    await writeSite(site, out, { pageWriter: recordingWriter([]) });
+    await rm(path.join(out, MANIFEST)); // every file is written again
+    const events: string[] = [];
+    await writeSite(site, out, {
+      pageWriter: recordingWriter(events),
+      afterPages: async () => void events.push('after pages'),
+    });
+    expect(events.at(-1)).toBe('after pages');
+    expect(events.filter((e) => e === 'after pages')).toHaveLength(1);
+    expect(events.some((e) => e.startsWith('pages '))).toBe(true);
+  });
+
+  it("a pipeline's release comes once an export, whether it is written or fails", async () => {
+    const settings = {
+      seedsDir: SAMPLES,
+      extensions: ['.md', '.txt', '.html'],
+      maxFileBytes: 5 << 20,
+      baseUrl: BASE_URL,
+      siteTitle: SITE_TITLE,
+      limit: 50,
+    };
+    const releasesOf = async (outDir: string) => {
+      let releases = 0;
+      const target = { outDir, state: false, pageWriter: recordingWriter([]) };
+      const release = async () => void releases++;
+      const run = await new Pipeline({ settings, export: { ...target, release } }).run();
+      return { outcome: run.outcome, releases };
+    };
+    expect(await releasesOf(await tempDir())).toEqual({ outcome: 'built', releases: 1 });
+    // --out is a file: the export fails before any page is written.
+    const file = path.join(await tempDir(), 'out');
+    await writeFile(file, '');
+    expect(await releasesOf(file)).toEqual({ outcome: 'failed', releases: 1 });
   });
 });
