@@ -1,7 +1,5 @@
 import { access, lstat, mkdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { placePages, type PageJob, type PageSettings } from './article-pages.js';
-import { ArchiveItems, archiveRingBytes } from '../render/archive-items.js';
 import type { Site } from '../render/site.js';
 import { fileForPath } from '../render/urls.js';
 import {
@@ -24,11 +22,12 @@ import {
 import { LAST, planFromChange, planWhole } from './export-plan.js';
 import { siblingEntries } from './precompressed.js';
 import {
-  commitDocument,
-  discardDocuments,
-  stageDocument,
-  type StagedDocument,
-} from './stage-document.js';
+  PARALLEL_WRITES,
+  stageChanged,
+  type PageWriter,
+  type StagedExport,
+} from './stage-changed.js';
+import { commitDocument } from './stage-document.js';
 import { EXPORT_MARKER, ExportError, markExportStarted, removeLeftoverTemps } from './staging.js';
 
 export { MANIFEST, type DeployMemo, type DeployOptions, type Manifest };
@@ -45,22 +44,7 @@ export interface ExportStats {
   readonly warnings: readonly string[];
 }
 
-const PARALLEL_WRITES = 32;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Writes the whole URL space to `outDir` (HTML routes as `index.html`), byte for byte what the
- * server sends. Each file is replaced atomically; files whose ETag did not change are not
- * rewritten; files this exporter wrote before that are no longer part of the site are removed.
- * Files seedfeed never wrote (a .gitkeep, a CNAME) are left alone.
- */
-/** Something that renders and writes article pages itself: the parse workers, which hold their bodies. */
-export interface PageWriter {
-  holds(source: string): boolean;
-  writePages(settings: PageSettings, outDir: string, pages: readonly PageJob[]): Promise<void>;
-  /** The pages sorted the way they are best written (the workers: in the order their bodies were stored). */
-  inWritingOrder?(pages: PageJob[]): PageJob[];
-}
+export type { PageWriter };
 
 export interface WriteOptions {
   /** Check that unchanged files still exist (once per process: someone may have deleted them). */
@@ -82,6 +66,12 @@ export interface WriteOptions {
   readonly afterPages?: () => Promise<void>;
 }
 
+/**
+ * Writes the whole URL space to `outDir` (HTML routes as `index.html`), byte for byte what the
+ * server sends. Each file is replaced atomically; files whose ETag did not change are not
+ * rewritten; files this exporter wrote before that are no longer part of the site are removed.
+ * Files seedfeed never wrote (a .gitkeep, a CNAME) are left alone.
+ */
 export async function writeSite(
   site: Site,
   outDir: string,
@@ -158,88 +148,27 @@ export async function writeSite(
   const unchanged = total - changed.length;
   progress(unchanged);
 
-  const remote: PageJob[] = [];
-  let local: string[] = [];
-  for (const sitePath of changed) {
-    const article = site.article(sitePath);
-    if (article && pageWriter?.holds(article.bodySource))
-      remote.push({ file: fileForPath(sitePath), article });
-    else local.push(sitePath);
-  }
-  local = site.inRenderingOrder(local);
-  // Each archived article's items are made once for all the archive pages it is on.
-  const archiveItems = new ArchiveItems(archiveRingBytes(local.length));
   // Everything is written under temporary names first and renamed into place only once all of it
-  // is on disk: a full disk or a refused write leaves the previous feeds and pages as they were.
-  const staged: StagedDocument[] = [];
-  const writtenMaxAge = new Map<string, number | undefined>();
+  // is on disk (stageChanged).
   const dirs = new OutputDirs(out);
-  const settings = site.pageSettings();
-  let pagesDone = false;
-  const afterPages = async () => {
-    if (pagesDone) return;
-    pagesDone = true;
-    await options.afterPages?.();
-  };
-  const writePages = async (pages: readonly PageJob[]) => {
-    // The workers render these from the bodies they hold: byte for byte what load() would give.
-    for (let i = 0; i < pages.length && pageWriter; i += 4096) {
-      const batch = pages.slice(i, i + 4096);
-      await pageWriter.writePages(settings, out, batch);
-      progress(batch.length);
-    }
-  };
-  const stageLocal = async () => {
-    for (let i = 0; i < local.length; i += PARALLEL_WRITES) {
-      const batch = local.slice(i, i + PARALLEL_WRITES);
-      // Rendered only now, when it must be written: article pages are not kept in memory. One
-      // document at a time, with a turn of the event loop before each: serve is answering
-      // readers of the Site this export writes, and a dozen 450 KB feeds rendered back to back
-      // held their requests for ~100 ms. The writes still go on together.
-      const staging: Promise<Awaited<ReturnType<typeof stageDocument>>>[] = [];
-      for (const p of batch) {
-        await nextTurn();
-        const staged = (async () => {
-          const resource = (await site.load(p, false, archiveItems))!;
-          writtenMaxAge.set(p, resource.maxAge);
-          const kind = site.article(p) ? 'article' : 'other';
-          const body = resource.body;
-          const served = resource.startedVariant('gzip', body)?.then((v) => v.body);
-          const file = path.join(out, fileForPath(p));
-          return stageDocument(file, body, kind, dirs, precompress, served);
-        })();
-        // Handled below (allSettled); marked now, as the loop's next turn comes first.
-        staged.catch(() => undefined);
-        staging.push(staged);
-      }
-      const results = await Promise.allSettled(staging);
-      for (const r of results) if (r.status === 'fulfilled') staged.push(r.value);
-      const failed = results.find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
-      progress(batch.length);
-    }
-  };
+  let staged: StagedExport;
   try {
     if (changed.length) await markExportStarted(marker);
-    const pages = await placePages(dirs, out, pageWriter?.inWritingOrder?.(remote) ?? remote);
-    // Pages in staged directories are written by the workers while this thread renders and
-    // stages the rest (a cold build's two phases overlap); both are settled before any cleanup.
-    const settled = await Promise.allSettled([
-      writePages(pages.unseen).then(() => (pages.seen.length ? undefined : afterPages())),
-      stageLocal(),
-    ]);
-    for (const r of settled) if (r.status === 'rejected') throw r.reason;
-    // Those replaced where readers look only once all else is staged: a failure leaves them be.
-    await writePages(pages.seen);
-    await afterPages();
+    staged = await stageChanged(site, changed, {
+      out,
+      dirs,
+      pageWriter,
+      precompress,
+      progress,
+      afterPages: options.afterPages,
+    });
   } catch (error) {
-    await discardDocuments(staged);
     await dirs.discard();
     await rm(marker, { force: true }).catch(() => undefined); // cleaned up: nothing for the next start to repair
     throw new ExportError(outDir, error);
   }
-  const lastStaged = staged.filter((s) => LAST.has(sitePathOf(s.file, out)));
-  const firstStaged = staged.filter((s) => !lastStaged.includes(s));
+  const lastStaged = staged.documents.filter((s) => LAST.has(sitePathOf(s.file, out)));
+  const firstStaged = staged.documents.filter((s) => !lastStaged.includes(s));
   for (let i = 0; i < firstStaged.length; i += PARALLEL_WRITES)
     await Promise.all(firstStaged.slice(i, i + PARALLEL_WRITES).map(commitDocument));
   await dirs.commit(); // the new directories, with all they hold, before index and OPML
@@ -252,9 +181,9 @@ export async function writeSite(
   // The deploy files list every document path: made again only when a change could alter them.
   if (
     (changed.length || stale.length || verify) &&
-    !deployUnchanged(deployMemo, site, deploy, writtenMaxAge)
+    !deployUnchanged(deployMemo, site, deploy, staged.maxAges)
   )
-    deployMemo = await writeDeployFiles(site, out, dirs, deploy, writtenMaxAge);
+    deployMemo = await writeDeployFiles(site, out, dirs, deploy, staged.maxAges);
   // The manifest learns only what changed: a few lines appended, not the whole list again.
   const ops = manifestOps(
     before,

@@ -1,5 +1,5 @@
 /**
- * When the parse workers write article pages (write-site.ts's PageWriter): pages going into a
+ * When the parse workers write article pages (stage-changed.ts's PageWriter): pages going into a
  * directory the export staged are written while the main thread renders and stages the other
  * documents (nobody sees them before the export commits); pages replaced where readers look are
  * written only once every other document is staged, so a failure before leaves them as they were.
