@@ -54,29 +54,34 @@ function withLoad(around: (p: string, load: () => ReturnType<Site['load']>) => u
   }) as Site;
 }
 
+/**
+ * The site, with its last document (but the index and the OPML list) rendered only once `until`
+ * settles, failing with `failure` after 3 s; each document rendered is logged in `events`.
+ */
+function withLastWaiting(until: Promise<unknown>, failure: string, events: string[]): Site {
+  const last = [...site.paths()].find((p) => !site.article(p) && p !== '/' && p !== '/opml.xml');
+  return withLoad(async (p, load) => {
+    if (p === last)
+      await Promise.race([
+        until,
+        new Promise((_, reject) => setTimeout(() => reject(new Error(failure)), 3000)),
+      ]);
+    events.push('document');
+    return load();
+  });
+}
+
+const articlePages = () => [...site.paths()].filter((p) => site.article(p)).length;
+
 describe('article pages written by the workers', () => {
   it('on a cold export, while the feeds and lists are still being staged', async () => {
     const out = await tempDir();
     const events: string[] = [];
     const writer = recordingWriter(events);
-    const documents = [...site.paths()].filter((p) => !site.article(p));
-    const last = documents.find((p) => p !== '/' && p !== '/opml.xml')!;
-    const waiting = withLoad(async (p, load) => {
-      // One document is not rendered until the pages are on their way: before, they never were.
-      if (p === last)
-        await Promise.race([
-          writer.called,
-          new Promise((_, reject) =>
-            setTimeout(() => reject(new Error('pages waited for every other document')), 3000),
-          ),
-        ]);
-      events.push('document');
-      return load();
-    });
+    // One document is not rendered until the pages are on their way: before, they never were.
+    const waiting = withLastWaiting(writer.called, 'pages waited for every other document', events);
     await writeSite(waiting, out, { pageWriter: writer });
-    expect(events.indexOf(`pages ${site.size - documents.length}`)).toBeLessThan(
-      events.lastIndexOf('document'),
-    );
+    expect(events.indexOf(`pages ${articlePages()}`)).toBeLessThan(events.lastIndexOf('document'));
     const files = await listFiles(out);
     for (const p of site.paths()) {
       expect(files).toContain(fileForPath(p));
@@ -109,22 +114,10 @@ describe('article pages written by the workers', () => {
     const out = await tempDir();
     const events: string[] = [];
     const writer = recordingWriter(events);
-    const documents = [...site.paths()].filter((p) => !site.article(p));
-    const last = documents.find((p) => p !== '/' && p !== '/opml.xml')!;
     let pagesDone!: () => void;
     const released = new Promise<void>((resolve) => (pagesDone = resolve));
-    const waiting = withLoad(async (p, load) => {
-      // This document waits for the writer to be let go: before, it never was.
-      if (p === last)
-        await Promise.race([
-          released,
-          new Promise((_, reject) =>
-            setTimeout(() => reject(new Error('let go only after every document')), 3000),
-          ),
-        ]);
-      events.push('document');
-      return load();
-    });
+    // This document waits for the writer to be let go: before, it never was.
+    const waiting = withLastWaiting(released, 'let go only after every document', events);
     await writeSite(waiting, out, {
       pageWriter: writer,
       afterPages: async () => {
@@ -134,7 +127,7 @@ describe('article pages written by the workers', () => {
     });
     const at = events.indexOf('after pages');
     expect(events.filter((e) => e === 'after pages')).toHaveLength(1);
-    expect(at).toBeGreaterThan(events.indexOf(`pages ${site.size - documents.length}`));
+    expect(at).toBeGreaterThan(events.indexOf(`pages ${articlePages()}`));
     expect(at).toBeLessThan(events.lastIndexOf('document'));
   });
 
