@@ -25,7 +25,10 @@ export interface StageOptions {
   readonly pageWriter?: PageWriter;
   readonly precompress: boolean;
   readonly progress: (documents: number) => void;
-  /** Called once the page writer has written every page it gets here (see WriteOptions). */
+  /**
+   * Called once the page writer has written every page it gets here and no page rendered here
+   * may need it (see WriteOptions).
+   */
   readonly afterPages?: () => Promise<void>;
 }
 
@@ -104,17 +107,18 @@ export async function stageChanged(
   };
   try {
     const pages = await placePages(dirs, out, pageWriter?.inWritingOrder?.(remote) ?? remote);
+    // An article page rendered here may need its file parsed again, by the workers: they are let
+    // go early only when this thread renders none (a cold build's export).
+    const early = pages.seen.length === 0 && !local.some((p) => site.article(p));
     // Both settled before any cleanup: the pages' writes may still be going on otherwise.
     const settled = await Promise.allSettled([
-      writePages(pages.unseen).then(() => (pages.seen.length ? undefined : afterPages())),
+      writePages(pages.unseen).then(() => (early ? afterPages() : undefined)),
       stageLocal(),
     ]);
     for (const r of settled) if (r.status === 'rejected') throw r.reason;
-    if (pages.seen.length) {
-      // Those replaced where readers look only once all else is staged: a failure leaves them be.
-      await writePages(pages.seen);
-      await afterPages();
-    }
+    // Those replaced where readers look only once all else is staged: a failure leaves them be.
+    await writePages(pages.seen);
+    if (!early) await afterPages();
   } catch (error) {
     await discardDocuments(documents);
     throw error;

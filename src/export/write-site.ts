@@ -61,7 +61,8 @@ export interface WriteOptions {
   readonly precompress?: boolean;
   /**
    * Called once the page writer has written every page it gets in this export, while the rest
-   * may still be rendered: what it holds for them can go now rather than after the export.
+   * may still be rendered: what it holds for them can go now rather than after the export. Not
+   * before the article pages this thread renders, whose files it may have to parse again.
    */
   readonly afterPages?: () => Promise<void>;
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { MANIFEST } from '../../src/export/write-site.js';
@@ -155,5 +155,44 @@ describe('seedfeed build over the slug fixture', () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot scan .*nope: no such directory/);
+  });
+});
+
+describe('seedfeed build again, with article pages gone from --out', () => {
+  it('writes them again from the seed files, byte for byte', async () => {
+    const t = await makeTempDir('seedfeed-cli-rebuild-');
+    temps.push(t);
+    const seeds = path.join(t.dir, 'seeds');
+    const out = path.join(t.dir, 'site');
+    await mkdir(seeds);
+    // Feeds of one item: most bodies are in no feed, so their pages need their files read again.
+    for (let i = 0; i < 6; i++) {
+      const file = path.join(seeds, `note-${i}.txt`);
+      await writeFile(file, `Note ${i}\n\nThe body of note number ${i}, long enough to keep.\n`);
+      await utimes(file, 1_700_000_000 + i * 3600, 1_700_000_000 + i * 3600);
+    }
+    const args = [
+      'build',
+      '--seeds',
+      seeds,
+      '--out',
+      out,
+      '--base-url',
+      'https://x.example',
+      '--limit',
+      '1',
+    ];
+    expect((await seedfeed(args)).code).toBe(0);
+    const pages = (await listFiles(out)).filter((f) => f.startsWith('articles/'));
+    expect(pages.length).toBe(6);
+    const before = await Promise.all(pages.map((f) => readFile(path.join(out, f))));
+    for (const f of pages) await rm(path.join(out, f));
+
+    const again = await seedfeed(args);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('(6 written,');
+    for (const [i, f] of pages.entries())
+      expect(await readFile(path.join(out, f))).toEqual(before[i]);
   });
 });

@@ -131,6 +131,31 @@ describe('article pages written by the workers', () => {
     expect(at).toBeLessThan(events.lastIndexOf('document'));
   });
 
+  it('with article pages to render here, lets the writer go only after them', async () => {
+    const out = await tempDir();
+    const events: string[] = [];
+    // The first article's body is not held: its page is rendered here, and rendering it may need
+    // its file parsed again, by the very workers the release would end.
+    const articles = [...site.paths()].flatMap((p) => site.article(p) ?? []);
+    const held = new Set(articles.slice(1).map((a) => a.bodySource));
+    const writer = { ...recordingWriter(events), holds: (source: string) => held.has(source) };
+    const logging = Object.create(site, {
+      load: {
+        value: (...args: Parameters<Site['load']>) => {
+          if (site.article(args[0])) events.push('article here');
+          return site.load(...args);
+        },
+      },
+    }) as Site;
+    await writeSite(logging, out, {
+      pageWriter: writer,
+      afterPages: async () => void events.push('after pages'),
+    });
+    expect(events.filter((e) => e === 'article here')).toHaveLength(1);
+    expect(events.indexOf('after pages')).toBeGreaterThan(events.indexOf('article here'));
+    expect(events.filter((e) => e === 'after pages')).toHaveLength(1);
+  });
+
   it('when pages are replaced, says so only once they are written', async () => {
     const out = await tempDir();
     await writeSite(site, out, { pageWriter: recordingWriter([]) });
