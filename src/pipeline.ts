@@ -36,8 +36,9 @@ export interface ExportTarget {
   /** Renders and writes the pages of articles whose bodies it holds (the ParsePool). */
   readonly pageWriter?: PageWriter;
   /**
-   * After each export's pages are written, or once it fails (the ParsePool hands its workers'
-   * heaps back): the rest of the export needs none of the bodies they held.
+   * Once an export's page writer is done with it (WriteOptions.afterPages: its pages written, and
+   * none of the rest needing it), else at the export's end, written or failed: the ParsePool
+   * hands its workers' heaps back.
    */
   readonly release?: () => Promise<void>;
   /** serve's Cache-Control, for the nginx and static-host files written into the export. */
