@@ -1,8 +1,11 @@
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { parseToolArgs, wholeNumber, wholeNumbers } from '../shared/args.js';
 import { filesUnder } from '../shared/files.js';
+import { WORKER_YOUNG_GENERATION_MB } from '../../src/workers/spawn.js';
 import { median } from './cold-rounds.js';
 
 const OPTIONS = {
@@ -20,14 +23,23 @@ const OPTIONS = {
     help: 'worker counts to compare, each splitting the files between its workers',
   },
   rounds: { type: 'string', value: 'N', default: '3', help: 'alternating rounds' },
+  'as-pool': {
+    type: 'boolean',
+    help: "also each count as a pool's worker runs it: the checked read, the body kept, the results posted",
+  },
+  'jit-on-thread': {
+    type: 'boolean',
+    help: "V8's optimizing compiler on each worker's own thread, not on another core",
+  },
 } as const;
 const TOOL = {
   command: 'npx tsx tools/bench/parse-threads.ts',
   about:
     "The parse workers' job alone (read each file, reparseBytes with the sketch) in fresh worker\n" +
     'threads, each with its share of the files: what a second core adds on this machine, and,\n' +
-    'with --files, what the first files cost on a cold JIT. Wall and CPU time of the whole job,\n' +
-    'workers started included, in alternating rounds. Not a test.',
+    'with --files, what the first files cost on a cold JIT; with --as-pool, what a pool worker\n' +
+    'adds around the parse. Wall and CPU time of the whole job, workers started included, in\n' +
+    'alternating rounds. Not a test.',
 };
 const args = parseToolArgs(TOOL, OPTIONS);
 const rounds = wholeNumber(TOOL, OPTIONS, 'rounds', args.rounds);
@@ -35,62 +47,122 @@ const counts = wholeNumbers(TOOL, OPTIONS, 'threads', args.threads);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = path.resolve(root, args.corpus);
 const all = filesUnder(dir);
-const files =
+const listed =
   args.files === undefined ? all : all.slice(0, wholeNumber(TOOL, OPTIONS, 'files', args.files));
+/** Each file as the walk hands it to the pool (a SeedFile), its stat taken before any timing. */
+const realDir = realpathSync(dir);
+const files = listed.map((absPath) => {
+  const { size, mtimeMs, ino, dev } = statSync(absPath);
+  return { path: path.relative(dir, absPath), absPath, root: realDir, size, mtimeMs, ino, dev };
+});
 
-// Plain JavaScript, so that the worker needs no TypeScript loader.
+// Plain JavaScript, so that the worker needs no TypeScript loader. With `asPool` it does for each
+// file what a parse worker of the pool does (workers/worker.ts): reads it through the checks of
+// readSeedBytesSync, keeps its body in HeldBodies, and posts the results a request at a time.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
-const path = require('node:path');
-import(workerData.draftFile).then(({ reparseBytes }) => {
-  for (const absPath of workerData.files) {
-    const file = { path: path.relative(workerData.dir, absPath), absPath, size: 0, mtimeMs: 0, ino: 0 };
-    reparseBytes(file, readFileSync(absPath), undefined, { sketch: true });
+const dist = (module) => import(new URL(module, workerData.dist).href);
+Promise.all([
+  dist('catalog/draft-file.js'),
+  dist('scan/read.js'),
+  dist('workers/held-bodies.js'),
+]).then(([{ reparseBytes }, { readSeedBytesSync }, { HeldBodies }]) => {
+  const held = new HeldBodies();
+  let request = [];
+  for (const file of workerData.files) {
+    if (!workerData.asPool) {
+      reparseBytes(file, readFileSync(file.absPath), undefined, { sketch: true });
+      continue;
+    }
+    const { result, digest } = reparseBytes(file, readSeedBytesSync(file, workerData.maxFileBytes), undefined, { sketch: true });
+    if (result && !('reason' in result)) {
+      held.keep(file.path, result.contentHtml);
+      request.push({ result: { ...result, contentHtml: '' }, digest });
+    } else request.push({ result, digest });
+    if (request.length === workerData.chunk) {
+      parentPort.postMessage(request);
+      request = [];
+    }
   }
+  if (request.length > 0) parentPort.postMessage(request);
   parentPort.postMessage('done');
 });
 `;
-const draftFile = pathToFileURL(path.join(root, 'dist/catalog/draft-file.js')).href;
+const dist = pathToFileURL(path.join(root, 'dist/')).href;
+/** What a pool's big batch sends a worker at a time (workers/batch-shape.ts). */
+const POOL_CHUNK = 48;
 
-function runWorker(share: string[]): Promise<void> {
+if (args['jit-on-thread']) v8.setFlagsFromString('--no-concurrent-recompilation');
+
+function runWorker(share: typeof files, asPool: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: { files: share, dir, draftFile } });
-    worker.once('message', () => void worker.terminate().then(() => resolve()));
+    const worker = new Worker(WORKER, {
+      eval: true,
+      workerData: {
+        files: share,
+        dist,
+        asPool,
+        chunk: POOL_CHUNK,
+        maxFileBytes: 5 << 20,
+      },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
+    worker.on('message', (message) => {
+      if (message === 'done') void worker.terminate().then(() => resolve());
+    });
     worker.once('error', reject);
   });
 }
 
-async function parseIn(threads: number): Promise<{ wallMs: number; cpuMs: number }> {
+/** A way to run the job: how many workers, and whether they do a pool worker's work around the parse. */
+interface Contender {
+  readonly threads: number;
+  readonly asPool: boolean;
+  readonly label: string;
+}
+
+async function parseIn({ threads, asPool }: Contender): Promise<{ wallMs: number; cpuMs: number }> {
   const per = Math.ceil(files.length / threads);
   const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: threads }, (_, i) => runWorker(files.slice(i * per, (i + 1) * per))),
+    Array.from({ length: threads }, (_, i) =>
+      runWorker(files.slice(i * per, (i + 1) * per), asPool),
+    ),
   );
   const used = process.cpuUsage(cpu);
   return { wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
 }
 
-const results = new Map(counts.map((n) => [n, [] as Array<{ wallMs: number; cpuMs: number }>]));
+const workers = (n: number) => `${n} worker${n === 1 ? ' ' : 's'}`;
+/** With --as-pool, each worker count twice: the bare parse, then as a pool's worker runs it. */
+const contenders: Contender[] = counts.flatMap((threads) =>
+  (args['as-pool'] ? [false, true] : [false]).map((asPool) => ({
+    threads,
+    asPool,
+    label: `${workers(threads)}${asPool ? ' as pool' : args['as-pool'] ? ' bare   ' : ''}`,
+  })),
+);
+const results = new Map(contenders.map((c) => [c, [] as Array<{ wallMs: number; cpuMs: number }>]));
 for (let round = 1; round <= rounds; round++) {
-  const order = round % 2 ? counts : [...counts].reverse();
-  for (const n of order) {
-    const r = await parseIn(n);
-    results.get(n)!.push(r);
+  const order = round % 2 ? contenders : [...contenders].reverse();
+  for (const contender of order) {
+    const r = await parseIn(contender);
+    results.get(contender)!.push(r);
     console.log(
-      `round ${round}: ${n} worker${n === 1 ? ' ' : 's'} ${(r.wallMs / 1000).toFixed(2)} s wall, ${(r.cpuMs / 1000).toFixed(2)} s CPU`,
+      `round ${round}: ${contender.label} ${(r.wallMs / 1000).toFixed(2)} s wall, ${(r.cpuMs / 1000).toFixed(2)} s CPU`,
     );
   }
 }
-const first = counts[0]!;
+const first = contenders[0]!;
 const baseWall = median(results.get(first)!.map((r) => r.wallMs));
 console.log(`${files.length} files, medians:`);
-for (const n of counts) {
-  const wall = median(results.get(n)!.map((r) => r.wallMs));
-  const cpu = median(results.get(n)!.map((r) => r.cpuMs));
+for (const contender of contenders) {
+  const wall = median(results.get(contender)!.map((r) => r.wallMs));
+  const cpu = median(results.get(contender)!.map((r) => r.cpuMs));
   console.log(
-    `  ${n} worker${n === 1 ? ' ' : 's'}: ${(wall / 1000).toFixed(2)} s wall, ${(cpu / 1000).toFixed(2)} s CPU, ` +
-      `${((cpu * 1000) / files.length).toFixed(0)} µs CPU a file, ${(baseWall / wall).toFixed(2)}× the speed of ${first}`,
+    `  ${contender.label}: ${(wall / 1000).toFixed(2)} s wall, ${(cpu / 1000).toFixed(2)} s CPU, ` +
+      `${((cpu * 1000) / files.length).toFixed(0)} µs CPU a file, ${(baseWall / wall).toFixed(2)}× the speed of ${first.label.trim()}`,
   );
 }
