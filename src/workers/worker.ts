@@ -1,12 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { writeArticlePages } from '../export/article-pages.js';
-import { readSeedBytesSync } from '../scan/read.js';
 import { misbehave } from './faults.js';
 import { HeldBodies } from './held-bodies.js';
+import { parseRequestFile } from './parse-request-file.js';
 import { betweenRequests, startFile } from './progress.js';
 import { Spool } from './spool.js';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './protocol.js';
-import { reparseBytes, type Reparse } from '../catalog/draft-file.js';
+import type { Reparse } from '../catalog/draft-file.js';
 
 /**
  * A parse worker: it runs the jobs the pool sends it (protocol.ts) and owns none of them. What is
@@ -35,16 +35,7 @@ function parse(request: Extract<WorkerRequest, { type: 'parse' }>): Reparse[] {
   const out = request.files.map((file, index): Reparse => {
     startFile(progress, request.id, index);
     misbehave(file.path, setup?.faults);
-    const bytes = readSeedBytesSync(file, request.maxFileBytes);
-    const { result, digest } = reparseBytes(file, bytes, request.known?.[index], request.options);
-    // Bytes as known: nothing parsed, and the body is wherever the last parse left it.
-    if (!result) return { digest };
-    if ('reason' in result || !request.keep) {
-      held.drop(file.path);
-      return { result, digest };
-    }
-    held.keep(file.path, result.contentHtml);
-    return { result: { ...result, contentHtml: '' }, digest };
+    return parseRequestFile(request, file, request.known?.[index], held);
   });
   betweenRequests(progress);
   return out;

@@ -56,30 +56,24 @@ const files = listed.map((absPath) => {
   return { path: path.relative(dir, absPath), absPath, root: realDir, size, mtimeMs, ino, dev };
 });
 
-// Plain JavaScript, so that the worker needs no TypeScript loader. With `asPool` it does for each
-// file what a parse worker of the pool does (workers/worker.ts): reads it through the checks of
-// readSeedBytesSync, keeps its body in HeldBodies, and posts the results a request at a time.
+// Plain JavaScript, so that the worker needs no TypeScript loader. With `asPool` it runs each file
+// as a parse worker of the pool does (parseRequestFile: the checked read, the body kept in
+// HeldBodies) and posts the results a request at a time.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
 const dist = (module) => import(new URL(module, workerData.dist).href);
-Promise.all([
-  dist('catalog/draft-file.js'),
-  dist('scan/read.js'),
-  dist('workers/held-bodies.js'),
-]).then(([{ reparseBytes }, { readSeedBytesSync }, { HeldBodies }]) => {
+Promise.all([dist('catalog/draft-file.js'), dist('workers/parse-request-file.js'), dist('workers/held-bodies.js')]).then(
+  ([{ reparseBytes }, { parseRequestFile }, { HeldBodies }]) => {
   const held = new HeldBodies();
+  const how = { maxFileBytes: workerData.maxFileBytes, options: { sketch: true }, keep: true };
   let request = [];
   for (const file of workerData.files) {
     if (!workerData.asPool) {
       reparseBytes(file, readFileSync(file.absPath), undefined, { sketch: true });
       continue;
     }
-    const { result, digest } = reparseBytes(file, readSeedBytesSync(file, workerData.maxFileBytes), undefined, { sketch: true });
-    if (result && !('reason' in result)) {
-      held.keep(file.path, result.contentHtml);
-      request.push({ result: { ...result, contentHtml: '' }, digest });
-    } else request.push({ result, digest });
+    request.push(parseRequestFile(how, file, undefined, held));
     if (request.length === workerData.chunk) {
       parentPort.postMessage(request);
       request = [];
@@ -87,7 +81,8 @@ Promise.all([
   }
   if (request.length > 0) parentPort.postMessage(request);
   parentPort.postMessage('done');
-});
+  },
+);
 `;
 const dist = pathToFileURL(path.join(root, 'dist/')).href;
 /** What a pool's big batch sends a worker at a time (workers/batch-shape.ts). */
